@@ -1,0 +1,1 @@
+"""Plain-data interchange formats (no Django): the member CSV."""

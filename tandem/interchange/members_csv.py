@@ -1,0 +1,499 @@
+"""Parse Tandem's member CSV, the interchange format for intake data.
+
+The format is described in ``docs/member-csv.md``. Parsing never raises on bad
+input: every problem becomes a :class:`RowError` whose message says what to
+fix. The module is pure Python and never imports Django, so the command line
+tool and the Django import share it.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "CHANNELS",
+    "DAYS",
+    "HEADERS",
+    "MAX_BYTES",
+    "MAX_GOALS",
+    "STAGES",
+    "MemberRow",
+    "ParseResult",
+    "RowError",
+    "Slot",
+    "format_availability",
+    "normalise_tag",
+    "parse_availability",
+    "parse_members_csv",
+    "tag_key",
+]
+
+MAX_BYTES = 10 * 1024 * 1024
+HEADERS: tuple[str, ...] = (
+    "email",
+    "name",
+    "pronouns",
+    "time_zone",
+    "availability",
+    "offers",
+    "wants",
+    "goals",
+    "stage",
+    "organisation",
+    "department",
+    "languages",
+    "channel",
+    "exclude",
+)
+STAGES: tuple[str, ...] = ("student", "early", "mid", "senior", "executive")
+CHANNELS: tuple[str, ...] = ("phone", "video", "in person")
+DAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MAX_GOALS = 5
+DEFAULT_LANGUAGE = "English"
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+# Messages. Kept as constants so that tests (and translations) use the exact text.
+MSG_TOO_LARGE = (
+    "The file is {size:,} bytes; the limit is {limit:,} bytes (10 MB). "
+    "Split it into smaller files and import them one by one."
+)
+MSG_EMPTY = "The file is empty. Export the members with a header row and try again."
+MSG_NOT_UTF8 = (
+    "The file is not UTF-8 text (the first unreadable byte is on line {line}). "
+    'Save it as "CSV UTF-8" from your spreadsheet and import it again.'
+)
+MSG_UNREADABLE = "The file could not be read as CSV ({detail}). Check the quotes on this line."
+MSG_MISSING_COLUMNS = (
+    "The header row is missing the column(s): {columns}. "
+    "Add them (they may be left empty where optional)."
+)
+MSG_DUPLICATE_HEADER = "The column {column!r} appears more than once in the header row; keep one."
+MSG_TOO_MANY_CELLS = (
+    "This row has {cells} cells but the header has {headers}; "
+    "put double quotes around any cell that contains a comma."
+)
+MSG_REQUIRED = "This cell is empty; fill in the member's {column}."
+MSG_FORMULA = (
+    "The cell starts with {char!r}, which spreadsheets run as a formula; "
+    "remove the leading character or put a letter before it."
+)
+MSG_BAD_EMAIL = "{value!r} is not a valid email address (expected something like ana@example.org)."
+MSG_DUPLICATE_EMAIL = (
+    "The email {email} appears on line {first} and again on line {line}; "
+    "each member must appear once, so remove or merge one of the two lines."
+)
+MSG_BAD_STAGE = "Unknown stage {value!r}; use one of: {allowed}."
+MSG_BAD_CHANNEL = "Unknown channel {value!r}; use one of: {allowed}."
+MSG_BAD_TIME_ZONE = (
+    "Unknown time zone {value!r}; use an IANA zone name such as Europe/Madrid or America/New_York."
+)
+MSG_BAD_AVAILABILITY = "{detail}"
+MSG_TOO_MANY_GOALS = "There are {count} goals; list at most {limit}, separated by ';'."
+MSG_EXCLUDES_SELF = "The member excludes their own email {email}; remove it from 'exclude'."
+MSG_BAD_EXCLUDE = (
+    "{value!r} in 'exclude' is not a valid email address; list emails separated by ';'."
+)
+
+# Availability messages (raised as ValueError by parse_availability).
+MSG_SLOT_SHAPE = (
+    'Availability part "{part}" is not a day and a time range; write it like "Mon 18:00-20:00".'
+)
+MSG_SLOT_DAY = (
+    'Availability part "{part}": unknown day {day!r}; use Mon, Tue, Wed, Thu, Fri, Sat or Sun.'
+)
+MSG_SLOT_TIME = (
+    'Availability part "{part}": {time!r} is not a time; use 24-hour HH:MM between 00:00 and 24:00.'
+)
+MSG_SLOT_ORDER = (
+    'Availability part "{part}": the end must be after the start on the same day '
+    "(a slot cannot run over midnight; split it into two days)."
+)
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("email", "name", "time_zone")
+
+_EMAIL_RE = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,.]+$")
+_SLOT_RE = re.compile(r"^(\S+)\s+(\S+?)\s*[-\u2013]\s*(\S+)$")
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+_DAY_INDEX = {name.casefold(): i for i, name in enumerate(DAYS)} | {
+    full.casefold(): i
+    for i, full in enumerate(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    )
+}
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    """A weekly free slot in the member's local time.
+
+    ``day`` is 0 for Monday to 6 for Sunday; ``start`` and ``end`` are minutes
+    from local midnight with ``0 <= start < end <= 1440``.
+    """
+
+    day: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """One valid member line of the CSV, normalised."""
+
+    line: int
+    email: str
+    name: str
+    pronouns: str
+    time_zone: str
+    availability: tuple[Slot, ...]
+    offers: tuple[str, ...]
+    wants: tuple[str, ...]
+    goals: tuple[str, ...]
+    stage: str
+    organisation: str
+    department: str
+    languages: tuple[str, ...]
+    channel: str
+    exclude: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem found in the file.
+
+    ``line`` is the 1-based line in the file (the header is line 1; 0 when the
+    problem concerns the whole file), ``column`` the header name or ``""`` for
+    a file-level problem.
+    """
+
+    line: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """Valid rows and all problems found; a row with any problem is left out of ``rows``."""
+
+    rows: tuple[MemberRow, ...]
+    errors: tuple[RowError, ...]
+
+
+def normalise_tag(text: str) -> str:
+    """Return the display form of a tag: stripped, inner whitespace collapsed.
+
+    >>> normalise_tag("  public   speaking ")
+    'public speaking'
+    """
+    return " ".join(text.split())
+
+
+def tag_key(text: str) -> str:
+    """Return the comparison key of a tag (display form, case-folded).
+
+    >>> tag_key("Public  Speaking") == tag_key("public speaking")
+    True
+    """
+    return normalise_tag(text).casefold()
+
+
+def _parse_time(part: str, text: str) -> int:
+    match = _TIME_RE.match(text)
+    if match is None:
+        raise ValueError(MSG_SLOT_TIME.format(part=part, time=text))
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    if minutes > 59 or hours > 24 or (hours == 24 and minutes != 0):
+        raise ValueError(MSG_SLOT_TIME.format(part=part, time=text))
+    return hours * 60 + minutes
+
+
+def parse_availability(text: str) -> tuple[Slot, ...]:
+    """Parse weekly slots such as ``"Mon 18:00-20:00; Wed 07:30-09:00"``.
+
+    Slots are returned sorted; overlapping or touching slots on the same day
+    are merged. An empty text gives no slots.
+
+    Raises
+    ------
+    ValueError
+        With a message naming the part that could not be read.
+
+    Examples
+    --------
+    >>> parse_availability("Wed 07:30-09:00; mon 18:00-24:00")
+    (Slot(day=0, start=1080, end=1440), Slot(day=2, start=450, end=540))
+    """
+    slots: list[Slot] = []
+    for raw in text.split(";"):
+        part = " ".join(raw.split())
+        if not part:
+            continue
+        match = _SLOT_RE.match(part)
+        if match is None:
+            raise ValueError(MSG_SLOT_SHAPE.format(part=part))
+        day_text, start_text, end_text = match.groups()
+        day = _DAY_INDEX.get(day_text.casefold())
+        if day is None:
+            raise ValueError(MSG_SLOT_DAY.format(part=part, day=day_text))
+        start = _parse_time(part, start_text)
+        end = _parse_time(part, end_text)
+        if start == 1440 or end <= start:
+            raise ValueError(MSG_SLOT_ORDER.format(part=part))
+        slots.append(Slot(day, start, end))
+    slots.sort()
+    merged: list[Slot] = []
+    for slot in slots:
+        if merged and merged[-1].day == slot.day and slot.start <= merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Slot(last.day, last.start, max(last.end, slot.end))
+        else:
+            merged.append(slot)
+    return tuple(merged)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def format_availability(slots: Iterable[Slot]) -> str:
+    """Format slots back to the CSV form (the inverse of :func:`parse_availability`).
+
+    >>> format_availability([Slot(0, 1080, 1200), Slot(2, 450, 540)])
+    'Mon 18:00-20:00; Wed 07:30-09:00'
+    """
+    return "; ".join(f"{DAYS[s.day]} {_hhmm(s.start)}-{_hhmm(s.end)}" for s in slots)
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _valid_time_zone(name: str) -> bool:
+    # The listing excludes files that ZoneInfo would also load but that are not
+    # zones a person means ("posixrules", "Factory", "localtime").
+    return name in _time_zones()
+
+
+def _split_list(text: str) -> list[str]:
+    return [normalise_tag(part) for part in text.split(";") if normalise_tag(part)]
+
+
+class _TagCanon:
+    """Map each tag to the first spelling seen in the file."""
+
+    def __init__(self) -> None:
+        self._display: dict[str, str] = {}
+
+    def canon(self, items: Iterable[str]) -> tuple[str, ...]:
+        out: list[str] = []
+        seen: set[str] = set()
+        for item in items:
+            key = item.casefold()
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(self._display.setdefault(key, item))
+        return tuple(out)
+
+
+def _decode(data: bytes) -> tuple[str | None, RowError | None]:
+    if len(data) > MAX_BYTES:
+        return None, RowError(0, "", MSG_TOO_LARGE.format(size=len(data), limit=MAX_BYTES))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, RowError(0, "", MSG_NOT_UTF8.format(line=line))
+    if not text.strip():
+        return None, RowError(0, "", MSG_EMPTY)
+    return text, None
+
+
+def parse_members_csv(data: bytes) -> ParseResult:
+    """Parse the member CSV.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content, UTF-8 (a byte-order mark is accepted).
+
+    Returns
+    -------
+    ParseResult
+        Valid rows in file order, and every problem found. A row with any
+        problem is left out of ``rows``; nothing is raised for bad input.
+
+    Examples
+    --------
+    >>> result = parse_members_csv(
+    ...     b"email,name,pronouns,time_zone,availability,offers,wants,goals,stage,"
+    ...     b"organisation,department,languages,channel,exclude\\n"
+    ...     b"Ana@Example.org,Ana,she/her,Europe/Madrid,Wed 18:00-20:00,"
+    ...     b"Spanish,skiing,,mid,,,,video,\\n"
+    ... )
+    >>> result.errors
+    ()
+    >>> row = result.rows[0]
+    >>> row.email, row.offers, row.languages
+    ('ana@example.org', ('Spanish',), ('English',))
+    """
+    text, error = _decode(data)
+    if error is not None or text is None:
+        return ParseResult((), (error,) if error else ())
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    errors: list[RowError] = []
+    try:
+        header = next(reader)
+    except (csv.Error, StopIteration) as exc:
+        return ParseResult((), (RowError(1, "", MSG_UNREADABLE.format(detail=exc)),))
+    names = [cell.strip().lower() for cell in header]
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in HEADERS and name in index:
+            errors.append(RowError(1, name, MSG_DUPLICATE_HEADER.format(column=name)))
+        index.setdefault(name, i)
+    missing = [name for name in HEADERS if name not in index]
+    if missing:
+        errors.append(RowError(1, "", MSG_MISSING_COLUMNS.format(columns=", ".join(missing))))
+    if errors:
+        return ParseResult((), tuple(errors))
+
+    rows: list[MemberRow] = []
+    first_line_of: dict[str, int] = {}
+    canon = _TagCanon()
+    previous_end = reader.line_num
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(RowError(previous_end + 1, "", MSG_UNREADABLE.format(detail=exc)))
+            break
+        line = previous_end + 1
+        previous_end = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        row, row_errors = _parse_record(record, line, index, len(header), canon)
+        if row is not None:
+            first = first_line_of.get(row.email)
+            if first is not None:
+                row_errors.append(
+                    RowError(
+                        line,
+                        "email",
+                        MSG_DUPLICATE_EMAIL.format(email=row.email, first=first, line=line),
+                    )
+                )
+            else:
+                first_line_of[row.email] = line
+        errors.extend(row_errors)
+        if row is not None and not row_errors:
+            rows.append(row)
+    return ParseResult(tuple(rows), tuple(errors))
+
+
+def _parse_record(
+    record: list[str],
+    line: int,
+    index: dict[str, int],
+    header_len: int,
+    canon: _TagCanon,
+) -> tuple[MemberRow | None, list[RowError]]:
+    errors: list[RowError] = []
+    if len(record) > header_len and any(cell.strip() for cell in record[header_len:]):
+        errors.append(
+            RowError(line, "", MSG_TOO_MANY_CELLS.format(cells=len(record), headers=header_len))
+        )
+        return None, errors
+    raw: dict[str, str] = {}
+    for name in HEADERS:
+        i = index[name]
+        cell = record[i] if i < len(record) else ""
+        stripped = cell.lstrip(" ")
+        if stripped and stripped[0] in FORMULA_PREFIXES:
+            errors.append(RowError(line, name, MSG_FORMULA.format(char=stripped[0])))
+            raw[name] = ""
+            continue
+        raw[name] = " ".join(cell.split()) if name != "availability" else cell.strip()
+    if errors:
+        return None, errors
+
+    for name in REQUIRED_COLUMNS:
+        if not raw[name]:
+            errors.append(RowError(line, name, MSG_REQUIRED.format(column=name.replace("_", " "))))
+
+    email = raw["email"].lower()
+    if email and not _EMAIL_RE.match(email):
+        errors.append(RowError(line, "email", MSG_BAD_EMAIL.format(value=raw["email"])))
+
+    zone = raw["time_zone"]
+    if zone and not _valid_time_zone(zone):
+        errors.append(RowError(line, "time_zone", MSG_BAD_TIME_ZONE.format(value=zone)))
+
+    availability: tuple[Slot, ...] = ()
+    try:
+        availability = parse_availability(raw["availability"])
+    except ValueError as exc:
+        errors.append(RowError(line, "availability", MSG_BAD_AVAILABILITY.format(detail=exc)))
+
+    stage = raw["stage"].lower()
+    if stage and stage not in STAGES:
+        errors.append(
+            RowError(
+                line, "stage", MSG_BAD_STAGE.format(value=raw["stage"], allowed=", ".join(STAGES))
+            )
+        )
+    channel = raw["channel"].lower()
+    if channel and channel not in CHANNELS:
+        errors.append(
+            RowError(
+                line,
+                "channel",
+                MSG_BAD_CHANNEL.format(value=raw["channel"], allowed=", ".join(CHANNELS)),
+            )
+        )
+
+    goals = canon.canon(_split_list(raw["goals"]))
+    if len(goals) > MAX_GOALS:
+        errors.append(
+            RowError(line, "goals", MSG_TOO_MANY_GOALS.format(count=len(goals), limit=MAX_GOALS))
+        )
+
+    exclude: list[str] = []
+    for item in _split_list(raw["exclude"]):
+        value = item.lower()
+        if not _EMAIL_RE.match(value):
+            errors.append(RowError(line, "exclude", MSG_BAD_EXCLUDE.format(value=item)))
+        elif value == email:
+            errors.append(RowError(line, "exclude", MSG_EXCLUDES_SELF.format(email=email)))
+        elif value not in exclude:
+            exclude.append(value)
+
+    if errors:
+        return None, errors
+    languages = canon.canon(_split_list(raw["languages"])) or (DEFAULT_LANGUAGE,)
+    row = MemberRow(
+        line=line,
+        email=email,
+        name=raw["name"],
+        pronouns=raw["pronouns"],
+        time_zone=zone,
+        availability=availability,
+        offers=canon.canon(_split_list(raw["offers"])),
+        wants=canon.canon(_split_list(raw["wants"])),
+        goals=goals,
+        stage=stage,
+        organisation=raw["organisation"],
+        department=raw["department"],
+        languages=languages,
+        channel=channel,
+        exclude=tuple(exclude),
+    )
+    return row, errors
