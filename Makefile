@@ -1,0 +1,63 @@
+# Tandem: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint typecheck checks pytest worker migrate demo serve clean format
+
+$(VENV)/.installed: pyproject.toml
+	@python=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Tandem needs Node.js and npm for its front-end packages (apt-get install nodejs npm)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+migrate: install
+	$(MANAGE) migrate --no-input
+
+demo: migrate
+	$(MANAGE) load_demo
+
+serve:
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+run: demo
+	@echo "Tandem is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: migrate
+	$(MANAGE) db_worker
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: install
+	$(VENV)/bin/mypy .
+
+checks: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-only-$$(printf 'x%.0s' {1..50}) \
+		DJANGO_ALLOWED_HOSTS=tandem.example.org $(MANAGE) check --deploy --fail-level WARNING
+
+pytest: install
+	$(VENV)/bin/pytest
+
+test: lint typecheck checks pytest
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,14 @@
+"""Tests: the real database (SQLite, or PostgreSQL through DATABASE_URL), locmem email, fast hashing."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-secret-key-" + "x" * 40
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,34 @@
+"""Domain errors: raised by services, mapped by views to a form error and by the API to 400/404/409.
+
+Every message is written for the person who has to act on it.
+"""
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationFailed(DomainError):
+    """The input breaks a rule; the message says what to change."""
+
+
+class NotFound(DomainError):
+    """The object does not exist, or belongs to someone the caller may not see (same answer)."""
+
+    status_code = 404
+
+    def __init__(self, message: str = "Not found.", *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+
+
+class Conflict(DomainError):
+    """The action clashes with the current state (already done, already taken)."""
+
+    status_code = 409

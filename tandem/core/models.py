@@ -1,0 +1,59 @@
+from django.conf import settings
+from django.db import models
+
+from tandem.core import clock
+
+
+class TimeStampedModel(models.Model):
+    """Abstract base: creation and update instants, set from the injectable clock."""
+
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    updated_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.updated_at = clock.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class AuditEvent(models.Model):
+    """One append-only line of the audit log: who did what to whom, and what changed.
+
+    Never holds note or meeting text; ``before``/``after`` carry field values only.
+    """
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        MEMBERS_IMPORTED = "members_imported", "Members imported"
+        DOORS_OPENED = "doors_opened", "Doors opened"
+        MATCH_PUBLISHED = "match_published", "Matches published"
+        EXPORT = "export", "Data exported"
+        ERASURE = "erasure", "Account erased"
+        PROGRAM_CHANGED = "program_changed", "Program changed"
+
+    occurred_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True)
+    subject_label = models.CharField(max_length=254, blank=True)
+    program = models.ForeignKey(
+        "programs.Program", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["program", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_label}"
