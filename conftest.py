@@ -4,6 +4,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -67,6 +68,6 @@ def frozen_clock() -> Iterator[datetime]:
 
 
 @pytest.fixture
-def immediate_tasks(settings: pytest.FixtureRequest) -> None:
+def immediate_tasks(settings: Any) -> None:
     """Run background tasks inline (for tests that are not about the worker)."""
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}  # type: ignore[attr-defined]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -10,6 +10,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("tandem.accounts.urls")),
     path("p/", include("tandem.programs.urls")),
+    path("matching/", include("tandem.matching.urls")),
+    path("partnerships/", include("tandem.partnerships.urls")),
+    path("meetings/", include("tandem.meetings.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,7 @@
 """The REST API under /api/v1/: one router per app, session or personal-token authentication."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -12,7 +14,7 @@ from tandem.core.errors import DomainError
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer tdm_...``: a personal API token made on the account page."""
 
-    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
         from tandem.accounts.models import ApiToken
 
         found = (
@@ -32,7 +34,7 @@ class TokenHeaderAuth(APIKeyHeader):
 
     param_name = "X-API-Key"
 
-    def authenticate(self, request: HttpRequest, key: str | None):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if not key:
             return None
         return TokenAuth().authenticate(request, key)
@@ -58,14 +60,18 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, {"detail": "Authentication required: sign in or send a personal API token."}, status=401
+        request,
+        {"detail": "Authentication required: sign in or send a personal API token."},
+        status=401,
     )
 
 
 def _register_routers() -> None:
-    from tandem.programs.api import router as programs_router
+    from tandem.programs.api import intake, program, waitlist
 
-    api.add_router("/programs", programs_router)
+    api.add_router("/programs", program.router)
+    api.add_router("/waitlist", waitlist.router)
+    api.add_router("/profiles", intake.router)
 
 
 _register_routers()

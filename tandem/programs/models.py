@@ -1,4 +1,5 @@
 import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -58,7 +59,8 @@ class Program(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(cadence_weeks__gte=1, cadence_weeks__lte=12), name="program_cadence_range"
+                condition=Q(cadence_weeks__gte=1, cadence_weeks__lte=12),
+                name="program_cadence_range",
             ),
             models.CheckConstraint(
                 condition=Q(meeting_minutes__gte=15, meeting_minutes__lte=240),
@@ -165,7 +167,9 @@ class Tag(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["program", "kind", "key"], name="tag_unique_key"),
-            models.CheckConstraint(condition=~Q(merged_into=F("id")), name="tag_not_merged_into_self"),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")), name="tag_not_merged_into_self"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -316,7 +320,9 @@ class Document(TimeStampedModel):
     class Meta:
         ordering = ["kind", "position", "title"]
         constraints = [
-            models.CheckConstraint(condition=~Q(body="") | ~Q(file=""), name="document_has_content"),
+            models.CheckConstraint(
+                condition=~Q(body="") | ~Q(file=""), name="document_has_content"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -346,4 +352,3 @@ class Resource(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-

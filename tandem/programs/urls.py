@@ -1,10 +1,12 @@
-from django.urls import path
-
-from tandem.programs import views
+from tandem.programs.views import intake, member_import, program, waitlist
 
 app_name = "programs"
 
+# Each feature module owns its URL patterns; the public "<slug>/" page comes last
+# so that fixed prefixes in the feature modules win.
 urlpatterns = [
-    path("<slug:slug>/", views.program_public, name="public"),
-    path("<slug:slug>/home/", views.program_detail, name="detail"),
+    *waitlist.urlpatterns,
+    *intake.urlpatterns,
+    *member_import.urlpatterns,
+    *program.urlpatterns,
 ]

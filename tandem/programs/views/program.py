@@ -1,5 +1,6 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 
 from tandem.core.errors import NotFound
 from tandem.programs import selectors
@@ -22,3 +23,9 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     return render(request, "programs/detail.html", {"program": program, "membership": membership})
+
+
+urlpatterns = [
+    path("<slug:slug>/", program_public, name="public"),
+    path("<slug:slug>/home/", program_detail, name="detail"),
+]
