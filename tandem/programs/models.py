@@ -216,6 +216,9 @@ class Profile(TimeStampedModel):
     excluded = models.ManyToManyField(
         Membership, blank=True, related_name="excluded_by", verbose_name="not to be paired with"
     )
+    # What the member typed: lower-cased addresses, members or not. Resolved against the
+    # program at matching time so the intake never reveals who is a member.
+    excluded_emails = models.JSONField("not to be paired with (emails)", default=list, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
 
