@@ -306,6 +306,11 @@ class Invitation(TimeStampedModel):
         return self.accepted_at is None and self.expires_at > clock.now()
 
 
+def document_upload_to(instance: "Document", filename: str) -> str:
+    """Store uploads under an unguessable folder; they are served only through an access check."""
+    return f"documents/{instance.program_id}/{secrets.token_urlsafe(16)}/{filename}"
+
+
 class Document(TimeStampedModel):
     """A guidebook page or worksheet: written here (Markdown) or uploaded as a file."""
 
@@ -317,7 +322,7 @@ class Document(TimeStampedModel):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.GUIDEBOOK)
     title = models.CharField(max_length=120)
     body = models.TextField(blank=True, help_text="Markdown.")
-    file = models.FileField(upload_to="documents/%Y/", blank=True)
+    file = models.FileField(upload_to=document_upload_to, blank=True, max_length=255)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
