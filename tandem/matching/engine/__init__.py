@@ -1,0 +1,33 @@
+"""Tandem's matching engine: pure Python (NumPy, SciPy, PyMatching), never Django.
+
+Plain data in (:class:`Member`, :class:`MatchConfig`, :class:`Rules`), plain
+data out (:class:`MatchResult`). See ``docs/matching.md``.
+"""
+
+from .match import match_members
+from .types import (
+    STAGE_LEVELS,
+    Group,
+    MatchConfig,
+    MatchResult,
+    MatchStats,
+    Member,
+    Rules,
+    Slot,
+    Unmatched,
+    Weights,
+)
+
+__all__ = [
+    "STAGE_LEVELS",
+    "Group",
+    "MatchConfig",
+    "MatchResult",
+    "MatchStats",
+    "Member",
+    "Rules",
+    "Slot",
+    "Unmatched",
+    "Weights",
+    "match_members",
+]
