@@ -1,4 +1,4 @@
-from tandem.programs.views import intake, member_import, program, waitlist
+from tandem.programs.views import intake, invitations, member_import, program, roster, waitlist
 
 app_name = "programs"
 
@@ -8,5 +8,7 @@ urlpatterns = [
     *waitlist.urlpatterns,
     *intake.urlpatterns,
     *member_import.urlpatterns,
+    *invitations.urlpatterns,
+    *roster.urlpatterns,
     *program.urlpatterns,
 ]

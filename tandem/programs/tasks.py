@@ -1,0 +1,118 @@
+"""Background tasks of the programs app (run by the django-tasks-db worker: ``make worker``).
+
+Each task takes ids, reloads its rows and sends at most one email. Emails are rendered from
+``programs/email/<name>_subject.txt``, ``<name>.txt`` and ``<name>.html``.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from tandem.core import clock
+from tandem.programs.models import Invitation, WaitlistEntry
+
+
+def absolute_url(path: str) -> str:
+    """Return ``path`` as a full link for an email."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def email_send_templated(
+    *, name: str, to: str, context: dict[str, Any], unsubscribe_url: str | None = None
+) -> None:
+    """Render and send one email (text with an HTML alternative) through Django's email API.
+
+    ``unsubscribe_url`` adds the link to the body and a one-click ``List-Unsubscribe`` header
+    (RFC 8058), which every email to a waitlisted person must have.
+    """
+    context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
+    subject = " ".join(render_to_string(f"programs/email/{name}_subject.txt", context).split())
+    headers = {}
+    if unsubscribe_url:
+        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"programs/email/{name}.txt", context),
+        to=[to],
+        headers=headers,
+    )
+    message.attach_alternative(
+        render_to_string(f"programs/email/{name}.html", context), "text/html"
+    )
+    message.send()
+
+
+def waitlist_unsubscribe_url(entry: WaitlistEntry) -> str:
+    return absolute_url(
+        reverse("programs:waitlist_unsubscribe", kwargs={"token": entry.unsubscribe_token})
+    )
+
+
+@task()
+def waitlist_confirmation_email_send(*, entry_id: int) -> bool:
+    """Email the confirm link to a pending waitlist entry; return whether an email went out."""
+    entry = (
+        WaitlistEntry.objects.select_related("program")
+        .filter(pk=entry_id, status=WaitlistEntry.Status.PENDING)
+        .first()
+    )
+    if entry is None:
+        return False
+    email_send_templated(
+        name="waitlist_confirm",
+        to=entry.email,
+        context={
+            "program": entry.program,
+            "confirm_url": absolute_url(
+                reverse("programs:waitlist_confirm", kwargs={"token": entry.confirm_token})
+            ),
+        },
+        unsubscribe_url=waitlist_unsubscribe_url(entry),
+    )
+    return True
+
+
+@task()
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """Email an invitation once; return whether an email went out.
+
+    Idempotent: the task claims the invitation by setting ``sent_at`` where it is still empty,
+    so a second run (or a second enqueue) sends nothing. If sending fails the claim is undone
+    and the worker records the error.
+    """
+    invitation = (
+        Invitation.objects.select_related("program", "waitlist_entry", "invited_by")
+        .filter(pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True)
+        .exclude(waitlist_entry__status=WaitlistEntry.Status.UNSUBSCRIBED)
+        .first()
+    )
+    if invitation is None:
+        return False
+    sent_at = clock.now()
+    claimed = Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
+        sent_at=sent_at
+    )
+    if not claimed:
+        return False
+    entry = invitation.waitlist_entry
+    try:
+        email_send_templated(
+            name="invitation",
+            to=invitation.email,
+            context={
+                "program": invitation.program,
+                "invitation": invitation,
+                "invited_by": invitation.invited_by,
+                "accept_url": absolute_url(invitation.get_absolute_url()),
+            },
+            unsubscribe_url=waitlist_unsubscribe_url(entry) if entry is not None else None,
+        )
+    except Exception:
+        Invitation.objects.filter(pk=invitation.pk, sent_at=sent_at).update(sent_at=None)
+        raise
+    return True
