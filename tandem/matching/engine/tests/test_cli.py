@@ -1,0 +1,75 @@
+"""The ``tandem match`` command, run as a subprocess on small CSVs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tandem.interchange.members_csv import HEADERS
+
+ROOT = Path(__file__).resolve().parents[4]
+
+ROWS = [
+    "ana@example.org,Ana,she/her,Europe/Madrid,Wed 18:00-20:00,Spanish,skiing,"
+    "leadership,mid,Acme,Sales,,video,",
+    "ben@example.org,Ben,he/him,America/New_York,Wed 12:00-14:00,skiing,Spanish,"
+    "leadership,mid,Acme,IT,,video,",
+    "cy@example.org,Cy,,Europe/London,Sat 01:00-02:00,chess,,,,,,,,",
+]
+
+
+def run(tmp_path: Path, rows: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    source = tmp_path / "members.csv"
+    source.write_text(",".join(HEADERS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "tandem.cli", "match", str(source)]
+    command += ["--out", str(tmp_path / "out.csv"), "--reference-date", "2027-01-06", *args]
+    return subprocess.run(  # noqa: S603 (our own interpreter and module)
+        command, capture_output=True, text=True, cwd=ROOT, check=False
+    )
+
+
+def test_match_writes_csv_and_summary(tmp_path: Path) -> None:
+    done = run(tmp_path, ROWS)
+    assert done.returncode == 0, done.stderr
+    assert "Matched 2 of 3 members in 1 groups" in done.stdout
+    assert "cy@example.org: no one shares a free hour" in done.stdout
+    with (tmp_path / "out.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["email"] for r in rows] == ["ana@example.org", "ben@example.org", "cy@example.org"]
+    assert rows[0]["partners"] == "ben@example.org"
+    assert rows[0]["status"] == "matched"
+    assert rows[0]["reasons"].startswith("Ana teaches Spanish to Ben; Ben teaches skiing to Ana | ")
+    assert rows[2]["status"] == "unmatched"
+
+
+def test_json_output(tmp_path: Path) -> None:
+    done = run(tmp_path, ROWS, "--json", "--seed", "3")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["groups"][0]["members"] == ["ana@example.org", "ben@example.org"]
+    assert result["unmatched"] == [
+        {"member": "cy@example.org", "reason": "no one shares a free hour"}
+    ]
+    assert result["stats"]["matched"] == 2
+
+
+def test_bad_rows_are_listed_and_exit_2(tmp_path: Path) -> None:
+    bad = [*ROWS[:2], "dan@example.org,Dan,,Mars/Base,,,,,guru,,,,,"]
+    done = run(tmp_path, bad)
+    assert done.returncode == 2
+    assert "line 4, column time_zone: Unknown time zone 'Mars/Base'" in done.stderr
+    assert "line 4, column stage: Unknown stage 'guru'" in done.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_circles_format(tmp_path: Path) -> None:
+    rows = [
+        f"m{k}@example.org,M{k},,Europe/London,Mon 18:00-20:00,s{k % 3},s{(k + 1) % 3},,,,,,,"
+        for k in range(6)
+    ]
+    done = run(tmp_path, rows, "--format", "circles", "--circle-size", "3")
+    assert done.returncode == 0, done.stderr
+    assert "Matched 6 of 6 members in 2 groups" in done.stdout
