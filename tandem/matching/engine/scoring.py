@@ -18,6 +18,7 @@ from .types import Weights
 __all__ = [
     "HOURS_FULL_MINUTES",
     "PairScore",
+    "feasible_pairs",
     "gain",
     "pair_score",
     "score_pairs",
@@ -130,6 +131,19 @@ def _popcount(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> npt.NDArr
     return np.bitwise_count(a & b).sum(axis=1, dtype=np.int64)
 
 
+def feasible_pairs(
+    f: Features, i: npt.NDArray[np.int64], j: npt.NDArray[np.int64], chunk: int = 1 << 19
+) -> npt.NDArray[np.bool_]:
+    """Return whether each pair shares a meeting window and a language (vectorised)."""
+    ok = np.empty(len(i), dtype=bool)
+    for lo in range(0, len(i), chunk):
+        a, b = i[lo : lo + chunk], j[lo : lo + chunk]
+        feasible = (f.window[a] & f.window[b]).any(axis=1)
+        feasible &= (f.langs[a] & f.langs[b]).any(axis=1)
+        ok[lo : lo + chunk] = feasible
+    return ok
+
+
 def score_pairs(
     f: Features,
     i: npt.NDArray[np.int64],
@@ -146,8 +160,8 @@ def score_pairs(
     ok = np.empty(len(i), dtype=bool)
     for lo in range(0, len(i), chunk):
         a, b = i[lo : lo + chunk], j[lo : lo + chunk]
-        feasible = _popcount(f.window[a], f.window[b]) > 0
-        feasible &= _popcount(f.langs[a], f.langs[b]) > 0
+        feasible = (f.window[a] & f.window[b]).any(axis=1)
+        feasible &= (f.langs[a] & f.langs[b]).any(axis=1)
         g_ab = _GAIN[np.minimum(_popcount(f.offers[a], f.wants[b]), 63)]
         g_ba = _GAIN[np.minimum(_popcount(f.offers[b], f.wants[a]), 63)]
         swap = np.sqrt(g_ab * g_ba)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import zoneinfo
 from collections.abc import Iterable
 
@@ -30,6 +31,7 @@ __all__ = [
 BIN_MINUTES = 15
 BINS = 7 * 24 * 60 // BIN_MINUTES  # 672
 FULL = (1 << BINS) - 1
+_ONES = re.compile("1+")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 UTC = dt.UTC
 
@@ -44,6 +46,7 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _local_to_week_minute(monday: dt.date, zone: zoneinfo.ZoneInfo, day: int, minute: int) -> int:
     local = dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(), zone)
     local = local + dt.timedelta(minutes=minute)  # wall-clock arithmetic
@@ -114,21 +117,12 @@ def runs(mask: int) -> list[tuple[int, int]]:
         return [(0, BINS)]
     if mask == 0:
         return []
-    # Rotate so that bin 0 is a gap, then scan.
-    offset = 0
-    while mask >> offset & 1:
-        offset += 1
-    rotated = _rotate_down(mask, offset)
-    found: list[tuple[int, int]] = []
-    b = 0
-    while b < BINS:
-        if rotated >> b & 1:
-            start = b
-            while b < BINS and rotated >> b & 1:
-                b += 1
-            found.append(((start + offset) % BINS, b - start))
-        else:
-            b += 1
+    bits = format(mask, f"0{BINS}b")[::-1]  # bits[b] is bin b
+    found = [(m.start(), m.end() - m.start()) for m in _ONES.finditer(bits)]
+    if len(found) > 1 and found[0][0] == 0 and found[-1][0] + found[-1][1] == BINS:
+        last = found.pop()
+        first = found.pop(0)
+        found.append((last[0], last[1] + first[1]))
     return sorted(found)
 
 
