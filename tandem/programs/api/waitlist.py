@@ -1,3 +1,87 @@
-from ninja import Router
+"""Waitlist API: anonymous sign-up (same neutral answer as the page), the coordinator's list, and
+opening the doors. Same services as the pages."""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from tandem.programs import selectors
+from tandem.programs.models import WaitlistEntry
+from tandem.programs.selectors.waitlist import waitlist_entry_list
+from tandem.programs.services.waitlist import (
+    WAITLIST_SIGNUP_ANSWER,
+    waitlist_open_doors,
+    waitlist_signup,
+    waitlist_signup_throttle,
+)
 
 router = Router(tags=["waitlist"])
+
+
+class SignupIn(Schema):
+    email: str
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+class EntryOut(Schema):
+    email: str
+    status: str
+    created_at: datetime
+    confirmed_at: datetime | None
+    invited_at: datetime | None
+
+
+class OpenDoorsOut(Schema):
+    invited: int
+    program_status: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+@router.post(
+    "/{slug}",
+    auth=None,
+    response={202: DetailOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    summary="Join a program's waitlist",
+)
+def waitlist_signup_endpoint(
+    request: HttpRequest, slug: str, payload: SignupIn
+) -> tuple[int, dict]:
+    """Put an address on the waitlist; it gets an email with a confirm link.
+
+    The answer is the same whether or not the address was already listed. No authentication
+    and no CSRF token; limited per IP address (429 when exceeded).
+    """
+    waitlist_signup_throttle(ip_address=request.META.get("REMOTE_ADDR") or "unknown")
+    program = selectors.access_program_public(slug=slug)
+    waitlist_signup(program=program, email=payload.email)
+    return 202, {"detail": WAITLIST_SIGNUP_ANSWER}
+
+
+@router.get("/{slug}/entries", response=list[EntryOut], summary="List a program's waitlist")
+@paginate(PageNumberPagination, page_size=50)
+def waitlist_entries_endpoint(request: HttpRequest, slug: str) -> list[WaitlistEntry]:
+    """The waitlist, oldest first (coordinators of the program only)."""
+    program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
+    return waitlist_entry_list(program=program)  # type: ignore[return-value]
+
+
+@router.post(
+    "/{slug}/open-doors",
+    response={200: OpenDoorsOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Open the doors: invite every confirmed entry",
+)
+def waitlist_open_doors_endpoint(request: HttpRequest, slug: str) -> tuple[int, dict]:
+    """Invite every confirmed entry not yet invited (coordinators of the program only)."""
+    program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
+    invited = waitlist_open_doors(program=program, actor=request.user)
+    program.refresh_from_db(fields=["status"])
+    return 200, {"invited": invited, "program_status": program.status}

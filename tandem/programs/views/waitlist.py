@@ -1,3 +1,162 @@
-from django.urls import URLPattern
+"""The waitlist pages: sign up, confirm, unsubscribe, and the coordinator's list with "Open the doors"."""
 
-urlpatterns: list[URLPattern] = []
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.programs import selectors
+from tandem.programs.forms.waitlist import WaitlistSignupForm
+from tandem.programs.models import Program, WaitlistEntry
+from tandem.programs.selectors.waitlist import (
+    waitlist_counts,
+    waitlist_entry_get_by_confirm_token,
+    waitlist_entry_get_by_unsubscribe_token,
+    waitlist_entry_list,
+)
+from tandem.programs.services.waitlist import (
+    WAITLIST_SIGNUP_ANSWER,
+    TooManyRequests,
+    waitlist_confirm,
+    waitlist_open_doors,
+    waitlist_signup,
+    waitlist_signup_throttle,
+    waitlist_unsubscribe,
+)
+
+WAITLIST_PAGE_SIZE = 50
+DOORS_OPENED_MESSAGE = "The doors are open: {count} {noun} on the way."
+DOORS_OPENED_NONE = "The doors are open. Nobody new was waiting, so no invitations were sent."
+
+
+def _public_program(slug: str) -> Program:
+    try:
+        return selectors.access_program_public(slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _coordinated_program(request: HttpRequest, slug: str) -> Program:
+    try:
+        return selectors.access_program_as_coordinator(user=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _ip_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist_signup_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Put an address on the waitlist; htmx swaps the form, a plain post gets a full page."""
+    program = _public_program(slug)
+    is_htmx = request.headers.get("HX-Request") == "true"
+    context: dict[str, Any] = {
+        "program": program,
+        "membership": selectors.membership_get(user=request.user, program=program),
+    }
+    status = 200
+    form = WaitlistSignupForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                waitlist_signup_throttle(ip_address=_ip_address(request))
+                waitlist_signup(program=program, email=form.cleaned_data["email"])
+            except TooManyRequests as exc:
+                form.add_error(None, exc.message)
+                status = 429
+            except ValidationFailed as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = 400
+            else:
+                context["answer"] = WAITLIST_SIGNUP_ANSWER
+        else:
+            status = 400
+    context["form"] = form
+    if is_htmx:
+        # htmx swaps only 2xx answers; the fragment carries the error itself.
+        return render(request, "programs/waitlist_signup.html", context)
+    return render(request, "programs/waitlist_signup_page.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def waitlist_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Ask for one click (link scanners only GET), then confirm the place and say thanks."""
+    try:
+        entry = waitlist_entry_get_by_confirm_token(token=token)
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        entry = waitlist_confirm(entry=entry)
+        return render(request, "programs/waitlist_confirmed.html", {"entry": entry})
+    done = entry.status not in {WaitlistEntry.Status.PENDING, WaitlistEntry.Status.UNSUBSCRIBED}
+    if done:
+        return render(request, "programs/waitlist_confirmed.html", {"entry": entry})
+    return render(request, "programs/waitlist_confirm.html", {"entry": entry})
+
+
+# Mail clients send RFC 8058 one-click unsubscribes as a bare POST; the token is the secret.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def waitlist_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Show an "Unsubscribe" button; the POST takes the address off the waitlist."""
+    try:
+        entry = waitlist_entry_get_by_unsubscribe_token(token=token)
+    except NotFound as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        entry = waitlist_unsubscribe(entry=entry)
+        return render(request, "programs/waitlist_unsubscribed.html", {"entry": entry})
+    return render(request, "programs/waitlist_unsubscribe.html", {"entry": entry})
+
+
+def waitlist_manage_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the coordinator the waitlist, with counts and the "Open the doors" button."""
+    program = _coordinated_program(request, slug)
+    page = Paginator(waitlist_entry_list(program=program), WAITLIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "programs/waitlist_manage.html",
+        {"program": program, "page": page, "counts": waitlist_counts(program=program)},
+    )
+
+
+@require_POST
+def waitlist_open_doors_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite every confirmed entry not yet invited."""
+    program = _coordinated_program(request, slug)
+    try:
+        count = waitlist_open_doors(program=program, actor=request.user)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        noun = "invitation is" if count == 1 else "invitations are"
+        text = DOORS_OPENED_MESSAGE.format(count=count, noun=noun) if count else DOORS_OPENED_NONE
+        messages.success(request, text)
+    return redirect("programs:waitlist_manage", slug=program.slug)
+
+
+urlpatterns = [
+    path("waitlist/confirm/<str:token>/", waitlist_confirm_view, name="waitlist_confirm"),
+    path(
+        "waitlist/unsubscribe/<str:token>/",
+        waitlist_unsubscribe_view,
+        name="waitlist_unsubscribe",
+    ),
+    path("<slug:slug>/waitlist/", waitlist_signup_view, name="waitlist_signup"),
+    path("<slug:slug>/manage/waitlist/", waitlist_manage_view, name="waitlist_manage"),
+    path(
+        "<slug:slug>/manage/waitlist/open-doors/",
+        waitlist_open_doors_view,
+        name="waitlist_open_doors",
+    ),
+]
