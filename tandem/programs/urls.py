@@ -1,4 +1,12 @@
-from tandem.programs.views import intake, invitations, member_import, program, roster, waitlist
+from tandem.programs.views import (
+    intake,
+    invitations,
+    manage,
+    member_import,
+    program,
+    roster,
+    waitlist,
+)
 
 app_name = "programs"
 
@@ -10,5 +18,6 @@ urlpatterns = [
     *member_import.urlpatterns,
     *invitations.urlpatterns,
     *roster.urlpatterns,
+    *manage.urlpatterns,
     *program.urlpatterns,
 ]

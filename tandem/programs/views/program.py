@@ -1,9 +1,15 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
 from tandem.core.errors import NotFound
 from tandem.programs import selectors
+from tandem.programs.selectors import program as program_selectors
+from tandem.programs.services.documents import (
+    INLINE_EXTENSIONS,
+    document_content_type,
+    file_extension,
+)
 
 
 def program_public(request: HttpRequest, slug: str) -> HttpResponse:
@@ -17,15 +23,78 @@ def program_public(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Show a program to one of its members or coordinators."""
+    """Show a program to one of its members or coordinators: dates, guidebook, worksheets."""
     try:
         program, membership = selectors.access_program(user=request.user, slug=slug)
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "programs/detail.html", {"program": program, "membership": membership})
+    documents = list(program_selectors.document_list(program=program))
+    return render(
+        request,
+        "programs/detail.html",
+        {
+            "program": program,
+            "membership": membership,
+            "guidebook": [d for d in documents if d.kind == d.Kind.GUIDEBOOK],
+            "worksheets": [d for d in documents if d.kind == d.Kind.WORKSHEET],
+            "coordinators": list(program_selectors.coordinator_list(program=program)),
+        },
+    )
+
+
+def program_help(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the referral resources: where to turn when a problem is beyond peer support."""
+    try:
+        program, membership = selectors.access_program(user=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "programs/help.html",
+        {
+            "program": program,
+            "membership": membership,
+            "resources": list(program_selectors.resource_list(program=program)),
+        },
+    )
+
+
+def document_read(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    """Show a guidebook page or worksheet to a member of its program."""
+    try:
+        program, document = program_selectors.access_document(
+            user=request.user, slug=slug, document_id=document_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    return render(request, "programs/document.html", {"program": program, "document": document})
+
+
+def document_file(request: HttpRequest, slug: str, document_id: int) -> FileResponse:
+    """Send an uploaded document to a member of its program (never through MEDIA_URL)."""
+    try:
+        _program, document = program_selectors.access_document(
+            user=request.user, slug=slug, document_id=document_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    if not document.file:
+        raise Http404
+    name = (document.file.name or "").rsplit("/", 1)[-1]
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=file_extension(name) not in INLINE_EXTENSIONS,
+        filename=name,
+        content_type=document_content_type(document=document),
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 urlpatterns = [
     path("<slug:slug>/", program_public, name="public"),
     path("<slug:slug>/home/", program_detail, name="detail"),
+    path("<slug:slug>/help/", program_help, name="help"),
+    path("<slug:slug>/documents/<int:document_id>/", document_read, name="document"),
+    path("<slug:slug>/documents/<int:document_id>/file/", document_file, name="document_file"),
 ]

@@ -1,0 +1,125 @@
+"""Forms for programs, coordinators, documents, referral resources and tags.
+
+Forms parse what was typed (text, numbers, dates, files); the rules live in the services,
+whose messages the views put back on the form, so the page and the API say the same thing.
+"""
+
+from typing import Any
+
+from django import forms
+
+from tandem.core.errors import DomainError
+from tandem.programs.models import Document, Program, Resource, Tag
+
+
+def form_add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Put a service's error (or every error it carries) on the matching form field."""
+    for error in getattr(exc, "errors", None) or [exc]:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
+
+
+class ProgramCreateForm(forms.Form):
+    name = forms.CharField(required=False, max_length=500)
+    slug = forms.CharField(
+        label="Web address",
+        required=False,
+        max_length=500,
+        help_text="Leave empty to make one from the name.",
+    )
+    audience = forms.CharField(required=False, max_length=500, help_text="Who the program is for.")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+def _number(low: int, high: int) -> forms.NumberInput:
+    return forms.NumberInput(attrs={"min": low, "max": high})
+
+
+class ProgramSettingsForm(forms.Form):
+    name = forms.CharField(required=False, max_length=500)
+    slug = forms.CharField(label="Web address", required=False, max_length=500)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    audience = forms.CharField(required=False, max_length=500, help_text="Who the program is for.")
+    status = forms.ChoiceField(choices=Program.Status.choices)
+    kickoff_on = forms.DateField(
+        label="Kick-off", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    midpoint_on = forms.DateField(
+        label="Mid-point check-in", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label="End", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    recap_on = forms.DateField(
+        label="Recap", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cadence_weeks = forms.IntegerField(label="Meet every (weeks)", widget=_number(1, 12))
+    meeting_minutes = forms.IntegerField(label="Meeting length (minutes)", widget=_number(15, 240))
+    format = forms.ChoiceField(choices=Program.Format.choices)
+    circle_size_min = forms.IntegerField(label="Smallest circle", widget=_number(3, 5))
+    circle_size_max = forms.IntegerField(label="Largest circle", widget=_number(3, 5))
+    allow_trios = forms.BooleanField(
+        label="Allow trios",
+        required=False,
+        help_text="When the count is odd, the last person joins a pair as a trio.",
+    )
+    confidentiality_rules = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    @classmethod
+    def initial_for(cls, program: Program) -> dict[str, Any]:
+        """Return the form's starting values from the program."""
+        return {name: getattr(program, name) for name in cls.base_fields}
+
+
+class CoordinatorAddForm(forms.Form):
+    email = forms.CharField(
+        label="Email address",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(required=False, max_length=500)
+    kind = forms.ChoiceField(choices=Document.Kind.choices)
+    body = forms.CharField(
+        label="Page (Markdown)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Write the page here, or upload a file instead.",
+    )
+    file = forms.FileField(
+        required=False,
+        help_text="PDF, DOCX, ODT, PNG or JPG, up to 10 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt,.png,.jpg,.jpeg"}),
+    )
+
+
+class ResourceForm(forms.Form):
+    name = forms.CharField(required=False, max_length=500)
+    kind = forms.ChoiceField(choices=Resource.Kind.choices)
+    contact = forms.CharField(
+        required=False, max_length=500, help_text="Phone, email or web address."
+    )
+    when_to_use = forms.CharField(
+        label="When to use it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="When is this the right place to turn, rather than your partner?",
+    )
+
+
+class TagMergeForm(forms.Form):
+    merge = forms.TypedChoiceField(label="Merge", coerce=int)
+    keep = forms.TypedChoiceField(label="into", coerce=int)
+
+    def __init__(self, *args: Any, tags: list[Tag], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose a tag")] + [
+            (tag.pk, f"{tag.name} ({tag.get_kind_display().lower()})") for tag in tags
+        ]
+        self.fields["merge"].choices = choices  # type: ignore[attr-defined]
+        self.fields["keep"].choices = choices  # type: ignore[attr-defined]

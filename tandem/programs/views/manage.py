@@ -1,0 +1,431 @@
+"""Coordinator pages: start a program, its settings, coordinators, guidebook and worksheets,
+referral resources and tags. Anyone who does not coordinate the program gets a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.core.errors import DomainError, NotFound
+from tandem.programs import selectors
+from tandem.programs.forms.program import (
+    CoordinatorAddForm,
+    DocumentForm,
+    ProgramCreateForm,
+    ProgramSettingsForm,
+    ResourceForm,
+    TagMergeForm,
+    form_add_domain_error,
+)
+from tandem.programs.models import Document, Invitation, Program, Resource
+from tandem.programs.selectors import program as program_selectors
+from tandem.programs.services import documents as document_services
+from tandem.programs.services import program as program_services
+from tandem.programs.services import tags as tag_services
+
+
+def _coordinated(request: HttpRequest, slug: str) -> Program:
+    """Return the program if the signed-in person coordinates it; 404 for everyone else."""
+    try:
+        return selectors.access_program_as_coordinator(user=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    """Send the browser to ``url``: a full page load for htmx requests too."""
+    if _is_htmx(request):
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_create(request: HttpRequest) -> HttpResponse:
+    """Start a program; the person who starts it becomes its coordinator."""
+    verified = program_services.user_has_verified_email(request.user)
+    form = ProgramCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = program_services.program_create(creator=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, f"“{program.name}” is ready as a draft. Set it up below.")
+            return redirect("programs:manage", slug=program.slug)
+    return render(request, "programs/manage/create.html", {"form": form, "verified": verified})
+
+
+@require_http_methods(["GET", "POST"])
+def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show and save a program's settings, with its coordinators and links to the sub-pages."""
+    program = _coordinated(request, slug)
+    if request.method == "POST":
+        form = ProgramSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                program = program_services.program_update(
+                    program=program, actor=request.user, **form.cleaned_data
+                )
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect("programs:manage", slug=program.slug)
+    else:
+        form = ProgramSettingsForm(initial=ProgramSettingsForm.initial_for(program))
+    return render(
+        request,
+        "programs/manage/settings.html",
+        {
+            "program": program,
+            "form": form,
+            **_coordinators_context(program, CoordinatorAddForm()),
+        },
+    )
+
+
+def _coordinators_context(program: Program, form: CoordinatorAddForm) -> dict:
+    return {
+        "program": program,
+        "coordinators": list(program_selectors.coordinator_list(program=program)),
+        "coordinator_invitations": list(
+            program_selectors.coordinator_invitation_list(program=program)
+        ),
+        "coordinator_form": form,
+    }
+
+
+def _coordinators_response(
+    request: HttpRequest, program: Program, form: CoordinatorAddForm
+) -> HttpResponse:
+    """Answer htmx with the coordinators section; a plain form post goes back to the page."""
+    if _is_htmx(request):
+        return render(
+            request,
+            "programs/manage/_coordinators.html",
+            _coordinators_context(program, form),
+        )
+    if form.errors:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("programs:manage", slug=program.slug)
+
+
+@require_POST
+def coordinator_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a coordinator by email: at once if they have an account, else by invitation."""
+    program = _coordinated(request, slug)
+    form = CoordinatorAddForm(request.POST)
+    if form.is_valid():
+        try:
+            result = program_services.coordinator_add(
+                program=program, email=form.cleaned_data["email"], added_by=request.user
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            if isinstance(result, Invitation):
+                messages.success(request, f"Invitation to coordinate sent to {result.email}.")
+            else:
+                messages.success(request, f"{result.user.email} now coordinates this program.")
+            form = CoordinatorAddForm()
+    return _coordinators_response(request, program, form)
+
+
+@require_POST
+def coordinator_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    """Remove a coordinator (never the last one)."""
+    program = _coordinated(request, slug)
+    form = CoordinatorAddForm()
+    try:
+        removed = program_services.coordinator_remove(
+            program=program, membership_id=membership_id, removed_by=request.user
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if removed.user_id == request.user.pk:
+            messages.success(request, f"You no longer coordinate “{program.name}”.")
+            return _redirect(request, reverse("home"))
+        messages.success(request, f"{removed.user.email} no longer coordinates this program.")
+    return _coordinators_response(request, program, form)
+
+
+# Guidebook and worksheets
+
+
+def _document_list_context(program: Program) -> dict:
+    documents = list(program_selectors.document_list(program=program))
+    return {"program": program, "documents": documents}
+
+
+def documents_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the guidebook pages and worksheets, with edit, reorder and delete."""
+    program = _coordinated(request, slug)
+    return render(request, "programs/manage/documents.html", _document_list_context(program))
+
+
+@require_http_methods(["GET", "POST"])
+def document_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Write a guidebook page or worksheet, or upload one as a file."""
+    program = _coordinated(request, slug)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = document_services.document_create(program=program, **form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, f"“{document.title}” added.")
+            return redirect("programs:documents_manage", slug=program.slug)
+    return render(request, "programs/manage/document_form.html", {"program": program, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def document_edit(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    """Change a guidebook page or worksheet."""
+    program = _coordinated(request, slug)
+    document = _document(request, slug, document_id)
+    if request.method == "POST":
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                document_services.document_update(document=document, **form.cleaned_data)
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, f"“{document.title}” saved.")
+                return redirect("programs:documents_manage", slug=program.slug)
+    else:
+        form = DocumentForm(
+            initial={"title": document.title, "kind": document.kind, "body": document.body}
+        )
+    return render(
+        request,
+        "programs/manage/document_form.html",
+        {"program": program, "form": form, "document": document},
+    )
+
+
+def _document(request: HttpRequest, slug: str, document_id: int) -> Document:
+    try:
+        return program_selectors.access_document_as_coordinator(
+            user=request.user, slug=slug, document_id=document_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@require_POST
+def document_move(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    """Move a document up or down; htmx gets the refreshed list back."""
+    program = _coordinated(request, slug)
+    document = _document(request, slug, document_id)
+    try:
+        document_services.document_move(
+            document=document, direction=request.POST.get("direction", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if _is_htmx(request):
+        return render(
+            request, "programs/manage/_document_list.html", _document_list_context(program)
+        )
+    return redirect("programs:documents_manage", slug=program.slug)
+
+
+@require_POST
+def document_delete(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
+    """Delete a document."""
+    program = _coordinated(request, slug)
+    document = _document(request, slug, document_id)
+    title = document.title
+    document_services.document_delete(document=document)
+    messages.success(request, f"“{title}” deleted.")
+    return _redirect(request, reverse("programs:documents_manage", kwargs={"slug": program.slug}))
+
+
+# Referral resources
+
+
+def _resource_list_context(program: Program) -> dict:
+    return {"program": program, "resources": list(program_selectors.resource_list(program=program))}
+
+
+def _resource(request: HttpRequest, slug: str, resource_id: int) -> Resource:
+    try:
+        return program_selectors.access_resource_as_coordinator(
+            user=request.user, slug=slug, resource_id=resource_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def resources_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the referral resources, with edit, reorder and delete."""
+    program = _coordinated(request, slug)
+    return render(request, "programs/manage/resources.html", _resource_list_context(program))
+
+
+@require_http_methods(["GET", "POST"])
+def resource_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a referral resource."""
+    program = _coordinated(request, slug)
+    form = ResourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resource = document_services.resource_create(program=program, **form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, f"“{resource.name}” added.")
+            return redirect("programs:resources_manage", slug=program.slug)
+    return render(request, "programs/manage/resource_form.html", {"program": program, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def resource_edit(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
+    """Change a referral resource."""
+    program = _coordinated(request, slug)
+    resource = _resource(request, slug, resource_id)
+    if request.method == "POST":
+        form = ResourceForm(request.POST)
+        if form.is_valid():
+            try:
+                document_services.resource_update(resource=resource, **form.cleaned_data)
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, f"“{resource.name}” saved.")
+                return redirect("programs:resources_manage", slug=program.slug)
+    else:
+        form = ResourceForm(
+            initial={
+                "name": resource.name,
+                "kind": resource.kind,
+                "contact": resource.contact,
+                "when_to_use": resource.when_to_use,
+            }
+        )
+    return render(
+        request,
+        "programs/manage/resource_form.html",
+        {"program": program, "form": form, "resource": resource},
+    )
+
+
+@require_POST
+def resource_move(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
+    """Move a referral resource up or down; htmx gets the refreshed list back."""
+    program = _coordinated(request, slug)
+    resource = _resource(request, slug, resource_id)
+    try:
+        document_services.resource_move(
+            resource=resource, direction=request.POST.get("direction", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if _is_htmx(request):
+        return render(
+            request, "programs/manage/_resource_list.html", _resource_list_context(program)
+        )
+    return redirect("programs:resources_manage", slug=program.slug)
+
+
+@require_POST
+def resource_delete(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
+    """Delete a referral resource."""
+    program = _coordinated(request, slug)
+    resource = _resource(request, slug, resource_id)
+    name = resource.name
+    document_services.resource_delete(resource=resource)
+    messages.success(request, f"“{name}” deleted.")
+    return _redirect(request, reverse("programs:resources_manage", kwargs={"slug": program.slug}))
+
+
+# Tags
+
+
+@require_http_methods(["GET", "POST"])
+def tags_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the program's skills and goal themes with how many members use each; merge synonyms."""
+    program = _coordinated(request, slug)
+    tags = list(program_selectors.tag_list_with_counts(program=program))
+    form = TagMergeForm(request.POST or None, tags=tags)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kept = tag_services.tag_merge(
+                program=program,
+                merge_id=form.cleaned_data["merge"],
+                keep_id=form.cleaned_data["keep"],
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            merged = next(t for t in tags if t.pk == form.cleaned_data["merge"])
+            messages.success(request, f"“{merged.name}” merged into “{kept.name}”.")
+            return redirect("programs:tags_manage", slug=program.slug)
+    skills = [t for t in tags if t.kind == "skill"]
+    themes = [t for t in tags if t.kind == "theme"]
+    return render(
+        request,
+        "programs/manage/tags.html",
+        {"program": program, "form": form, "skills": skills, "themes": themes},
+    )
+
+
+urlpatterns = [
+    path("new/", program_create, name="create"),
+    path("<slug:slug>/manage/", program_manage, name="manage"),
+    path("<slug:slug>/manage/coordinators/", coordinator_add, name="coordinator_add"),
+    path(
+        "<slug:slug>/manage/coordinators/<int:membership_id>/remove/",
+        coordinator_remove,
+        name="coordinator_remove",
+    ),
+    path("<slug:slug>/manage/documents/", documents_manage, name="documents_manage"),
+    path("<slug:slug>/manage/documents/new/", document_create, name="document_create"),
+    path(
+        "<slug:slug>/manage/documents/<int:document_id>/edit/",
+        document_edit,
+        name="document_edit",
+    ),
+    path(
+        "<slug:slug>/manage/documents/<int:document_id>/move/",
+        document_move,
+        name="document_move",
+    ),
+    path(
+        "<slug:slug>/manage/documents/<int:document_id>/delete/",
+        document_delete,
+        name="document_delete",
+    ),
+    path("<slug:slug>/manage/resources/", resources_manage, name="resources_manage"),
+    path("<slug:slug>/manage/resources/new/", resource_create, name="resource_create"),
+    path(
+        "<slug:slug>/manage/resources/<int:resource_id>/edit/",
+        resource_edit,
+        name="resource_edit",
+    ),
+    path(
+        "<slug:slug>/manage/resources/<int:resource_id>/move/",
+        resource_move,
+        name="resource_move",
+    ),
+    path(
+        "<slug:slug>/manage/resources/<int:resource_id>/delete/",
+        resource_delete,
+        name="resource_delete",
+    ),
+    path("<slug:slug>/manage/tags/", tags_manage, name="tags_manage"),
+]
