@@ -67,11 +67,13 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from tandem.matching import api as matching_api
     from tandem.programs.api import intake, program, waitlist
 
     api.add_router("/programs", program.router)
     api.add_router("/waitlist", waitlist.router)
     api.add_router("/profiles", intake.router)
+    api.add_router("/matching", matching_api.router)
 
 
 _register_routers()

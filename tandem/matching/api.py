@@ -1,0 +1,238 @@
+"""Matching API (``/api/v1/matching``): the same selectors and services as the review page.
+
+Coordinators of the program only; anyone else gets 404, as for a missing run.
+"""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from tandem.matching import selectors, services
+from tandem.matching.models import MatchRule, MatchRun, Proposal, UnmatchedMember
+
+router = Router(tags=["matching"])
+
+
+class WeightsIn(Schema):
+    skill_swap: float | None = None
+    one_way_skill: float | None = None
+    stage_closeness: float | None = None
+    shared_goals: float | None = None
+    shared_hours: float | None = None
+    same_org_other_department: float | None = None
+
+
+class RunIn(Schema):
+    format: MatchRun.Format = MatchRun.Format.PAIRS
+    circle_size: int = Field(4, ge=3, le=5)
+    allow_trios: bool = False
+    maximise_matched: bool = False
+    fairness: bool = False
+    allow_repeats: bool = False
+    seed: int = Field(0, ge=0)
+    weights: WeightsIn | None = None
+
+
+class RunOut(Schema):
+    id: int
+    program: str
+    status: str
+    progress: str
+    error: str
+    format: str
+    circle_size: int
+    allow_trios: bool
+    maximise_matched: bool
+    fairness: bool
+    allow_repeats: bool
+    seed: int
+    weights: dict[str, float]
+    stats: dict[str, float | int]
+    in_worker: bool
+    parent: int | None
+    created_at: datetime
+    published_at: datetime | None
+
+
+class PersonOut(Schema):
+    membership: int
+    name: str
+    pronouns: str
+
+
+class ProposalOut(Schema):
+    id: int
+    position: int
+    score: float
+    reasons: list[str]
+    locked: bool
+    edited: bool
+    partnership: int | None
+    members: list[PersonOut]
+
+
+class UnmatchedOut(Schema):
+    membership: int
+    name: str
+    reason: str
+
+
+class RuleOut(Schema):
+    id: int
+    kind: str
+    memberships: list[int]
+
+
+class RunDetailOut(RunOut):
+    proposals: list[ProposalOut]
+    unmatched: list[UnmatchedOut]
+    rules: list[RuleOut]
+
+
+class PairIn(Schema):
+    a: int | None = None
+    b: int | None = None
+
+
+class SwapIn(Schema):
+    a: int
+    b: int
+
+
+def _run(run: MatchRun) -> dict:
+    return {
+        "id": run.pk,
+        "program": run.program.slug,
+        "status": run.status,
+        "progress": run.progress,
+        "error": run.error,
+        "format": run.format,
+        "circle_size": run.circle_size,
+        "allow_trios": run.allow_trios,
+        "maximise_matched": run.maximise_matched,
+        "fairness": run.fairness,
+        "allow_repeats": run.allow_repeats,
+        "seed": run.seed,
+        "weights": run.weights,
+        "stats": run.stats,
+        "in_worker": run.in_worker,
+        "parent": run.parent_id,
+        "created_at": run.created_at,
+        "published_at": run.published_at,
+    }
+
+
+def _proposal(p: Proposal) -> dict:
+    return {
+        "id": p.pk,
+        "position": p.position,
+        "score": p.score,
+        "reasons": p.reasons,
+        "locked": p.locked,
+        "edited": p.edited,
+        "partnership": p.partnership_id,
+        "members": [
+            {
+                "membership": s.membership_id,
+                "name": s.membership.profile.display_name,
+                "pronouns": s.membership.profile.pronouns,
+            }
+            for s in p.seats.all()
+        ],
+    }
+
+
+def _unmatched(u: UnmatchedMember) -> dict:
+    return {
+        "membership": u.membership_id,
+        "name": u.membership.profile.display_name,
+        "reason": u.reason,
+    }
+
+
+def _rule(r: MatchRule) -> dict:
+    return {"id": r.pk, "kind": r.kind, "memberships": [r.membership_a_id, r.membership_b_id]}
+
+
+def _detail(run: MatchRun) -> dict:
+    review = selectors.run_review(run=run)
+    return {
+        **_run(run),
+        "proposals": [_proposal(p) for p in review.proposals],
+        "unmatched": [_unmatched(u) for u in review.unmatched],
+        "rules": [_rule(r) for r in review.rules],
+    }
+
+
+@router.get("/programs/{slug}/runs", response=list[RunOut])
+def run_list(request: HttpRequest, slug: str) -> list[dict]:
+    """List a program's match runs, newest first."""
+    program = selectors.access_program_for_matching(user=request.user, slug=slug)
+    return [_run(run) for run in selectors.match_run_list(program=program)]
+
+
+@router.post("/programs/{slug}/runs", response={201: RunDetailOut})
+def run_create(request: HttpRequest, slug: str, payload: RunIn) -> tuple[int, dict]:
+    """Start a run; small runs come back finished, large ones queued for the worker."""
+    program = selectors.access_program_for_matching(user=request.user, slug=slug)
+    data = payload.dict(exclude={"weights"})
+    weights = payload.weights.dict() if payload.weights else None
+    run = services.match_run_start(
+        program=program, created_by=request.user, weights=weights, **data
+    )
+    return 201, _detail(run)
+
+
+@router.get("/runs/{run_id}", response=RunDetailOut)
+def run_detail(request: HttpRequest, run_id: int) -> dict:
+    """Return a run with its proposals (scores, reasons), the unmatched and the program's rules."""
+    return _detail(selectors.access_run(user=request.user, pk=run_id))
+
+
+@router.post("/runs/{run_id}/proposals/{proposal_id}/lock", response=RunDetailOut)
+def proposal_lock(request: HttpRequest, run_id: int, proposal_id: int) -> dict:
+    """Lock a proposal: its people are matched together by every later run."""
+    run = selectors.access_run(user=request.user, pk=run_id)
+    services.proposal_lock(run=run, proposal_id=proposal_id, actor=request.user)
+    return _detail(run)
+
+
+@router.post("/runs/{run_id}/proposals/{proposal_id}/forbid", response=RunDetailOut)
+def proposal_forbid(request: HttpRequest, run_id: int, proposal_id: int, payload: PairIn) -> dict:
+    """Never match two people of the proposal (omit ``a``/``b`` for a pair); removes it."""
+    run = selectors.access_run(user=request.user, pk=run_id)
+    services.proposal_forbid(
+        run=run, proposal_id=proposal_id, actor=request.user, a=payload.a, b=payload.b
+    )
+    return _detail(run)
+
+
+@router.delete("/runs/{run_id}/proposals/{proposal_id}", response=RunDetailOut)
+def proposal_remove(request: HttpRequest, run_id: int, proposal_id: int) -> dict:
+    """Remove a proposal; its people go back to the unmatched."""
+    run = selectors.access_run(user=request.user, pk=run_id)
+    services.proposal_remove(run=run, proposal_id=proposal_id, actor=request.user)
+    return _detail(run)
+
+
+@router.post("/runs/{run_id}/swap", response=RunDetailOut)
+def proposal_swap(request: HttpRequest, run_id: int, payload: SwapIn) -> dict:
+    """Swap two people (membership ids) between two proposals; both are scored again."""
+    run = selectors.access_run(user=request.user, pk=run_id)
+    services.proposal_swap(run=run, a=payload.a, b=payload.b, actor=request.user)
+    return _detail(run)
+
+
+@router.post("/runs/{run_id}/rerun", response={201: RunDetailOut})
+def run_rerun(request: HttpRequest, run_id: int) -> tuple[int, dict]:
+    """Start a new run with the same parameters, honouring the program's locks and forbids."""
+    run = selectors.access_run(user=request.user, pk=run_id)
+    return 201, _detail(services.match_run_rerun(run=run, actor=request.user))
+
+
+@router.post("/runs/{run_id}/publish", response=RunDetailOut)
+def run_publish(request: HttpRequest, run_id: int) -> dict:
+    """Create the partnerships and queue the introductions; 409 if already published."""
+    run = selectors.access_run(user=request.user, pk=run_id)
+    return _detail(services.match_run_publish(run_id=run.pk, actor=request.user))

@@ -1,0 +1,543 @@
+"""Writes for matching: runs, the coordinator's edits, rules, publishing, introductions."""
+
+import dataclasses
+import logging
+from collections.abc import Mapping, Sequence
+from itertools import combinations, pairwise
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+
+from tandem.core import clock
+from tandem.core.audit import audit_record
+from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.models import AuditEvent
+from tandem.matching import selectors
+from tandem.matching.engine import MatchConfig, MatchResult, Weights, match_members
+from tandem.matching.engine.explain import explain_group, explain_pair
+from tandem.matching.engine.features import encode
+from tandem.matching.engine.scoring import pair_score
+from tandem.matching.models import (
+    WEIGHT_NAMES,
+    MatchRule,
+    MatchRun,
+    Proposal,
+    ProposalMember,
+    UnmatchedMember,
+)
+from tandem.partnerships.models import PartnershipMember
+from tandem.partnerships.services import partnership_create_from_match
+from tandem.programs.models import Membership, Program
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_INLINE_LIMIT = 300
+
+PROGRESS_QUEUED = "waiting for the worker"
+PROGRESS_BUILDING = "building candidates"
+PROGRESS_SOLVING = "solving"
+PROGRESS_EXPLAINING = "explaining"
+
+MSG_BAD_WEIGHTS = "Weights must be zero or positive, and at least one must be positive."
+MSG_BAD_CIRCLE_SIZE = "Circle size must be between 3 and 5 people."
+MSG_TOO_FEW_MEMBERS = (
+    "Fewer than two members are ready for matching (intake complete and not already in a "
+    "partnership); nothing to match yet."
+)
+MSG_RUN_NOT_EDITABLE = "This run can no longer be changed: only a finished, unpublished run can."
+MSG_NOT_IN_RUN = "That proposal is not part of this run."
+MSG_PERSON_NOT_IN_RUN = "That person is not in a proposal of this run."
+MSG_SWAP_SAME_PROPOSAL = "Pick two people from two different proposals to swap them."
+MSG_SWAP_LOCKED = "A locked proposal cannot change; remove its lock first."
+MSG_SWAP_BLOCKED = (
+    "After this swap {a} and {b} would be together, but a rule keeps them apart "
+    "(a forbid, an exclusion or an earlier partnership)."
+)
+MSG_LOCK_PAIRS_ONLY = (
+    "In a pairs run only a pair can be locked; remove the third person first or run circles."
+)
+MSG_FORBID_NOT_IN_PROPOSAL = "Pick two people of this proposal to keep apart."
+MSG_ALREADY_PUBLISHED = "This run has already been published; its partnerships exist."
+MSG_NOT_READY_TO_PUBLISH = "Only a finished run can be published; wait for it or start a new one."
+MSG_NOTHING_TO_PUBLISH = "This run has no proposals to publish."
+MSG_ALREADY_PARTNERED = (
+    "{names} joined another partnership since this run; start a new run before publishing."
+)
+MSG_RUN_CRASHED = "The run stopped on an unexpected error; try again, or tell the operator."
+MSG_RULE_NOT_FOUND = "That rule does not exist (any more)."
+
+REASON_FORBIDDEN = "the coordinator kept them apart from the proposed partner"
+REASON_REMOVED = "the coordinator removed their proposal"
+
+
+def inline_limit() -> int:
+    """Return the largest run that is matched inside the request (larger ones go to the worker)."""
+    return int(getattr(settings, "TANDEM_MATCH_INLINE_LIMIT", DEFAULT_INLINE_LIMIT))
+
+
+def _weights(raw: Mapping[str, Any] | None) -> dict[str, float]:
+    base = dataclasses.asdict(Weights())
+    if raw:
+        for name in WEIGHT_NAMES:
+            if raw.get(name) is not None:
+                base[name] = float(raw[name])
+    try:
+        Weights(**base)
+    except ValueError as exc:
+        raise ValidationFailed(MSG_BAD_WEIGHTS, field="weights") from exc
+    return base
+
+
+def _config(run: MatchRun) -> MatchConfig:
+    return MatchConfig(
+        reference_date=run.reference_date,
+        weights=Weights(**_weights(run.weights)),
+        format="circles" if run.format == MatchRun.Format.CIRCLES else "pairs",
+        circle_size=run.circle_size,
+        allow_trios=run.allow_trios,
+        maximise_matched=run.maximise_matched,
+        fairness=run.fairness,
+        allow_repeats=run.allow_repeats,
+        seed=run.seed,
+        min_meeting_minutes=run.program.meeting_minutes,
+    )
+
+
+# -- runs -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def match_run_create(
+    *,
+    program: Program,
+    created_by: Any,
+    format: str = MatchRun.Format.PAIRS,
+    circle_size: int = 4,
+    allow_trios: bool = False,
+    maximise_matched: bool = False,
+    fairness: bool = False,
+    allow_repeats: bool = False,
+    weights: Mapping[str, Any] | None = None,
+    seed: int = 0,
+    parent: MatchRun | None = None,
+) -> MatchRun:
+    """Create a queued run; a large one is handed to the worker once the transaction commits."""
+    if not 3 <= circle_size <= 5:
+        raise ValidationFailed(MSG_BAD_CIRCLE_SIZE, field="circle_size")
+    pool = selectors.match_pool(program=program).count()
+    if pool < 2:
+        raise ValidationFailed(MSG_TOO_FEW_MEMBERS)
+    run = MatchRun.objects.create(
+        program=program,
+        created_by=created_by if getattr(created_by, "pk", None) else None,
+        parent=parent,
+        format=format,
+        circle_size=circle_size,
+        allow_trios=allow_trios,
+        maximise_matched=maximise_matched,
+        fairness=fairness,
+        allow_repeats=allow_repeats,
+        weights=_weights(weights),
+        seed=seed,
+        reference_date=program.kickoff_on or clock.today(),
+        in_worker=pool > inline_limit(),
+        progress=PROGRESS_QUEUED,
+    )
+    if run.in_worker:
+        from tandem.matching.tasks import match_run_task
+
+        run_id = run.pk
+        transaction.on_commit(lambda: match_run_task.enqueue(run_id))
+    return run
+
+
+def match_run_start(**kwargs: Any) -> MatchRun:
+    """Create a run and, when it is small, match it right away (in the caller's request)."""
+    run = match_run_create(**kwargs)
+    if not run.in_worker:
+        run = match_run_execute(run_id=run.pk)
+    return run
+
+
+def _set_progress(run_id: int, progress: str) -> None:
+    # Committed at once (outside any transaction) so the polling page sees it.
+    MatchRun.objects.filter(pk=run_id).update(progress=progress, updated_at=clock.now())
+
+
+def _fail(run_id: int, message: str) -> None:
+    MatchRun.objects.filter(pk=run_id).update(
+        status=MatchRun.Status.FAILED,
+        error=message,
+        progress="",
+        finished_at=clock.now(),
+        updated_at=clock.now(),
+    )
+
+
+def match_run_execute(*, run_id: int) -> MatchRun:
+    """Run the engine for a queued run and store its proposals; a run is executed once.
+
+    Progress ("building candidates", "solving", "explaining") is saved as it goes. Engine
+    refusals (a lock that another rule forbids, ...) fail the run with the engine's message,
+    names in place of ids.
+    """
+    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
+        status=MatchRun.Status.RUNNING,
+        started_at=clock.now(),
+        progress=PROGRESS_BUILDING,
+        updated_at=clock.now(),
+    )
+    run = MatchRun.objects.select_related("program").get(pk=run_id)
+    if not claimed:
+        return run
+    try:
+        memberships = list(selectors.match_pool(program=run.program))
+        members = selectors.engine_members(program=run.program, memberships=memberships)
+        rules = selectors.engine_rules(run=run, membership_ids=[m.pk for m in memberships])
+        config = _config(run)
+        _set_progress(run_id, PROGRESS_SOLVING)
+        try:
+            result = match_members(members, config, rules)
+        except ValueError as exc:
+            message = str(exc)
+            for member in members:
+                message = message.replace(repr(member.id), member.name)
+            _fail(run_id, message)
+            return MatchRun.objects.select_related("program").get(pk=run_id)
+        _set_progress(run_id, PROGRESS_EXPLAINING)
+        _store_result(run, result, {m.pk: m for m in memberships})
+    except Exception:
+        logger.exception("Match run %s failed", run_id)
+        _fail(run_id, MSG_RUN_CRASHED)
+        raise
+    return MatchRun.objects.select_related("program").get(pk=run_id)
+
+
+@transaction.atomic
+def _store_result(run: MatchRun, result: MatchResult, by_id: Mapping[int, Membership]) -> None:
+    proposals = Proposal.objects.bulk_create(
+        Proposal(
+            run=run,
+            position=k,
+            score=group.score,
+            reasons=list(group.reasons),
+            locked=group.locked,
+        )
+        for k, group in enumerate(result.groups)
+    )
+    ProposalMember.objects.bulk_create(
+        ProposalMember(proposal=proposal, run=run, membership=by_id[int(member_id)], position=k)
+        for proposal, group in zip(proposals, result.groups, strict=True)
+        for k, member_id in enumerate(group.members)
+    )
+    UnmatchedMember.objects.bulk_create(
+        UnmatchedMember(run=run, membership=by_id[int(u.member)], reason=u.reason[:200])
+        for u in result.unmatched
+    )
+    now = clock.now()
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.DONE,
+        progress="",
+        stats=dataclasses.asdict(result.stats),
+        finished_at=now,
+        updated_at=now,
+    )
+
+
+def match_run_rerun(*, run: MatchRun, actor: Any) -> MatchRun:
+    """Start a new run with the same parameters; the program's locks and forbids apply to it."""
+    return match_run_start(
+        program=run.program,
+        created_by=actor,
+        format=run.format,
+        circle_size=run.circle_size,
+        allow_trios=run.allow_trios,
+        maximise_matched=run.maximise_matched,
+        fairness=run.fairness,
+        allow_repeats=run.allow_repeats,
+        weights=run.weights,
+        seed=run.seed,
+        parent=run,
+    )
+
+
+# -- the coordinator's edits ------------------------------------------------------------
+
+
+def _editable(run: MatchRun) -> MatchRun:
+    locked = MatchRun.objects.select_for_update().select_related("program").get(pk=run.pk)
+    if not locked.is_editable:
+        raise Conflict(MSG_RUN_NOT_EDITABLE)
+    return locked
+
+
+def _proposal(run: MatchRun, proposal_id: int) -> Proposal:
+    proposal = Proposal.objects.filter(run=run, pk=proposal_id).first()
+    if proposal is None:
+        raise NotFound(MSG_NOT_IN_RUN)
+    return proposal
+
+
+def _seat_memberships(proposal: Proposal) -> list[Membership]:
+    return [
+        s.membership
+        for s in proposal.seats.select_related("membership__user", "membership__profile").order_by(
+            "position", "id"
+        )
+    ]
+
+
+def _rule_set(
+    *, program: Program, kind: str, a: Membership, b: Membership, actor: Any
+) -> MatchRule:
+    low, high = (a, b) if a.pk < b.pk else (b, a)
+    rule, _ = MatchRule.objects.update_or_create(
+        program=program,
+        membership_a=low,
+        membership_b=high,
+        defaults={
+            "kind": kind,
+            "created_by": actor if getattr(actor, "pk", None) else None,
+            "updated_at": clock.now(),
+        },
+    )
+    return rule
+
+
+@transaction.atomic
+def proposal_lock(*, run: MatchRun, proposal_id: int, actor: Any) -> Proposal:
+    """Lock a proposal: its people must be matched together in every later run of the program.
+
+    In pairs, a person is locked to one partner: a new lock replaces their older ones.
+    """
+    run = _editable(run)
+    proposal = _proposal(run, proposal_id)
+    people = _seat_memberships(proposal)
+    if run.format == MatchRun.Format.PAIRS:
+        if len(people) != 2:
+            raise ValidationFailed(MSG_LOCK_PAIRS_ONLY)
+        ids = [p.pk for p in people]
+        MatchRule.objects.filter(program=run.program, kind=MatchRule.Kind.LOCK).filter(
+            Q(membership_a__in=ids) | Q(membership_b__in=ids)
+        ).exclude(membership_a__in=ids, membership_b__in=ids).delete()
+    # A chain of locks keeps a circle together.
+    for a, b in pairwise(people):
+        _rule_set(program=run.program, kind=MatchRule.Kind.LOCK, a=a, b=b, actor=actor)
+    proposal.locked = True
+    proposal.save(update_fields=["locked"])
+    return proposal
+
+
+def _unmatch(run: MatchRun, proposal: Proposal, reasons: Mapping[int, str]) -> None:
+    people = _seat_memberships(proposal)
+    proposal.delete()
+    UnmatchedMember.objects.bulk_create(
+        UnmatchedMember(run=run, membership=m, reason=reasons.get(m.pk, REASON_REMOVED))
+        for m in people
+    )
+
+
+@transaction.atomic
+def proposal_forbid(
+    *,
+    run: MatchRun,
+    proposal_id: int,
+    actor: Any,
+    a: int | None = None,
+    b: int | None = None,
+) -> MatchRule:
+    """Never match two people of a proposal (this and every later run); remove the proposal.
+
+    For a pair ``a`` and ``b`` may be left out. Its people go back to the unmatched.
+    """
+    run = _editable(run)
+    proposal = _proposal(run, proposal_id)
+    people = {m.pk: m for m in _seat_memberships(proposal)}
+    if a is None and b is None and len(people) == 2:
+        a, b = sorted(people)
+    if a is None or b is None or a == b or a not in people or b not in people:
+        raise ValidationFailed(MSG_FORBID_NOT_IN_PROPOSAL)
+    rule = _rule_set(
+        program=run.program, kind=MatchRule.Kind.FORBID, a=people[a], b=people[b], actor=actor
+    )
+    _unmatch(run, proposal, {a: REASON_FORBIDDEN, b: REASON_FORBIDDEN})
+    return rule
+
+
+@transaction.atomic
+def proposal_remove(*, run: MatchRun, proposal_id: int, actor: Any) -> None:
+    """Remove a proposal from the run; its people go back to the unmatched."""
+    run = _editable(run)
+    _unmatch(run, _proposal(run, proposal_id), {})
+
+
+def group_score(
+    *, run: MatchRun, memberships: Sequence[Membership]
+) -> tuple[float, tuple[str, ...]]:
+    """Score a pair or group with the engine and explain it, as the run would have.
+
+    A group's score is the mean of its pair scores, as the engine computes it.
+    """
+    members = selectors.engine_members(program=run.program, memberships=memberships)
+    config = _config(run)
+    features = encode(members, config.reference_date, config.min_meeting_minutes)
+    w = config.weights
+    if len(members) == 2:
+        return pair_score(features, 0, 1, w).score, explain_pair(features, 0, 1, w)
+    scores = [pair_score(features, x, y, w).score for x, y in combinations(range(len(members)), 2)]
+    return sum(scores) / len(scores), explain_group(features, list(range(len(members))), w)
+
+
+@transaction.atomic
+def proposal_swap(*, run: MatchRun, a: int, b: int, actor: Any) -> tuple[Proposal, Proposal]:
+    """Swap two people between two proposals; re-score both and regenerate their reasons."""
+    run = _editable(run)
+    seats = {
+        s.membership_id: s
+        for s in ProposalMember.objects.select_related("proposal").filter(
+            run=run, membership_id__in=[a, b]
+        )
+    }
+    if a not in seats or b not in seats:
+        raise NotFound(MSG_PERSON_NOT_IN_RUN)
+    seat_a, seat_b = seats[a], seats[b]
+    first, second = seat_a.proposal, seat_b.proposal
+    if first.pk == second.pk:
+        raise ValidationFailed(MSG_SWAP_SAME_PROPOSAL)
+    if first.locked or second.locked:
+        raise ValidationFailed(MSG_SWAP_LOCKED)
+    group_first = [m for m in _seat_memberships(first) if m.pk != a]
+    group_second = [m for m in _seat_memberships(second) if m.pk != b]
+    by_pk = {s.membership_id: s.membership for s in (seat_a, seat_b)}
+    group_first.insert(seat_a.position, by_pk[b])
+    group_second.insert(seat_b.position, by_pk[a])
+    blocked = selectors.blocked_pairs(run=run, memberships=group_first + group_second)
+    for group in (group_first, group_second):
+        for x, y in combinations(group, 2):
+            if selectors.ordered(x.pk, y.pk) in blocked:
+                raise ValidationFailed(
+                    MSG_SWAP_BLOCKED.format(a=_name(x), b=_name(y)), field="swap"
+                )
+    seat_a.proposal, seat_b.proposal = second, first
+    seat_a.position, seat_b.position = seat_b.position, seat_a.position
+    ProposalMember.objects.bulk_update([seat_a, seat_b], ["proposal", "position"])
+    for proposal, group in ((first, group_first), (second, group_second)):
+        proposal.score, reasons = group_score(run=run, memberships=group)
+        proposal.reasons = list(reasons)
+        proposal.edited = True
+        proposal.save(update_fields=["score", "reasons", "edited"])
+    return first, second
+
+
+def _name(m: Membership) -> str:
+    profile = getattr(m, "profile", None)
+    return (profile.display_name if profile else "") or m.user.name or m.user.email
+
+
+@transaction.atomic
+def match_rule_delete(*, program: Program, rule_id: int) -> None:
+    """Delete one of the program's locks or forbids (later runs no longer honour it)."""
+    deleted, _ = MatchRule.objects.filter(program=program, pk=rule_id).delete()
+    if not deleted:
+        raise NotFound(MSG_RULE_NOT_FOUND)
+
+
+# -- publishing -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def match_run_publish(*, run_id: int, actor: Any) -> MatchRun:
+    """Create the run's partnerships in one transaction and queue the introduction emails.
+
+    A run is published once: the second call raises Conflict and creates nothing.
+    """
+    run = MatchRun.objects.select_for_update().select_related("program").get(pk=run_id)
+    if run.status == MatchRun.Status.PUBLISHED:
+        raise Conflict(MSG_ALREADY_PUBLISHED)
+    if run.status != MatchRun.Status.DONE:
+        raise Conflict(MSG_NOT_READY_TO_PUBLISH)
+    proposals = list(selectors.run_proposals(run=run))
+    if not proposals:
+        raise ValidationFailed(MSG_NOTHING_TO_PUBLISH)
+    groups = [[s.membership for s in p.seats.all()] for p in proposals]
+    people = [m for group in groups for m in group]
+    busy = set(
+        PartnershipMember.objects.filter(active=True, membership__in=people).values_list(
+            "membership_id", flat=True
+        )
+    )
+    if busy:
+        names = ", ".join(_name(m) for m in people if m.pk in busy)
+        raise Conflict(MSG_ALREADY_PARTNERED.format(names=names))
+    now = clock.now()
+    for proposal, group in zip(proposals, groups, strict=True):
+        proposal.partnership = partnership_create_from_match(
+            program=run.program, memberships=group, started_at=now
+        )
+        proposal.save(update_fields=["partnership"])
+    Membership.objects.filter(pk__in=[m.pk for m in people]).update(
+        status=Membership.Status.MATCHED, updated_at=now
+    )
+    run.status = MatchRun.Status.PUBLISHED
+    run.published_at = now
+    run.published_by = actor if getattr(actor, "pk", None) else None
+    run.save(update_fields=["status", "published_at", "published_by"])
+    audit_record(
+        action=AuditEvent.Action.MATCH_PUBLISHED,
+        actor=actor,
+        program=run.program,
+        subject_label=str(run),
+        after={
+            "run": run.pk,
+            "partnerships": len(proposals),
+            "people": len(people),
+            "unmatched": run.unmatched.count(),
+        },
+    )
+    from tandem.matching.tasks import match_introductions_task
+
+    transaction.on_commit(lambda: match_introductions_task.enqueue(run_id))
+    return run
+
+
+def _introduction_message(seat: ProposalMember) -> EmailMultiAlternatives:
+    partnership = seat.proposal.partnership
+    assert partnership is not None
+    intro = selectors.partnership_introduction(partnership=partnership, user=seat.membership.user)
+    program = partnership.program
+    context = {
+        "intro": intro,
+        "program": program,
+        "me_name": _name(intro.me),
+        "link": settings.SITE_URL + partnership.get_absolute_url(),
+    }
+    what = "partner" if len(intro.partners) == 1 else "circle"
+    return EmailMultiAlternatives(
+        subject=f"[Tandem] Meet your {what} in {program.name}",
+        body=render_to_string("matching/email/introduction.txt", context),
+        to=[seat.membership.user.email],
+    )
+
+
+def match_introductions_send(*, run_id: int) -> int:
+    """Email every partner of a published run their introduction; each email goes once.
+
+    A seat is claimed and its email sent in one transaction: a failed send leaves it to the
+    next attempt, and a second worker finds it already claimed.
+    """
+    run = MatchRun.objects.select_related("program").get(pk=run_id)
+    sent = 0
+    for seat in selectors.introductions_pending(run=run):
+        with transaction.atomic():
+            claimed = ProposalMember.objects.filter(pk=seat.pk, introduced_at__isnull=True).update(
+                introduced_at=clock.now()
+            )
+            if not claimed:
+                continue
+            _introduction_message(seat).send()
+        sent += 1
+    return sent

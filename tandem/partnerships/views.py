@@ -1,0 +1,30 @@
+"""A member's partnerships: the list, and one partnership with the partners and why they match."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from tandem.core.errors import NotFound
+from tandem.matching.selectors import partnership_introduction
+from tandem.partnerships.selectors import access_partnership, partnership_list_for
+
+
+@login_required
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    """List the partnerships the signed-in person sits in."""
+    partnerships = partnership_list_for(user=request.user)
+    return render(request, "partnerships/list.html", {"partnerships": partnerships})
+
+
+def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one partnership to its partners only (anyone else gets 404)."""
+    try:
+        partnership = access_partnership(user=request.user, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    intro = partnership_introduction(partnership=partnership, user=request.user)
+    return render(
+        request,
+        "partnerships/detail.html",
+        {"partnership": partnership, "program": partnership.program, "intro": intro},
+    )
