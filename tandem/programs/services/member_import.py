@@ -1,0 +1,558 @@
+"""Import members into a program from the member CSV (format: docs/member-csv.md).
+
+Two steps: :func:`member_import_preview` reads the file and says what an import would do,
+writing nothing; :func:`member_import_apply` writes it all in one transaction, or nothing.
+Both look rows up in bulk, so the number of queries does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.db.models.functions import Lower
+
+from tandem.accounts.models import User
+from tandem.core import clock
+from tandem.core.audit import audit_record
+from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.models import AuditEvent
+from tandem.interchange.members_csv import (
+    MAX_BYTES,
+    MSG_TOO_LARGE,
+    MemberRow,
+    ParseResult,
+    RowError,
+    parse_members_csv,
+    tag_key,
+)
+from tandem.programs.models import Membership, Profile, Program, Tag
+
+__all__ = [
+    "MSG_FILE_HAS_ERRORS",
+    "MSG_NOT_CSV",
+    "MSG_UTF16",
+    "MemberImportPlan",
+    "MemberImportResult",
+    "member_import_apply",
+    "member_import_check_size",
+    "member_import_digest",
+    "member_import_parse",
+    "member_import_preview",
+]
+
+# Messages, kept as constants so that tests assert the exact text.
+MSG_NOT_CSV = (
+    "This is not a CSV file: it looks like {kind}. In your spreadsheet choose "
+    '"Save as" (or "Download") > "CSV UTF-8", then upload that file.'
+)
+MSG_UTF16 = (
+    'The file is UTF-16 text (what spreadsheets call "Unicode text"), not UTF-8. '
+    'Save it as "CSV UTF-8" from your spreadsheet and import it again.'
+)
+MSG_COORDINATOR_ROW = (
+    "{email} coordinates this program; coordinators are not imported as members. Remove this line."
+)
+MSG_LEFT_ROW = (
+    "{email} has left this program, and Tandem does not add people back on their behalf. "
+    "Remove this line; they can rejoin from the program's page."
+)
+MSG_CELL_TOO_LONG = "This cell has {length} characters; the limit is {limit}. Shorten it."
+MSG_TAG_TOO_LONG = (
+    "{value!r} has {length} characters; an item may have at most {limit}. Shorten it."
+)
+MSG_IN_PERSON_NEEDS_CITY = (
+    "Meeting in person needs the member's city, which the CSV cannot hold. "
+    'Write "video" or "phone" here; the member can choose "in person" with their city in '
+    "their intake."
+)
+MSG_FILE_HAS_ERRORS = "The file has problems (listed below); nothing was imported. Fix them and upload the file again."
+MSG_CHANGED_MEANWHILE = (
+    "Someone changed these members while you were importing; nothing was imported. "
+    "Upload the file again to see the current preview."
+)
+
+# A row is complete (the member is ready for matching) when matching has what it needs.
+COMPLETE_NEEDS = ("offers", "wants", "availability")
+
+_CHUNK = 500
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "an Excel workbook or another zip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel (.xls) workbook"),
+)
+# Statuses an import may move between; matched and paused members keep theirs.
+_OPEN_STATUSES = (
+    Membership.Status.INVITED,
+    Membership.Status.INTAKE,
+    Membership.Status.READY,
+)
+_PROFILE_FIELDS = (
+    "display_name",
+    "pronouns",
+    "time_zone",
+    "availability",
+    "stage",
+    "organisation",
+    "department",
+    "languages",
+    "channel",
+    "submitted_at",
+)
+# Profile tag fields and the kind of tag each holds; the CSV's "goals" fill "themes".
+_TAG_FIELDS: dict[str, str] = {
+    "offers": Tag.Kind.SKILL,
+    "wants": Tag.Kind.SKILL,
+    "themes": Tag.Kind.THEME,
+}
+
+
+@dataclass(frozen=True)
+class MemberImportPlan:
+    """What an import of one file would do; emails in file order."""
+
+    rows: int
+    errors: tuple[RowError, ...]
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    new_accounts: tuple[str, ...]
+    unknown_exclusions: tuple[str, ...]
+
+    @property
+    def can_import(self) -> bool:
+        return not self.errors and bool(self.created or self.updated)
+
+    @property
+    def to_import(self) -> int:
+        return len(self.created) + len(self.updated)
+
+    @property
+    def nothing_to_change(self) -> bool:
+        return not self.errors and not self.created and not self.updated
+
+
+@dataclass(frozen=True)
+class MemberImportResult:
+    """Counts of what an import did, and the emails in the file."""
+
+    created: int
+    updated: int
+    unchanged: int
+    accounts_created: int
+    emails: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _NewTag:
+    kind: str
+    key: str
+    name: str
+
+
+_TagRef = int | _NewTag
+
+
+@dataclass
+class _Item:
+    """One row of the file with what it should become."""
+
+    row: MemberRow
+    user: User | None
+    membership: Membership | None
+    profile: Profile | None
+    status: str
+    values: dict[str, Any]
+    tags: dict[str, list[_TagRef]]
+    # Emails of members to exclude (in the program already or in this file).
+    excluded: list[str]
+    changed: bool = False
+
+
+@dataclass
+class _Work:
+    items: list[_Item] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    unknown_exclusions: list[str] = field(default_factory=list)
+    memberships: dict[str, Membership] = field(default_factory=dict)
+    # (through model name, profile id) -> {target id: through row id}
+    links: dict[tuple[str, int], dict[int, int]] = field(default_factory=dict)
+
+
+def member_import_check_size(*, size: int) -> None:
+    """Refuse a file over the limit before anything reads it."""
+    if size > MAX_BYTES:
+        raise ValidationFailed(MSG_TOO_LARGE.format(size=size, limit=MAX_BYTES), field="file")
+
+
+def member_import_digest(data: bytes) -> str:
+    """Return the fingerprint that ties a confirmation to the previewed file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def member_import_parse(*, data: bytes) -> ParseResult:
+    """Parse the upload, first telling apart files that are not CSV text at all."""
+    if len(data) > MAX_BYTES:
+        return ParseResult(
+            (), (RowError(0, "", MSG_TOO_LARGE.format(size=len(data), limit=MAX_BYTES)),)
+        )
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            return ParseResult((), (RowError(0, "", MSG_NOT_CSV.format(kind=kind)),))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ParseResult((), (RowError(0, "", MSG_UTF16),))
+    if b"\x00" in data[:8192]:
+        return ParseResult((), (RowError(0, "", MSG_NOT_CSV.format(kind="a binary file")),))
+    return parse_members_csv(data)
+
+
+def member_import_preview(*, program: Program, data: bytes) -> MemberImportPlan:
+    """Return what importing ``data`` into the program would do; write nothing."""
+    parsed = member_import_parse(data=data)
+    # Rows that parsed are planned even when others have problems, so the coordinator sees
+    # every problem (the parser's and the program's) at once.
+    work = _plan(program=program, rows=parsed.rows)
+    errors = sorted([*parsed.errors, *work.errors], key=lambda e: (e.line, e.column))
+    return _summary(rows=len(parsed.rows), work=work, errors=tuple(errors))
+
+
+@transaction.atomic
+def member_import_apply(
+    *, program: Program, actor: Any, data: bytes, ip_address: str | None = None
+) -> MemberImportResult:
+    """Import every row of the file into the program, or nothing if any row has a problem.
+
+    Raises
+    ------
+    ValidationFailed
+        The file has problems; nothing was written.
+    Conflict
+        A concurrent change made a write fail; nothing was written.
+    """
+    parsed = member_import_parse(data=data)
+    if parsed.errors:
+        raise ValidationFailed(MSG_FILE_HAS_ERRORS)
+    # Serialise imports into the same program (a no-op on SQLite, which locks the database).
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    work = _plan(program=program, rows=parsed.rows)
+    if work.errors:
+        raise ValidationFailed(MSG_FILE_HAS_ERRORS)
+    created = [item for item in work.items if item.membership is None]
+    updated = [item for item in work.items if item.membership is not None and item.changed]
+    new_users = [item for item in work.items if item.user is None]
+    emails = tuple(item.row.email for item in work.items)
+    if not created and not updated:
+        return MemberImportResult(0, 0, len(work.items), 0, emails)
+    try:
+        with transaction.atomic():
+            _write(program=program, work=work)
+    except IntegrityError as exc:
+        raise Conflict(MSG_CHANGED_MEANWHILE) from exc
+    result = MemberImportResult(
+        created=len(created),
+        updated=len(updated),
+        unchanged=len(work.items) - len(created) - len(updated),
+        accounts_created=len(new_users),
+        emails=emails,
+    )
+    audit_record(
+        action=AuditEvent.Action.MEMBERS_IMPORTED,
+        actor=actor,
+        program=program,
+        subject_label=f"{len(work.items)} members from CSV",
+        after={
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "accounts_created": result.accounts_created,
+        },
+        ip_address=ip_address,
+    )
+    return result
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _max_length(model: type[Model], name: str) -> int:
+    return int(model._meta.get_field(name).max_length or 0)  # type: ignore[union-attr]
+
+
+def _summary(*, rows: int, work: _Work, errors: tuple[RowError, ...]) -> MemberImportPlan:
+    return MemberImportPlan(
+        rows=rows,
+        errors=errors,
+        created=tuple(i.row.email for i in work.items if i.membership is None),
+        updated=tuple(i.row.email for i in work.items if i.membership is not None and i.changed),
+        unchanged=tuple(
+            i.row.email for i in work.items if i.membership is not None and not i.changed
+        ),
+        new_accounts=tuple(i.row.email for i in work.items if i.user is None),
+        unknown_exclusions=tuple(work.unknown_exclusions),
+    )
+
+
+def _check_lengths(row: MemberRow) -> list[RowError]:
+    errors: list[RowError] = []
+    cells = (
+        ("email", row.email, _max_length(User, "email")),
+        ("name", row.name, _max_length(Profile, "display_name")),
+        ("pronouns", row.pronouns, _max_length(Profile, "pronouns")),
+        ("organisation", row.organisation, _max_length(Profile, "organisation")),
+        ("department", row.department, _max_length(Profile, "department")),
+    )
+    for column, value, limit in cells:
+        if len(value) > limit:
+            errors.append(
+                RowError(row.line, column, MSG_CELL_TOO_LONG.format(length=len(value), limit=limit))
+            )
+    limit = _max_length(Tag, "name")
+    for column, values in (("offers", row.offers), ("wants", row.wants), ("goals", row.goals)):
+        for value in values:
+            length = max(len(value), len(tag_key(value)))
+            if length > limit:
+                errors.append(
+                    RowError(
+                        row.line,
+                        column,
+                        MSG_TAG_TOO_LONG.format(value=value, length=length, limit=limit),
+                    )
+                )
+    return errors
+
+
+def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
+    """Work out what each row should become, with a fixed number of bulk queries."""
+    work = _Work()
+    users: dict[str, User] = {}
+    emails = [row.email for row in rows]
+    for chunk in _chunks(emails):
+        for user in User.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=chunk):
+            users[user.email.lower()] = user
+    for existing in Membership.objects.filter(program=program).select_related("user", "profile"):
+        work.memberships[existing.user.email.lower()] = existing
+    tags = {tag.pk: tag for tag in Tag.objects.filter(program=program)}
+    tag_by_key = {(tag.kind, tag.key): tag.pk for tag in tags.values()}
+    for name in (*_TAG_FIELDS, "excluded"):
+        through = getattr(Profile, name).through
+        target = "membership_id" if name == "excluded" else "tag_id"
+        for link_id, profile_id, target_id in through.objects.filter(
+            profile__membership__program=program
+        ).values_list("id", "profile_id", target):
+            work.links.setdefault((name, profile_id), {})[target_id] = link_id
+
+    def resolve(kind: str, name: str) -> _TagRef:
+        key = tag_key(name)
+        pk = tag_by_key.get((kind, key))
+        if pk is None:
+            return _NewTag(kind, key, name)
+        seen = {pk}
+        while (merged := tags[pk].merged_into_id) is not None and merged not in seen:
+            seen.add(merged)
+            pk = merged
+        return pk
+
+    in_file = set(emails)
+    now = clock.now()
+    for row in rows:
+        membership = work.memberships.get(row.email)
+        errors = _check_lengths(row)
+        if membership is not None and membership.is_coordinator:
+            errors.append(RowError(row.line, "email", MSG_COORDINATOR_ROW.format(email=row.email)))
+        elif membership is not None and membership.status == Membership.Status.LEFT:
+            errors.append(RowError(row.line, "email", MSG_LEFT_ROW.format(email=row.email)))
+        profile = _profile_of(membership)
+        if row.channel == Profile.Channel.IN_PERSON and not (profile and profile.city):
+            errors.append(RowError(row.line, "channel", MSG_IN_PERSON_NEEDS_CITY))
+        if errors:
+            work.errors.extend(errors)
+            continue
+        complete = all(getattr(row, name) for name in COMPLETE_NEEDS)
+        status: str
+        if membership is None or membership.status in _OPEN_STATUSES:
+            status = Membership.Status.READY if complete else Membership.Status.INTAKE
+        else:
+            status = membership.status
+        values: dict[str, Any] = {
+            "display_name": row.name,
+            "pronouns": row.pronouns,
+            "time_zone": row.time_zone,
+            "availability": [[s.day, s.start, s.end] for s in row.availability],
+            "stage": row.stage,
+            "organisation": row.organisation,
+            "department": row.department,
+            "languages": list(row.languages),
+            # An empty channel keeps the member's choice (video for a new profile).
+            "channel": row.channel or (profile.channel if profile else Profile.Channel.VIDEO),
+            # The intake counts as submitted once complete; a later import keeps the date.
+            "submitted_at": (profile.submitted_at if profile else None)
+            or (now if complete else None),
+        }
+        item_tags = {
+            name: list(
+                dict.fromkeys(
+                    resolve(kind, value)
+                    for value in (row.goals if name == "themes" else getattr(row, name))
+                )
+            )
+            for name, kind in _TAG_FIELDS.items()
+        }
+        excluded: list[str] = []
+        for email in row.exclude:
+            if email in in_file or email in work.memberships:
+                excluded.append(email)
+            elif email not in work.unknown_exclusions:
+                work.unknown_exclusions.append(email)
+        item = _Item(
+            row=row,
+            user=users.get(row.email),
+            membership=membership,
+            profile=profile,
+            status=status,
+            values=values,
+            tags=item_tags,
+            excluded=excluded,
+        )
+        item.changed = _differs(item, work)
+        work.items.append(item)
+    return work
+
+
+def _profile_of(membership: Membership | None) -> Profile | None:
+    if membership is None:
+        return None
+    try:
+        return membership.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def _differs(item: _Item, work: _Work) -> bool:
+    """Tell whether the row changes an existing member (new members always do)."""
+    if item.membership is None or item.profile is None:
+        return True
+    if item.membership.status != item.status:
+        return True
+    profile = item.profile
+    if any(getattr(profile, name) != value for name, value in item.values.items()):
+        return True
+    for name, refs in item.tags.items():
+        current = set(work.links.get((name, profile.pk), {}))
+        if any(isinstance(ref, _NewTag) for ref in refs) or current != set(refs):
+            return True
+    wanted: set[int] = set()
+    for email in item.excluded:
+        target = work.memberships.get(email)
+        if target is None:
+            return True
+        wanted.add(target.pk)
+    return wanted != set(work.links.get(("excluded", profile.pk), {}))
+
+
+def _write(*, program: Program, work: _Work) -> None:
+    """Write the planned changes with bulk statements."""
+    now = clock.now()
+    changed = [item for item in work.items if item.changed]
+
+    new_tags: dict[tuple[str, str], Tag] = {}
+    for item in changed:
+        for refs in item.tags.values():
+            for ref in refs:
+                if isinstance(ref, _NewTag):
+                    new_tags.setdefault(
+                        (ref.kind, ref.key),
+                        Tag(program=program, kind=ref.kind, key=ref.key, name=ref.name),
+                    )
+    Tag.objects.bulk_create(new_tags.values(), batch_size=_CHUNK)
+    tag_ids = {
+        (kind, key): pk
+        for pk, kind, key in Tag.objects.filter(program=program).values_list("pk", "kind", "key")
+    }
+
+    new_users = []
+    for item in changed:
+        if item.user is None:
+            user = User(email=item.row.email, name=item.row.name)
+            user.set_unusable_password()
+            new_users.append(user)
+    User.objects.bulk_create(new_users, batch_size=_CHUNK)
+    users = {item.row.email: item.user for item in changed if item.user is not None}
+    for chunk in _chunks([user.email for user in new_users]):
+        for user in User.objects.filter(email__in=chunk):
+            users[user.email] = user
+
+    Membership.objects.bulk_create(
+        [
+            Membership(program=program, user=users[item.row.email], status=item.status)
+            for item in changed
+            if item.membership is None
+        ],
+        batch_size=_CHUNK,
+    )
+    moved = []
+    for item in changed:
+        if item.membership is not None and item.membership.status != item.status:
+            item.membership.status = item.status
+            item.membership.updated_at = now
+            moved.append(item.membership)
+    Membership.objects.bulk_update(moved, ["status", "updated_at"], batch_size=_CHUNK)
+    memberships = {
+        m.user.email.lower(): m
+        for m in Membership.objects.filter(program=program).select_related("user")
+    }
+
+    fresh: list[Profile] = []
+    edited: list[Profile] = []
+    for item in changed:
+        if item.profile is None:
+            membership = memberships[item.row.email]
+            fresh.append(Profile(membership=membership, **item.values))
+        else:
+            for name, value in item.values.items():
+                setattr(item.profile, name, value)
+            item.profile.updated_at = now
+            edited.append(item.profile)
+    Profile.objects.bulk_create(fresh, batch_size=_CHUNK)
+    Profile.objects.bulk_update(edited, [*_PROFILE_FIELDS, "updated_at"], batch_size=_CHUNK)
+    profile_ids = dict(
+        Profile.objects.filter(membership__program=program).values_list(
+            "membership__user__email", "pk"
+        )
+    )
+    profile_ids = {email.lower(): pk for email, pk in profile_ids.items()}
+
+    def wanted(item: _Item, name: str) -> Iterable[int]:
+        if name == "excluded":
+            return (memberships[email].pk for email in item.excluded)
+        return (
+            ref if isinstance(ref, int) else tag_ids[(ref.kind, ref.key)] for ref in item.tags[name]
+        )
+
+    for name in (*_TAG_FIELDS, "excluded"):
+        through = getattr(Profile, name).through
+        target = "membership_id" if name == "excluded" else "tag_id"
+        add: list[Model] = []
+        remove: list[int] = []
+        for item in changed:
+            profile_id = profile_ids[item.row.email]
+            current = work.links.get((name, profile_id), {}) if item.profile else {}
+            desired = set(wanted(item, name))
+            add.extend(
+                through(profile_id=profile_id, **{target: pk})
+                for pk in desired
+                if pk not in current
+            )
+            remove.extend(link for pk, link in current.items() if pk not in desired)
+        through.objects.bulk_create(add, batch_size=_CHUNK)
+        for start in range(0, len(remove), _CHUNK):
+            through.objects.filter(pk__in=remove[start : start + _CHUNK]).delete()

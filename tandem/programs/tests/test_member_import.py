@@ -1,0 +1,524 @@
+"""Member import from CSV: upload, preview, confirm (services and coordinator pages)."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tandem.accounts.models import User
+from tandem.core import clock
+from tandem.core.models import AuditEvent
+from tandem.interchange import members_csv as parser
+from tandem.interchange.members_csv import HEADERS, MAX_BYTES
+from tandem.programs.forms.member_import import MSG_NO_FILE
+from tandem.programs.models import Membership, Profile, Tag
+from tandem.programs.services import member_import as service
+from tandem.programs.services.member_import import member_import_apply, member_import_preview
+from tandem.programs.tests.factories import (
+    CoordinatorFactory,
+    MembershipFactory,
+    ProfileFactory,
+    ProgramFactory,
+    TagFactory,
+    UserFactory,
+)
+from tandem.programs.views import member_import as views
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(HEADERS)
+
+
+def row(**cells: str) -> str:
+    values = {
+        "email": "ana@example.org",
+        "name": "Ana Souza",
+        "pronouns": "she/her",
+        "time_zone": "Europe/Madrid",
+        "availability": "Wed 18:00-20:00",
+        "offers": "Spanish",
+        "wants": "skiing",
+        "goals": "public speaking",
+        "stage": "mid",
+        "organisation": "Acme",
+        "department": "Sales",
+        "languages": "English; Spanish",
+        "channel": "video",
+        "exclude": "",
+    } | cells
+    return ",".join(_quote(values[h]) for h in HEADERS)
+
+
+def _quote(value: str) -> str:
+    if any(c in value for c in ',"\n\r'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def many_rows(count: int, prefix: str = "member") -> bytes:
+    return csv_bytes(
+        *(
+            row(
+                email=f"{prefix}{i}@example.org",
+                name=f"Member {i}",
+                offers=f"skill {i}; Spanish",
+                wants=f"skill {i + 1}",
+                exclude=f"{prefix}{(i + 1) % count}@example.org",
+            )
+            for i in range(count)
+        )
+    )
+
+
+def upload(client, program, data: bytes | None, name: str = "members.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    payload = {} if data is None else {"file": SimpleUploadedFile(name, data, "text/csv")}
+    return client.post(reverse("programs:import", args=[program.slug]), payload)
+
+
+def confirm(client, program):
+    pending = client.session.get(f"member_import:{program.pk}", {})
+    return client.post(
+        reverse("programs:import_confirm", args=[program.slug]),
+        {"digest": pending.get("digest", "0" * 64)},
+        follow=True,
+    )
+
+
+@pytest.fixture
+def program():
+    return ProgramFactory(name="Spanish for skiers")
+
+
+@pytest.fixture
+def coordinator(program, client):
+    membership = CoordinatorFactory(program=program)
+    client.force_login(membership.user)
+    return membership.user
+
+
+def counts() -> tuple[int, ...]:
+    return (
+        User.objects.count(),
+        Membership.objects.count(),
+        Profile.objects.count(),
+        Tag.objects.count(),
+        Profile.offers.through.objects.count(),
+        Profile.excluded.through.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+# Access
+
+
+def test_only_the_programs_coordinators_reach_the_import(client, program):
+    url = reverse("programs:import", args=[program.slug])
+    confirm_url = reverse("programs:import_confirm", args=[program.slug])
+    assert client.get(url).status_code == 404
+    member = MembershipFactory(program=program)
+    client.force_login(member.user)
+    assert client.get(url).status_code == 404
+    assert client.post(confirm_url, {"digest": "0" * 64}).status_code == 404
+    elsewhere = CoordinatorFactory()
+    client.force_login(elsewhere.user)
+    assert client.get(url).status_code == 404
+    assert upload(client, program, csv_bytes(row())).status_code == 404
+    assert Membership.objects.filter(program=program).count() == 1
+    coordinator = CoordinatorFactory(program=program)
+    client.force_login(coordinator.user)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Import members" in page.text
+
+
+# Preview and confirm
+
+
+def test_preview_says_what_will_happen_and_writes_nothing(client, program, coordinator):
+    existing = ProfileFactory(
+        membership__program=program, membership__user__email="ben@example.org"
+    )
+    before = counts()
+    response = upload(
+        client,
+        program,
+        csv_bytes(row(), row(email="Ben@Example.org", name="Ben"), row(email="cy@example.org")),
+    )
+    assert response.status_code == 200
+    assert counts() == before
+    plan = response.context["plan"]
+    assert plan.created == ("ana@example.org", "cy@example.org")
+    assert plan.updated == ("ben@example.org",)
+    assert plan.unchanged == ()
+    assert "<strong>2</strong> new members" in response.text
+    assert "<strong>1</strong> updated" in response.text
+    assert "Import 3 members" in response.text
+    existing.refresh_from_db()
+    assert existing.display_name != "Ben"
+
+
+def test_confirm_creates_accounts_memberships_and_profiles(
+    client, program, coordinator, frozen_clock
+):
+    data = csv_bytes(
+        row(exclude="ben@example.org"),
+        row(
+            email="ben@example.org",
+            name="Ben",
+            pronouns="",
+            time_zone="America/New_York",
+            availability="Wed 12:00-14:00",
+            offers="Skiing",
+            wants="spanish; Public Speaking",
+            goals="Leadership",
+            stage="senior",
+            organisation="",
+            department="",
+            languages="",
+            channel="phone",
+        ),
+    )
+    upload(client, program, data)
+    response = confirm(client, program)
+    assert (
+        escape(views.MSG_DONE.format(created=2, updated=0, unchanged=0, accounts=2))
+        in response.text
+    )
+
+    ana = User.objects.get(email="ana@example.org")
+    assert not ana.has_usable_password()
+    assert ana.name == "Ana Souza"
+    membership = Membership.objects.get(program=program, user=ana)
+    assert membership.role == Membership.Role.MEMBER
+    assert membership.status == Membership.Status.READY
+    profile = membership.profile
+    assert profile.display_name == "Ana Souza"
+    assert profile.pronouns == "she/her"
+    assert profile.time_zone == "Europe/Madrid"
+    assert profile.availability == [[2, 18 * 60, 20 * 60]]
+    assert profile.stage == "mid"
+    assert (profile.organisation, profile.department) == ("Acme", "Sales")
+    assert profile.languages == ["English", "Spanish"]
+    assert profile.channel == "video"
+    assert profile.submitted_at == frozen_clock
+    assert [t.name for t in profile.offers.all()] == ["Spanish"]
+    assert [t.name for t in profile.wants.all()] == ["skiing"]
+    assert [t.name for t in profile.themes.all()] == ["public speaking"]
+    ben = Membership.objects.get(program=program, user__email="ben@example.org")
+    assert list(profile.excluded.all()) == [ben]
+    assert ben.profile.languages == ["English"]
+    assert ben.profile.channel == "phone"
+    assert {t.name for t in ben.profile.wants.all()} == {"public speaking", "Spanish"}
+    # One tag per skill, shared by the two profiles whatever the spelling.
+    assert Tag.objects.filter(program=program, kind=Tag.Kind.SKILL).count() == 3
+    assert Tag.objects.filter(program=program, kind=Tag.Kind.THEME).count() == 2
+    assert client.session.get(f"member_import:{program.pk}") is None
+
+
+def test_row_without_offers_wants_or_availability_waits_in_intake(program, coordinator):
+    member_import_apply(
+        program=program, actor=coordinator, data=csv_bytes(row(wants="", availability=""))
+    )
+    membership = Membership.objects.get(user__email="ana@example.org")
+    assert membership.status == Membership.Status.INTAKE
+    assert membership.profile.submitted_at is None
+
+
+def test_importing_the_same_file_again_changes_nothing(client, program, coordinator):
+    data = many_rows(5)
+    upload(client, program, data)
+    confirm(client, program)
+    before = counts()
+    stamps = sorted(Profile.objects.values_list("pk", "updated_at"))
+    member_stamps = sorted(Membership.objects.values_list("pk", "updated_at"))
+
+    response = upload(client, program, data)
+    assert escape(views.MSG_NOTHING_TO_CHANGE) in response.text
+    assert "Import 0" not in response.text
+    assert 'action="/p/' + program.slug + '/manage/import/confirm/"' not in response.text
+    result = member_import_apply(program=program, actor=coordinator, data=data)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 5)
+    assert counts() == before
+    assert sorted(Profile.objects.values_list("pk", "updated_at")) == stamps
+    assert sorted(Membership.objects.values_list("pk", "updated_at")) == member_stamps
+
+
+def test_reimport_updates_only_the_changed_member(program, coordinator, frozen_clock):
+    member_import_apply(
+        program=program,
+        actor=coordinator,
+        data=csv_bytes(row(), row(email="ben@example.org", name="Ben")),
+    )
+    later = frozen_clock.replace(hour=12)
+    with clock.frozen(later):
+        plan = member_import_preview(
+            program=program,
+            data=csv_bytes(row(), row(email="ben@example.org", name="Ben", offers="Chess")),
+        )
+        assert (plan.created, plan.updated, plan.unchanged) == (
+            (),
+            ("ben@example.org",),
+            ("ana@example.org",),
+        )
+        member_import_apply(
+            program=program,
+            actor=coordinator,
+            data=csv_bytes(row(), row(email="ben@example.org", name="Ben", offers="Chess")),
+        )
+    ana = Profile.objects.get(membership__user__email="ana@example.org")
+    ben = Profile.objects.get(membership__user__email="ben@example.org")
+    assert ana.updated_at == frozen_clock
+    assert ben.updated_at == later
+    assert [t.name for t in ben.offers.all()] == ["Chess"]
+    assert ben.submitted_at == frozen_clock
+
+
+def test_existing_account_is_found_whatever_the_case(program, coordinator):
+    user = UserFactory(email="ana@example.org")
+    result = member_import_apply(
+        program=program, actor=coordinator, data=csv_bytes(row(email="ANA@example.ORG"))
+    )
+    assert result.accounts_created == 0
+    assert User.objects.filter(email__iexact="ana@example.org").count() == 1
+    assert Membership.objects.get(program=program, user=user).profile.display_name == "Ana Souza"
+    user.refresh_from_db()
+    assert user.has_usable_password()
+
+
+def test_tags_are_reused_by_key_and_merges_are_followed(program, coordinator):
+    kept = TagFactory(program=program, name="Spanish language")
+    TagFactory(program=program, name="Castellano", merged_into=kept)
+    skiing = TagFactory(program=program, name="Skiing")
+    member_import_apply(
+        program=program,
+        actor=coordinator,
+        data=csv_bytes(row(offers="castellano; Spanish Language", wants="  SKIING ")),
+    )
+    profile = Profile.objects.get()
+    assert list(profile.offers.all()) == [kept]
+    assert list(profile.wants.all()) == [skiing]
+    assert Tag.objects.filter(program=program, kind=Tag.Kind.SKILL).count() == 3
+
+
+def test_a_coordinator_in_the_file_is_rejected_not_demoted(client, program, coordinator):
+    before = counts()
+    response = upload(
+        client, program, csv_bytes(row(), row(email=coordinator.email.upper(), name="Me"))
+    )
+    message = service.MSG_COORDINATOR_ROW.format(email=coordinator.email)
+    assert escape(message) in response.text
+    assert "<td>3</td>" in response.text
+    assert response.context["plan"].can_import is False
+    assert counts() == before
+    assert Membership.objects.get(user=coordinator).role == Membership.Role.COORDINATOR
+
+
+def test_a_member_who_left_is_not_added_back(program, coordinator):
+    MembershipFactory(program=program, user__email="ana@example.org", status=Membership.Status.LEFT)
+    plan = member_import_preview(program=program, data=csv_bytes(row()))
+    assert [e.message for e in plan.errors] == [
+        service.MSG_LEFT_ROW.format(email="ana@example.org")
+    ]
+
+
+def test_matched_member_keeps_status(program, coordinator):
+    profile = ProfileFactory(
+        membership__program=program,
+        membership__user__email="ana@example.org",
+        membership__status=Membership.Status.MATCHED,
+    )
+    member_import_apply(program=program, actor=coordinator, data=csv_bytes(row(offers="")))
+    profile.membership.refresh_from_db()
+    assert profile.membership.status == Membership.Status.MATCHED
+
+
+def test_in_person_without_a_known_city_is_a_row_error(program):
+    plan = member_import_preview(program=program, data=csv_bytes(row(channel="in person")))
+    assert [(e.line, e.column, e.message) for e in plan.errors] == [
+        (2, "channel", service.MSG_IN_PERSON_NEEDS_CITY)
+    ]
+
+
+def test_overlong_cells_are_row_errors(program):
+    plan = member_import_preview(
+        program=program, data=csv_bytes(row(name="N" * 81, offers="x" * 61))
+    )
+    assert [(e.column, e.message) for e in plan.errors] == [
+        ("name", service.MSG_CELL_TOO_LONG.format(length=81, limit=80)),
+        ("offers", service.MSG_TAG_TOO_LONG.format(value="x" * 61, length=61, limit=60)),
+    ]
+
+
+def test_exclusions_of_people_outside_the_program_are_reported(client, program, coordinator):
+    MembershipFactory(program=program, user__email="dee@example.org")
+    response = upload(client, program, csv_bytes(row(exclude="dee@example.org; zed@example.org")))
+    assert response.context["plan"].unknown_exclusions == ("zed@example.org",)
+    assert "zed@example.org" in response.text
+    confirm(client, program)
+    profile = Profile.objects.get(membership__user__email="ana@example.org")
+    assert [m.user.email for m in profile.excluded.all()] == ["dee@example.org"]
+
+
+def test_import_records_an_audit_event(client, program, coordinator):
+    MembershipFactory(program=program, user__email="ben@example.org")
+    upload(client, program, csv_bytes(row(), row(email="ben@example.org", name="Ben")))
+    confirm(client, program)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.MEMBERS_IMPORTED)
+    assert event.actor == coordinator
+    assert event.program == program
+    assert event.after == {"created": 1, "updated": 1, "unchanged": 0, "accounts_created": 1}
+
+
+def test_confirm_without_a_preview_imports_nothing(client, program, coordinator):
+    before = counts()
+    response = confirm(client, program)
+    assert escape(views.MSG_STALE) in response.text
+    assert counts() == before
+
+
+def test_confirm_of_an_older_preview_imports_nothing(client, program, coordinator):
+    upload(client, program, csv_bytes(row()))
+    old_digest = client.session[f"member_import:{program.pk}"]["digest"]
+    upload(client, program, csv_bytes(row(email="ben@example.org")))
+    before = counts()
+    response = client.post(
+        reverse("programs:import_confirm", args=[program.slug]),
+        {"digest": old_digest},
+        follow=True,
+    )
+    assert escape(views.MSG_STALE) in response.text
+    assert counts() == before
+
+
+# Bad files: a clear message on the page, never a 500, nothing written.
+
+
+def _latin1() -> bytes:
+    return csv_bytes(row(name="José")).decode().encode("latin-1")
+
+
+BAD_FILES = [
+    pytest.param(_latin1(), parser.MSG_NOT_UTF8.format(line=2), id="wrong-encoding"),
+    pytest.param(
+        b"email,name,time_zone\nana@example.org,Ana,Europe/Madrid\n",
+        parser.MSG_MISSING_COLUMNS.format(
+            columns="pronouns, availability, offers, wants, goals, stage, organisation, "
+            "department, languages, channel, exclude"
+        ),
+        id="missing-columns",
+    ),
+    pytest.param(
+        csv_bytes(row(), row(email="ANA@example.org")),
+        parser.MSG_DUPLICATE_EMAIL.format(email="ana@example.org", first=2, line=3),
+        id="duplicate-emails",
+    ),
+    pytest.param(
+        csv_bytes(row(name='=HYPERLINK("http://evil")')),
+        parser.MSG_FORMULA.format(char="="),
+        id="formula",
+    ),
+    pytest.param(b"", parser.MSG_EMPTY, id="empty"),
+    pytest.param(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",
+        service.MSG_NOT_CSV.format(kind="a PNG image"),
+        id="png",
+    ),
+    pytest.param(
+        "\ufeff".encode("utf-16-le") + csv_bytes(row()).decode().encode("utf-16-le"),
+        service.MSG_UTF16,
+        id="utf-16",
+    ),
+    pytest.param(None, MSG_NO_FILE, id="no-file"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), BAD_FILES)
+def test_bad_file_gets_a_clear_message_and_writes_nothing(
+    client, program, coordinator, data, message
+):
+    # A good import first, so that "nothing written" also covers a pending preview.
+    before = counts()
+    response = upload(client, program, data)
+    assert response.status_code == 200
+    assert escape(message) in response.text
+    assert counts() == before
+    assert client.session.get(f"member_import:{program.pk}") is None
+    assert escape(views.MSG_NOTHING_TO_CHANGE) not in response.text
+
+
+def test_file_over_10_mb_is_refused_before_it_is_read(client, program, coordinator, monkeypatch):
+    def fail(**kwargs):
+        raise AssertionError("an oversized file must not be parsed")
+
+    monkeypatch.setattr(views, "member_import_preview", fail)
+    data = csv_bytes(row()) + b"#" * MAX_BYTES
+    before = counts()
+    response = upload(client, program, data)
+    assert response.status_code == 200
+    message = parser.MSG_TOO_LARGE.format(size=len(data), limit=MAX_BYTES)
+    assert escape(message) in response.text
+    assert counts() == before
+
+
+def test_every_bad_row_is_listed_with_line_column_and_fix(client, program, coordinator):
+    data = csv_bytes(
+        row(),
+        row(email="ben@example.org", time_zone="Mars/Olympus"),
+        row(email="cy@example.org", stage="guru", availability="Someday"),
+    )
+    response = upload(client, program, data)
+    errors = response.context["plan"].errors
+    assert [(e.line, e.column) for e in errors] == [
+        (3, "time_zone"),
+        (4, "availability"),
+        (4, "stage"),
+    ]
+    for error in errors:
+        assert escape(error.message) in response.text
+    assert "3 problems to fix" in response.text
+    assert (
+        "Import "
+        not in response.text.split("Upload the corrected file")[0].split("What the import will do")[
+            1
+        ]
+    )
+
+
+# Query counts
+
+
+def _preview_queries(client, program, rows: int) -> int:
+    prefix = f"p{program.pk}-"
+    existing = [
+        ProfileFactory(
+            membership__program=program,
+            membership__user__email=f"{prefix}{i}@example.org",
+            offers=["Spanish"],
+        )
+        for i in range(0, rows, 2)
+    ]
+    assert existing
+    with CaptureQueriesContext(connection) as queries:
+        response = upload(client, program, many_rows(rows, prefix))
+    assert response.status_code == 200
+    assert response.context["plan"].rows == rows
+    return len(queries)
+
+
+def test_preview_query_count_does_not_grow_with_rows(client, coordinator):
+    small_program = coordinator.memberships.get().program
+    small = _preview_queries(client, small_program, 10)
+    large_program = ProgramFactory()
+    CoordinatorFactory(program=large_program, user=coordinator)
+    large = _preview_queries(client, large_program, 100)
+    assert small == large
