@@ -4,7 +4,7 @@ opening the doors. Same services as the pages."""
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.programs import selectors
@@ -52,9 +52,7 @@ class ErrorOut(Schema):
     response={202: DetailOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="Join a program's waitlist",
 )
-def waitlist_signup_endpoint(
-    request: HttpRequest, slug: str, payload: SignupIn
-) -> tuple[int, dict]:
+def waitlist_signup_endpoint(request: HttpRequest, slug: str, payload: SignupIn) -> Status[dict]:
     """Put an address on the waitlist; it gets an email with a confirm link.
 
     The answer is the same whether or not the address was already listed. No authentication
@@ -63,7 +61,7 @@ def waitlist_signup_endpoint(
     waitlist_signup_throttle(ip_address=request.META.get("REMOTE_ADDR") or "unknown")
     program = selectors.access_program_public(slug=slug)
     waitlist_signup(program=program, email=payload.email)
-    return 202, {"detail": WAITLIST_SIGNUP_ANSWER}
+    return Status(202, {"detail": WAITLIST_SIGNUP_ANSWER})
 
 
 @router.get("/{slug}/entries", response=list[EntryOut], summary="List a program's waitlist")
@@ -79,9 +77,9 @@ def waitlist_entries_endpoint(request: HttpRequest, slug: str) -> list[WaitlistE
     response={200: OpenDoorsOut, 404: ErrorOut, 409: ErrorOut},
     summary="Open the doors: invite every confirmed entry",
 )
-def waitlist_open_doors_endpoint(request: HttpRequest, slug: str) -> tuple[int, dict]:
+def waitlist_open_doors_endpoint(request: HttpRequest, slug: str) -> Status[dict]:
     """Invite every confirmed entry not yet invited (coordinators of the program only)."""
     program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
     invited = waitlist_open_doors(program=program, actor=request.user)
     program.refresh_from_db(fields=["status"])
-    return 200, {"invited": invited, "program_status": program.status}
+    return Status(200, {"invited": invited, "program_status": program.status})

@@ -40,7 +40,7 @@ def _get_invitation(token: str) -> Invitation:
         raise Http404 from exc
 
 
-def _after_join_url(membership: Membership) -> str:
+def after_join_url(membership: Membership) -> str:
     """Return where a new member goes next: the intake, or the management page."""
     names = ["programs:manage"] if membership.is_coordinator else ["programs:intake"]
     # Those pages live in other feature modules; the program home is always there.
@@ -86,7 +86,7 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
                 status=410,
             )
         request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
-        return redirect(_after_join_url(membership))
+        return redirect(after_join_url(membership))
     return render(request, "programs/invitation.html", context)
 
 
