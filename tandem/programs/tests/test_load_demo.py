@@ -1,0 +1,126 @@
+"""``manage.py load_demo``: the demo program, its members and sign-ins; idempotent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+from django.urls import reverse
+
+from tandem.accounts.models import User
+from tandem.core.models import AuditEvent
+from tandem.interchange.members_csv import MemberRow, parse_members_csv, tag_key
+from tandem.programs.demo import loader
+from tandem.programs.management.commands.load_demo import MSG_ALREADY, MSG_LOADED
+from tandem.programs.models import Document, Membership, Profile, Program, Resource, Tag
+
+
+def load() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict[str, object]:
+    return {
+        "users": User.objects.count(),
+        "memberships": sorted(Membership.objects.values_list("pk", "updated_at")),
+        "profiles": sorted(Profile.objects.values_list("pk", "updated_at")),
+        "tags": Tag.objects.count(),
+        "documents": Document.objects.count(),
+        "resources": Resource.objects.count(),
+        "audit": AuditEvent.objects.count(),
+        "addresses": EmailAddress.objects.count(),
+        "passwords": sorted(User.objects.values_list("pk", "password")),
+    }
+
+
+@pytest.mark.django_db
+def test_load_demo_creates_the_program_members_and_sign_ins(client):
+    output = load()
+
+    assert MSG_LOADED.format(program=loader.PROGRAM_NAME, created=40, updated=0) in output
+    for email in (loader.COORDINATOR_EMAIL, *loader.MEMBER_EMAILS):
+        assert email in output
+    assert "demo-coordinator" in output and "demo-member" in output
+
+    program = Program.objects.get(slug=loader.PROGRAM_SLUG)
+    assert program.name == "Peer Mentoring Circle 2027"
+    assert program.status == Program.Status.INTAKE_OPEN
+    assert (program.kickoff_on, program.recap_on) == (date(2027, 2, 3), date(2027, 6, 30))
+    assert (program.cadence_weeks, program.meeting_minutes) == (2, 60)
+    assert program.documents.filter(kind=Document.Kind.GUIDEBOOK).count() == 1
+    assert program.resources.count() == 3
+    members = Membership.objects.filter(program=program, role=Membership.Role.MEMBER)
+    assert members.count() == 40
+    assert not members.exclude(status=Membership.Status.READY).exists()
+    assert Profile.objects.filter(membership__program=program, excluded__isnull=False).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.MEMBERS_IMPORTED).count() == 1
+
+    assert client.login(email=loader.COORDINATOR_EMAIL, password=loader.COORDINATOR_PASSWORD)
+    assert client.get(reverse("programs:import", args=[program.slug])).status_code == 200
+    for email in loader.MEMBER_EMAILS:
+        assert client.login(email=email, password=loader.MEMBER_PASSWORD)
+        assert EmailAddress.objects.get(email=email).verified
+        assert client.get(reverse("programs:detail", args=[program.slug])).status_code == 200
+    others = User.objects.exclude(email__in=[loader.COORDINATOR_EMAIL, *loader.MEMBER_EMAILS])
+    assert not any(user.has_usable_password() for user in others)
+
+
+@pytest.mark.django_db
+def test_second_run_adds_nothing_and_says_so():
+    load()
+    before = snapshot()
+    output = load()
+    assert MSG_ALREADY.format(program=loader.PROGRAM_NAME) in output
+    assert "coordinator@demo.tandem.test" in output
+    assert snapshot() == before
+
+
+def _utc_half_hours(row: MemberRow) -> set[tuple[int, int]]:
+    """Return the member's free half-hours in the kick-off week, in UTC."""
+    zone, monday = ZoneInfo(row.time_zone), date(2027, 2, 1)
+    out = set()
+    for slot in row.availability:
+        start = datetime(2027, 2, 1, tzinfo=zone) + timedelta(days=slot.day)
+        for minute in range(slot.start, slot.end, 30):
+            at = (start + timedelta(minutes=minute)).astimezone(ZoneInfo("UTC"))
+            out.add(((at.date() - monday).days % 7, at.hour * 60 + at.minute))
+    return out
+
+
+def test_demo_csv_is_realistic_input_for_matching():
+    result = parse_members_csv(loader.MEMBERS_CSV.read_bytes())
+    assert result.errors == ()
+    rows = result.rows
+    assert 38 <= len(rows) <= 45
+    regions = {row.time_zone.split("/")[0] for row in rows}
+    assert {"America", "Europe"} <= regions and regions & {"Asia", "Australia", "Pacific"}
+    assert len({row.organisation for row in rows}) >= 3
+    assert len({row.department for row in rows}) >= 5
+    assert len({row.stage for row in rows}) >= 4
+    assert 2 <= sum(bool(row.exclude) for row in rows) <= 8
+    assert len({lang for row in rows for lang in row.languages} - {"English"}) >= 5
+    emails = {row.email for row in rows}
+    assert all(set(row.exclude) <= emails for row in rows)
+
+    # Most members have a complementary partner (each teaches what the other wants) with at
+    # least an hour free at the same time, and is not excluded from them.
+    free = {row.email: _utc_half_hours(row) for row in rows}
+    excluded = {(row.email, other) for row in rows for other in row.exclude}
+    with_swap = set()
+    for a in rows:
+        for b in rows:
+            if a.email >= b.email or (a.email, b.email) in excluded:
+                continue
+            if (b.email, a.email) in excluded:
+                continue
+            a_teaches_b = {tag_key(t) for t in a.offers} & {tag_key(t) for t in b.wants}
+            b_teaches_a = {tag_key(t) for t in b.offers} & {tag_key(t) for t in a.wants}
+            if a_teaches_b and b_teaches_a and len(free[a.email] & free[b.email]) >= 2:
+                with_swap |= {a.email, b.email}
+    assert len(with_swap) >= 0.9 * len(rows)
