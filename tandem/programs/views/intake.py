@@ -1,3 +1,140 @@
-from django.urls import URLPattern
+"""The intake pages: "tell us about your goals" and "what happens next"."""
 
-urlpatterns: list[URLPattern] = []
+import functools
+import zoneinfo
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tandem.core.errors import Conflict, NotFound
+from tandem.interchange.members_csv import DAYS, Slot
+from tandem.programs.forms.intake import IntakeForm, intake_initial
+from tandem.programs.models import Membership, Profile, Program, Tag
+from tandem.programs.selectors.intake import access_intake, profile_for, tag_suggestions
+from tandem.programs.services.intake import IntakeInvalid, intake_read_only_reason, profile_submit
+
+MSG_SAVED = "Thank you: your intake is saved and you are ready for matching."
+SUGGEST_FIELDS = {"themes": Tag.Kind.THEME, "offers": Tag.Kind.SKILL, "wants": Tag.Kind.SKILL}
+
+
+@dataclass(frozen=True)
+class DayFree:
+    day: str
+    ranges: str
+
+
+@functools.cache
+def _time_zone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def availability_by_day(profile: Profile) -> list[DayFree]:
+    """Return the profile's free time as one line per day, for people to read."""
+    by_day: dict[int, list[str]] = {}
+    for item in profile.availability:
+        slot = Slot(*item)
+        by_day.setdefault(slot.day, []).append(f"{_hhmm(slot.start)}-{_hhmm(slot.end)}")
+    return [DayFree(DAYS[day], ", ".join(ranges)) for day, ranges in sorted(by_day.items())]
+
+
+def _access(request: HttpRequest, slug: str) -> tuple[Program, Membership]:
+    try:
+        return access_intake(user=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _suggest_url(program: Program) -> str:
+    return reverse("programs:intake_suggest", kwargs={"slug": program.slug})
+
+
+def _summary_context(profile: Profile | None) -> dict[str, object]:
+    if profile is None:
+        return {"profile": None}
+    return {"profile": profile, "availability_days": availability_by_day(profile)}
+
+
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show and save the member's intake; read-only once matching has happened."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    program, membership = _access(request, slug)
+    profile = profile_for(membership=membership)
+    reason = intake_read_only_reason(membership=membership)
+    if reason is None and request.method == "POST":
+        form = IntakeForm(request.POST, suggest_url=_suggest_url(program))
+        if form.is_valid():
+            try:
+                profile_submit(membership=membership, data=form.to_data())
+            except IntakeInvalid as exc:
+                for field, message in exc.errors.items():
+                    form.add_error(field if field in form.fields else None, message)
+            except Conflict as exc:
+                reason = exc.message
+            else:
+                messages.success(request, MSG_SAVED)
+                return redirect("programs:next_steps", slug=program.slug)
+    else:
+        form = IntakeForm(
+            initial=intake_initial(profile=profile, user=request.user),
+            suggest_url=_suggest_url(program),
+        )
+    context = {
+        "program": program,
+        "membership": membership,
+        "form": form,
+        "read_only_reason": reason,
+        "time_zones": _time_zone_names(),
+        **_summary_context(profile),
+    }
+    status = 409 if reason and request.method == "POST" else 200
+    return render(request, "programs/intake.html", context, status=status)
+
+
+@require_GET
+def intake_suggest(request: HttpRequest, slug: str) -> HttpResponse:
+    """Return suggestions of the program's tags for the tag box being typed in (htmx)."""
+    program, _ = _access(request, slug)
+    field = request.GET.get("field", "")
+    kind = SUGGEST_FIELDS.get(field)
+    if kind is None:
+        raise Http404
+    tags = tag_suggestions(program=program, kind=kind, typed=request.GET.get(field, ""))
+    return render(
+        request, "programs/intake_suggestions.html", {"tags": tags, "target": f"id_{field}"}
+    )
+
+
+@require_GET
+def next_steps(request: HttpRequest, slug: str) -> HttpResponse:
+    """Tell the member what Tandem does now, with a summary of what they told us."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    program, membership = _access(request, slug)
+    profile = profile_for(membership=membership)
+    if profile is None or profile.submitted_at is None:
+        return redirect("programs:intake", slug=program.slug)
+    context = {
+        "program": program,
+        "membership": membership,
+        "read_only_reason": intake_read_only_reason(membership=membership),
+        **_summary_context(profile),
+    }
+    return render(request, "programs/next_steps.html", context)
+
+
+urlpatterns = [
+    path("<slug:slug>/intake/", intake, name="intake"),
+    path("<slug:slug>/intake/suggest/", intake_suggest, name="intake_suggest"),
+    path("<slug:slug>/next/", next_steps, name="next_steps"),
+]

@@ -1,0 +1,236 @@
+"""The intake form: turns what the browser sends into an IntakeData for the service.
+
+The form only parses (tag boxes, the availability grid, the "other times" text); every rule
+lives in ``services.intake.intake_clean`` so the API and the page answer the same.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from tandem.interchange.members_csv import DAYS, Slot, format_availability, parse_availability
+from tandem.programs.models import Profile
+from tandem.programs.services.intake import TEXT_LIMITS, IntakeData, split_list
+
+GRID_START = 6 * 60
+GRID_END = 23 * 60
+GRID_STEP = 30
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def cell_value(day: int, start: int) -> str:
+    """Return the checkbox value of the grid cell starting at ``start`` on ``day``."""
+    return f"{day}-{start}"
+
+
+GRID_CHOICES = [
+    (cell_value(day, start), f"{DAYS[day]} {_hhmm(start)}-{_hhmm(start + GRID_STEP)}")
+    for day in range(7)
+    for start in range(GRID_START, GRID_END, GRID_STEP)
+]
+
+
+@dataclass(frozen=True)
+class GridCell:
+    value: str
+    label: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class GridRow:
+    label: str
+    cells: list[GridCell]
+
+
+def slots_to_grid(slots: list[Slot]) -> tuple[list[str], list[Slot]]:
+    """Split slots into the grid cells they fill and the parts the grid cannot show."""
+    cells: list[str] = []
+    other: list[Slot] = []
+    for slot in slots:
+        first = max(slot.start, GRID_START)
+        first += -first % GRID_STEP
+        covered = [
+            m for m in range(first, min(slot.end, GRID_END), GRID_STEP) if m + GRID_STEP <= slot.end
+        ]
+        if not covered:
+            other.append(slot)
+            continue
+        cells.extend(cell_value(slot.day, m) for m in covered)
+        if slot.start < covered[0]:
+            other.append(Slot(slot.day, slot.start, covered[0]))
+        if covered[-1] + GRID_STEP < slot.end:
+            other.append(Slot(slot.day, covered[-1] + GRID_STEP, slot.end))
+    return cells, other
+
+
+def intake_initial(*, profile: Profile | None, user: Any) -> dict[str, Any]:
+    """Return the form's starting values: the saved profile, or the account's name."""
+    if profile is None:
+        return {"display_name": user.name, "languages": "English", "channel": Profile.Channel.VIDEO}
+    slots = [Slot(*item) for item in profile.availability]
+    cells, other = slots_to_grid(slots)
+    return {
+        "display_name": profile.display_name,
+        "pronouns": profile.pronouns,
+        "goals_text": profile.goals_text,
+        "themes": "; ".join(t.name for t in profile.themes.all()),
+        "offers": "; ".join(t.name for t in profile.offers.all()),
+        "wants": "; ".join(t.name for t in profile.wants.all()),
+        "stage": profile.stage,
+        "organisation": profile.organisation,
+        "department": profile.department,
+        "time_zone": profile.time_zone,
+        "availability": cells,
+        "availability_other": format_availability(other),
+        "channel": profile.channel,
+        "city": profile.city,
+        "languages": "; ".join(profile.languages),
+        "excluded_emails": "\n".join(profile.excluded_emails),
+        # Consent is asked again on every submission.
+        "consent": False,
+    }
+
+
+TAG_HELP = "Separate with ; or commas."
+
+
+class IntakeForm(forms.Form):
+    # Lengths and required answers are checked by the service, which says what to fix.
+    display_name = forms.CharField(
+        label="Name to show your partner",
+        required=False,
+        max_length=TEXT_LIMITS["display_name"],
+        widget=forms.TextInput(attrs={"required": True}),
+    )
+    pronouns = forms.CharField(required=False, max_length=TEXT_LIMITS["pronouns"])
+    goals_text = forms.CharField(
+        label="My goals",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What would you like to get out of the program?",
+    )
+    themes = forms.CharField(label="Goal themes", required=False, help_text="Up to 5. " + TAG_HELP)
+    offers = forms.CharField(label="Skills I can offer", required=False, help_text=TAG_HELP)
+    wants = forms.CharField(label="Skills I want to learn", required=False, help_text=TAG_HELP)
+    stage = forms.ChoiceField(
+        label="Career stage",
+        required=False,
+        choices=[("", "Prefer not to say"), *Profile.Stage.choices],
+    )
+    organisation = forms.CharField(required=False, max_length=TEXT_LIMITS["organisation"])
+    department = forms.CharField(required=False, max_length=TEXT_LIMITS["department"])
+    time_zone = forms.CharField(
+        required=False,
+        max_length=64,
+        help_text="An IANA zone such as Europe/Madrid; your free hours below are in this zone.",
+    )
+    availability = forms.MultipleChoiceField(
+        label="When I am free each week", required=False, choices=GRID_CHOICES
+    )
+    availability_other = forms.CharField(
+        label="Other free times",
+        required=False,
+        help_text="Times the grid does not show, like: Mon 05:00-06:00; Sat 23:00-24:00",
+    )
+    channel = forms.ChoiceField(
+        label="Preferred way to meet",
+        choices=Profile.Channel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose phone, video or in person."},
+    )
+    city = forms.CharField(
+        required=False,
+        max_length=TEXT_LIMITS["city"],
+        help_text="Needed when you meet in person.",
+    )
+    languages = forms.CharField(required=False, help_text="Languages you can meet in. " + TAG_HELP)
+    excluded_emails = forms.CharField(
+        label="People I should not be paired with",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Their email addresses, one a line or separated by commas. "
+        "Only the matching uses this list; nobody is told.",
+    )
+    consent = forms.BooleanField(
+        label="I agree to the program's confidentiality rules", required=False
+    )
+
+    day_names = DAYS
+    tag_fields = ("themes", "offers", "wants")
+
+    def __init__(self, *args: Any, suggest_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.tag_fields:
+            attrs = {"autocomplete": "off", "aria-controls": f"suggest-{name}"}
+            if suggest_url:
+                attrs |= {
+                    "hx-get": f"{suggest_url}?field={name}",
+                    "hx-trigger": "input changed delay:250ms, focus once",
+                    "hx-target": f"#suggest-{name}",
+                    "hx-swap": "innerHTML",
+                }
+            self.fields[name].widget.attrs.update(attrs)
+        self.fields["time_zone"].widget.attrs.update({"list": "time-zones", "autocomplete": "off"})
+
+    def tag_bound_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.tag_fields]
+
+    def clean_availability_other(self) -> list[Slot]:
+        text = self.cleaned_data.get("availability_other", "")
+        try:
+            return list(parse_availability(text))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def to_data(self) -> IntakeData:
+        """Return the parsed answers (call after ``is_valid()``)."""
+        data = self.cleaned_data
+        slots = list(data["availability_other"])
+        for value in data["availability"]:
+            day, start = (int(part) for part in value.split("-"))
+            slots.append(Slot(day, start, start + GRID_STEP))
+        emails = data["excluded_emails"].replace(",", "\n").replace(";", "\n").split()
+        return IntakeData(
+            display_name=data["display_name"],
+            pronouns=data["pronouns"],
+            goals_text=data["goals_text"],
+            themes=split_list(data["themes"]),
+            offers=split_list(data["offers"]),
+            wants=split_list(data["wants"]),
+            stage=data["stage"],
+            organisation=data["organisation"],
+            department=data["department"],
+            time_zone=data["time_zone"],
+            availability=slots,
+            channel=data["channel"],
+            city=data["city"],
+            languages=split_list(data["languages"]),
+            excluded_emails=emails,
+            consent=data["consent"],
+        )
+
+    def grid_rows(self) -> list[GridRow]:
+        """Return the availability grid as rows of half-hour cells, with what is ticked now."""
+        if self.is_bound:
+            ticked = set(self.data.getlist("availability"))  # type: ignore[attr-defined]
+        else:
+            ticked = set(self.initial.get("availability", []))
+        return [
+            GridRow(
+                label=_hhmm(start),
+                cells=[
+                    GridCell(
+                        value=cell_value(day, start),
+                        label=f"{DAYS[day]} {_hhmm(start)}-{_hhmm(start + GRID_STEP)}",
+                        checked=cell_value(day, start) in ticked,
+                    )
+                    for day in range(7)
+                ],
+            )
+            for start in range(GRID_START, GRID_END, GRID_STEP)
+        ]

@@ -1,0 +1,227 @@
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from tandem.interchange.members_csv import MSG_BAD_TIME_ZONE
+from tandem.programs.forms.intake import cell_value
+from tandem.programs.models import Membership, Profile, Program, Tag
+from tandem.programs.services import intake as svc
+from tandem.programs.tests.factories import (
+    CoordinatorFactory,
+    MembershipFactory,
+    ProfileFactory,
+    ProgramFactory,
+    TagFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(client):
+    membership = MembershipFactory(
+        status=Membership.Status.INTAKE, user__email="ana@example.org", user__name="Ana Ruiz"
+    )
+    client.force_login(membership.user)
+    return membership
+
+
+def url(membership, name="programs:intake"):
+    return reverse(name, args=[membership.program.slug])
+
+
+def form_data(**overrides):
+    data = {
+        "display_name": "Ana",
+        "pronouns": "she/her",
+        "goals_text": "Learn to ski",
+        "themes": "Confidence; career change",
+        "offers": "  Public   speaking, Spanish",
+        "wants": "skiing",
+        "stage": "mid",
+        "organisation": "Acme",
+        "department": "Sales",
+        "time_zone": "Europe/Madrid",
+        "availability": [
+            cell_value(0, 18 * 60),
+            cell_value(0, 18 * 60 + 30),
+            cell_value(2, 7 * 60),
+        ],
+        "availability_other": "Sat 23:00-24:00",
+        "channel": "video",
+        "city": "",
+        "languages": "English; Spanish",
+        "excluded_emails": "Bo@example.org\nstranger@elsewhere.test",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def checked_cells(html: str) -> set[str]:
+    return set(re.findall(r'name="availability" value="([0-9-]+)"[^>]*checked', html))
+
+
+def test_member_sees_the_intake_with_their_name_and_the_confidentiality_rules(client, member):
+    response = client.get(url(member))
+    assert response.status_code == 200
+    assert 'value="Ana Ruiz"' in response.text
+    assert member.program.confidentiality_rules in response.text
+    assert response.text.count('name="availability"') == 7 * 34
+    assert 'nonce="' in response.text and "js/intake.js" in response.text
+
+
+def test_submitting_saves_and_leads_to_what_happens_next(client, member):
+    response = client.post(url(member), form_data())
+    assert response.status_code == 302
+    assert response.url == url(member, "programs:next_steps")
+    profile = Profile.objects.get(membership=member)
+    assert profile.availability == [[0, 1080, 1140], [2, 420, 450], [5, 1380, 1440]]
+    assert sorted(t.name for t in profile.offers.all()) == ["Public speaking", "Spanish"]
+    assert profile.excluded_emails == ["bo@example.org", "stranger@elsewhere.test"]
+    assert profile.languages == ["English", "Spanish"]
+    member.refresh_from_db()
+    assert member.status == Membership.Status.READY
+
+
+def test_grid_ticks_become_half_hours_and_other_times_are_kept_on_edit(client, member):
+    ProfileFactory(membership=member, availability=[[0, 5 * 60, 7 * 60 + 15], [6, 22 * 60, 1440]])
+    response = client.get(url(member))
+    # 06:00-07:00 shows on the grid; 05:00-06:00 and 07:00-07:15 cannot, so they are written out.
+    assert checked_cells(response.text) == {
+        cell_value(0, 360),
+        cell_value(0, 390),
+        cell_value(6, 1320),
+        cell_value(6, 1350),
+    }
+    assert "Mon 05:00-06:00; Mon 07:00-07:15; Sun 23:00-24:00" in response.text
+    data = form_data(
+        availability=sorted(checked_cells(response.text)),
+        availability_other="Mon 05:00-06:00; Mon 07:00-07:15; Sun 23:00-24:00",
+    )
+    assert client.post(url(member), data).status_code == 302
+    assert Profile.objects.get().availability == [[0, 300, 435], [6, 1320, 1440]]
+
+
+def test_form_error_keeps_the_grid_tags_and_text_and_says_what_to_fix(client, member):
+    data = form_data(time_zone="Mars/Base", themes="a; b; c; d; e; f")
+    response = client.post(url(member), data)
+    assert response.status_code == 200
+    assert MSG_BAD_TIME_ZONE.format(value="Mars/Base") in response.text.replace("&#x27;", "'")
+    assert (
+        "You chose 6 goal themes; keep the 5 that matter most and remove the rest." in response.text
+    )
+    assert checked_cells(response.text) == set(data["availability"])
+    assert 'value="a; b; c; d; e; f"' in response.text
+    assert 'value="  Public   speaking, Spanish"' in response.text
+    assert "Bo@example.org\nstranger@elsewhere.test" in response.text
+    assert 'value="Sat 23:00-24:00"' in response.text
+    assert not Profile.objects.exists()
+
+
+def test_unreadable_other_times_is_an_error_that_keeps_the_grid(client, member):
+    data = form_data(availability_other="Funday 10-11")
+    response = client.post(url(member), data)
+    assert response.status_code == 200
+    assert "unknown day &#x27;Funday&#x27;; use Mon, Tue" in response.text
+    assert checked_cells(response.text) == set(data["availability"])
+
+
+def test_in_person_without_city_says_so_next_to_the_city(client, member):
+    response = client.post(url(member), form_data(channel="in person", city=""))
+    assert response.status_code == 200
+    html = response.text
+    assert svc.MSG_CITY_REQUIRED in html.replace("&#x27;", "'")
+    assert html.index(svc.MSG_CITY_REQUIRED.split(":")[0]) > html.index('name="channel"')
+
+
+def test_missing_consent_is_an_error(client, member):
+    data = form_data()
+    del data["consent"]
+    response = client.post(url(member), data)
+    assert svc.MSG_CONSENT_REQUIRED in response.text.replace("&#x27;", "'")
+
+
+def test_intake_is_read_only_once_matched(client, member):
+    ProfileFactory(membership=member, display_name="Ana R", offers=["Spanish"])
+    Membership.objects.filter(pk=member.pk).update(status=Membership.Status.MATCHED)
+    response = client.get(url(member))
+    assert "You have been matched, so your intake can no longer be changed." in response.text
+    assert '<form method="post" class="intake"' not in response.text
+    assert "Spanish" in response.text
+    posted = client.post(url(member), form_data(display_name="Changed"))
+    assert posted.status_code == 409
+    assert Profile.objects.get().display_name == "Ana R"
+
+
+def test_intake_is_read_only_while_the_program_runs(client, member):
+    Program.objects.filter(pk=member.program_id).update(status=Program.Status.RUNNING)
+    response = client.get(url(member))
+    assert "The program is running, so intakes can no longer be changed." in response.text
+
+
+def test_member_of_another_program_gets_404(client, member):
+    other = ProgramFactory()
+    MembershipFactory(program=other)
+    assert client.get(reverse("programs:intake", args=[other.slug])).status_code == 404
+    assert (
+        client.post(reverse("programs:intake", args=[other.slug]), form_data()).status_code == 404
+    )
+    assert client.get(reverse("programs:next_steps", args=[other.slug])).status_code == 404
+    assert client.get(reverse("programs:intake", args=["no-such-program"])).status_code == 404
+
+
+def test_coordinator_has_no_intake_page(client):
+    coordinator = CoordinatorFactory()
+    client.force_login(coordinator.user)
+    assert client.get(url(coordinator)).status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    membership = MembershipFactory()
+    response = client.get(url(membership))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_next_steps_tells_dates_and_summary_with_edit_link(client, member):
+    Program.objects.filter(pk=member.program_id).update(kickoff_on=date(2027, 2, 3))
+    client.post(url(member), form_data())
+    response = client.get(url(member, "programs:next_steps"))
+    html = response.text
+    assert "before the kick-off on <strong>Wednesday 3 February 2027</strong>" in html
+    assert "ana@example.org" in html
+    assert "Mon 18:00-19:00" in html and "Sat 23:00-24:00" in html
+    assert "Public speaking" in html
+    assert f'href="{url(member)}"' in html
+
+
+def test_next_steps_before_the_intake_sends_you_to_it(client, member):
+    response = client.get(url(member, "programs:next_steps"))
+    assert response.status_code == 302
+    assert response.url == url(member)
+
+
+def test_suggestions_list_kept_tags_that_match_what_is_typed(client, member):
+    program = member.program
+    kept = TagFactory(program=program, name="Public speaking")
+    TagFactory(program=program, name="Public talking", merged_into=kept)
+    TagFactory(program=program, name="Spanish")
+    TagFactory(program=program, kind=Tag.Kind.THEME, name="Public life")
+    TagFactory(program=ProgramFactory(), name="Public relations")
+    suggest = reverse("programs:intake_suggest", args=[program.slug])
+    response = client.get(suggest, {"field": "offers", "offers": "Spanish; publ"})
+    assert re.findall(r'data-tag-add="([^"]+)"', response.text) == ["Public speaking"]
+    everything = client.get(suggest, {"field": "offers", "offers": "spanish;"})
+    assert re.findall(r'data-tag-add="([^"]+)"', everything.text) == ["Public speaking"]
+
+
+def test_suggestions_are_for_members_only(client, member):
+    other = ProgramFactory()
+    TagFactory(program=other, name="Secret skill")
+    response = client.get(
+        reverse("programs:intake_suggest", args=[other.slug]), {"field": "offers", "offers": ""}
+    )
+    assert response.status_code == 404
