@@ -16,6 +16,7 @@ from tandem.programs.services.waitlist import (
     waitlist_signup,
     waitlist_signup_throttle,
 )
+from tandem.programs.views.waitlist import client_ip_address
 
 router = Router(tags=["waitlist"])
 
@@ -58,7 +59,7 @@ def waitlist_signup_endpoint(request: HttpRequest, slug: str, payload: SignupIn)
     The answer is the same whether or not the address was already listed. No authentication
     and no CSRF token; limited per IP address (429 when exceeded).
     """
-    waitlist_signup_throttle(ip_address=request.META.get("REMOTE_ADDR") or "unknown")
+    waitlist_signup_throttle(ip_address=client_ip_address(request))
     program = selectors.access_program_public(slug=slug)
     waitlist_signup(program=program, email=payload.email)
     return Status(202, {"detail": WAITLIST_SIGNUP_ANSWER})

@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from allauth.core.internal.httpkit import get_client_ip
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -49,8 +51,13 @@ def _coordinated_program(request: HttpRequest, slug: str) -> Program:
         raise Http404 from exc
 
 
-def _ip_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+def client_ip_address(request: HttpRequest) -> str:
+    """Return the visitor's IP address, trusting proxies as allauth's sign-in limits do."""
+    try:
+        ip = get_client_ip(request)
+    except ImproperlyConfigured:  # a proxy-count mismatch must not break signing up
+        ip = request.META.get("REMOTE_ADDR")
+    return ip or "unknown"
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,7 +74,7 @@ def waitlist_signup_view(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                waitlist_signup_throttle(ip_address=_ip_address(request))
+                waitlist_signup_throttle(ip_address=client_ip_address(request))
                 waitlist_signup(program=program, email=form.cleaned_data["email"])
             except TooManyRequests as exc:
                 form.add_error(None, exc.message)
