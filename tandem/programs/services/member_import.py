@@ -8,7 +8,7 @@ Both look rows up in bulk, so the number of queries does not grow with the file.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +104,7 @@ _PROFILE_FIELDS = (
     "organisation",
     "department",
     "languages",
+    "excluded_emails",
     "channel",
     "submitted_at",
 )
@@ -125,7 +126,6 @@ class MemberImportPlan:
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
     new_accounts: tuple[str, ...]
-    unknown_exclusions: tuple[str, ...]
 
     @property
     def can_import(self) -> bool:
@@ -172,8 +172,6 @@ class _Item:
     status: str
     values: dict[str, Any]
     tags: dict[str, list[_TagRef]]
-    # Emails of members to exclude (in the program already or in this file).
-    excluded: list[str]
     changed: bool = False
 
 
@@ -181,7 +179,6 @@ class _Item:
 class _Work:
     items: list[_Item] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-    unknown_exclusions: list[str] = field(default_factory=list)
     memberships: dict[str, Membership] = field(default_factory=dict)
     # (through model name, profile id) -> {target id: through row id}
     links: dict[tuple[str, int], dict[int, int]] = field(default_factory=dict)
@@ -298,7 +295,6 @@ def _summary(*, rows: int, work: _Work, errors: tuple[RowError, ...]) -> MemberI
             i.row.email for i in work.items if i.membership is not None and not i.changed
         ),
         new_accounts=tuple(i.row.email for i in work.items if i.user is None),
-        unknown_exclusions=tuple(work.unknown_exclusions),
     )
 
 
@@ -343,12 +339,11 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
         work.memberships[existing.user.email.lower()] = existing
     tags = {tag.pk: tag for tag in Tag.objects.filter(program=program)}
     tag_by_key = {(tag.kind, tag.key): tag.pk for tag in tags.values()}
-    for name in (*_TAG_FIELDS, "excluded"):
+    for name in _TAG_FIELDS:
         through = getattr(Profile, name).through
-        target = "membership_id" if name == "excluded" else "tag_id"
         for link_id, profile_id, target_id in through.objects.filter(
             profile__membership__program=program
-        ).values_list("id", "profile_id", target):
+        ).values_list("id", "profile_id", "tag_id"):
             work.links.setdefault((name, profile_id), {})[target_id] = link_id
 
     def resolve(kind: str, name: str) -> _TagRef:
@@ -362,7 +357,6 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
             pk = merged
         return pk
 
-    in_file = set(emails)
     now = clock.now()
     for row in rows:
         membership = work.memberships.get(row.email)
@@ -392,6 +386,8 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
             "organisation": row.organisation,
             "department": row.department,
             "languages": list(row.languages),
+            # Kept as typed (members or not), resolved against the program at matching time.
+            "excluded_emails": list(row.exclude),
             # An empty channel keeps the member's choice (video for a new profile).
             "channel": row.channel or (profile.channel if profile else Profile.Channel.VIDEO),
             # The intake counts as submitted once complete; a later import keeps the date.
@@ -407,12 +403,6 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
             )
             for name, kind in _TAG_FIELDS.items()
         }
-        excluded: list[str] = []
-        for email in row.exclude:
-            if email in in_file or email in work.memberships:
-                excluded.append(email)
-            elif email not in work.unknown_exclusions:
-                work.unknown_exclusions.append(email)
         item = _Item(
             row=row,
             user=users.get(row.email),
@@ -421,7 +411,6 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
             status=status,
             values=values,
             tags=item_tags,
-            excluded=excluded,
         )
         item.changed = _differs(item, work)
         work.items.append(item)
@@ -450,13 +439,7 @@ def _differs(item: _Item, work: _Work) -> bool:
         current = set(work.links.get((name, profile.pk), {}))
         if any(isinstance(ref, _NewTag) for ref in refs) or current != set(refs):
             return True
-    wanted: set[int] = set()
-    for email in item.excluded:
-        target = work.memberships.get(email)
-        if target is None:
-            return True
-        wanted.add(target.pk)
-    return wanted != set(work.links.get(("excluded", profile.pk), {}))
+    return False
 
 
 def _write(*, program: Program, work: _Work) -> None:
@@ -531,26 +514,19 @@ def _write(*, program: Program, work: _Work) -> None:
     )
     profile_ids = {email.lower(): pk for email, pk in profile_ids.items()}
 
-    def wanted(item: _Item, name: str) -> Iterable[int]:
-        if name == "excluded":
-            return (memberships[email].pk for email in item.excluded)
-        return (
-            ref if isinstance(ref, int) else tag_ids[(ref.kind, ref.key)] for ref in item.tags[name]
-        )
-
-    for name in (*_TAG_FIELDS, "excluded"):
+    for name in _TAG_FIELDS:
         through = getattr(Profile, name).through
-        target = "membership_id" if name == "excluded" else "tag_id"
         add: list[Model] = []
         remove: list[int] = []
         for item in changed:
             profile_id = profile_ids[item.row.email]
             current = work.links.get((name, profile_id), {}) if item.profile else {}
-            desired = set(wanted(item, name))
+            desired = {
+                ref if isinstance(ref, int) else tag_ids[(ref.kind, ref.key)]
+                for ref in item.tags[name]
+            }
             add.extend(
-                through(profile_id=profile_id, **{target: pk})
-                for pk in desired
-                if pk not in current
+                through(profile_id=profile_id, tag_id=pk) for pk in desired if pk not in current
             )
             remove.extend(link for pk, link in current.items() if pk not in desired)
         through.objects.bulk_create(add, batch_size=_CHUNK)

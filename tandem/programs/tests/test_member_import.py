@@ -113,7 +113,7 @@ def counts() -> tuple[int, ...]:
         Profile.objects.count(),
         Tag.objects.count(),
         Profile.offers.through.objects.count(),
-        Profile.excluded.through.objects.count(),
+        Profile.themes.through.objects.count(),
         AuditEvent.objects.count(),
     )
 
@@ -214,8 +214,8 @@ def test_confirm_creates_accounts_memberships_and_profiles(
     assert [t.name for t in profile.offers.all()] == ["Spanish"]
     assert [t.name for t in profile.wants.all()] == ["skiing"]
     assert [t.name for t in profile.themes.all()] == ["public speaking"]
+    assert profile.excluded_emails == ["ben@example.org"]
     ben = Membership.objects.get(program=program, user__email="ben@example.org")
-    assert list(profile.excluded.all()) == [ben]
     assert ben.profile.languages == ["English"]
     assert ben.profile.channel == "phone"
     assert {t.name for t in ben.profile.wants.all()} == {"public speaking", "Spanish"}
@@ -359,14 +359,15 @@ def test_overlong_cells_are_row_errors(program):
     ]
 
 
-def test_exclusions_of_people_outside_the_program_are_reported(client, program, coordinator):
+def test_exclusions_are_kept_as_emails_whether_or_not_they_are_members(program, coordinator):
     MembershipFactory(program=program, user__email="dee@example.org")
-    response = upload(client, program, csv_bytes(row(exclude="dee@example.org; zed@example.org")))
-    assert response.context["plan"].unknown_exclusions == ("zed@example.org",)
-    assert "zed@example.org" in response.text
-    confirm(client, program)
+    data = csv_bytes(row(exclude="Dee@example.org; zed@example.org"))
+    member_import_apply(program=program, actor=coordinator, data=data)
     profile = Profile.objects.get(membership__user__email="ana@example.org")
-    assert [m.user.email for m in profile.excluded.all()] == ["dee@example.org"]
+    assert profile.excluded_emails == ["dee@example.org", "zed@example.org"]
+    assert member_import_preview(program=program, data=data).nothing_to_change
+    changed = member_import_preview(program=program, data=csv_bytes(row(exclude="")))
+    assert changed.updated == ("ana@example.org",)
 
 
 def test_import_records_an_audit_event(client, program, coordinator):
