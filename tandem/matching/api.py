@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from tandem.matching import selectors, services
 from tandem.matching.models import MatchRule, MatchRun, Proposal, UnmatchedMember
@@ -173,7 +174,7 @@ def run_list(request: HttpRequest, slug: str) -> list[dict]:
 
 
 @router.post("/programs/{slug}/runs", response={201: RunDetailOut})
-def run_create(request: HttpRequest, slug: str, payload: RunIn) -> tuple[int, dict]:
+def run_create(request: HttpRequest, slug: str, payload: RunIn) -> Status[dict]:
     """Start a run; small runs come back finished, large ones queued for the worker."""
     program = selectors.access_program_for_matching(user=request.user, slug=slug)
     data = payload.dict(exclude={"weights"})
@@ -181,7 +182,7 @@ def run_create(request: HttpRequest, slug: str, payload: RunIn) -> tuple[int, di
     run = services.match_run_start(
         program=program, created_by=request.user, weights=weights, **data
     )
-    return 201, _detail(run)
+    return Status(201, _detail(run))
 
 
 @router.get("/runs/{run_id}", response=RunDetailOut)
@@ -225,10 +226,10 @@ def proposal_swap(request: HttpRequest, run_id: int, payload: SwapIn) -> dict:
 
 
 @router.post("/runs/{run_id}/rerun", response={201: RunDetailOut})
-def run_rerun(request: HttpRequest, run_id: int) -> tuple[int, dict]:
+def run_rerun(request: HttpRequest, run_id: int) -> Status[dict]:
     """Start a new run with the same parameters, honouring the program's locks and forbids."""
     run = selectors.access_run(user=request.user, pk=run_id)
-    return 201, _detail(services.match_run_rerun(run=run, actor=request.user))
+    return Status(201, _detail(services.match_run_rerun(run=run, actor=request.user)))
 
 
 @router.post("/runs/{run_id}/publish", response=RunDetailOut)
