@@ -6,4 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.account_settings, name="settings"),
+    path("tokens/", views.api_token_create, name="token_create"),
+    path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="token_revoke"),
 ]

@@ -1,15 +1,74 @@
+from typing import cast
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from tandem.accounts import selectors, services
+from tandem.accounts.forms import ApiTokenForm
+from tandem.accounts.models import User
+from tandem.core.errors import NotFound, ValidationFailed
 from tandem.programs.selectors import program_list_for
+
+
+def _user(request: HttpRequest) -> User:
+    """Return the signed-in person (the views below all require sign-in)."""
+    return cast(User, request.user)
+
+
+def _render_settings(
+    request: HttpRequest,
+    *,
+    form: ApiTokenForm | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "memberships": program_list_for(user=request.user),
+            "tokens": selectors.api_token_list_for(user=_user(request)),
+            "token_form": form or ApiTokenForm(),
+            "new_token": new_token,
+        },
+        status=status,
+    )
 
 
 @login_required
 def account_settings(request: HttpRequest) -> HttpResponse:
-    """Show the person's account: programs and roles."""
-    return render(
-        request,
-        "accounts/settings.html",
-        {"memberships": program_list_for(user=request.user)},
-    )
+    """Show the person's account: programs and roles, API tokens."""
+    return _render_settings(request)
+
+
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Create a personal API token and show its raw value, once (never redirected or stored)."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            _token, raw = services.api_token_create(
+                user=_user(request), label=form.cleaned_data["label"]
+            )
+        except ValidationFailed as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return _render_settings(request, new_token=raw)
+    return _render_settings(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of the person's tokens."""
+    try:
+        token = services.api_token_revoke(user=_user(request), token_id=token_id)
+    except NotFound:
+        messages.error(request, "That token was already revoked or is not yours.")
+    else:
+        messages.success(request, f"Token “{token.label}” revoked; it no longer works.")
+    return redirect("accounts:settings")

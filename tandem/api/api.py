@@ -2,13 +2,19 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from tandem.core import clock
 from tandem.core.errors import DomainError
+
+AUTH_REQUIRED = "Authentication required: sign in or send a personal API token."
+NOT_FOUND = "Not found."
+VALIDATION_FAILED = "The request has invalid values; see errors for each field."
 
 
 class TokenAuth(HttpBearer):
@@ -40,40 +46,101 @@ class TokenHeaderAuth(APIKeyHeader):
         return TokenAuth().authenticate(request, key)
 
 
+class SessionAuth(APIKeyCookie):
+    """A signed-in browser session; unsafe methods need the CSRF token (``X-CSRFToken``).
+
+    Unlike ninja's ``django_auth`` the CSRF check runs only when a session is signed in, so a
+    client with a missing or revoked token gets 401 rather than a puzzling CSRF 403.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
+
+
+session_auth = SessionAuth()
+
 api = NinjaAPI(
     title="Tandem API",
     version="1",
     description="Peer-mentoring programs. Authenticate with a personal API token "
     "(Authorization: Bearer ...) made on your account page, or a signed-in session.",
-    auth=[TokenAuth(), TokenHeaderAuth(), django_auth],
+    auth=[TokenAuth(), TokenHeaderAuth(), session_auth],
     urls_namespace="api",
+    # Swagger UI from ninja's bundled static files (ninja is in INSTALLED_APPS): no CDN, and no
+    # inline script, so it works offline and under our CSP.
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
 )
+
+
+def _error(
+    request: HttpRequest, detail: str, *, field: str | None = None, status: int, **extra: Any
+) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "field": field, **extra}, status=status)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": exc.message, "field": exc.field}, status=exc.status_code
-    )
+    return _error(request, exc.message, field=exc.field, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(
-        request,
-        {"detail": "Authentication required: sign in or send a personal API token."},
-        status=401,
-    )
+    return _error(request, AUTH_REQUIRED, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.message, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, NOT_FOUND, status=404)
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str | None:
+    """Return the dotted field path of a pydantic error location, without ninja's prefixes."""
+    parts = [str(part) for part in loc]
+    if parts and parts[0] == "body":
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    elif parts:
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field_name(error.get("loc", ())), "message": str(error.get("msg", ""))}
+        for error in exc.errors
+    ]
+    field = errors[0]["field"] if errors else None
+    message = errors[0]["message"] or VALIDATION_FAILED if errors else VALIDATION_FAILED
+    detail = f"{field}: {message}" if field else str(message)
+    return _error(request, detail, field=field, status=422, errors=errors)
 
 
 def _register_routers() -> None:
+    from tandem.accounts import api as accounts_api
     from tandem.matching import api as matching_api
-    from tandem.programs.api import intake, program, waitlist
+    from tandem.meetings import api as meetings_api
+    from tandem.programs.api import intake, program, roster, waitlist
 
     api.add_router("/programs", program.router)
+    api.add_router("/programs", roster.router)
     api.add_router("/waitlist", waitlist.router)
     api.add_router("/profiles", intake.router)
+    api.add_router("/me", accounts_api.router)
     api.add_router("/matching", matching_api.router)
+    api.add_router("/meetings", meetings_api.router)
 
 
 _register_routers()

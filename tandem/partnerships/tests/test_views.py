@@ -90,7 +90,7 @@ def test_my_partnerships_query_count_does_not_grow_with_partnerships(client):
     def add_partnership(k):
         program = ProgramFactory()
         mine = member(program, f"Me{k}")
-        mine.user = me
+        mine.user_id = me.pk
         mine.save()
         partner = member(program, f"Partner{k}")
         partnership_create_from_match(program=program, memberships=[mine, partner])

@@ -1,0 +1,64 @@
+"""The caller's own account over the API: who am I, my programs, my tokens."""
+
+from datetime import datetime
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from tandem.accounts import selectors, services
+from tandem.programs.selectors import program_list_for
+
+router = Router(tags=["me"])
+
+
+class MyMembershipOut(Schema):
+    program: str
+    program_name: str
+    role: str
+    status: str
+
+
+class MeOut(Schema):
+    email: str
+    name: str
+    programs: list[MyMembershipOut]
+
+
+class ApiTokenOut(Schema):
+    id: int
+    label: str
+    hint: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+@router.get("", response=MeOut, url_name="me")
+def me(request: HttpRequest) -> MeOut:
+    """Return the signed-in person and their role in each of their programs."""
+    user = request.user
+    return MeOut(
+        email=user.email,  # type: ignore[union-attr]
+        name=user.name,  # type: ignore[union-attr]
+        programs=[
+            MyMembershipOut(
+                program=m.program.slug, program_name=m.program.name, role=m.role, status=m.status
+            )
+            for m in program_list_for(user=user)
+        ],
+    )
+
+
+@router.get("/tokens", response=list[ApiTokenOut])
+def token_list(request: HttpRequest) -> list[ApiTokenOut]:
+    """List your personal API tokens that still work (never their values)."""
+    return [
+        ApiTokenOut.model_validate(token, from_attributes=True)
+        for token in selectors.api_token_list_for(user=request.user)  # type: ignore[arg-type]
+    ]
+
+
+@router.delete("/tokens/{token_id}", response={204: None})
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of your tokens; it stops working at once."""
+    services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+    return HttpResponse(status=204)

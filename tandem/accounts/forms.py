@@ -1,0 +1,10 @@
+from django import forms
+
+from tandem.accounts.models import ApiToken
+
+
+class ApiTokenForm(forms.Form):
+    label = forms.CharField(
+        max_length=ApiToken._meta.get_field("label").max_length,
+        help_text="Where you will use it, e.g. “reporting script”.",
+    )

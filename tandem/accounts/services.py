@@ -1,0 +1,45 @@
+"""Writes for accounts: personal API tokens."""
+
+from django.db import transaction
+
+from tandem.accounts.models import ApiToken, User
+from tandem.core import clock
+from tandem.core.errors import NotFound, ValidationFailed
+
+LABEL_REQUIRED = "Give the token a label, so you know later where it is used."
+LABEL_TOO_LONG = "Keep the label to 80 characters or fewer."
+REVOKE_NOT_FOUND = "No such token on your account."
+
+
+@transaction.atomic
+def api_token_create(*, user: User, label: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; return it and the raw value, which is never stored."""
+    label = " ".join(label.split())
+    if not label:
+        raise ValidationFailed(LABEL_REQUIRED, field="label")
+    if len(label) > ApiToken._meta.get_field("label").max_length:  # type: ignore[operator]
+        raise ValidationFailed(LABEL_TOO_LONG, field="label")
+    raw, token_hash = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=user,
+        label=label,
+        token_hash=token_hash,
+        hint=raw[: len(ApiToken.PREFIX) + 4],
+        created_at=clock.now(),
+    )
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's tokens; another person's token answers NotFound."""
+    token = (
+        ApiToken.objects.select_for_update()
+        .filter(pk=token_id, user=user, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        raise NotFound(REVOKE_NOT_FOUND)
+    token.revoked_at = clock.now()
+    token.save(update_fields=["revoked_at"])
+    return token

@@ -1,0 +1,44 @@
+"""The coordinator's roster: everyone in a program, their status and intake, filterable by status."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from tandem.core.errors import NotFound
+from tandem.programs import selectors
+from tandem.programs.models import Membership
+from tandem.programs.selectors.roster import roster_counts, roster_list
+
+UNKNOWN_STATUS = "Unknown status “{status}”: showing everyone. Pick one of the statuses above."
+
+
+def roster(request: HttpRequest, slug: str) -> HttpResponse:
+    """List every person in the program for its coordinators; anyone else gets 404."""
+    try:
+        program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    status = request.GET.get("status") or None
+    status_error = None
+    if status is not None and status not in Membership.Status.values:
+        status_error = UNKNOWN_STATUS.format(status=status)
+        status = None
+    counts = roster_counts(program=program)
+    return render(
+        request,
+        "programs/roster.html",
+        {
+            "program": program,
+            "memberships": roster_list(program=program, status=status),
+            "counts": counts,
+            "total": sum(c.count for c in counts),
+            "status": status,
+            "status_error": status_error,
+        },
+        status=400 if status_error else 200,
+    )
+
+
+urlpatterns = [
+    path("<slug:slug>/manage/members/", roster, name="roster"),
+]
