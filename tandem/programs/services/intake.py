@@ -30,6 +30,7 @@ from tandem.interchange.members_csv import (
     tag_key,
 )
 from tandem.programs.models import Membership, Profile, Program, Tag
+from tandem.programs.services.tags import tag_resolve
 
 MAX_TAG_LENGTH = 60
 MAX_GOALS_TEXT = 4000
@@ -249,14 +250,6 @@ def intake_read_only_reason(*, membership: Membership) -> str | None:
     return None
 
 
-def _kept(tag: Tag) -> Tag:
-    seen = {tag.pk}
-    while tag.merged_into_id is not None and tag.merged_into_id not in seen:
-        seen.add(tag.merged_into_id)
-        tag = tag.merged_into  # type: ignore[assignment]
-    return tag
-
-
 def tags_resolve(*, program: Program, kind: str, names: Sequence[str]) -> list[Tag]:
     """Return the program's tags for ``names`` (creating new ones), following merges to the kept tag."""
     if not names:
@@ -266,15 +259,10 @@ def tags_resolve(*, program: Program, kind: str, names: Sequence[str]) -> list[T
         [Tag(program=program, kind=kind, name=name, key=key) for key, name in keys.items()],
         ignore_conflicts=True,
     )
-    found = {
-        tag.key: tag
-        for tag in Tag.objects.filter(program=program, kind=kind, key__in=keys).select_related(
-            "merged_into"
-        )
-    }
+    found = {tag.key: tag for tag in Tag.objects.filter(program=program, kind=kind, key__in=keys)}
     out: list[Tag] = []
     for key in keys:
-        tag = _kept(found[key])
+        tag = tag_resolve(found[key])
         if tag not in out:
             out.append(tag)
     return out
@@ -286,7 +274,8 @@ def profile_submit(*, membership: Membership, data: IntakeData) -> Profile:
     if membership.role != Membership.Role.MEMBER:
         raise Conflict(MSG_NOT_A_MEMBER)
     membership = (
-        Membership.objects.select_for_update()
+        # Lock the membership only: a program-wide lock would queue every member's save.
+        Membership.objects.select_for_update(of=("self",))
         .select_related("program", "user")
         .get(pk=membership.pk)
     )
