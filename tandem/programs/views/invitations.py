@@ -7,7 +7,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.views import SignupView
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from tandem.core import clock
@@ -42,14 +42,8 @@ def _get_invitation(token: str) -> Invitation:
 
 def after_join_url(membership: Membership) -> str:
     """Return where a new member goes next: the intake, or the management page."""
-    names = ["programs:manage"] if membership.is_coordinator else ["programs:intake"]
-    # Those pages live in other feature modules; the program home is always there.
-    for name in [*names, "programs:detail"]:
-        try:
-            return reverse(name, kwargs={"slug": membership.program.slug})
-        except NoReverseMatch:
-            continue
-    return membership.program.get_absolute_url()
+    name = "programs:manage" if membership.is_coordinator else "programs:intake"
+    return reverse(name, kwargs={"slug": membership.program.slug})
 
 
 @require_http_methods(["GET", "POST"])
