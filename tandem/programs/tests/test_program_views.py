@@ -223,7 +223,15 @@ def test_settings_with_dates_out_of_order_show_every_problem_and_keep_input(
 def test_manage_page_links_sub_pages(client, program, coordinator):
     client.force_login(coordinator)
     response = client.get(reverse("programs:manage", args=[program.slug]))
-    for name in ("documents_manage", "resources_manage", "tags_manage", "detail"):
+    for name in (
+        "roster",
+        "waitlist_manage",
+        "import",
+        "documents_manage",
+        "resources_manage",
+        "tags_manage",
+        "detail",
+    ):
         assert reverse(f"programs:{name}", args=[program.slug]) in response.text
 
 
