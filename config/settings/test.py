@@ -1,5 +1,7 @@
 """Tests: the real database (SQLite, or PostgreSQL through DATABASE_URL), locmem email, fast hashing."""
 
+import os
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-secret-key-" + "x" * 40
@@ -14,6 +16,9 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 # A file, not :memory:, so tests run SQLite in WAL mode as production-like SQLite does
-# (and concurrent threads see one database). pytest-xdist adds a suffix per worker.
+# (and concurrent threads see one database). One file per test process, so two runs
+# side by side never share it; pytest-xdist adds a suffix per worker.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-tandem.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-tandem-{os.getpid()}.sqlite3")  # noqa: F405
+    }
