@@ -1,0 +1,405 @@
+"""Meetings API (``/api/v1/meetings``): the same selectors and services as the pages.
+
+Anyone who is not a partner, signed in or not, gets 404 for a meeting, its series or its
+notes, exactly as for a missing one. Note responses are sent with ``Cache-Control: no-store``.
+"""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Router, Schema
+
+from tandem.api.api import api
+from tandem.core import clock
+from tandem.core.errors import NotFound
+from tandem.core.markdown import markdown_to_html
+from tandem.meetings import selectors, services
+from tandem.meetings.models import Meeting, MeetingSeries, Note, Reschedule
+
+
+class AnonymousAsNotFound:
+    """Let unauthenticated calls through so the selectors answer 404, not 401."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        request.user = AnonymousUser()
+        return True
+
+
+# The API's own authenticators first (token, session); then anonymous, so selectors say 404.
+router = Router(tags=["meetings"], auth=[*api.auth, AnonymousAsNotFound()])  # type: ignore[misc]
+
+
+class SeriesOut(Schema):
+    id: int
+    partnership_id: int
+    status: str
+    starts_on: date
+    start_time: time
+    time_zone: str
+    rrule: str
+    duration_minutes: int
+    accepted_by: list[int]
+    label: str
+
+
+class SeriesIn(Schema):
+    partnership_id: int
+    starts_on: date
+    start_time: time
+    time_zone: str
+
+
+class MeetingOut(Schema):
+    id: int
+    partnership_id: int
+    series_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    duration_minutes: int
+    time_zone: str
+    status: str
+    sequence: int
+    url: str
+    ics_url: str
+
+
+class TurnOut(Schema):
+    id: int
+    seat_id: int
+    position: int
+    planned_seconds: int
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+class TurnsOut(Schema):
+    turns: list[TurnOut]
+    current_turn_id: int | None
+    ends_at: datetime | None
+    finished: bool
+
+
+class MeetingDetailOut(MeetingOut):
+    partners: list[dict[str, Any]]
+    turns: TurnsOut
+
+
+class RescheduleIn(Schema):
+    on: date
+    at: time
+    time_zone: str
+
+
+class RescheduleOut(Schema):
+    id: int
+    meeting_id: int
+    new_starts_at: datetime
+    status: str
+    accepted_by: list[int]
+
+
+class MarkIn(Schema):
+    status: str
+    present: list[int]
+
+
+class HandOverIn(Schema):
+    turn_id: int | None = None
+
+
+class NoteIn(Schema):
+    body: str
+    visibility: str = Note.Visibility.PRIVATE
+
+
+class NoteOut(Schema):
+    id: int
+    meeting_id: int
+    author_seat_id: int
+    author_name: str
+    mine: bool
+    visibility: str
+    body: str
+    body_html: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class FeedOut(Schema):
+    url: str
+
+
+def _series_out(series: MeetingSeries, seats: list[Any]) -> SeriesOut:
+    return SeriesOut(
+        id=series.pk,
+        partnership_id=series.partnership_id,
+        status=series.status,
+        starts_on=series.starts_on,
+        start_time=series.start_time,
+        time_zone=series.time_zone,
+        rrule=series.rrule,
+        duration_minutes=series.duration_minutes,
+        accepted_by=sorted(s.pk for s in series.accepted_by.all()),
+        label=selectors.series_label(series=series, seats=seats),
+    )
+
+
+def _meeting_out(meeting: Meeting) -> MeetingOut:
+    return MeetingOut(
+        id=meeting.pk,
+        partnership_id=meeting.partnership_id,
+        series_id=meeting.series_id,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + timedelta(minutes=meeting.duration_minutes),
+        duration_minutes=meeting.duration_minutes,
+        time_zone=meeting.time_zone,
+        status=meeting.status,
+        sequence=meeting.sequence,
+        url=f"{settings.SITE_URL}{meeting.get_absolute_url()}",
+        ics_url=f"{settings.SITE_URL}{reverse('meetings:ics', kwargs={'pk': meeting.pk})}",
+    )
+
+
+def _turns_out(meeting: Meeting) -> TurnsOut:
+    state = selectors.turn_state(meeting=meeting)
+    return TurnsOut(
+        turns=[
+            TurnOut(
+                id=t.pk,
+                seat_id=t.seat_id,
+                position=t.position,
+                planned_seconds=t.planned_seconds,
+                started_at=t.started_at,
+                ended_at=t.ended_at,
+            )
+            for t in state.turns
+        ],
+        current_turn_id=state.current.pk if state.current else None,
+        ends_at=state.ends_at,
+        finished=state.finished,
+    )
+
+
+def _reschedule_out(proposal: Reschedule) -> RescheduleOut:
+    return RescheduleOut(
+        id=proposal.pk,
+        meeting_id=proposal.meeting_id,
+        new_starts_at=proposal.new_starts_at,
+        status=proposal.status,
+        accepted_by=sorted(s.pk for s in proposal.accepted_by.all()),
+    )
+
+
+def _note_out(note: Note, seat: Any) -> NoteOut:
+    return NoteOut(
+        id=note.pk,
+        meeting_id=note.meeting_id,
+        author_seat_id=note.author_id,
+        author_name=selectors.seat_name(note.author),
+        mine=note.author_id == seat.pk,
+        visibility=note.visibility,
+        body=note.body,
+        body_html=str(markdown_to_html(note.body)),
+        created_at=note.created_at,
+        updated_at=note.updated_at,
+    )
+
+
+def _no_store(response: HttpResponse) -> None:
+    response["Cache-Control"] = "no-store, max-age=0"
+
+
+# --- Series -----------------------------------------------------------------------------
+
+
+@router.get("/series", response=list[SeriesOut])
+def series_list(request: HttpRequest, partnership_id: int) -> list[SeriesOut]:
+    """List a partnership's proposed, agreed and past series."""
+    partnership, _ = selectors.access_partnership_for_meetings(user=request.user, pk=partnership_id)
+    seats = selectors.seats_of(partnership)
+    return [_series_out(s, seats) for s in selectors.series_list_for(partnership=partnership)]
+
+
+@router.post("/series", response={201: SeriesOut})
+def series_propose(request: HttpRequest, payload: SeriesIn) -> tuple[int, SeriesOut]:
+    """Propose a weekly slot (wall time in a zone); it is booked once every partner accepts."""
+    partnership, seat = selectors.access_partnership_for_meetings(
+        user=request.user, pk=payload.partnership_id
+    )
+    series = services.series_propose(
+        partnership=partnership,
+        seat=seat,
+        starts_on=payload.starts_on,
+        start_time=payload.start_time,
+        time_zone=payload.time_zone,
+    )
+    return 201, _series_out(series, selectors.seats_of(partnership))
+
+
+@router.post("/series/{int:series_id}/accept", response=SeriesOut)
+def series_accept(request: HttpRequest, series_id: int) -> SeriesOut:
+    series, seat = selectors.access_series(user=request.user, pk=series_id)
+    series = services.series_accept(series=series, seat=seat)
+    return _series_out(series, selectors.seats_of(series.partnership))
+
+
+@router.post("/series/{int:series_id}/decline", response=SeriesOut)
+def series_decline(request: HttpRequest, series_id: int) -> SeriesOut:
+    series, seat = selectors.access_series(user=request.user, pk=series_id)
+    series = services.series_decline(series=series, seat=seat)
+    return _series_out(series, selectors.seats_of(series.partnership))
+
+
+# --- Calendar feed ------------------------------------------------------------------------
+
+
+@router.post("/calendar-feed/rotate", response=FeedOut)
+def calendar_feed_rotate(request: HttpRequest, response: HttpResponse) -> FeedOut:
+    """Make a new private feed address (the old one answers 404 from now on)."""
+    if not request.user.is_authenticated:
+        raise NotFound()
+    _no_store(response)
+    token = services.calendar_feed_rotate(user=request.user)
+    return FeedOut(url=settings.SITE_URL + reverse("meetings:feed", kwargs={"token": token}))
+
+
+@router.delete("/calendar-feed", response={204: None})
+def calendar_feed_revoke(request: HttpRequest) -> tuple[int, None]:
+    if not request.user.is_authenticated:
+        raise NotFound()
+    services.calendar_feed_revoke(user=request.user)
+    return 204, None
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+
+@router.get("/", response=list[MeetingOut])
+def meeting_list(request: HttpRequest, since: datetime | None = None) -> list[MeetingOut]:
+    """List your meetings (all partnerships) from ``since`` (default: now), soonest first."""
+    meetings = selectors.meeting_list_for(user=request.user, since=since or clock.now())
+    return [_meeting_out(m) for m in meetings[:200]]
+
+
+@router.get("/{int:meeting_id}", response=MeetingDetailOut)
+def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
+    meeting, _ = selectors.access_meeting(user=request.user, pk=meeting_id)
+    seats = selectors.seats_of(meeting.partnership)
+    base = _meeting_out(meeting).model_dump()
+    return MeetingDetailOut(
+        **base,
+        partners=[
+            {
+                "seat_id": s.pk,
+                "name": t.name,
+                "time_zone": t.zone,
+                "local_start": t.local.isoformat(),
+            }
+            for s, t in zip(
+                seats, selectors.partner_times(instant=meeting.starts_at, seats=seats), strict=True
+            )
+        ],
+        turns=_turns_out(meeting),
+    )
+
+
+@router.post("/{int:meeting_id}/reschedule", response={201: RescheduleOut})
+def meeting_reschedule(
+    request: HttpRequest, meeting_id: int, payload: RescheduleIn
+) -> tuple[int, RescheduleOut]:
+    """Propose moving one meeting; it moves once every partner accepts."""
+    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    proposal = services.meeting_reschedule_propose(
+        meeting=meeting, seat=seat, on=payload.on, at=payload.at, time_zone=payload.time_zone
+    )
+    return 201, _reschedule_out(proposal)
+
+
+@router.post("/reschedules/{int:reschedule_id}/accept", response=RescheduleOut)
+def reschedule_accept(request: HttpRequest, reschedule_id: int) -> RescheduleOut:
+    proposal, seat = selectors.access_reschedule(user=request.user, pk=reschedule_id)
+    return _reschedule_out(services.reschedule_accept(proposal=proposal, seat=seat))
+
+
+@router.post("/reschedules/{int:reschedule_id}/decline", response=RescheduleOut)
+def reschedule_decline(request: HttpRequest, reschedule_id: int) -> RescheduleOut:
+    proposal, seat = selectors.access_reschedule(user=request.user, pk=reschedule_id)
+    return _reschedule_out(services.reschedule_decline(proposal=proposal, seat=seat))
+
+
+@router.post("/{int:meeting_id}/cancel", response=MeetingOut)
+def meeting_cancel(request: HttpRequest, meeting_id: int) -> MeetingOut:
+    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    return _meeting_out(services.meeting_cancel(meeting=meeting, seat=seat))
+
+
+@router.post("/{int:meeting_id}/mark", response=MeetingOut)
+def meeting_mark(request: HttpRequest, meeting_id: int, payload: MarkIn) -> MeetingOut:
+    """Mark the meeting held or missed; ``present`` lists the seat ids of who was there."""
+    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    meeting = services.meeting_mark(
+        meeting=meeting, seat=seat, status=payload.status, present_seat_ids=payload.present
+    )
+    return _meeting_out(meeting)
+
+
+@router.post("/{int:meeting_id}/turns/start", response=TurnsOut)
+def turns_start(request: HttpRequest, meeting_id: int) -> TurnsOut:
+    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    services.meeting_start(meeting=meeting, seat=seat)
+    return _turns_out(meeting)
+
+
+@router.post("/{int:meeting_id}/turns/hand-over", response=TurnsOut)
+def turns_hand_over(request: HttpRequest, meeting_id: int, payload: HandOverIn) -> TurnsOut:
+    """End the running turn now and start the next (idempotent when ``turn_id`` is given)."""
+    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    services.turn_hand_over(meeting=meeting, seat=seat, turn_id=payload.turn_id)
+    return _turns_out(meeting)
+
+
+# --- Notes --------------------------------------------------------------------------------
+
+
+@router.get("/{int:meeting_id}/notes", response=list[NoteOut])
+def note_list(request: HttpRequest, response: HttpResponse, meeting_id: int) -> list[NoteOut]:
+    """List the notes you may read on a meeting: yours, and those your partners shared."""
+    _no_store(response)
+    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    return [_note_out(n, seat) for n in selectors.note_list_for(meeting=meeting, seat=seat)]
+
+
+@router.post("/{int:meeting_id}/notes", response={201: NoteOut})
+def note_create(
+    request: HttpRequest, response: HttpResponse, meeting_id: int, payload: NoteIn
+) -> tuple[int, NoteOut]:
+    _no_store(response)
+    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    note = services.note_create(
+        meeting=meeting, seat=seat, body=payload.body, visibility=payload.visibility
+    )
+    return 201, _note_out(note, seat)
+
+
+@router.get("/notes/{int:note_id}", response=NoteOut)
+def note_detail(request: HttpRequest, response: HttpResponse, note_id: int) -> NoteOut:
+    _no_store(response)
+    note, seat = selectors.access_note(user=request.user, pk=note_id)
+    return _note_out(note, seat)
+
+
+@router.patch("/notes/{int:note_id}", response=NoteOut)
+def note_update(
+    request: HttpRequest, response: HttpResponse, note_id: int, payload: NoteIn
+) -> NoteOut:
+    """Change your note; the earlier version is kept in its history."""
+    _no_store(response)
+    note, seat = selectors.access_own_note(user=request.user, pk=note_id)
+    note = services.note_update(
+        note=note, seat=seat, body=payload.body, visibility=payload.visibility
+    )
+    return _note_out(note, seat)

@@ -1,0 +1,48 @@
+"""Calendar files (.ics) for meetings, built with the icalendar package.
+
+Events carry the time with its TZID (the series' zone) and a VTIMEZONE, a UID that stays the
+same for a meeting, a SEQUENCE that goes up on every change, and STATUS:CANCELLED when the
+meeting is off. They never carry notes, commitments or anything said in a meeting.
+"""
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from icalendar import Calendar, Event
+
+from tandem.core import clock
+from tandem.meetings import recurrence, selectors
+from tandem.meetings.models import Meeting
+
+PRODID = "-//Tandem//Meetings//EN"
+
+
+def meeting_event(meeting: Meeting) -> Event:
+    """Return the VEVENT of one meeting."""
+    seats = list(meeting.partnership.seats.all())
+    names = " & ".join(selectors.seat_name(seat) for seat in seats)
+    start = recurrence.instant_to_wall(meeting.starts_at, meeting.time_zone)
+    event = Event()
+    event.add("uid", f"{meeting.uid}@tandem")
+    event.add("dtstamp", clock.now())
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
+    event.add("sequence", meeting.sequence)
+    event.add("summary", f"Tandem: {names}" if names else "Tandem meeting")
+    event.add("description", f"Meeting page: {settings.SITE_URL}{meeting.get_absolute_url()}")
+    event.add("url", f"{settings.SITE_URL}{meeting.get_absolute_url()}")
+    event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
+    return event
+
+
+def calendar_for(meetings: Iterable[Meeting], *, name: str) -> bytes:
+    """Return an iCalendar file with one event per meeting and the zones they use."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

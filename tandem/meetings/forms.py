@@ -1,0 +1,65 @@
+"""Forms of the meetings pages; the services hold the rules, forms only parse."""
+
+from django import forms
+
+from tandem.meetings import recurrence
+from tandem.meetings.models import Meeting, Note
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(recurrence.zone_names())]
+
+
+class SlotForm(forms.Form):
+    """A first meeting (local date and time) in a zone: the start of a weekly series."""
+
+    starts_on = forms.DateField(
+        label="First meeting on", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(label="At", widget=forms.TimeInput(attrs={"type": "time"}))
+    time_zone = forms.ChoiceField(label="Time zone", choices=zone_choices)
+
+
+class RescheduleForm(forms.Form):
+    """A new local date and time for one meeting."""
+
+    on = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    at = forms.TimeField(label="At", widget=forms.TimeInput(attrs={"type": "time"}))
+    time_zone = forms.ChoiceField(label="Time zone", choices=zone_choices)
+
+
+class MarkForm(forms.Form):
+    status = forms.ChoiceField(
+        label="The meeting was",
+        choices=[(Meeting.Status.HELD, "Held"), (Meeting.Status.MISSED, "Missed")],
+        widget=forms.RadioSelect,
+    )
+    present = forms.TypedMultipleChoiceField(
+        label="Who was there", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: object, seats: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["present"].choices = seats  # type: ignore[attr-defined]
+
+
+class CommitmentForm(forms.Form):
+    text = forms.CharField(
+        label="What I'll do before next time",
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. send two job applications"}),
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Note (Markdown)",
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    visibility = forms.ChoiceField(
+        label="Who sees it",
+        choices=Note.Visibility.choices,
+        initial=Note.Visibility.PRIVATE,
+        widget=forms.RadioSelect,
+    )

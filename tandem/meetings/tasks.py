@@ -1,0 +1,11 @@
+"""Background tasks of the meetings app, run by the django-tasks-db worker (``make worker``)."""
+
+from django.tasks import task
+
+from tandem.meetings import services
+
+
+@task()
+def meeting_email_send(*, meeting_id: int, seat_id: int, kind: str) -> bool:
+    """Send one reminder or clock-change notice, at most once per (meeting, partner, kind)."""
+    return services.delivery_send(meeting_id=meeting_id, seat_id=seat_id, kind=kind)

@@ -1,0 +1,471 @@
+"""Meeting pages. Partners only: anyone else gets 404, exactly as for a missing meeting.
+
+Every page that can show notes is sent with ``Cache-Control: no-store``.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from tandem.core import clock
+from tandem.core.errors import DomainError, NotFound
+from tandem.meetings import calendar, forms, selectors, services
+from tandem.meetings.models import Meeting
+
+
+def not_found_as_404[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
+    """Turn the selectors' NotFound into Django's 404."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        try:
+            return view(*args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+
+    return wrapper
+
+
+def _add_error(form: Any, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+# --- Scheduling ---------------------------------------------------------------------------
+
+
+def _schedule_context(request: HttpRequest, partnership: Any, seat: Any) -> dict[str, Any]:
+    seats = selectors.seats_of(partnership)
+    series = list(selectors.series_list_for(partnership=partnership)[:5])
+    for item in series:
+        item.label = selectors.series_label(series=item, seats=seats)  # type: ignore[attr-defined]
+        item.accepted_ids = {s.pk for s in item.accepted_by.all()}  # type: ignore[attr-defined]
+    upcoming = selectors.meeting_upcoming(partnership=partnership)
+    for meeting in upcoming:
+        meeting.label = selectors.times_label(  # type: ignore[attr-defined]
+            selectors.partner_times(instant=meeting.starts_at, seats=seats), recurring=False
+        )
+        for proposal in meeting.open_reschedules:  # type: ignore[attr-defined]
+            proposal.label = selectors.times_label(
+                selectors.partner_times(instant=proposal.new_starts_at, seats=seats),
+                recurring=False,
+            )
+            proposal.accepted_ids = {s.pk for s in proposal.accepted_by.all()}
+    return {
+        "partnership": partnership,
+        "seat": seat,
+        "seats": seats,
+        "slots": selectors.slot_suggestions(partnership=partnership, viewer=seat),
+        "series_list": series,
+        "upcoming": upcoming,
+        "recent": selectors.meeting_recent(partnership=partnership),
+        "balance": selectors.balance_for_partnership(partnership),
+        "slot_form": forms.SlotForm(initial={"time_zone": selectors.seat_zone(seat)}),
+        "reschedule_form": forms.RescheduleForm(initial={"time_zone": selectors.seat_zone(seat)}),
+    }
+
+
+@require_GET
+@not_found_as_404
+def partnership_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show common slots, open proposals, the next meetings and the balance of turns."""
+    partnership, seat = selectors.access_partnership_for_meetings(user=request.user, pk=pk)
+    return render(request, "meetings/schedule.html", _schedule_context(request, partnership, seat))
+
+
+@require_POST
+@not_found_as_404
+def series_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    partnership, seat = selectors.access_partnership_for_meetings(user=request.user, pk=pk)
+    form = forms.SlotForm(request.POST)
+    if form.is_valid():
+        try:
+            series = services.series_propose(
+                partnership=partnership,
+                seat=seat,
+                starts_on=form.cleaned_data["starts_on"],
+                start_time=form.cleaned_data["start_time"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            if series.status == series.Status.ACTIVE:
+                messages.success(request, "Booked: the next meetings are in your calendar.")
+            else:
+                messages.success(request, "Proposed. It is booked once your partners accept.")
+            return redirect("meetings:schedule", pk=partnership.pk)
+    context = _schedule_context(request, partnership, seat)
+    context["slot_form"] = form
+    return render(request, "meetings/schedule.html", context, status=400)
+
+
+@require_POST
+@not_found_as_404
+def series_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    series, seat = selectors.access_series(user=request.user, pk=pk)
+    try:
+        if answer == "accept":
+            series = services.series_accept(series=series, seat=seat)
+            if series.status == series.Status.ACTIVE:
+                messages.success(request, "Agreed by everyone: the next meetings are booked.")
+            else:
+                messages.success(request, "Accepted. Waiting for the other partners.")
+        else:
+            services.series_decline(series=series, seat=seat)
+            messages.info(request, "Declined. Propose another slot when you are ready.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("meetings:schedule", pk=series.partnership_id)
+
+
+@require_POST
+@not_found_as_404
+def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    form = forms.RescheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_reschedule_propose(
+                meeting=meeting,
+                seat=seat,
+                on=form.cleaned_data["on"],
+                at=form.cleaned_data["at"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "Move proposed. It takes effect once your partners accept.")
+            return redirect("meetings:schedule", pk=meeting.partnership_id)
+    context = _schedule_context(request, meeting.partnership, seat)
+    context["reschedule_form"] = form
+    context["reschedule_meeting"] = meeting.pk
+    return render(request, "meetings/schedule.html", context, status=400)
+
+
+@require_POST
+@not_found_as_404
+def reschedule_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    proposal, seat = selectors.access_reschedule(user=request.user, pk=pk)
+    try:
+        if answer == "accept":
+            services.reschedule_accept(proposal=proposal, seat=seat)
+            messages.success(request, "Accepted.")
+        else:
+            services.reschedule_decline(proposal=proposal, seat=seat)
+            messages.info(request, "Declined: the meeting stays where it was.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("meetings:schedule", pk=proposal.meeting.partnership_id)
+
+
+@require_POST
+@not_found_as_404
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    try:
+        services.meeting_cancel(meeting=meeting, seat=seat)
+        messages.info(request, "Meeting cancelled. The series goes on.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("meetings:schedule", pk=meeting.partnership_id)
+
+
+# --- The meeting page -----------------------------------------------------------------
+
+
+def _meeting_context(request: HttpRequest, meeting: Meeting, seat: Any) -> dict[str, Any]:
+    seats = selectors.seats_of(meeting.partnership)
+    state = selectors.turn_state(meeting=meeting)
+    order = selectors.turn_order_for(meeting=meeting, seats=seats)
+    commitments = selectors.commitments_for(meeting=meeting)
+    turns = []
+    for position, partner in enumerate(order):
+        turns.append(
+            {
+                "position": position,
+                "seat": partner,
+                "name": selectors.seat_name(partner),
+                "is_me": partner.pk == seat.pk,
+                "review": selectors.commitment_to_review(meeting=meeting, seat=partner),
+                "commitment": commitments.get(partner.pk),
+            }
+        )
+    notes = list(selectors.note_list_for(meeting=meeting, seat=seat))
+    for note in notes:
+        note.author_name = selectors.seat_name(note.author)  # type: ignore[attr-defined]
+    return {
+        "meeting": meeting,
+        "seat": seat,
+        "when": selectors.times_label(
+            selectors.partner_times(instant=meeting.starts_at, seats=seats), recurring=False
+        ),
+        "state": state,
+        "turns": turns,
+        "prompts": ["Goals", "Challenges", "Concerns", "Accomplishments"],
+        "notes": notes,
+        "balance": selectors.balance_for_partnership(meeting.partnership),
+        "note_form": forms.NoteForm(),
+        "commitment_form": forms.CommitmentForm(
+            initial={"text": commitments[seat.pk].text} if seat.pk in commitments else None
+        ),
+        "mark_form": forms.MarkForm(
+            seats=[(s.pk, selectors.seat_name(s)) for s in seats],
+            initial={"present": [s.pk for s in seats]},
+        ),
+        "outcomes": [("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
+        "now": clock.now(),
+    }
+
+
+@never_cache
+@require_GET
+@not_found_as_404
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting: agenda of turns with a timer, commitments, notes, attendance, balance."""
+    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    return render(request, "meetings/detail.html", _meeting_context(request, meeting, seat))
+
+
+def _rerender(request: HttpRequest, meeting: Meeting, seat: Any, **forms_: Any) -> HttpResponse:
+    context = _meeting_context(request, meeting, seat)
+    context.update(forms_)
+    response = render(request, "meetings/detail.html", context, status=400)
+    response["Cache-Control"] = "no-store, max-age=0"
+    return response
+
+
+@never_cache
+@require_GET
+@not_found_as_404
+def turn_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The timer panel alone (polled by htmx so both partners see the hand-over)."""
+    meeting, _seat = selectors.access_meeting(user=request.user, pk=pk)
+    return render(
+        request,
+        "meetings/_timer.html",
+        {"meeting": meeting, "state": selectors.turn_state(meeting=meeting), "now": clock.now()},
+    )
+
+
+@never_cache
+@require_POST
+@not_found_as_404
+def turn_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    try:
+        if action == "start":
+            services.meeting_start(meeting=meeting, seat=seat)
+        else:
+            raw = request.POST.get("turn", "")
+            services.turn_hand_over(
+                meeting=meeting, seat=seat, turn_id=int(raw) if raw.isdigit() else None
+            )
+    except DomainError as exc:
+        if not request.headers.get("HX-Request"):
+            messages.error(request, exc.message)
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "meetings/_timer.html",
+            {
+                "meeting": meeting,
+                "state": selectors.turn_state(meeting=meeting),
+                "now": clock.now(),
+            },
+        )
+    return redirect(meeting)
+
+
+@never_cache
+@require_POST
+@not_found_as_404
+def commitment_save(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    form = forms.CommitmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.commitment_set(meeting=meeting, seat=seat, text=form.cleaned_data["text"])
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "Saved: you will be asked about it next time.")
+            return redirect(meeting)
+    return _rerender(request, meeting, seat, commitment_form=form)
+
+
+@never_cache
+@require_POST
+@not_found_as_404
+def commitment_review(request: HttpRequest, pk: int, commitment_id: int) -> HttpResponse:
+    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    seats = selectors.seats_of(meeting.partnership)
+    review = None
+    for partner in seats:
+        candidate = selectors.commitment_to_review(meeting=meeting, seat=partner)
+        if candidate is not None and candidate.pk == commitment_id:
+            review = candidate
+    if review is None:
+        raise NotFound()
+    try:
+        services.commitment_review(
+            commitment=review, meeting=meeting, seat=seat, outcome=request.POST.get("outcome", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(meeting)
+
+
+@never_cache
+@require_POST
+@not_found_as_404
+def meeting_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    seats = selectors.seats_of(meeting.partnership)
+    form = forms.MarkForm(request.POST, seats=[(s.pk, selectors.seat_name(s)) for s in seats])
+    if form.is_valid():
+        try:
+            services.meeting_mark(
+                meeting=meeting,
+                seat=seat,
+                status=form.cleaned_data["status"],
+                present_seat_ids=form.cleaned_data["present"],
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "Thanks: the meeting is marked.")
+            return redirect(meeting)
+    return _rerender(request, meeting, seat, mark_form=form)
+
+
+# --- Notes ----------------------------------------------------------------------------------
+
+
+@never_cache
+@require_POST
+@not_found_as_404
+def note_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    form = forms.NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_create(
+                meeting=meeting,
+                seat=seat,
+                body=form.cleaned_data["body"],
+                visibility=form.cleaned_data["visibility"],
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "Note saved.")
+            return redirect(f"{meeting.get_absolute_url()}#notes")
+    return _rerender(request, meeting, seat, note_form=form)
+
+
+@never_cache
+@not_found_as_404
+def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit your own note; its earlier versions are listed below (to you only)."""
+    note, seat = selectors.access_own_note(user=request.user, pk=pk)
+    status = 200
+    if request.method == "POST":
+        form = forms.NoteForm(request.POST)
+        if form.is_valid():
+            try:
+                services.note_update(
+                    note=note,
+                    seat=seat,
+                    body=form.cleaned_data["body"],
+                    visibility=form.cleaned_data["visibility"],
+                )
+            except DomainError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(request, "Note saved; the earlier version is kept.")
+                return redirect(f"{note.meeting.get_absolute_url()}#notes")
+        status = 400
+    else:
+        form = forms.NoteForm(initial={"body": note.body, "visibility": note.visibility})
+    return render(
+        request,
+        "meetings/note_edit.html",
+        {"note": note, "form": form, "revisions": note.revisions.all()},
+        status=status,
+    )
+
+
+# --- Lists and calendars --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """Your upcoming meetings across partnerships."""
+    meetings = list(
+        selectors.meeting_list_for(user=request.user, since=clock.now()).filter(
+            status=Meeting.Status.SCHEDULED
+        )[:50]
+    )
+    return render(request, "meetings/list.html", {"meetings": meetings})
+
+
+@require_GET
+@not_found_as_404
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _ = selectors.access_meeting(user=request.user, pk=pk)
+    meeting = (
+        Meeting.objects.select_related("partnership")
+        .prefetch_related(
+            "partnership__seats__membership__user", "partnership__seats__membership__profile"
+        )
+        .get(pk=meeting.pk)
+    )
+    response = HttpResponse(
+        calendar.calendar_for([meeting], name="Tandem meeting"), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'attachment; filename="tandem-meeting-{meeting.pk}.ics"'
+    return response
+
+
+@require_GET
+@not_found_as_404
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private feed: every meeting of the token's owner (no notes, ever)."""
+    feed = selectors.access_calendar_feed(token=token)
+    body = calendar.calendar_for(selectors.feed_meetings(user=feed.user), name="Tandem")
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@login_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    """Make, replace or revoke your private calendar feed address."""
+    feed_url = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(user=request.user)
+            messages.info(
+                request, "Your calendar address is revoked; calendars using it stop updating."
+            )
+            return redirect("meetings:calendar")
+        token = services.calendar_feed_rotate(user=request.user)
+        feed_url = settings.SITE_URL + reverse("meetings:feed", kwargs={"token": token})
+    return render(
+        request,
+        "meetings/calendar.html",
+        {"feed": selectors.calendar_feed_live(user=request.user), "feed_url": feed_url},
+    )
