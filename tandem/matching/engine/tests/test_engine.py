@@ -39,15 +39,15 @@ def member(mid: str, **kw: object) -> Member:
         "stage": "mid",
     }
     base.update(kw)
-    return Member(**base)  # type: ignore[arg-type]
+    return Member(**base)
 
 
 def config(**kw: object) -> MatchConfig:
-    return MatchConfig(reference_date=JAN, **kw)  # type: ignore[arg-type]
+    return MatchConfig(reference_date=JAN, **kw)
 
 
 def ids(result: object) -> list[tuple[str, ...]]:
-    return sorted(g.members for g in result.groups)  # type: ignore[attr-defined]
+    return sorted(g.members for g in result.groups)
 
 
 def test_engine_never_imports_django() -> None:
@@ -370,7 +370,7 @@ def _check_rules(ms: list[Member], rules: Rules, result: object, whole_group_win
     f = encode(ms, JAN, 60)
     seen: list[str] = []
     blocked = {frozenset(p) for p in rules.forbids + rules.history}
-    for g in result.groups:  # type: ignore[attr-defined]
+    for g in result.groups:
         seen.extend(g.members)
         idx = [by_id[x] for x in g.members]
         window = -1
@@ -383,8 +383,8 @@ def _check_rules(ms: list[Member], rules: Rules, result: object, whole_group_win
             assert frozenset((a, b)) not in blocked
             assert set(ma.languages) & set(mb.languages)
     assert len(seen) == len(set(seen)), "someone matched twice"
-    assert not set(seen) & {u.member for u in result.unmatched}  # type: ignore[attr-defined]
-    assert len(seen) + len(result.unmatched) == len(ms)  # type: ignore[attr-defined]
+    assert not set(seen) & {u.member for u in result.unmatched}
+    assert len(seen) + len(result.unmatched) == len(ms)
 
 
 @given(populations(), st.booleans(), st.booleans(), st.booleans(), st.integers(0, 3))
