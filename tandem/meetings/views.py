@@ -50,6 +50,8 @@ def _schedule_context(request: HttpRequest, partnership: Any, seat: Any) -> dict
         item.label = selectors.series_label(series=item, seats=seats)  # type: ignore[attr-defined]
         item.accepted_ids = {s.pk for s in item.accepted_by.all()}  # type: ignore[attr-defined]
     upcoming = selectors.meeting_upcoming(partnership=partnership)
+    # Each person reads their own time first.
+    seats = sorted(seats, key=lambda s: s.pk != seat.pk)
     for meeting in upcoming:
         meeting.label = selectors.times_label(  # type: ignore[attr-defined]
             selectors.partner_times(instant=meeting.starts_at, seats=seats), recurring=False
@@ -208,7 +210,10 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, seat: Any) -> dict[
         "meeting": meeting,
         "seat": seat,
         "when": selectors.times_label(
-            selectors.partner_times(instant=meeting.starts_at, seats=seats), recurring=False
+            selectors.partner_times(
+                instant=meeting.starts_at, seats=sorted(seats, key=lambda s: s.pk != seat.pk)
+            ),
+            recurring=False,
         ),
         "state": state,
         "turns": turns,

@@ -160,3 +160,37 @@ def test_calendar_files_never_carry_notes(world):
     ics = client.get(reverse("meetings:ics", args=[world["meeting"].pk]))
     assert ics.status_code == 200
     assert b"Shared" not in ics.content and b"worry" not in ics.content
+
+
+def test_api_partner_flow_propose_accept_start_hand_over_and_mark(client):
+    with clock.frozen(datetime(2027, 1, 11, 9, tzinfo=UTC)):
+        partnership, seats = partnership_make()
+        ana, ben = (_client(s.membership.user) for s in seats)
+        created = ana.post(
+            "/api/v1/meetings/series",
+            data=json.dumps({"partnership_id": partnership.pk, "starts_on": "2027-01-13",
+                             "start_time": "18:00", "time_zone": "Europe/Madrid"}),
+            content_type="application/json",
+        )  # fmt: skip
+        assert created.status_code == 201
+        assert created.json()["rrule"] == "FREQ=WEEKLY;INTERVAL=1;BYDAY=WE"
+        accepted = ben.post(f"/api/v1/meetings/series/{created.json()['id']}/accept")
+        assert accepted.json()["status"] == "active"
+        mine = ben.get("/api/v1/meetings/").json()
+        assert len(mine) == 3
+        meeting_id = mine[0]["id"]
+    with clock.frozen(datetime(2027, 1, 13, 17, tzinfo=UTC)):
+        turns = ana.post(f"/api/v1/meetings/{meeting_id}/turns/start").json()
+        handed = ana.post(
+            f"/api/v1/meetings/{meeting_id}/turns/hand-over",
+            data=json.dumps({"turn_id": turns["current_turn_id"]}),
+            content_type="application/json",
+        ).json()  # fmt: skip
+        assert handed["current_turn_id"] == turns["turns"][1]["id"]
+        marked = ben.post(
+            f"/api/v1/meetings/{meeting_id}/mark",
+            data=json.dumps({"status": "held", "present": [seats[0].pk]}),
+            content_type="application/json",
+        )  # fmt: skip
+        assert marked.status_code == 400
+        assert marked.json()["detail"] == services.HELD_NEEDS_TWO

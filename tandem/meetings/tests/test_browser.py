@@ -1,0 +1,94 @@
+"""Two partners book a series, run a meeting whose timer hands over, and keep notes."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db.models import F
+from django.test import Client
+
+from tandem.core import clock
+from tandem.meetings.models import Meeting, Turn
+from tandem.meetings.tests.factories import partnership_make
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_partners_book_a_series_run_a_meeting_and_keep_private_and_shared_notes(live_server, page):
+    every_evening = [[day, 17 * 60, 21 * 60] for day in range(7)]
+    every_midday = [[day, 11 * 60, 15 * 60] for day in range(7)]
+    partnership, (ana, ben) = partnership_make(
+        availability=[every_evening, every_midday], meeting_minutes=30
+    )
+    schedule = f"{live_server.url}/meetings/partnership/{partnership.pk}/"
+    try:
+        sign_in(page, live_server, ana.membership.user)
+        page.goto(schedule)
+        first_slot = page.locator("ul.slots li").first
+        assert "for Ana (Europe/Madrid)" in first_slot.inner_text()
+        assert "for Ben (America/New_York)" in first_slot.inner_text()
+        first_slot.get_by_role("button", name="Propose this slot").click()
+        page.wait_for_selector("text=Proposed. It is booked once your partners accept.")
+
+        sign_in(page, live_server, ben.membership.user)
+        page.goto(schedule)
+        page.get_by_role("button", name="Accept", exact=True).click()
+        page.wait_for_selector("text=Agreed by everyone: the next meetings are booked.")
+        assert page.locator("ul.upcoming > li").count() == 3
+
+        # Time passes until the first meeting.
+        meeting = Meeting.objects.order_by("starts_at").first()
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=clock.now())
+
+        sign_in(page, live_server, ana.membership.user)
+        page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+        page.get_by_label("Note (Markdown)").fill("I am **nervous** about the talk.")
+        page.get_by_label("Only me").check()
+        page.get_by_role("button", name="Save note").click()
+        page.wait_for_selector("text=Note saved.")
+        page.get_by_label("Note (Markdown)").fill("Ben's tip: *rehearse out loud* twice.")
+        page.get_by_label("Shared with my partners").check()
+        page.get_by_role("button", name="Save note").click()
+        page.wait_for_selector("text=Note saved.")
+        assert page.locator("article.note").count() == 2
+
+        sign_in(page, live_server, ben.membership.user)
+        page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+        page.get_by_role("button", name="Start the turns").click()
+        page.wait_for_selector("#timer >> text=Ana\u2019s turn")
+        page.get_by_role("button", name="Hand over now").click()
+        page.wait_for_selector("#timer >> text=Ben\u2019s turn")
+        notes = page.locator("article.note")
+        assert notes.count() == 1
+        assert "rehearse out loud" in notes.first.inner_text()
+        assert "nervous" not in page.content()
+        page.screenshot(path=str(SCREENSHOTS / "meeting.png"), full_page=True)
+
+        # Ben's turn is nearly over (its start moves back), and the page is reloaded: the
+        # timer counts down from the stored start and hands over by itself.
+        turn = Turn.objects.get(meeting=meeting, ended_at__isnull=True, started_at__isnull=False)
+        Turn.objects.filter(pk=turn.pk).update(
+            started_at=F("started_at") - timedelta(seconds=turn.planned_seconds - 3)
+        )
+        page.reload()
+        countdown = page.locator("[data-countdown]").inner_text()
+        assert countdown in {"0:01", "0:02", "0:03"}
+        page.wait_for_selector("text=All turns are done.", timeout=10_000)
+        turn.refresh_from_db()
+        assert turn.ended_at is not None
+    except Exception:
+        page.screenshot(path=str(SCREENSHOTS / "meeting-failure.png"), full_page=True)
+        raise
