@@ -55,6 +55,7 @@ checks: install
 		DJANGO_ALLOWED_HOSTS=tandem.example.org EMAIL_HOST=smtp.example.org $(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install
+	$(VENV)/bin/pytest -p no:django -p no:playwright --doctest-modules -q tandem/matching/engine tandem/interchange --ignore-glob='*/tests/*'
 	$(VENV)/bin/pytest
 
 test: lint typecheck checks pytest

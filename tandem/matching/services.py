@@ -17,10 +17,7 @@ from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import AuditEvent
 from tandem.matching import selectors
-from tandem.matching.engine import MatchConfig, MatchResult, Weights, match_members
-from tandem.matching.engine.explain import explain_group, explain_pair
-from tandem.matching.engine.features import encode
-from tandem.matching.engine.scoring import pair_score
+from tandem.matching.engine import MatchConfig, MatchResult, Weights, match_members, score_group
 from tandem.matching.models import (
     WEIGHT_NAMES,
     MatchRule,
@@ -383,13 +380,8 @@ def group_score(
     A group's score is the mean of its pair scores, as the engine computes it.
     """
     members = selectors.engine_members(program=run.program, memberships=memberships)
-    config = _config(run)
-    features = encode(members, config.reference_date, config.min_meeting_minutes)
-    w = config.weights
-    if len(members) == 2:
-        return pair_score(features, 0, 1, w).score, explain_pair(features, 0, 1, w)
-    scores = [pair_score(features, x, y, w).score for x, y in combinations(range(len(members)), 2)]
-    return sum(scores) / len(scores), explain_group(features, list(range(len(members))), w)
+    group = score_group(members, _config(run))
+    return group.score, group.reasons
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ Plain data in (:class:`Member`, :class:`MatchConfig`, :class:`Rules`), plain
 data out (:class:`MatchResult`). See ``docs/matching.md``.
 """
 
-from .match import match_members
+from .match import match_members, score_group
 from .types import (
     STAGE_LEVELS,
     Group,
@@ -30,4 +30,5 @@ __all__ = [
     "Unmatched",
     "Weights",
     "match_members",
+    "score_group",
 ]

@@ -167,6 +167,57 @@ def match_members(
     return _pairs(f, r, config)
 
 
+def score_group(members: Sequence[Member], config: MatchConfig) -> Group:
+    """Score and explain a given pair or group, as a match run would.
+
+    Used when a coordinator edits a proposal (a swap) and the changed groups
+    need their score and reasons again, without running the matching.
+
+    Parameters
+    ----------
+    members : sequence of Member
+        Two to five people, in the order their names should appear.
+    config : MatchConfig
+        The run's configuration (weights, reference week, meeting length).
+
+    Returns
+    -------
+    Group
+        Member ids in input order, the mean of the pair scores, and the
+        reasons in words. ``locked`` is False.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two or more than five members.
+
+    Notes
+    -----
+    Time O(g^2) pair scores for a group of g; hard rules are not checked
+    (the caller decides whether the group is allowed).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from tandem.matching.engine import Member, MatchConfig, Slot
+    >>> wed = (Slot(2, 18 * 60, 20 * 60),)
+    >>> ana = Member("a", "Ana", "Europe/Madrid", wed, offers=("Spanish",), wants=("skiing",))
+    >>> ben = Member("b", "Ben", "Europe/Madrid", wed, offers=("skiing",), wants=("Spanish",))
+    >>> group = score_group([ana, ben], MatchConfig(reference_date=dt.date(2027, 1, 6)))
+    >>> group.members, group.reasons[0]
+    (('a', 'b'), 'Ana teaches Spanish to Ben; Ben teaches skiing to Ana')
+    """
+    if not 2 <= len(members) <= 5:
+        raise ValueError("A group has two to five members.")
+    f = encode(members, config.reference_date, config.min_meeting_minutes)
+    idx = list(range(len(members)))
+    if len(idx) == 2:
+        reasons = explain_pair(f, 0, 1, config.weights)
+    else:
+        reasons = explain_group(f, idx, config.weights)
+    return Group(tuple(m.id for m in members), _group_score(f, idx, config), reasons)
+
+
 def _pairs(f: Features, r: _Rules, config: MatchConfig) -> MatchResult:
     w = config.weights
     locked: dict[int, int] = {}
