@@ -132,6 +132,7 @@ def _register_routers() -> None:
     from tandem.accounts import api as accounts_api
     from tandem.matching import api as matching_api
     from tandem.meetings import api as meetings_api
+    from tandem.partnerships import api as partnerships_api
     from tandem.programs.api import intake, program, roster, waitlist
 
     api.add_router("/programs", program.router)
@@ -141,6 +142,7 @@ def _register_routers() -> None:
     api.add_router("/me", accounts_api.router)
     api.add_router("/matching", matching_api.router)
     api.add_router("/meetings", meetings_api.router)
+    api.add_router("/partnerships", partnerships_api.router)
 
 
 _register_routers()

@@ -8,3 +8,8 @@ urlpatterns = [
     path("", views.partnership_list, name="list"),
     path("<int:pk>/", views.partnership_detail, name="detail"),
 ]
+
+# Ground rules, the life of a partnership and messages (one module each, see docs/partnerships.md).
+from tandem.partnerships import views_agreement, views_life, views_messages  # noqa: E402
+
+urlpatterns += views_agreement.urlpatterns + views_life.urlpatterns + views_messages.urlpatterns

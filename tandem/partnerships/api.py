@@ -1,0 +1,377 @@
+"""Partnerships API (``/api/v1/partnerships``): my partnerships, ground rules, pause/resume/end,
+a new match, messages and the message preference. Partners only: anyone else gets 404, the same
+answer as a missing partnership. Same services as the pages; fields a client may not set
+(author, partnership, acceptances) are not in the input schemas and are ignored if sent."""
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from tandem.core import clock
+from tandem.partnerships.models import Message, PartnershipMember
+from tandem.partnerships.selectors import partnership_list_for
+from tandem.partnerships.selectors_agreement import agreement_overview
+from tandem.partnerships.selectors_life import access_partnership_seat, seat_name
+from tandem.partnerships.selectors_messages import message_list, message_preference_get
+from tandem.partnerships.services_agreement import (
+    AgreementContent,
+    Goal,
+    agreement_accept,
+    agreement_propose,
+)
+from tandem.partnerships.services_life import (
+    partnership_end,
+    partnership_pause,
+    partnership_resume,
+    rematch_request_create,
+)
+from tandem.partnerships.services_messages import message_post, message_preference_set
+
+router = Router(tags=["partnerships"])
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+class PartnerOut(Schema):
+    partner: int = Field(description="The partner's seat id (used for goals).")
+    name: str
+    active: bool
+
+
+class PartnershipOut(Schema):
+    id: int
+    program: str
+    program_name: str
+    status: str
+    started_at: datetime
+    partners: list[PartnerOut]
+
+
+class StatusOut(Schema):
+    id: int
+    status: str
+
+
+class GoalIO(Schema):
+    partner: int = Field(description="Seat id of the partner the goal belongs to.")
+    text: str
+    deadline: date
+
+
+class AgreementIn(Schema):
+    base_version: int | None = Field(
+        None, description="The version you edited (null for the first proposal)."
+    )
+    cadence_weeks: int
+    meeting_minutes: int
+    channel: str = Field(description='"phone", "video" or "in person".')
+    where: str = ""
+    goals: list[GoalIO] = []
+    incentive: str = ""
+
+
+class VersionOut(Schema):
+    number: int
+    author: str
+    created_at: datetime
+    cadence_weeks: int
+    meeting_minutes: int
+    channel: str
+    where: str
+    goals: list[GoalIO]
+    incentive: str
+    confidentiality_rules: str
+    agreed_at: datetime | None
+
+
+class AcceptanceOut(Schema):
+    partner: int
+    name: str
+    accepted_at: datetime | None
+    reviewed: bool
+
+
+class HistoryOut(Schema):
+    number: int
+    author: str
+    created_at: datetime
+    changes: list[str]
+    agreed_at: datetime | None
+
+
+class AgreementOut(Schema):
+    current: VersionOut | None
+    agreed: bool
+    review_from: date | None
+    needs_review: bool
+    acceptances: list[AcceptanceOut]
+    history: list[HistoryOut]
+
+
+class AcceptIn(Schema):
+    version: int
+    confidentiality: bool = Field(description="You keep the confidentiality promise.")
+
+
+class PauseIn(Schema):
+    reason: str = ""
+
+
+class EndIn(Schema):
+    end_reason: str = Field(
+        description="goals_reached, program_over, no_time, not_a_fit, left or other."
+    )
+    details: str = Field("", description="Shown to your partners.")
+    feedback: str = Field("", description="Read by the program's coordinators.")
+
+
+class RematchOut(Schema):
+    id: int
+    requested_at: datetime
+
+
+class MessageIn(Schema):
+    body: str
+
+
+class MessageOut(Schema):
+    id: int
+    author: str
+    author_partner: int
+    mine: bool
+    body: str
+    created_at: datetime
+
+
+class PreferenceIO(Schema):
+    notify: str = Field(description='"each", "digest" or "none".')
+
+
+def _partners(seats: list[PartnershipMember]) -> list[dict]:
+    return [{"partner": s.pk, "name": seat_name(s), "active": s.active} for s in seats]
+
+
+@router.get("/", response=list[PartnershipOut], summary="List my partnerships")
+def partnership_list_endpoint(request: HttpRequest) -> list[dict]:
+    """The partnerships you sit in, in any program and any status."""
+    return [
+        {
+            "id": p.pk,
+            "program": p.program.slug,
+            "program_name": p.program.name,
+            "status": p.status,
+            "started_at": p.started_at,
+            "partners": _partners(list(p.seats.all())),
+        }
+        for p in partnership_list_for(user=request.user)
+    ]
+
+
+def _agreement_out(request: HttpRequest, pk: int) -> dict:
+    partnership, seat = access_partnership_seat(user=request.user, pk=pk)
+    overview = agreement_overview(partnership=partnership, seat=seat, today=clock.today())
+    current = None
+    if overview.current is not None:
+        v = overview.current.version
+        current = {
+            "number": v.number,
+            "author": overview.current.author_name,
+            "created_at": v.created_at,
+            "cadence_weeks": v.cadence_weeks,
+            "meeting_minutes": v.meeting_minutes,
+            "channel": v.channel,
+            "where": v.where,
+            "goals": [
+                {"partner": g["seat"], "text": g["text"], "deadline": g["deadline"]}
+                for g in v.goals
+            ],
+            "incentive": v.incentive,
+            "confidentiality_rules": v.confidentiality_rules,
+            "agreed_at": v.agreed_at,
+        }
+    return {
+        "current": current,
+        "agreed": overview.is_agreed,
+        "review_from": overview.review_from,
+        "needs_review": overview.needs_review,
+        "acceptances": [
+            {
+                "partner": p.seat_id,
+                "name": p.name,
+                "accepted_at": p.accepted_at,
+                "reviewed": p.reviewed,
+            }
+            for p in overview.partners
+        ],
+        "history": [
+            {
+                "number": h.version.number,
+                "author": h.author_name,
+                "created_at": h.version.created_at,
+                "changes": h.changes,
+                "agreed_at": h.version.agreed_at,
+            }
+            for h in overview.history
+        ],
+    }
+
+
+@router.get(
+    "/{pk}/agreement", response={200: AgreementOut, 404: ErrorOut}, summary="Get the ground rules"
+)
+def agreement_get_endpoint(request: HttpRequest, pk: int) -> dict:
+    """The current version, who accepted it, the mid-point review and the history."""
+    return _agreement_out(request, pk)
+
+
+@router.post(
+    "/{pk}/agreement",
+    response={201: AgreementOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Propose or edit the ground rules (a new version)",
+)
+def agreement_propose_endpoint(request: HttpRequest, pk: int, payload: AgreementIn) -> Status:
+    """Save a new version; 409 when someone saved a version after ``base_version``."""
+    partnership, _ = access_partnership_seat(user=request.user, pk=pk)
+    agreement_propose(
+        partnership=partnership,
+        user=request.user,
+        base_number=payload.base_version,
+        content=AgreementContent(
+            cadence_weeks=payload.cadence_weeks,
+            meeting_minutes=payload.meeting_minutes,
+            channel=payload.channel,
+            where=payload.where,
+            goals=tuple(
+                Goal(seat_id=g.partner, text=g.text, deadline=g.deadline) for g in payload.goals
+            ),
+            incentive=payload.incentive,
+        ),
+    )
+    return Status(201, _agreement_out(request, pk))
+
+
+@router.post(
+    "/{pk}/agreement/accept",
+    response={200: AgreementOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Accept the current version (again: still good)",
+)
+def agreement_accept_endpoint(request: HttpRequest, pk: int, payload: AcceptIn) -> dict:
+    """Accept ``version`` with the confidentiality promise; 409 when it is no longer current."""
+    partnership, _ = access_partnership_seat(user=request.user, pk=pk)
+    agreement_accept(
+        partnership=partnership,
+        user=request.user,
+        number=payload.version,
+        promise=payload.confidentiality,
+    )
+    return _agreement_out(request, pk)
+
+
+@router.post(
+    "/{pk}/pause",
+    response={200: StatusOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Pause the partnership",
+)
+def pause_endpoint(request: HttpRequest, pk: int, payload: PauseIn) -> dict:
+    partnership, _ = access_partnership_seat(user=request.user, pk=pk)
+    event = partnership_pause(partnership=partnership, user=request.user, reason=payload.reason)
+    return {"id": partnership.pk, "status": event.partnership.status}
+
+
+@router.post(
+    "/{pk}/resume",
+    response={200: StatusOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Resume the partnership",
+)
+def resume_endpoint(request: HttpRequest, pk: int) -> dict:
+    partnership, _ = access_partnership_seat(user=request.user, pk=pk)
+    event = partnership_resume(partnership=partnership, user=request.user)
+    return {"id": partnership.pk, "status": event.partnership.status}
+
+
+@router.post(
+    "/{pk}/end",
+    response={200: StatusOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="End the partnership (frees every partner to be matched again)",
+)
+def end_endpoint(request: HttpRequest, pk: int, payload: EndIn) -> dict:
+    partnership, _ = access_partnership_seat(user=request.user, pk=pk)
+    event = partnership_end(
+        partnership=partnership,
+        user=request.user,
+        end_reason=payload.end_reason,
+        details=payload.details,
+        feedback=payload.feedback,
+    )
+    return {"id": partnership.pk, "status": event.partnership.status}
+
+
+@router.post(
+    "/{pk}/rematch",
+    response={201: RematchOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Ask the coordinator for a new match",
+)
+def rematch_endpoint(request: HttpRequest, pk: int) -> Status:
+    partnership, _ = access_partnership_seat(user=request.user, pk=pk)
+    request_row = rematch_request_create(partnership=partnership, user=request.user)
+    return Status(201, {"id": request_row.pk, "requested_at": request_row.requested_at})
+
+
+def _message_out(message: Message, seat: PartnershipMember) -> dict:
+    return {
+        "id": message.pk,
+        "author": seat_name(message.author),
+        "author_partner": message.author_id,
+        "mine": message.author_id == seat.pk,
+        "body": message.body,
+        "created_at": message.created_at,
+    }
+
+
+@router.get(
+    "/{pk}/messages",
+    response={200: list[MessageOut], 404: ErrorOut},
+    summary="List messages (the latest 50, or before/after a message id)",
+)
+def message_list_endpoint(
+    request: HttpRequest, pk: int, before: int | None = None, after: int | None = None
+) -> list[dict]:
+    """Oldest first. ``before`` pages back; ``after`` returns what is new since a message."""
+    partnership, seat = access_partnership_seat(user=request.user, pk=pk)
+    items = message_list(partnership=partnership, before_id=before, after_id=after)
+    return [_message_out(m, seat) for m in items]
+
+
+@router.post(
+    "/{pk}/messages",
+    response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Post a message (plain text or Markdown, up to 2,000 characters)",
+)
+def message_post_endpoint(request: HttpRequest, pk: int, payload: MessageIn) -> Status:
+    partnership, seat = access_partnership_seat(user=request.user, pk=pk)
+    message = message_post(partnership=partnership, user=request.user, body=payload.body)
+    return Status(201, _message_out(message, seat))
+
+
+@router.get(
+    "/{pk}/message-preference",
+    response={200: PreferenceIO, 404: ErrorOut},
+    summary="How you hear about new messages",
+)
+def preference_get_endpoint(request: HttpRequest, pk: int) -> dict:
+    _, seat = access_partnership_seat(user=request.user, pk=pk)
+    return {"notify": message_preference_get(seat=seat).notify}
+
+
+@router.put(
+    "/{pk}/message-preference",
+    response={200: PreferenceIO, 400: ErrorOut, 404: ErrorOut},
+    summary="Choose: an email per message, a daily digest, or none",
+)
+def preference_set_endpoint(request: HttpRequest, pk: int, payload: PreferenceIO) -> dict:
+    _, seat = access_partnership_seat(user=request.user, pk=pk)
+    return {"notify": message_preference_set(seat=seat, notify=payload.notify).notify}

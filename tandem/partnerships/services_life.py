@@ -1,0 +1,178 @@
+"""Writes for the life of a partnership: pause, resume, end, and asking for a new match.
+
+Each change locks the partnership row, records a PartnershipEvent and, after the commit, queues
+the email that tells every partner (``tasks.partnership_event_email_send``).
+"""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from tandem.core import clock
+from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.partnerships.models import (
+    Partnership,
+    PartnershipEvent,
+    PartnershipMember,
+    RematchRequest,
+)
+from tandem.programs.models import Membership, Program
+
+MSG_ENDED = "This partnership has ended; it can no longer change."
+MSG_ALREADY_PAUSED = "The partnership is already paused."
+MSG_NOT_PAUSED = "The partnership is not paused, so there is nothing to resume."
+MSG_END_REASON = "Choose why the partnership ends."
+MSG_TEXT_TOO_LONG = "Keep this under {limit} characters (it has {count})."
+MSG_REMATCH_OPEN = "You have already asked for a new match; your coordinator has it in their queue."
+MSG_REMATCH_HANDLED = "This request was already marked handled."
+
+REASON_MAX_LENGTH = 1000
+
+
+def seat_lock_for_change(
+    *, partnership_id: int, user: Any
+) -> tuple[Partnership, PartnershipMember]:
+    """Lock the partnership row and return it with the user's live seat.
+
+    NotFound when the user has no seat (same answer as a missing partnership); Conflict when the
+    partnership has ended. Call inside a transaction.
+    """
+    partnership = (
+        Partnership.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .filter(pk=partnership_id)
+        .first()
+    )
+    seat = None
+    if partnership is not None and getattr(user, "is_authenticated", False):
+        seat = (
+            partnership.seats.filter(membership__user=user)
+            .select_related("membership__user")
+            .first()
+        )
+    if partnership is None or seat is None:
+        raise NotFound()
+    if partnership.status == Partnership.Status.ENDED or not seat.active:
+        raise Conflict(MSG_ENDED)
+    return partnership, seat
+
+
+def _check_length(text: str, *, field: str, limit: int = REASON_MAX_LENGTH) -> str:
+    text = text.strip()
+    if len(text) > limit:
+        raise ValidationFailed(MSG_TEXT_TOO_LONG.format(limit=limit, count=len(text)), field=field)
+    return text
+
+
+def _record(
+    *, partnership: Partnership, seat: PartnershipMember, kind: str, **fields: Any
+) -> PartnershipEvent:
+    event = PartnershipEvent.objects.create(
+        partnership=partnership, kind=kind, actor=seat, occurred_at=clock.now(), **fields
+    )
+    from tandem.partnerships.tasks import partnership_event_email_send
+
+    transaction.on_commit(lambda: partnership_event_email_send.enqueue(event_id=event.pk))
+    return event
+
+
+@transaction.atomic
+def partnership_pause(*, partnership: Partnership, user: Any, reason: str = "") -> PartnershipEvent:
+    """Pause an active partnership (meetings wait; nothing is lost) and tell every partner."""
+    reason = _check_length(reason, field="reason")
+    partnership, seat = seat_lock_for_change(partnership_id=partnership.pk, user=user)
+    if partnership.status == Partnership.Status.PAUSED:
+        raise Conflict(MSG_ALREADY_PAUSED)
+    partnership.status = Partnership.Status.PAUSED
+    partnership.paused_at = clock.now()
+    partnership.save(update_fields=["status", "paused_at"])
+    return _record(
+        partnership=partnership, seat=seat, kind=PartnershipEvent.Kind.PAUSED, reason=reason
+    )
+
+
+@transaction.atomic
+def partnership_resume(*, partnership: Partnership, user: Any) -> PartnershipEvent:
+    """Resume a paused partnership and tell every partner."""
+    partnership, seat = seat_lock_for_change(partnership_id=partnership.pk, user=user)
+    if partnership.status != Partnership.Status.PAUSED:
+        raise Conflict(MSG_NOT_PAUSED)
+    partnership.status = Partnership.Status.ACTIVE
+    partnership.paused_at = None
+    partnership.save(update_fields=["status", "paused_at"])
+    return _record(partnership=partnership, seat=seat, kind=PartnershipEvent.Kind.RESUMED)
+
+
+@transaction.atomic
+def partnership_end(
+    *,
+    partnership: Partnership,
+    user: Any,
+    end_reason: str,
+    details: str = "",
+    feedback: str = "",
+) -> PartnershipEvent:
+    """End the partnership, free every seat so its partners can be matched again, tell them.
+
+    Members who were "matched" go back to "ready for matching". ``details`` is shown to the
+    partners; ``feedback`` is for the program's coordinators.
+    """
+    if end_reason not in PartnershipEvent.EndReason.values:
+        raise ValidationFailed(MSG_END_REASON, field="end_reason")
+    details = _check_length(details, field="details")
+    feedback = _check_length(feedback, field="feedback")
+    partnership, seat = seat_lock_for_change(partnership_id=partnership.pk, user=user)
+    now = clock.now()
+    partnership.status = Partnership.Status.ENDED
+    partnership.ended_at = now
+    partnership.end_reason = PartnershipEvent.EndReason(end_reason).label
+    partnership.save(update_fields=["status", "ended_at", "end_reason"])
+    membership_ids = list(
+        partnership.seats.filter(active=True).values_list("membership_id", flat=True)
+    )
+    partnership.seats.filter(active=True).update(active=False)
+    Membership.objects.filter(pk__in=membership_ids, status=Membership.Status.MATCHED).update(
+        status=Membership.Status.READY, updated_at=now
+    )
+    return _record(
+        partnership=partnership,
+        seat=seat,
+        kind=PartnershipEvent.Kind.ENDED,
+        end_reason=end_reason,
+        reason=details,
+        coordinator_feedback=feedback,
+    )
+
+
+@transaction.atomic
+def rematch_request_create(*, partnership: Partnership, user: Any) -> RematchRequest:
+    """Put the partner in the coordinator's queue for a new match (one open request each)."""
+    partnership, seat = seat_lock_for_change(partnership_id=partnership.pk, user=user)
+    if seat.rematch_requests.filter(handled_at__isnull=True).exists():
+        raise Conflict(MSG_REMATCH_OPEN)
+    try:
+        with transaction.atomic():
+            return RematchRequest.objects.create(
+                program=partnership.program,
+                partnership=partnership,
+                seat=seat,
+                requested_at=clock.now(),
+            )
+    except IntegrityError as exc:  # a double click that raced past the check above
+        raise Conflict(MSG_REMATCH_OPEN) from exc
+
+
+@transaction.atomic
+def rematch_request_handle(*, program: Program, request_id: int, actor: Any) -> RematchRequest:
+    """Mark a request for a new match handled (coordinators of the request's program)."""
+    request = (
+        RematchRequest.objects.select_for_update().filter(pk=request_id, program=program).first()
+    )
+    if request is None:
+        raise NotFound()
+    if request.handled_at is not None:
+        raise Conflict(MSG_REMATCH_HANDLED)
+    request.handled_at = clock.now()
+    request.handled_by = actor if getattr(actor, "pk", None) else None
+    request.save(update_fields=["handled_at", "handled_by"])
+    return request

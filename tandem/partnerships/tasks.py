@@ -1,0 +1,182 @@
+"""Background tasks of the partnerships app (run by the django-tasks-db worker).
+
+Each task takes ids, reloads its rows, claims its work (a timestamp or a unique row) so a second
+run sends nothing, and sends the emails. Emails are rendered from
+``partnerships/email/<name>_subject.txt``, ``<name>.txt`` and ``<name>.html``. None of them
+contains what partners wrote (messages, reasons, ground rules): only who, what kind, and a link.
+"""
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from tandem.accounts.models import User
+from tandem.core import clock
+from tandem.partnerships.models import (
+    DigestSent,
+    Message,
+    MessagePreference,
+    PartnershipEvent,
+)
+from tandem.partnerships.selectors_life import partnership_active_seats, seat_name
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _build(*, name: str, to: str, context: dict[str, Any]) -> EmailMultiAlternatives:
+    context = {**context, "site_url": settings.SITE_URL}
+    subject = " ".join(render_to_string(f"partnerships/email/{name}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"partnerships/email/{name}.txt", context),
+        to=[to],
+    )
+    message.attach_alternative(
+        render_to_string(f"partnerships/email/{name}.html", context), "text/html"
+    )
+    return message
+
+
+@task()
+def partnership_event_email_send(*, event_id: int) -> int:
+    """Tell every partner that the partnership was paused, resumed or ended; return emails sent."""
+    event = (
+        PartnershipEvent.objects.select_related(
+            "partnership__program", "actor__membership__user", "actor__membership__profile"
+        )
+        .filter(pk=event_id, notified_at__isnull=True)
+        .first()
+    )
+    if event is None:
+        return 0
+    notified_at = clock.now()
+    if not PartnershipEvent.objects.filter(pk=event.pk, notified_at__isnull=True).update(
+        notified_at=notified_at
+    ):
+        return 0
+    partnership = event.partnership
+    seats = list(
+        partnership.seats.select_related("membership__user", "membership__profile").order_by(
+            "joined_at", "id"
+        )
+    )
+    if event.kind != PartnershipEvent.Kind.ENDED:
+        seats = [s for s in seats if s.active]
+    link = _absolute(partnership.get_absolute_url())
+    actor = seat_name(event.actor) if event.actor else "A partner"
+    messages = [
+        _build(
+            name="partnership_event",
+            to=seat.membership.user.email,
+            context={
+                "event": event,
+                "actor_name": actor,
+                "you": seat_name(seat),
+                "is_actor": event.actor_id == seat.pk,
+                "program": partnership.program,
+                "link": link,
+            },
+        )
+        for seat in seats
+    ]
+    try:
+        for message in messages:
+            message.send()
+    except Exception:
+        PartnershipEvent.objects.filter(pk=event.pk, notified_at=notified_at).update(
+            notified_at=None
+        )
+        raise
+    return len(messages)
+
+
+@task()
+def message_notification_send(*, message_id: int) -> int:
+    """Email the partners who chose "each message": sender and link, never the text."""
+    message = (
+        Message.objects.select_related(
+            "partnership__program", "author__membership__user", "author__membership__profile"
+        )
+        .filter(pk=message_id, notified_at__isnull=True)
+        .first()
+    )
+    if message is None:
+        return 0
+    notified_at = clock.now()
+    if not Message.objects.filter(pk=message.pk, notified_at__isnull=True).update(
+        notified_at=notified_at
+    ):
+        return 0
+    partnership = message.partnership
+    wanting = set(
+        MessagePreference.objects.filter(
+            seat__partnership=partnership, notify=MessagePreference.Notify.EACH
+        ).values_list("seat_id", flat=True)
+    )
+    link = _absolute(reverse("partnerships:messages", kwargs={"pk": partnership.pk}))
+    sender = seat_name(message.author)
+    emails = [
+        _build(
+            name="message_new",
+            to=seat.membership.user.email,
+            context={"sender": sender, "program": partnership.program, "link": link},
+        )
+        for seat in partnership_active_seats(partnership=partnership)
+        if seat.pk in wanting and seat.pk != message.author_id
+    ]
+    try:
+        for email in emails:
+            email.send()
+    except Exception:
+        Message.objects.filter(pk=message.pk, notified_at=notified_at).update(notified_at=None)
+        raise
+    return len(emails)
+
+
+@task()
+def message_digest_send(*, user_id: int, day: str) -> bool:
+    """Send a person's daily digest (how many new messages per partnership), at most once a day."""
+    from tandem.partnerships.selectors_messages import message_digest_counts
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or DigestSent.objects.filter(user=user, day=day).exists():
+        return False
+    now = clock.now()
+    lines = message_digest_counts(user=user, now=now)
+    if not lines:
+        return False
+    try:
+        with transaction.atomic():
+            claim = DigestSent.objects.create(user=user, day=date.fromisoformat(day), sent_at=now)
+    except IntegrityError:
+        return False
+    rows = [
+        {
+            "program": line.partnership.program.name,
+            "count": line.count,
+            "link": _absolute(reverse("partnerships:messages", kwargs={"pk": line.partnership.pk})),
+        }
+        for line in lines
+    ]
+    try:
+        _build(
+            name="message_digest",
+            to=user.email,
+            context={
+                "name": user.name or user.email,
+                "rows": rows,
+                "total": sum(r["count"] for r in rows),
+            },
+        ).send()
+    except Exception:
+        claim.delete()
+        raise
+    return True
