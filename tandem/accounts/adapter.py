@@ -52,3 +52,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         return site_url(super().get_reset_password_from_key_url(key))
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        # Someone who opened an invitation before signing in goes back to it.
+        from tandem.programs.views.invitations import pending_invitation_url
+
+        return pending_invitation_url(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        from tandem.programs.views.invitations import pending_invitation_url
+
+        return pending_invitation_url(request) or super().get_signup_redirect_url(request)

@@ -116,3 +116,43 @@ def invitation_email_send(*, invitation_id: int) -> bool:
         Invitation.objects.filter(pk=invitation.pk, sent_at=sent_at).update(sent_at=None)
         raise
     return True
+
+
+@task()
+def invitation_account_setup_email_send(*, invitation_id: int) -> bool:
+    """Email a "set up your account" invitation once; return whether an email went out.
+
+    Claims the invitation through ``sent_at`` like :func:`invitation_email_send`, so a second
+    run sends nothing.
+    """
+    invitation = (
+        Invitation.objects.select_related("program", "waitlist_entry", "invited_by")
+        .filter(pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True)
+        .exclude(waitlist_entry__status=WaitlistEntry.Status.UNSUBSCRIBED)
+        .first()
+    )
+    if invitation is None:
+        return False
+    sent_at = clock.now()
+    claimed = Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
+        sent_at=sent_at
+    )
+    if not claimed:
+        return False
+    entry = invitation.waitlist_entry
+    try:
+        email_send_templated(
+            name="invitation_setup",
+            to=invitation.email,
+            context={
+                "program": invitation.program,
+                "invitation": invitation,
+                "invited_by": invitation.invited_by,
+                "setup_url": absolute_url(invitation.get_absolute_url()),
+            },
+            unsubscribe_url=waitlist_unsubscribe_url(entry) if entry is not None else None,
+        )
+    except Exception:
+        Invitation.objects.filter(pk=invitation.pk, sent_at=sent_at).update(sent_at=None)
+        raise
+    return True

@@ -1,10 +1,18 @@
-"""Invitations: send (or refresh) the one open invitation for an address, and accept it."""
+"""Invitations: send (or refresh) the one open invitation for an address, and accept it.
 
+Imported members already have an account without a password; for them
+:func:`invitation_account_setup_send` sends "set up your account" invitations and
+:func:`invitation_account_setup_accept` sets the password on that account and joins.
+"""
+
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from tandem.accounts.models import User
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound
 from tandem.programs.models import Invitation, Membership, Program, WaitlistEntry
@@ -21,6 +29,13 @@ INVITATION_WRONG_ACCOUNT = (
     "and sign in (or create an account) with the invited address."
 )
 INVITATION_ALREADY_MEMBER = "{email} already takes part in this program with that role."
+INVITATION_SETUP_ALREADY_DONE = (
+    "This account already has a password. Sign in with it to continue; if you have "
+    "forgotten it, reset it from the sign-in page."
+)
+INVITATION_SETUP_NO_ACCOUNT = (
+    "There is no account waiting for this address. Create your account from the invitation."
+)
 
 
 def normalise_email(email: str) -> str:
@@ -127,3 +142,113 @@ def invitation_accept(*, token: str, user: Any) -> Membership:
         status=WaitlistEntry.Status.JOINED, updated_at=now
     )
     return membership
+
+
+@dataclass(frozen=True)
+class AccountSetupSent:
+    """What :func:`invitation_account_setup_send` did."""
+
+    sent: tuple[str, ...]
+    already_on_the_way: tuple[str, ...]
+
+
+@transaction.atomic
+def invitation_account_setup_send(*, program: Program, invited_by: Any) -> AccountSetupSent:
+    """Invite each member whose account has no password yet to set one up; email after commit.
+
+    Members with an open, unexpired invitation are skipped (their link still works); an
+    expired open invitation is refreshed with the same token. Each invitation is emailed
+    once by the worker (:func:`tandem.programs.tasks.invitation_account_setup_email_send`).
+    """
+    from tandem.programs.selectors.invitations import (
+        account_setup_membership_list,
+        account_setup_pending,
+    )
+
+    memberships = list(account_setup_membership_list(program=program))
+    pending = [m for m in memberships if account_setup_pending(membership=m)]
+    skipped = tuple(m.user.email for m in memberships if not account_setup_pending(membership=m))
+    emails = [normalise_email(m.user.email) for m in pending]
+    invited_by = invited_by if getattr(invited_by, "pk", None) else None
+    expires_at = clock.now() + INVITATION_VALID_FOR
+
+    expired = {
+        invitation.email.lower(): invitation
+        for invitation in Invitation.objects.select_for_update().filter(
+            program=program, email__in=emails, accepted_at__isnull=True
+        )
+    }
+    for invitation in expired.values():
+        invitation.role = Membership.Role.MEMBER
+        invitation.invited_by = invited_by
+        invitation.expires_at = expires_at
+        invitation.sent_at = None
+    Invitation.objects.bulk_update(
+        expired.values(), ["role", "invited_by", "expires_at", "sent_at"]
+    )
+    created = Invitation.objects.bulk_create(
+        [
+            Invitation(
+                program=program,
+                email=email,
+                role=Membership.Role.MEMBER,
+                invited_by=invited_by,
+                expires_at=expires_at,
+            )
+            for email in emails
+            if email not in expired
+        ]
+    )
+    # SQLite and PostgreSQL return the new ids from bulk_create.
+    ids = [invitation.pk for invitation in (*expired.values(), *created)]
+
+    from tandem.programs.tasks import invitation_account_setup_email_send
+
+    def enqueue() -> None:
+        for invitation_id in ids:
+            invitation_account_setup_email_send.enqueue(invitation_id=invitation_id)
+
+    transaction.on_commit(enqueue)
+    return AccountSetupSent(sent=tuple(emails), already_on_the_way=skipped)
+
+
+@transaction.atomic
+def invitation_account_setup_accept(*, token: str, password: str) -> Membership:
+    """Set the first password of the invited account, verify its address and join.
+
+    The password must already be validated (the form runs the password validators). Only an
+    account without a usable password can be set up this way; one with a password signs in.
+    """
+    invitation = (
+        Invitation.objects.select_for_update().select_related("program").filter(token=token).first()
+    )
+    if invitation is None:
+        raise NotFound(INVITATION_NOT_FOUND)
+    if invitation.accepted_at is not None:
+        raise Conflict(INVITATION_USED)
+    if invitation.expires_at <= clock.now():
+        raise Conflict(INVITATION_EXPIRED)
+    user = (
+        User.objects.select_for_update()
+        .filter(email__iexact=invitation.email, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if user is None:
+        raise Conflict(INVITATION_SETUP_NO_ACCOUNT)
+    if user.has_usable_password():
+        raise Conflict(INVITATION_SETUP_ALREADY_DONE)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+    # Following the emailed link proves the address.
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(
+            user=user, email=user.email, verified=True, primary=not has_primary
+        )
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+    return invitation_accept(token=token, user=user)

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
 from allauth.account.views import SignupView
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -12,17 +13,52 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound
-from tandem.programs.models import Invitation, Membership
+from tandem.programs import selectors
+from tandem.programs.forms.invitations import AccountSetupForm
+from tandem.programs.models import Invitation, Membership, Program
+from tandem.programs.selectors.invitations import (
+    account_setup_membership_list,
+    account_setup_pending,
+    invitation_account_exists,
+    invitation_account_to_set_up,
+    invitation_open_by_token,
+)
 from tandem.programs.selectors.waitlist import invitation_get_by_token, invitation_is_for
 from tandem.programs.services.invitations import (
     INVITATION_EXPIRED,
+    INVITATION_SETUP_ALREADY_DONE,
     INVITATION_USED,
     INVITATION_WRONG_ACCOUNT,
     invitation_accept,
+    invitation_account_setup_accept,
+    invitation_account_setup_send,
 )
 
 # The invitation a visitor is on their way to accept, kept across sign-up and sign-in.
 PENDING_INVITATION_SESSION_KEY = "tandem_pending_invitation"
+
+ACCOUNT_SETUP_DONE = "Your password is set and you are signed in. Check your answers below."
+ACCOUNT_SETUP_SENT = "Set-up invitations are on the way to {count} {noun}."
+ACCOUNT_SETUP_NONE = (
+    "Nobody to invite: every imported member has a password already, or a link on its way."
+)
+ACCOUNT_SETUP_LIST_LIMIT = 200
+
+
+def pending_invitation_url(request: HttpRequest) -> str | None:
+    """Return the open invitation this visitor was on their way to accept, if any.
+
+    Sign-in and sign-up (the account adapter) send people back to it; a used or expired
+    invitation is forgotten.
+    """
+    token = request.session.get(PENDING_INVITATION_SESSION_KEY)
+    if token is None:
+        return None
+    invitation = invitation_open_by_token(token=token)
+    if invitation is None:
+        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        return None
+    return invitation.get_absolute_url()
 
 
 def _closed_reason(invitation: Invitation) -> str | None:
@@ -59,8 +95,11 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
         )
 
     if not request.user.is_authenticated:
+        if invitation_account_to_set_up(invitation=invitation) is not None:
+            return redirect("programs:invitation_setup", token=invitation.token)
         request.session[PENDING_INVITATION_SESSION_KEY] = invitation.token
         query = urlencode({"next": invitation.get_absolute_url()})
+        context["has_account"] = invitation_account_exists(invitation=invitation)
         context["signup_url"] = reverse("programs:invitation_signup", kwargs={"token": token})
         context["login_url"] = f"{reverse('account_login')}?{query}"
         return render(request, "programs/invitation.html", context)
@@ -82,6 +121,88 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
         request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
         return redirect(after_join_url(membership))
     return render(request, "programs/invitation.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_setup(request: HttpRequest, token: str) -> HttpResponse:
+    """Let an imported member choose the first password of their account, then go to the intake.
+
+    Anyone signed in, or whose account already has a password, goes to the invitation page,
+    which offers the ordinary sign-in.
+    """
+    invitation = _get_invitation(token)
+    if request.user.is_authenticated or _closed_reason(invitation) is not None:
+        return redirect(invitation.get_absolute_url())
+    user = invitation_account_to_set_up(invitation=invitation)
+    if user is None:
+        return redirect(invitation.get_absolute_url())
+    context: dict[str, Any] = {"invitation": invitation, "program": invitation.program}
+    form = AccountSetupForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = invitation_account_setup_accept(
+                token=token, password=form.cleaned_data["password1"]
+            )
+        except Conflict as exc:
+            if exc.message == INVITATION_SETUP_ALREADY_DONE:
+                messages.info(request, exc.message)
+                return redirect(invitation.get_absolute_url())
+            return render(
+                request,
+                "programs/invitation_closed.html",
+                {**context, "reason": exc.message},
+                status=410,
+            )
+        user.refresh_from_db()
+        get_adapter(request).login(request, user)
+        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        messages.success(request, ACCOUNT_SETUP_DONE)
+        return redirect(after_join_url(membership))
+    context["form"] = form
+    context["display_name"] = user.get_full_name()
+    return render(
+        request,
+        "programs/invitation_setup.html",
+        context,
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _coordinated_program(request: HttpRequest, slug: str) -> Program:
+    try:
+        return selectors.access_program_as_coordinator(user=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_account_setup_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show members without a password (imported ones) and send them set-up invitations."""
+    program = _coordinated_program(request, slug)
+    if request.method == "POST":
+        result = invitation_account_setup_send(program=program, invited_by=request.user)
+        count = len(result.sent)
+        if count:
+            noun = "member" if count == 1 else "members"
+            messages.success(request, ACCOUNT_SETUP_SENT.format(count=count, noun=noun))
+        else:
+            messages.info(request, ACCOUNT_SETUP_NONE)
+        return redirect("programs:invitation_account_setup", slug=program.slug)
+    memberships = list(account_setup_membership_list(program=program))
+    rows = [(m, account_setup_pending(membership=m)) for m in memberships]
+    to_send = sum(1 for _, pending in rows if pending)
+    return render(
+        request,
+        "programs/invitation_account_setup.html",
+        {
+            "program": program,
+            "rows": rows[:ACCOUNT_SETUP_LIST_LIMIT],
+            "more": max(0, len(rows) - ACCOUNT_SETUP_LIST_LIMIT),
+            "total": len(rows),
+            "to_send": to_send,
+            "on_the_way": len(rows) - to_send,
+        },
+    )
 
 
 class InvitationSignupView(SignupView):
@@ -131,5 +252,11 @@ urlpatterns = [
         "invitation/<str:token>/signup/",
         InvitationSignupView.as_view(),
         name="invitation_signup",
+    ),
+    path("invitation/<str:token>/setup/", invitation_setup, name="invitation_setup"),
+    path(
+        "<slug:slug>/manage/members/account-setup/",
+        invitation_account_setup_list,
+        name="invitation_account_setup",
     ),
 ]

@@ -1,0 +1,44 @@
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from django import forms
+from django.core.exceptions import ValidationError
+
+from tandem.accounts.models import User
+
+MSG_CHOOSE_ONE = "Choose a password for your account."
+MSG_TYPE_AGAIN = "Type the same password again, to be sure it is the one you meant."
+PASSWORDS_DIFFER = "The two passwords are not the same. Type the same password in both boxes."
+
+
+class AccountSetupForm(forms.Form):
+    """Choose the first password of an account that was created for the person (an import)."""
+
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        error_messages={"required": MSG_CHOOSE_ONE},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Password (again)",
+        strip=False,
+        error_messages={"required": MSG_TYPE_AGAIN},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password1(self) -> str:
+        password: str = self.cleaned_data["password1"]
+        # The same rules as signing up (length and Django's password validators).
+        return get_adapter().clean_password(password, user=self.user)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", ValidationError(PASSWORDS_DIFFER))
+        return cleaned
