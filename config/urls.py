@@ -13,6 +13,8 @@ urlpatterns = [
     path("matching/", include("tandem.matching.urls")),
     path("partnerships/", include("tandem.partnerships.urls")),
     path("meetings/", include("tandem.meetings.urls")),
+    path("goals/", include("tandem.goals.urls")),
+    path("dashboard/", include("tandem.dashboard.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

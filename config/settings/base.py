@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "tandem.matching",
     "tandem.partnerships",
     "tandem.meetings",
+    "tandem.goals",
+    "tandem.dashboard",
     "tandem.api",
 ]
 

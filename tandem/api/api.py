@@ -130,6 +130,8 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 def _register_routers() -> None:
     from tandem.accounts import api as accounts_api
+    from tandem.dashboard import api as dashboard_api
+    from tandem.goals import api as goals_api
     from tandem.matching import api as matching_api
     from tandem.meetings import api as meetings_api
     from tandem.partnerships import api as partnerships_api
@@ -143,6 +145,8 @@ def _register_routers() -> None:
     api.add_router("/matching", matching_api.router)
     api.add_router("/meetings", meetings_api.router)
     api.add_router("/partnerships", partnerships_api.router)
+    api.add_router("/goals", goals_api.router)
+    api.add_router("/dashboard", dashboard_api.router)
 
 
 _register_routers()

@@ -1,0 +1,200 @@
+"""Dashboard API (``/api/v1/dashboard``): the member home summary and the program's figures.
+
+Figures go to the program's coordinators only; anyone else gets 404. No note, message,
+agreement or meeting content is ever part of an answer.
+"""
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from tandem.core.errors import NotFound
+from tandem.dashboard import selectors, services
+from tandem.programs.selectors import access_program, access_program_as_coordinator
+
+router = Router(tags=["dashboard"])
+
+
+class DueOut(Schema):
+    goal_id: int
+    title: str
+    due_on: date
+    is_step: bool
+    overdue: bool
+
+
+class GoalSummaryOut(Schema):
+    id: int
+    title: str
+    due_on: date | None
+    percent: int
+
+
+class BalanceOut(Schema):
+    name: str
+    mentee_minutes: int
+    mentor_minutes: int
+
+
+class MemberHomeOut(Schema):
+    program: str
+    partnership_id: int | None
+    partners: list[str]
+    next_meeting_id: int | None
+    next_meeting_starts_at: datetime | None
+    next_meeting_ics: str | None
+    goals: list[GoalSummaryOut]
+    due: list[DueOut]
+    goals_completed: int
+    balance: list[BalanceOut]
+    balance_suggestion: str
+    surveys_waiting: list[str]
+    pulses_waiting: list[int]
+    help_url: str
+
+
+class StalledOut(Schema):
+    partnership_id: int
+    partners: list[str]
+    cadence_weeks: int
+    last_held_at: datetime | None
+    last_nudged_at: datetime | None
+
+
+class FiguresOut(Schema):
+    program: str
+    members_total: int
+    members_by_status: dict[str, int]
+    partnerships_by_status: dict[str, int]
+    stalled: int
+    meetings_planned: int
+    meetings_held: int
+    meetings_missed: int
+    meetings_upcoming: int
+    balance_bands: dict[str, int]
+    goals_set: int
+    goals_completed: int
+    pulse_answers: int
+    pulse_mean: float | None
+    pulse_counts: dict[str, int]
+    help_flags: int
+
+
+class HelpFlagOut(Schema):
+    id: int
+    member: str
+    kind: str
+    raised_at: datetime
+
+
+class NudgeResultOut(Schema):
+    sent: int
+    skipped: int
+
+
+@router.get("/{slug}/me", response=MemberHomeOut)
+def member_home(request: HttpRequest, slug: str) -> dict:
+    """Return the member home in figures: partner, next meeting, goals, waiting items."""
+    from django.urls import reverse
+
+    program, membership = access_program(user=request.user, slug=slug)
+    if membership.is_coordinator:
+        raise NotFound()
+    home = selectors.member_home(membership=membership)
+    meeting = home.next_meeting
+    return {
+        "program": program.slug,
+        "partnership_id": home.partnership.pk if home.partnership else None,
+        "partners": home.partner_names,
+        "next_meeting_id": meeting.pk if meeting else None,
+        "next_meeting_starts_at": meeting.starts_at if meeting else None,
+        "next_meeting_ics": reverse("meetings:ics", kwargs={"pk": meeting.pk}) if meeting else None,
+        "goals": [
+            {"id": g.pk, "title": g.title, "due_on": g.due_on, "percent": g.percent}
+            for g in home.goals
+        ],
+        "due": [
+            {
+                "goal_id": d.goal.pk,
+                "title": d.title,
+                "due_on": d.due_on,
+                "is_step": d.is_step,
+                "overdue": d.overdue,
+            }
+            for d in home.due
+        ],
+        "goals_completed": home.completed_goals,
+        "balance": [
+            {"name": p.name, "mentee_minutes": p.mentee_minutes, "mentor_minutes": p.mentor_minutes}
+            for p in (home.balance.partners if home.balance else [])
+        ],
+        "balance_suggestion": home.balance.suggestion if home.balance else "",
+        "surveys_waiting": [s.kind for s in home.surveys],
+        "pulses_waiting": [m.pk for m in home.pulses],
+        "help_url": reverse("programs:help", kwargs={"slug": program.slug}),
+    }
+
+
+@router.get("/{slug}", response=FiguresOut)
+def figures(request: HttpRequest, slug: str) -> dict:
+    """Return the program's figures (coordinators of the program only)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    f = selectors.program_figures(program=program)
+    return {
+        "program": program.slug,
+        "members_total": f.members_total,
+        "members_by_status": f.members_by_status,
+        "partnerships_by_status": f.partnerships_by_status,
+        "stalled": len(f.stalled),
+        "meetings_planned": f.meetings_planned,
+        "meetings_held": f.meetings_held,
+        "meetings_missed": f.meetings_missed,
+        "meetings_upcoming": f.meetings_upcoming,
+        "balance_bands": f.balance_bands,
+        "goals_set": f.goals_set,
+        "goals_completed": f.goals_completed,
+        "pulse_answers": f.pulse.answered,
+        "pulse_mean": f.pulse.mean,
+        "pulse_counts": f.pulse.counts,
+        "help_flags": f.help_flags_total,
+    }
+
+
+@router.get("/{slug}/stalled", response=list[StalledOut])
+def stalled_list(request: HttpRequest, slug: str) -> list[dict]:
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return [
+        {
+            "partnership_id": row.partnership.pk,
+            "partners": row.partner_names,
+            "cadence_weeks": row.cadence_weeks,
+            "last_held_at": row.last_held_at,
+            "last_nudged_at": row.last_nudged_at,
+        }
+        for row in selectors.partnership_list_stalled(program=program)
+    ]
+
+
+@router.post("/{slug}/stalled/nudge", response=NudgeResultOut)
+def stalled_nudge(request: HttpRequest, slug: str) -> object:
+    """Nudge every stalled partnership (at most once a week each)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return services.stalled_nudge_send(program=program, user=request.user)
+
+
+@router.get("/{slug}/help-flags", response=list[HelpFlagOut])
+def help_flags(request: HttpRequest, slug: str) -> list[dict]:
+    """List who asked for more help and which kind (nothing else), newest first."""
+    from tandem.goals import selectors as goal_selectors
+
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return [
+        {
+            "id": flag.pk,
+            "member": goal_selectors.member_name(flag.membership),
+            "kind": flag.kind,
+            "raised_at": flag.raised_at,
+        }
+        for flag in goal_selectors.help_flag_list(program=program)
+    ]

@@ -1,0 +1,39 @@
+"""Background tasks of the dashboard (django-tasks-db worker)."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from tandem.dashboard.models import StalledNudge
+from tandem.meetings import selectors as meeting_selectors
+
+
+@task()
+def stalled_nudge_email_send(*, nudge_id: int) -> int:
+    """Email each partner of a stalled partnership a gentle reminder; return emails sent."""
+    nudge = StalledNudge.objects.select_related("partnership__program").filter(pk=nudge_id).first()
+    if nudge is None:
+        return 0
+    partnership = nudge.partnership
+    seats = meeting_selectors.seats_of(partnership)
+    sent = 0
+    for seat in seats:
+        others = [meeting_selectors.seat_name(s) for s in seats if s.pk != seat.pk]
+        context = {
+            "name": meeting_selectors.seat_name(seat),
+            "partners": others,
+            "program": partnership.program,
+            "site_url": settings.SITE_URL,
+            "schedule_url": settings.SITE_URL
+            + reverse("meetings:schedule", kwargs={"pk": partnership.pk}),
+        }
+        subject = " ".join(render_to_string("dashboard/email/stalled_subject.txt", context).split())
+        EmailMessage(
+            subject=subject,
+            body=render_to_string("dashboard/email/stalled.txt", context),
+            to=[seat.membership.user.email],
+        ).send()
+        sent += 1
+    return sent

@@ -1,0 +1,103 @@
+"""The coordinator dashboard and member home pages: access, query counts, nudges, export."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tandem.core.models import AuditEvent
+from tandem.dashboard.tests.builders import member_of, program_populate
+from tandem.goals.models import Question, Survey
+from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    return len(ctx.captured_queries)
+
+
+def _program_with(members, frozen_clock):
+    program = ProgramFactory(status="running", cadence_weeks=2)
+    coordinator = CoordinatorFactory(program=program).user
+    program_populate(program, members=members)
+    survey = Survey.objects.create(program=program, kind=Survey.Kind.KICKOFF)
+    Question.objects.create(survey=survey, text="How ready are you?", kind="scale")
+    return program, coordinator
+
+
+def test_dashboard_and_member_home_cost_the_same_queries_for_100_and_1000_members(
+    client, frozen_clock
+):
+    small, small_coordinator = _program_with(100, frozen_clock)
+    large, large_coordinator = _program_with(1000, frozen_clock)
+
+    client.force_login(small_coordinator)
+    small_dashboard = _count_queries(client, reverse("dashboard:program", args=[small.slug]))
+    small_export = _count_queries(client, reverse("dashboard:export", args=[small.slug]))
+    client.force_login(large_coordinator)
+    large_dashboard = _count_queries(client, reverse("dashboard:program", args=[large.slug]))
+    large_export = _count_queries(client, reverse("dashboard:export", args=[large.slug]))
+    assert small_dashboard == large_dashboard
+    assert small_export == large_export
+
+    client.force_login(member_of(small).user)
+    small_home = _count_queries(client, reverse("dashboard:member_home", args=[small.slug]))
+    client.force_login(member_of(large).user)
+    large_home = _count_queries(client, reverse("dashboard:member_home", args=[large.slug]))
+    assert small_home == large_home
+
+
+def test_dashboard_is_404_for_members_outsiders_and_other_programs_coordinators(client):
+    program = ProgramFactory(status="running")
+    member = MembershipFactory(program=program).user
+    other_coordinator = CoordinatorFactory(program=ProgramFactory()).user
+    for user in (member, other_coordinator):
+        client.force_login(user)
+        for name in ("dashboard:program", "dashboard:export"):
+            assert client.get(reverse(name, args=[program.slug])).status_code == 404
+        assert (
+            client.post(reverse("dashboard:nudge_stalled", args=[program.slug])).status_code == 404
+        )
+
+
+def test_member_home_is_404_outside_the_program_and_sends_coordinators_to_the_dashboard(client):
+    program = ProgramFactory(status="running")
+    client.force_login(MembershipFactory(program=ProgramFactory()).user)
+    assert client.get(reverse("dashboard:member_home", args=[program.slug])).status_code == 404
+    client.force_login(CoordinatorFactory(program=program).user)
+    response = client.get(reverse("dashboard:member_home", args=[program.slug]))
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard:program", args=[program.slug])
+
+
+def test_export_neutralises_formula_cells_and_is_audited(client, frozen_clock):
+    program = ProgramFactory(status="running", name='=HYPERLINK("http://evil")')
+    coordinator = CoordinatorFactory(program=program).user
+    survey = Survey.objects.create(program=program, kind=Survey.Kind.KICKOFF)
+    Question.objects.create(
+        survey=survey, text="+cmd|' /C calc'!A0", kind="choice", choices=["-1 bad", "@good"]
+    )
+    Question.objects.create(survey=survey, text="\tTabbed", kind="scale")
+    client.force_login(coordinator)
+
+    response = client.get(reverse("dashboard:export", args=[program.slug]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    cells = [cell for row in rows for cell in row]
+    assert '\'=HYPERLINK("http://evil")' in cells
+    assert "'+cmd|' /C calc'!A0: -1 bad" in cells
+    assert "'+cmd|' /C calc'!A0: @good" in cells
+    assert "'\tTabbed: answered" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
+    assert event.actor == coordinator
+    assert event.program == program

@@ -1,0 +1,81 @@
+"""The member home and the coordinator dashboard of one program, and the figures as CSV."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tandem.dashboard import selectors, services
+from tandem.goals.forms import HelpFlagForm, PulseForm
+from tandem.goals.views import not_found_as_404
+from tandem.programs.selectors import access_program, access_program_as_coordinator
+
+MSG_NUDGED = "Nudged {sent} stalled partnership{plural}: the partners get an email."
+MSG_NUDGED_SKIPPED = " {skipped} already had a nudge in the last week."
+
+
+@login_required
+@not_found_as_404
+def member_home(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show a member their partner, next meeting, goals, balance and what is waiting."""
+    program, membership = access_program(user=request.user, slug=slug)
+    if membership.is_coordinator:
+        return redirect("dashboard:program", slug=slug)
+    home = selectors.member_home(membership=membership)
+    return render(
+        request,
+        "dashboard/member_home.html",
+        {
+            "program": program,
+            "home": home,
+            "pulse_form": PulseForm(),
+            "help_form": HelpFlagForm(kinds=home.help_kinds),
+        },
+    )
+
+
+@login_required
+@not_found_as_404
+def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show a program's coordinators how it is going, in figures (never any content)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    figures = selectors.program_figures(program=program)
+    return render(
+        request,
+        "dashboard/program.html",
+        {"program": program, "figures": figures, "charts": figures.charts},
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def stalled_nudge(request: HttpRequest, slug: str) -> HttpResponse:
+    """Nudge every stalled partnership in one click (once a week each)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    result = services.stalled_nudge_send(program=program, user=request.user)
+    if result.sent:
+        text = MSG_NUDGED.format(sent=result.sent, plural="" if result.sent == 1 else "s")
+        if result.skipped:
+            text += MSG_NUDGED_SKIPPED.format(skipped=result.skipped)
+        messages.success(request, text)
+    elif result.skipped:
+        messages.info(request, services.ALL_NUDGED)
+    else:
+        messages.info(request, services.NOTHING_STALLED)
+    return redirect("dashboard:program", slug=slug)
+
+
+@login_required
+@not_found_as_404
+def figures_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the dashboard's figures as a CSV file (recorded in the audit log)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    text = services.figures_export(
+        program=program, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
+    )
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{program.slug}-figures.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,110 @@
+"""Forms of the goals pages. Services hold the rules; these only parse what was typed."""
+
+from typing import Any
+
+from django import forms
+
+from tandem.goals.models import Goal, Question, Survey
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(max_length=160, label="Goal")
+    why = forms.CharField(
+        label="Why it matters", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due_on = forms.DateField(
+        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    visibility = forms.ChoiceField(
+        choices=Goal.Visibility.choices, initial=Goal.Visibility.SHARED, label="Who sees it"
+    )
+
+
+class StepForm(forms.Form):
+    title = forms.CharField(max_length=160, label="Step")
+    due_on = forms.DateField(
+        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(max_length=280, label="Where I stand")
+    percent = forms.IntegerField(label="Percent done", required=False, min_value=0, max_value=100)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(max_length=300, label="Question")
+    kind = forms.ChoiceField(choices=Question.Kind.choices, label="Answer as")
+    choices = forms.CharField(
+        label="Options (one a line, for a choice question)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def choice_list(self) -> list[str]:
+        return [line for line in self.cleaned_data.get("choices", "").splitlines() if line.strip()]
+
+
+class HelpFlagForm(forms.Form):
+    kind = forms.ChoiceField(label="The kind of help I need", choices=())
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+
+
+SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SurveyAnswerForm(forms.Form):
+    """One field per question (``q<id>``); a text question adds ``share<id>``, off by default."""
+
+    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        for question in survey.questions.all():
+            name = f"q{question.pk}"
+            if question.kind == Question.Kind.SCALE:
+                self.fields[name] = forms.ChoiceField(
+                    label=question.text,
+                    choices=SCALE_CHOICES,
+                    widget=forms.RadioSelect,
+                    help_text="1 = not at all, 5 = very much",
+                )
+            elif question.kind == Question.Kind.CHOICE:
+                self.fields[name] = forms.ChoiceField(
+                    label=question.text,
+                    choices=[(c, c) for c in question.choices],
+                    widget=forms.RadioSelect,
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=question.text, required=False, widget=forms.Textarea(attrs={"rows": 3})
+                )
+                self.fields[f"share{question.pk}"] = forms.BooleanField(
+                    label="Let the coordinators read this answer", required=False, initial=False
+                )
+
+    def answers(self) -> dict[int, dict[str, Any]]:
+        data = self.cleaned_data
+        return {
+            q.pk: {"value": data.get(f"q{q.pk}"), "share_text": data.get(f"share{q.pk}", False)}
+            for q in self.survey.questions.all()
+        }
+
+    def rows(self) -> list[tuple[Any, Any]]:
+        """Return (answer field, share field or None) per question, for the template."""
+        return [
+            (self[f"q{q.pk}"], self[f"share{q.pk}"] if f"share{q.pk}" in self.fields else None)
+            for q in self.survey.questions.all()
+        ]
+
+
+class PulseForm(forms.Form):
+    score = forms.TypedChoiceField(
+        choices=SCALE_CHOICES, coerce=int, widget=forms.RadioSelect, label="How useful was it?"
+    )

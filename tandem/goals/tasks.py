@@ -1,0 +1,142 @@
+"""Background tasks of the goals app (django-tasks-db worker). Each takes ids and claims its row
+before sending, so a retried task never sends twice."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from tandem.core import clock
+from tandem.goals.models import Goal, HelpFlag, Nudge, SurveyInvitation
+from tandem.goals.selectors import member_name
+from tandem.partnerships.models import PartnershipMember
+from tandem.programs.models import Membership
+
+
+def _send(*, name: str, to: list[str], context: dict) -> None:
+    context = {**context, "site_url": settings.SITE_URL}
+    subject = " ".join(render_to_string(f"goals/email/{name}_subject.txt", context).split())
+    body = render_to_string(f"goals/email/{name}.txt", context)
+    EmailMessage(subject=subject, body=body, to=to).send()
+
+
+def _url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+@task()
+def goal_nudge_email_send(*, nudge_id: int) -> bool:
+    """Email the goal's owner that a partner asks how it is going."""
+    nudge = (
+        Nudge.objects.select_related(
+            "goal__owner__user", "goal__owner__profile", "sender__user", "sender__profile"
+        )
+        .filter(pk=nudge_id)
+        .first()
+    )
+    if nudge is None:
+        return False
+    goal = nudge.goal
+    _send(
+        name="nudge",
+        to=[goal.owner.user.email],
+        context={
+            "name": member_name(goal.owner),
+            "sender": member_name(nudge.sender),
+            "goal": goal,
+            "goal_url": _url(goal.get_absolute_url()),
+        },
+    )
+    return True
+
+
+@task()
+def goal_completed_email_send(*, goal_id: int, seat_id: int) -> bool:
+    """Tell one partner that the goal's owner completed it (a private goal's title stays out)."""
+    goal = (
+        Goal.objects.select_related("owner__user", "owner__profile", "partnership__program")
+        .filter(pk=goal_id, completed_at__isnull=False)
+        .first()
+    )
+    if goal is None:
+        return False
+    seat = (
+        PartnershipMember.objects.select_related("membership__user", "membership__profile")
+        .filter(pk=seat_id, partnership_id=goal.partnership_id)
+        .first()
+    )
+    if seat is None:
+        return False
+    _send(
+        name="goal_completed",
+        to=[seat.membership.user.email],
+        context={
+            "name": member_name(seat.membership),
+            "owner": member_name(goal.owner),
+            "goal": goal,
+            "shared": goal.is_shared,
+            "goals_url": _url(reverse("goals:partnership", kwargs={"pk": goal.partnership_id})),
+        },
+    )
+    return True
+
+
+@task()
+def survey_invitation_email_send(*, invitation_id: int) -> bool:
+    """Ask one member to answer a survey; the claim on ``sent_at`` makes it go out once."""
+    claimed = SurveyInvitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
+        sent_at=clock.now()
+    )
+    if not claimed:
+        return False
+    invitation = SurveyInvitation.objects.select_related(
+        "survey__program", "membership__user", "membership__profile"
+    ).get(pk=invitation_id)
+    survey = invitation.survey
+    _send(
+        name="survey",
+        to=[invitation.membership.user.email],
+        context={
+            "name": member_name(invitation.membership),
+            "survey": survey,
+            "program": survey.program,
+            "survey_url": _url(
+                reverse(
+                    "goals:survey_answer",
+                    kwargs={"slug": survey.program.slug, "kind": survey.kind},
+                )
+            ),
+        },
+    )
+    return True
+
+
+@task()
+def help_flag_email_send(*, flag_id: int) -> bool:
+    """Tell the program's coordinators who asked for more help, and which kind: nothing else."""
+    flag = (
+        HelpFlag.objects.select_related("program", "membership__user", "membership__profile")
+        .filter(pk=flag_id)
+        .first()
+    )
+    if flag is None:
+        return False
+    coordinators = list(
+        Membership.objects.filter(program=flag.program, role=Membership.Role.COORDINATOR)
+        .exclude(status=Membership.Status.LEFT)
+        .values_list("user__email", flat=True)
+    )
+    if not coordinators:
+        return False
+    _send(
+        name="help_flag",
+        to=coordinators,
+        context={
+            "member": member_name(flag.membership),
+            "kind": flag.get_kind_display(),
+            "program": flag.program,
+            "dashboard_url": _url(reverse("dashboard:program", kwargs={"slug": flag.program.slug})),
+        },
+    )
+    return True

@@ -1,0 +1,396 @@
+"""Goal pages for partners, survey pages for members and coordinators, pulse and help buttons.
+
+Views parse, call a selector or a service, and render; a domain error becomes a form error
+(everything typed stays) and NotFound becomes 404.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tandem.core.errors import DomainError, NotFound
+from tandem.goals import selectors, services
+from tandem.goals.forms import (
+    CommentForm,
+    GoalForm,
+    HelpFlagForm,
+    ProgressForm,
+    PulseForm,
+    QuestionForm,
+    StepForm,
+    SurveyAnswerForm,
+)
+from tandem.goals.models import Goal, Survey
+from tandem.programs.selectors import access_program, access_program_as_coordinator
+
+MSG_GOAL_CREATED = "Goal added. Break it into steps so you know what to do next."
+MSG_STEP_ADDED = "Step added."
+MSG_STEP_DONE = "Step done. Nice work."
+MSG_PROGRESS = "Progress saved."
+MSG_COMMENT = "Comment added."
+MSG_NUDGED = "Nudge sent: {name} gets an email asking how it is going."
+MSG_COMPLETED = "Goal complete. Congratulations!"
+MSG_QUESTION_ADDED = "Question added."
+MSG_QUESTION_SAVED = "Question saved."
+MSG_QUESTION_DELETED = "Question removed."
+MSG_SURVEY_THANKS = "Thank you: your answers are saved."
+MSG_PULSE_THANKS = "Thank you for rating the meeting."
+MSG_HELP_RAISED = (
+    "Your coordinators have been told that you asked for {kind} help. Only your name and the "
+    "kind of help were sent. Someone will reach out to you privately; in an emergency, use the "
+    "resources below."
+)
+
+View = Callable[..., HttpResponse]
+
+
+def not_found_as_404(view: View) -> View:
+    """Turn the domain's NotFound into Django's 404 (another person's object looks missing)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404 from exc
+
+    return wrapper
+
+
+def _add_error(form: Any, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+# --- Goals ----------------------------------------------------------------------------------
+
+
+@login_required
+@not_found_as_404
+def goal_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """List my goals and my partners' shared goals in one partnership; add a goal."""
+    partnership, seat = selectors.access_partnership_for_goals(user=request.user, pk=pk)
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.goal_create(seat=seat, **form.cleaned_data)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, MSG_GOAL_CREATED)
+            return redirect(goal)
+    goals = list(selectors.goal_list_for_partnership(partnership=partnership, user=request.user))
+    return render(
+        request,
+        "goals/list.html",
+        {
+            "partnership": partnership,
+            "program": partnership.program,
+            "mine": [g for g in goals if g.owner_id == seat.membership_id],
+            "theirs": [g for g in goals if g.owner_id != seat.membership_id],
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _detail(request: HttpRequest, goal: Goal, status: int = 200, **forms_: Any) -> HttpResponse:
+    is_owner = goal.owner.user_id == request.user.pk
+    context = {
+        "goal": goal,
+        "program": goal.partnership.program,
+        "is_owner": is_owner,
+        "owner_name": selectors.member_name(goal.owner),
+        "step_form": forms_.get("step_form") or StepForm(),
+        "progress_form": forms_.get("progress_form") or ProgressForm(),
+        "comment_form": forms_.get("comment_form") or CommentForm(),
+        "error": forms_.get("error"),
+        **selectors.goal_detail(goal=goal),
+    }
+    return render(request, "goals/detail.html", context, status=status)
+
+
+@login_required
+@not_found_as_404
+def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a goal: steps, progress, comments, and the celebration once it is complete."""
+    return _detail(request, selectors.access_goal(user=request.user, pk=pk))
+
+
+def _goal_action(
+    request: HttpRequest,
+    pk: int,
+    form_class: Any,
+    form_name: str,
+    action: Callable[[Goal, dict[str, Any]], Any],
+    message: str | Callable[[Goal], str],
+) -> HttpResponse:
+    goal = selectors.access_goal(user=request.user, pk=pk)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        return _detail(request, goal, status=400, **{form_name: form})
+    try:
+        action(goal, form.cleaned_data if form is not None else {})
+    except DomainError as exc:
+        if form is None:
+            return _detail(request, goal, status=exc.status_code, error=exc.message)
+        _add_error(form, exc)
+        return _detail(request, goal, status=exc.status_code, **{form_name: form})
+    messages.success(request, message(goal) if callable(message) else message)
+    return redirect(goal)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def step_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _goal_action(
+        request,
+        pk,
+        StepForm,
+        "step_form",
+        lambda goal, data: services.step_add(goal=goal, user=request.user, **data),
+        MSG_STEP_ADDED,
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def step_done(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
+    return _goal_action(
+        request,
+        pk,
+        None,
+        "",
+        lambda goal, _: services.step_complete(goal=goal, user=request.user, step_id=step_id),
+        MSG_STEP_DONE,
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _goal_action(
+        request,
+        pk,
+        ProgressForm,
+        "progress_form",
+        lambda goal, data: services.progress_add(goal=goal, user=request.user, **data),
+        MSG_PROGRESS,
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _goal_action(
+        request,
+        pk,
+        CommentForm,
+        "comment_form",
+        lambda goal, data: services.comment_add(goal=goal, user=request.user, **data),
+        MSG_COMMENT,
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def goal_nudge(request: HttpRequest, pk: int) -> HttpResponse:
+    return _goal_action(
+        request,
+        pk,
+        None,
+        "",
+        lambda goal, _: services.goal_nudge(goal=goal, user=request.user),
+        lambda goal: MSG_NUDGED.format(name=selectors.member_name(goal.owner)),
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def goal_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _goal_action(
+        request,
+        pk,
+        None,
+        "",
+        lambda goal, _: services.goal_complete(goal=goal, user=request.user),
+        MSG_COMPLETED,
+    )
+
+
+# --- Surveys --------------------------------------------------------------------------------
+
+
+@login_required
+@not_found_as_404
+def survey_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    """Let a coordinator write the kick-off, mid-point and recap questions."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    surveys = {s.kind: s for s in selectors.survey_list_for_program(program=program)}
+    adding = request.POST.get("survey_kind", "") if request.method == "POST" else ""
+    forms_by_kind = {}
+    for kind in Survey.Kind.values:
+        bound = request.POST if adding == kind else None
+        forms_by_kind[kind] = QuestionForm(bound, prefix=kind)
+    if adding in forms_by_kind:
+        form = forms_by_kind[adding]
+        if form.is_valid():
+            try:
+                services.question_add(
+                    program=program,
+                    survey_kind=adding,
+                    text=form.cleaned_data["text"],
+                    kind=form.cleaned_data["kind"],
+                    choices=form.choice_list(),
+                )
+            except DomainError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(request, MSG_QUESTION_ADDED)
+                return redirect("goals:survey_manage", slug=program.slug)
+    sections = [
+        {
+            "kind": kind,
+            "label": label,
+            "date": selectors.survey_date(program=program, kind=kind),
+            "questions": list(surveys[kind].questions.all()) if kind in surveys else [],
+            "form": forms_by_kind[kind],
+        }
+        for kind, label in Survey.Kind.choices
+    ]
+    has_errors = any(f.errors for f in forms_by_kind.values())
+    return render(
+        request,
+        "goals/survey_manage.html",
+        {"program": program, "sections": sections},
+        status=400 if has_errors else 200,
+    )
+
+
+@login_required
+@not_found_as_404
+def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Change a question's wording (and kind or options while nobody has answered)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    question = selectors.access_question_as_coordinator(program=program, pk=pk)
+    initial = {"text": question.text, "kind": question.kind, "choices": "\n".join(question.choices)}
+    form = QuestionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_update(
+                question=question,
+                text=form.cleaned_data["text"],
+                kind=form.cleaned_data["kind"],
+                choices=form.choice_list(),
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, MSG_QUESTION_SAVED)
+            return redirect("goals:survey_manage", slug=program.slug)
+    return render(
+        request,
+        "goals/question_edit.html",
+        {"program": program, "question": question, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    question = selectors.access_question_as_coordinator(program=program, pk=pk)
+    try:
+        services.question_delete(question=question)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, MSG_QUESTION_DELETED)
+    return redirect("goals:survey_manage", slug=program.slug)
+
+
+@login_required
+@not_found_as_404
+def survey_answer(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Let a member answer an open survey once."""
+    survey, membership = selectors.access_survey_to_answer(user=request.user, slug=slug, kind=kind)
+    form = SurveyAnswerForm(request.POST or None, survey=survey)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.survey_answer(survey=survey, membership=membership, answers=form.answers())
+            except DomainError as exc:
+                _add_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, MSG_SURVEY_THANKS)
+                return redirect("dashboard:member_home", slug=slug)
+    return render(
+        request,
+        "goals/survey_answer.html",
+        {"program": survey.program, "survey": survey, "form": form},
+        status=status,
+    )
+
+
+# --- Pulse and help -------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def pulse_answer(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Record how useful a held meeting was (from the member home)."""
+    meeting, membership = selectors.access_meeting_to_rate(user=request.user, meeting_id=meeting_id)
+    home = reverse("dashboard:member_home", kwargs={"slug": membership.program.slug})
+    form = PulseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, services.SCALE_RANGE)
+        return redirect(home)
+    try:
+        services.pulse_record(
+            meeting=meeting, membership=membership, score=form.cleaned_data["score"]
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, MSG_PULSE_THANKS)
+    return redirect(home)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def help_flag_raise(request: HttpRequest, slug: str) -> HttpResponse:
+    """Raise "I need more help than a peer can give" and land on the referral resources."""
+    program, membership = access_program(user=request.user, slug=slug)
+    if membership.is_coordinator:
+        raise NotFound()
+    form = HelpFlagForm(request.POST, kinds=selectors.help_kinds_for(program=program))
+    if not form.is_valid():
+        messages.error(request, services.HELP_KIND_UNKNOWN)
+        return redirect("dashboard:member_home", slug=slug)
+    try:
+        flag = services.help_flag_raise(membership=membership, kind=form.cleaned_data["kind"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("dashboard:member_home", slug=slug)
+    messages.success(request, MSG_HELP_RAISED.format(kind=flag.get_kind_display().lower()))
+    return redirect("programs:help", slug=slug)
