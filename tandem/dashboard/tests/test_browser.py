@@ -1,0 +1,149 @@
+"""The coordinator dashboard and the member home in a real Chromium, with screenshots."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tandem.core import clock
+from tandem.dashboard.tests.builders import program_populate
+from tandem.goals import services
+from tandem.goals.models import Answer, Question, Survey, SurveyResponse
+from tandem.meetings.models import Meeting
+from tandem.meetings.services import meeting_mark
+from tandem.meetings.tests.factories import partnership_make
+from tandem.programs.models import Membership, Resource
+from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def canvas_has_pixels(page, canvas_id):
+    """Return whether the canvas has any drawn (non-transparent) pixel."""
+    return page.evaluate(
+        """(id) => {
+            const c = document.getElementById(id);
+            const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < data.length; i += 4) { if (data[i] !== 0) return true; }
+            return false;
+        }""",
+        canvas_id,
+    )
+
+
+def _seed():
+    program = ProgramFactory(
+        status="running", name="Peer Mentoring Circle", kickoff_on=clock.today()
+    )
+    coordinator = CoordinatorFactory(program=program, user__name="Cora Coordinator").user
+    program_populate(program, members=24)
+    partnership, (ana, ben) = partnership_make(
+        people=[("Ana", "Europe/Madrid"), ("Ben", "Europe/London")], program=program
+    )
+    Membership.objects.filter(program=program, role="member").exclude(
+        pk__in=[ana.membership_id, ben.membership_id]
+    ).update(status="matched")
+    Resource.objects.create(
+        program=program,
+        name="Staff counselling",
+        kind="counselling",
+        contact="0800 123",
+        when_to_use="When things weigh on you.",
+    )
+    survey = Survey.objects.create(program=program, kind="kickoff")
+    question = Question.objects.create(survey=survey, text="How ready do you feel?", kind="scale")
+    for score, membership in zip(
+        [5, 4, 4, 3, 5, 2],
+        Membership.objects.filter(program=program, role="member").exclude(
+            pk__in=[ana.membership_id, ben.membership_id]
+        )[:6],
+        strict=True,
+    ):
+        response = SurveyResponse.objects.create(survey=survey, membership=membership)
+        Answer.objects.create(response=response, question=question, scale=score)
+    at = clock.now() - timedelta(days=1)
+    meeting = Meeting.objects.create(
+        partnership=partnership,
+        original_start=at,
+        starts_at=at,
+        duration_minutes=60,
+        time_zone="UTC",
+    )
+    meeting_mark(meeting=meeting, seat=ana, status="held", present_seat_ids=[ana.pk, ben.pk])
+    later = clock.now() + timedelta(days=6)
+    Meeting.objects.create(
+        partnership=partnership,
+        original_start=later,
+        starts_at=later,
+        duration_minutes=60,
+        time_zone="UTC",
+    )
+    goal = services.goal_create(
+        seat=ana, title="Order dinner in Spanish", due_on=clock.today() + timedelta(days=10)
+    )
+    services.step_add(
+        goal=goal,
+        user=ana.membership.user,
+        title="Learn the menu words",
+        due_on=clock.today() + timedelta(days=3),
+    )
+    services.goal_create(seat=ana, title="Ski a red run", due_on=clock.today() + timedelta(days=40))
+    return program, coordinator, ana, goal
+
+
+def test_coordinator_dashboard_draws_its_charts(live_server, page):
+    program, coordinator, _ana, _goal = _seed()
+    sign_in(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/dashboard/{program.slug}/")
+    for chart in ("chart-members", "chart-meetings", "chart-balance", "chart-pulse"):
+        page.wait_for_selector(f"#{chart}[data-drawn='true']")
+        assert canvas_has_pixels(page, chart), chart
+    assert page.locator("#figure-members").inner_text() == "26"
+    page.wait_for_selector("text=Stalled partnerships")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+
+    page.get_by_role("button", name="Nudge the 6 stalled partnerships").click()
+    page.wait_for_selector("text=Nudged 6 stalled partnerships: the partners get an email.")
+
+
+def test_member_home_shows_partner_meeting_goals_and_pulse(live_server, page):
+    program, _coordinator, ana, goal = _seed()
+    sign_in(page, live_server, ana.membership.user)
+    page.goto(f"{live_server.url}/p/{program.slug}/home/")
+    page.get_by_role("button", name="My home: partner, next meeting, goals").click()
+    page.wait_for_selector("h1:has-text('My home')")
+    assert "Ben" in page.locator("#home-partner").inner_text()
+    assert page.get_by_role("link", name="Add to my calendar (.ics)").count() == 1
+    assert page.get_by_text("Learn the menu words").count() == 1
+    assert page.get_by_role("button", name="Answer the kick-off survey").count() == 1
+    page.get_by_text("How useful was the meeting").wait_for()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "member-home.png"), full_page=True)
+
+    page.locator(".pulse-scale label", has_text="4").click()
+    page.get_by_role("button", name="Rate").click()
+    page.wait_for_selector("text=Thank you for rating the meeting.")
+
+    page.get_by_text("I need more help than a peer can give").click()
+    page.get_by_label("The kind of help I need").select_option("counselling")
+    page.get_by_role("button", name="Tell my coordinators").click()
+    page.wait_for_selector("text=Only your name and the kind of help were sent")
+
+    page.goto(f"{live_server.url}{goal.get_absolute_url()}")
+    page.get_by_role("button", name="I reached this goal").click()
+    page.wait_for_selector(".celebration:has-text('Goal reached!')")
