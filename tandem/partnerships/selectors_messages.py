@@ -16,6 +16,8 @@ from tandem.partnerships.models import (
 
 MESSAGE_PAGE_SIZE = 50
 DIGEST_WINDOW = timedelta(days=1)
+# Who to consider at all; each digest task then counts exactly from that person's last digest.
+CANDIDATE_WINDOW = timedelta(days=7)
 
 
 def message_list(
@@ -60,9 +62,13 @@ class DigestLine:
 
 
 def _digest_since(*, user_id: int, now: datetime) -> datetime:
+    """Return where the next digest starts: the last one sent, or one day back for a first one.
+
+    Counting from the last digest (not a fixed 24 hours) loses nothing when the daily run
+    drifts later one day.
+    """
     last = DigestSent.objects.filter(user_id=user_id).aggregate(at=Max("sent_at"))["at"]
-    window_start = now - DIGEST_WINDOW
-    return max(last, window_start) if last is not None else window_start
+    return last if last is not None else now - DIGEST_WINDOW
 
 
 def _digest_seats() -> Any:
@@ -95,7 +101,7 @@ def message_digest_counts(*, user: Any, now: datetime) -> list[DigestLine]:
 def message_digest_candidates(*, now: datetime) -> list[int]:
     """Return the ids of people who may have messages to digest (the task decides for sure)."""
     newer = Message.objects.filter(
-        partnership_id=OuterRef("partnership_id"), created_at__gt=now - DIGEST_WINDOW
+        partnership_id=OuterRef("partnership_id"), created_at__gt=now - CANDIDATE_WINDOW
     ).exclude(author_id=OuterRef("pk"))
     return sorted(
         set(

@@ -68,8 +68,8 @@ def partnership_event_email_send(*, event_id: int) -> int:
             "joined_at", "id"
         )
     )
-    if event.kind != PartnershipEvent.Kind.ENDED:
-        seats = [s for s in seats if s.active]
+    # Every seat, active or not: seats only close when the partnership ends, and a resume
+    # queued just before an end must still reach everyone.
     link = _absolute(partnership.get_absolute_url())
     actor = seat_name(event.actor) if event.actor else "A partner"
     messages = [
