@@ -8,7 +8,6 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from tandem.api.api import TokenAuth, TokenHeaderAuth, session_auth
 from tandem.core import clock
 from tandem.partnerships.models import Message, PartnershipMember
 from tandem.partnerships.selectors import partnership_list_for
@@ -30,20 +29,6 @@ from tandem.partnerships.services_life import (
 from tandem.partnerships.services_messages import message_post, message_preference_set
 
 router = Router(tags=["partnerships"])
-
-
-def anonymous_reaches_not_found(request: HttpRequest) -> str:
-    """Let an unauthenticated request through so ``access_*`` answers 404 for it.
-
-    A partnership's URL then tells a stranger nothing, signed in or not, exactly as the pages
-    do. Anonymous requests can change nothing: every service needs the caller's seat.
-    """
-    return "anonymous"
-
-
-# Signed-in callers authenticate as everywhere in the API; the last entry turns "not signed in"
-# into the same 404 a stranger gets.
-PARTNER_AUTH = [TokenAuth(), TokenHeaderAuth(), session_auth, anonymous_reaches_not_found]
 
 
 class ErrorOut(Schema):
@@ -237,7 +222,6 @@ def _agreement_out(request: HttpRequest, pk: int) -> dict:
 
 @router.get(
     "/{pk}/agreement",
-    auth=PARTNER_AUTH,
     response={200: AgreementOut, 404: ErrorOut},
     summary="Get the ground rules",
 )
@@ -248,7 +232,6 @@ def agreement_get_endpoint(request: HttpRequest, pk: int) -> dict:
 
 @router.post(
     "/{pk}/agreement",
-    auth=PARTNER_AUTH,
     response={201: AgreementOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Propose or edit the ground rules (a new version)",
 )
@@ -275,7 +258,6 @@ def agreement_propose_endpoint(request: HttpRequest, pk: int, payload: Agreement
 
 @router.post(
     "/{pk}/agreement/accept",
-    auth=PARTNER_AUTH,
     response={200: AgreementOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Accept the current version (again: still good)",
 )
@@ -293,7 +275,6 @@ def agreement_accept_endpoint(request: HttpRequest, pk: int, payload: AcceptIn) 
 
 @router.post(
     "/{pk}/pause",
-    auth=PARTNER_AUTH,
     response={200: StatusOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Pause the partnership",
 )
@@ -305,7 +286,6 @@ def pause_endpoint(request: HttpRequest, pk: int, payload: PauseIn) -> dict:
 
 @router.post(
     "/{pk}/resume",
-    auth=PARTNER_AUTH,
     response={200: StatusOut, 404: ErrorOut, 409: ErrorOut},
     summary="Resume the partnership",
 )
@@ -317,7 +297,6 @@ def resume_endpoint(request: HttpRequest, pk: int) -> dict:
 
 @router.post(
     "/{pk}/end",
-    auth=PARTNER_AUTH,
     response={200: StatusOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="End the partnership (frees every partner to be matched again)",
 )
@@ -335,7 +314,6 @@ def end_endpoint(request: HttpRequest, pk: int, payload: EndIn) -> dict:
 
 @router.post(
     "/{pk}/rematch",
-    auth=PARTNER_AUTH,
     response={201: RematchOut, 404: ErrorOut, 409: ErrorOut},
     summary="Ask the coordinator for a new match",
 )
@@ -358,7 +336,6 @@ def _message_out(message: Message, seat: PartnershipMember) -> dict:
 
 @router.get(
     "/{pk}/messages",
-    auth=PARTNER_AUTH,
     response={200: list[MessageOut], 404: ErrorOut},
     summary="List messages (the latest 50, or before/after a message id)",
 )
@@ -373,7 +350,6 @@ def message_list_endpoint(
 
 @router.post(
     "/{pk}/messages",
-    auth=PARTNER_AUTH,
     response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Post a message (plain text or Markdown, up to 2,000 characters)",
 )
@@ -385,7 +361,6 @@ def message_post_endpoint(request: HttpRequest, pk: int, payload: MessageIn) -> 
 
 @router.get(
     "/{pk}/message-preference",
-    auth=PARTNER_AUTH,
     response={200: PreferenceIO, 404: ErrorOut},
     summary="How you hear about new messages",
 )
@@ -396,7 +371,6 @@ def preference_get_endpoint(request: HttpRequest, pk: int) -> dict:
 
 @router.put(
     "/{pk}/message-preference",
-    auth=PARTNER_AUTH,
     response={200: PreferenceIO, 400: ErrorOut, 404: ErrorOut},
     summary="Choose: an email per message, a daily digest, or none",
 )
