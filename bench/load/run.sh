@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Load benchmark: gunicorn + PostgreSQL on this machine, production settings, Locust on loopback.
+# Usage: bench/load/run.sh   (env: USERS=50 RUN_TIME=60s WORKERS=2*cores+1 PORT=8123)
+# Needs: PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth) and locust in .venv.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=.venv/bin/python
+USERS=${USERS:-50}
+RUN_TIME=${RUN_TIME:-60s}
+WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}
+PORT=${PORT:-8123}
+DB=${DB:-tandem_load}
+# SETUP=no reuses the database and collected static files of an earlier run in $OUT.
+SETUP=${SETUP:-yes}
+OUT=${OUT:-$(mktemp -d /tmp/tandem-load.XXXXXX)}
+
+export DJANGO_SETTINGS_MODULE=bench.load.settings
+export DJANGO_SECRET_KEY="load-test-only-$(printf 'k%.0s' {1..60})"
+export DJANGO_ALLOWED_HOSTS=127.0.0.1
+export DJANGO_SECURE_SSL_REDIRECT=false
+export EMAIL_HOST=localhost
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
+export TANDEM_STATIC_ROOT="$OUT/static"
+export TANDEM_VAR_DIR="$OUT/var"
+
+if [ "$SETUP" = yes ]; then
+  echo "== database $DB (recreated), migrate, collectstatic"
+  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+  $PY manage.py collectstatic --no-input -v0
+fi
+$PY manage.py migrate --no-input -v0
+echo "== seed"
+$PY -m bench.load.seed "$OUT/plan.json"
+
+echo "== gunicorn: $WORKERS workers on 127.0.0.1:$PORT"
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+  --no-control-socket --log-level warning --error-logfile "$OUT/gunicorn.log" &
+GUNICORN=$!
+trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" && break
+  sleep 0.5
+done
+
+echo "== locust: $USERS users for $RUN_TIME"
+TANDEM_LOAD_PLAN="$OUT/plan.json" .venv/bin/locust -f bench/load/locustfile.py --headless \
+  --host "http://127.0.0.1:$PORT" --users "$USERS" --spawn-rate "$USERS" --run-time "$RUN_TIME" \
+  --reset-stats --csv "$OUT/locust" --only-summary --stop-timeout 5 > "$OUT/locust.log" 2>&1 || true
+
+$PY bench/load/report.py "$OUT/locust_stats.csv"
+echo "(raw files in $OUT; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
