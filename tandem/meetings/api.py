@@ -1,36 +1,25 @@
 """Meetings API (``/api/v1/meetings``): the same selectors and services as the pages.
 
-Anyone who is not a partner, signed in or not, gets 404 for a meeting, its series or its
-notes, exactly as for a missing one. Note responses are sent with ``Cache-Control: no-store``.
+Like every router under ``/api/v1/``, a call without a token or session gets 401. A signed-in
+person who is not a partner gets 404 for a meeting, its series or its notes, exactly as for a
+missing one. Note responses are sent with ``Cache-Control: no-store``.
 """
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
 
-from tandem.api.api import api
 from tandem.core import clock
-from tandem.core.errors import NotFound
 from tandem.core.markdown import markdown_to_html
 from tandem.meetings import selectors, services
 from tandem.meetings.models import Meeting, MeetingSeries, Note, Reschedule
 
-
-class AnonymousAsNotFound:
-    """Let unauthenticated calls through so the selectors answer 404, not 401."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        request.user = AnonymousUser()
-        return True
-
-
-# The API's own authenticators first (token, session); then anonymous, so selectors say 404.
-router = Router(tags=["meetings"], auth=[*api.auth, AnonymousAsNotFound()])  # type: ignore[misc]
+# The API's own authentication (token or session); no credentials get 401.
+router = Router(tags=["meetings"])
 
 
 class SeriesOut(Schema):
@@ -63,6 +52,7 @@ class MeetingOut(Schema):
     time_zone: str
     status: str
     sequence: int
+    cancel_reason: str
     url: str
     ics_url: str
 
@@ -100,6 +90,10 @@ class RescheduleOut(Schema):
     new_starts_at: datetime
     status: str
     accepted_by: list[int]
+
+
+class CancelIn(Schema):
+    reason: str = ""
 
 
 class MarkIn(Schema):
@@ -159,6 +153,7 @@ def _meeting_out(meeting: Meeting) -> MeetingOut:
         time_zone=meeting.time_zone,
         status=meeting.status,
         sequence=meeting.sequence,
+        cancel_reason=meeting.cancel_reason,
         url=f"{settings.SITE_URL}{meeting.get_absolute_url()}",
         ics_url=f"{settings.SITE_URL}{reverse('meetings:ics', kwargs={'pk': meeting.pk})}",
     )
@@ -260,8 +255,6 @@ def series_decline(request: HttpRequest, series_id: int) -> SeriesOut:
 @router.post("/calendar-feed/rotate", response=FeedOut)
 def calendar_feed_rotate(request: HttpRequest, response: HttpResponse) -> FeedOut:
     """Make a new private feed address (the old one answers 404 from now on)."""
-    if not request.user.is_authenticated:
-        raise NotFound()
     _no_store(response)
     token = services.calendar_feed_rotate(user=request.user)
     return FeedOut(url=settings.SITE_URL + reverse("meetings:feed", kwargs={"token": token}))
@@ -269,8 +262,7 @@ def calendar_feed_rotate(request: HttpRequest, response: HttpResponse) -> FeedOu
 
 @router.delete("/calendar-feed", response={204: None})
 def calendar_feed_revoke(request: HttpRequest) -> tuple[int, None]:
-    if not request.user.is_authenticated:
-        raise NotFound()
+    """Revoke your private feed address without making a new one."""
     services.calendar_feed_revoke(user=request.user)
     return 204, None
 
@@ -332,9 +324,13 @@ def reschedule_decline(request: HttpRequest, reschedule_id: int) -> RescheduleOu
 
 
 @router.post("/{int:meeting_id}/cancel", response=MeetingOut)
-def meeting_cancel(request: HttpRequest, meeting_id: int) -> MeetingOut:
+def meeting_cancel(
+    request: HttpRequest, meeting_id: int, payload: CancelIn | None = None
+) -> MeetingOut:
+    """Cancel one meeting; the other partners are emailed, with ``reason`` when given."""
     meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
-    return _meeting_out(services.meeting_cancel(meeting=meeting, seat=seat))
+    reason = payload.reason if payload is not None else ""
+    return _meeting_out(services.meeting_cancel(meeting=meeting, seat=seat, reason=reason))
 
 
 @router.post("/{int:meeting_id}/mark", response=MeetingOut)

@@ -1,11 +1,15 @@
 """Build the meetings app's emails. Never include notes, commitments or anything said."""
 
+from datetime import datetime
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from tandem.meetings import selectors
-from tandem.meetings.models import Delivery, Meeting
+from tandem.meetings.models import Delivery, Meeting, MeetingSeries, Reschedule, ScheduleNotice
 from tandem.partnerships.models import PartnershipMember
 
 TEMPLATES = {
@@ -45,3 +49,75 @@ def meeting_email_build(*, meeting: Meeting, seat: PartnershipMember, kind: str)
     subject = " ".join(render_to_string(f"meetings/email/{name}_subject.txt", context).split())
     body = render_to_string(f"meetings/email/{name}.txt", context)
     return EmailMessage(subject=subject, body=body, to=[seat.membership.user.email])
+
+
+NOTICE_TEMPLATES = {
+    ScheduleNotice.Kind.SERIES_PROPOSED: "series_proposed",
+    ScheduleNotice.Kind.SERIES_AGREED: "series_agreed",
+    ScheduleNotice.Kind.RESCHEDULE_PROPOSED: "reschedule_proposed",
+    ScheduleNotice.Kind.RESCHEDULE_AGREED: "reschedule_agreed",
+    ScheduleNotice.Kind.MEETING_CANCELLED: "meeting_cancelled",
+}
+
+
+def _when(instant: datetime, seats: list[PartnershipMember]) -> str:
+    return selectors.times_label(
+        selectors.partner_times(instant=instant, seats=seats), recurring=False
+    )
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def schedule_notice_email_build(
+    *, kind: str, subject: MeetingSeries | Reschedule | Meeting, seat: PartnershipMember
+) -> EmailMessage:
+    """Return the email telling one partner about a scheduling change (not yet sent).
+
+    Times are shown in every partner's zone, the recipient's first. Only times, names, links
+    and the cancellation reason: never notes, commitments or anything said in a meeting.
+    """
+    meeting: Meeting | None
+    if isinstance(subject, MeetingSeries):
+        meeting, partnership = None, subject.partnership
+    else:
+        meeting = subject.meeting if isinstance(subject, Reschedule) else subject
+        partnership = meeting.partnership
+    seats = sorted(selectors.seats_of(partnership), key=lambda s: s.pk != seat.pk)
+    context: dict[str, Any] = {
+        "name": selectors.seat_name(seat),
+        "program": partnership.program,
+        "schedule_url": _absolute(reverse("meetings:schedule", kwargs={"pk": partnership.pk})),
+        "calendar_url": _absolute(reverse("meetings:calendar")),
+    }
+    if isinstance(subject, MeetingSeries):
+        context["series"] = subject
+        context["proposer"] = selectors.seat_name(subject.proposed_by)
+        context["label"] = selectors.series_label(series=subject, seats=seats)
+        context["meetings"] = [
+            {
+                "when": _when(m.starts_at, seats),
+                "ics_url": _absolute(reverse("meetings:ics", kwargs={"pk": m.pk})),
+            }
+            for m in selectors.series_next_meetings(series=subject)
+        ]
+    if isinstance(subject, Reschedule):
+        context["proposer"] = selectors.seat_name(subject.proposed_by)
+        context["new_when"] = _when(subject.new_starts_at, seats)
+    if meeting is not None:
+        context["meeting"] = meeting
+        context["when"] = _when(meeting.starts_at, seats)
+        context["day"] = selectors.partner_times(instant=meeting.starts_at, seats=[seat])[0]
+        context["meeting_url"] = _absolute(meeting.get_absolute_url())
+        context["ics_url"] = _absolute(reverse("meetings:ics", kwargs={"pk": meeting.pk}))
+    if isinstance(subject, Meeting):
+        canceller = subject.cancelled_by
+        context["canceller"] = selectors.seat_name(canceller) if canceller else "A partner"
+        context["reason"] = subject.cancel_reason
+        following = selectors.meeting_next(partnership=partnership)
+        context["next_when"] = _when(following.starts_at, seats) if following else ""
+    name = NOTICE_TEMPLATES[ScheduleNotice.Kind(kind)]
+    title = " ".join(render_to_string(f"meetings/email/{name}_subject.txt", context).split())
+    body = render_to_string(f"meetings/email/{name}.txt", context)
+    return EmailMessage(subject=title, body=body, to=[seat.membership.user.email])

@@ -28,6 +28,17 @@ class RescheduleForm(forms.Form):
     time_zone = forms.ChoiceField(label="Time zone", choices=zone_choices)
 
 
+class CancelForm(forms.Form):
+    """Why one meeting is cancelled (optional); the other partners read it in their email."""
+
+    reason = forms.CharField(
+        label="Reason (optional, sent to your partners)",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. I am travelling that week"}),
+    )
+
+
 class MarkForm(forms.Form):
     status = forms.ChoiceField(
         label="The meeting was",

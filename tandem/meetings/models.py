@@ -82,6 +82,11 @@ class Meeting(TimeStampedModel):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0)
     marked_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        PartnershipMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Written for the partners (it goes into their cancellation email); never a note.
+    cancel_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -263,6 +268,79 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for seat {self.seat_id} of meeting #{self.meeting_id}"
+
+
+class ScheduleNotice(models.Model):
+    """A scheduling-change email claimed for sending; the unique keys make each go out once.
+
+    The subject is the series (proposed, agreed), the reschedule (proposed, agreed) or the
+    meeting (cancelled) that the email is about: exactly one of the three is set, as the kind says.
+    """
+
+    class Kind(models.TextChoices):
+        SERIES_PROPOSED = "series_proposed", "Series proposed"
+        SERIES_AGREED = "series_agreed", "Series agreed"
+        RESCHEDULE_PROPOSED = "reschedule_proposed", "Move proposed"
+        RESCHEDULE_AGREED = "reschedule_agreed", "Move agreed"
+        MEETING_CANCELLED = "meeting_cancelled", "Meeting cancelled"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    seat = models.ForeignKey(PartnershipMember, on_delete=models.CASCADE, related_name="+")
+    series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    reschedule = models.ForeignKey(
+        Reschedule, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    sent_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind__in=["series_proposed", "series_agreed"],
+                        series__isnull=False,
+                        reschedule__isnull=True,
+                        meeting__isnull=True,
+                    )
+                    | Q(
+                        kind__in=["reschedule_proposed", "reschedule_agreed"],
+                        series__isnull=True,
+                        reschedule__isnull=False,
+                        meeting__isnull=True,
+                    )
+                    | Q(
+                        kind="meeting_cancelled",
+                        series__isnull=True,
+                        reschedule__isnull=True,
+                        meeting__isnull=False,
+                    )
+                ),
+                name="schedulenotice_subject_matches_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "seat", "kind"],
+                condition=Q(series__isnull=False),
+                name="schedulenotice_once_per_series",
+            ),
+            models.UniqueConstraint(
+                fields=["reschedule", "seat", "kind"],
+                condition=Q(reschedule__isnull=False),
+                name="schedulenotice_once_per_reschedule",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "seat", "kind"],
+                condition=Q(meeting__isnull=False),
+                name="schedulenotice_once_per_meeting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for seat {self.seat_id}"
 
 
 class CalendarFeed(models.Model):

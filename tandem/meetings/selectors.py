@@ -170,6 +170,26 @@ def meeting_upcoming(*, partnership: Partnership, now: datetime | None = None) -
     )
 
 
+def meeting_next(*, partnership: Partnership, now: datetime | None = None) -> Meeting | None:
+    """Return the partnership's next scheduled meeting that has not started yet."""
+    at = now or clock.now()
+    return (
+        partnership.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=at)
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+def series_next_meetings(*, series: MeetingSeries, now: datetime | None = None) -> list[Meeting]:
+    """Return the series' next booked meetings that have not started (at most ``UPCOMING_COUNT``)."""
+    at = now or clock.now()
+    return list(
+        series.meetings.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=at).order_by(
+            "starts_at", "id"
+        )[:UPCOMING_COUNT]
+    )
+
+
 def meeting_recent(*, partnership: Partnership, now: datetime | None = None) -> list[Meeting]:
     """Return the partnership's past meetings, most recent first (at most ten)."""
     at = now or clock.now()
@@ -183,6 +203,44 @@ def series_list_for(*, partnership: Partnership) -> QuerySet[MeetingSeries]:
 
 def series_active(*, partnership: Partnership) -> MeetingSeries | None:
     return partnership.series.filter(status=MeetingSeries.Status.ACTIVE).first()
+
+
+def partnership_meetings_summary(
+    *, partnership: Partnership, seat: PartnershipMember, now: datetime | None = None
+) -> dict[str, Any]:
+    """Return what the partnership page shows of meetings, for one partner.
+
+    The next meeting (everyone's local time, the viewer's first), how many proposals wait for
+    this partner's answer, the agreed series and the balance of give and take.
+    """
+    at = now or clock.now()
+    seats = sorted(seats_of(partnership), key=lambda s: s.pk != seat.pk)
+    upcoming = meeting_next(partnership=partnership, now=at)
+    waiting = (
+        MeetingSeries.objects.filter(partnership=partnership, status=MeetingSeries.Status.PROPOSED)
+        .exclude(accepted_by=seat)
+        .count()
+        + Reschedule.objects.filter(
+            meeting__partnership=partnership,
+            status=Reschedule.Status.PROPOSED,
+            meeting__status=Meeting.Status.SCHEDULED,
+        )
+        .exclude(accepted_by=seat)
+        .count()
+    )
+    agreed = series_active(partnership=partnership)
+    return {
+        "partnership": partnership,
+        "next_meeting": upcoming,
+        "next_label": (
+            times_label(partner_times(instant=upcoming.starts_at, seats=seats), recurring=False)
+            if upcoming is not None
+            else ""
+        ),
+        "waiting": waiting,
+        "series_label": series_label(series=agreed, seats=seats) if agreed is not None else "",
+        "balance": balance_for_partnership(partnership),
+    }
 
 
 # --- Times in every partner's zone ------------------------------------------------------

@@ -22,6 +22,7 @@ from tandem.meetings.models import (
     Note,
     NoteRevision,
     Reschedule,
+    ScheduleNotice,
     Turn,
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
@@ -46,6 +47,9 @@ BAD_OUTCOME = "Answer yes, partly or no."
 NOTE_EMPTY = "Write something in the note before saving."
 NOTE_TOO_LONG = "Notes are limited to 20,000 characters."
 BAD_VISIBILITY = "Choose who sees the note: only you, or your partners."
+CANCEL_REASON_TOO_LONG = "Keep the reason under 300 characters."
+
+CANCEL_REASON_MAX = 300
 
 NOTE_MAX = 20_000
 MATERIALISE_SCAN = 60
@@ -96,7 +100,8 @@ def series_propose(
         duration_minutes=program.meeting_minutes,
     )
     series.accepted_by.add(seat)
-    _series_activate_if_agreed(series)
+    if not _series_activate_if_agreed(series):
+        _notify_others(ScheduleNotice.Kind.SERIES_PROPOSED, series.pk, partnership, seat)
     return series
 
 
@@ -125,10 +130,12 @@ def series_decline(*, series: MeetingSeries, seat: PartnershipMember) -> Meeting
     return series
 
 
-def _series_activate_if_agreed(series: MeetingSeries) -> None:
+def _series_activate_if_agreed(series: MeetingSeries) -> bool:
+    """Make the series the agreed one once every active partner accepted it; say whether it is."""
     accepted = set(series.accepted_by.values_list("pk", flat=True))
-    if not _active_seat_ids(series.partnership) <= accepted:
-        return
+    seat_ids = _active_seat_ids(series.partnership)
+    if not seat_ids <= accepted:
+        return False
     now = clock.now()
     current = series.partnership.series.filter(status=MeetingSeries.Status.ACTIVE).first()
     if current is not None:
@@ -140,6 +147,8 @@ def _series_activate_if_agreed(series: MeetingSeries) -> None:
     series.agreed_at = now
     series.save(update_fields=["status", "agreed_at"])
     series_materialise(series=series, now=now)
+    _notify(ScheduleNotice.Kind.SERIES_AGREED, series.pk, seat_ids)
+    return True
 
 
 def series_materialise(
@@ -193,24 +202,35 @@ def meetings_extend(*, now: datetime | None = None) -> int:
 # --- One meeting ----------------------------------------------------------------------------
 
 
-def _meeting_cancel(meeting: Meeting) -> None:
+def _meeting_cancel(
+    meeting: Meeting, *, seat: PartnershipMember | None = None, reason: str = ""
+) -> None:
     meeting.status = Meeting.Status.CANCELLED
     meeting.sequence += 1
-    meeting.save(update_fields=["status", "sequence"])
+    meeting.cancelled_by = seat
+    meeting.cancel_reason = reason
+    meeting.save(update_fields=["status", "sequence", "cancelled_by", "cancel_reason"])
     meeting.reschedules.filter(status=Reschedule.Status.PROPOSED).update(
         status=Reschedule.Status.WITHDRAWN, updated_at=clock.now()
     )
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, seat: PartnershipMember) -> Meeting:
-    """Cancel one occurrence (any partner may); the series goes on and is topped up."""
+def meeting_cancel(*, meeting: Meeting, seat: PartnershipMember, reason: str = "") -> Meeting:
+    """Cancel one occurrence (any partner may); the others are told, with the reason if given.
+
+    The series goes on and is topped up.
+    """
+    reason = " ".join(reason.split())
+    if len(reason) > CANCEL_REASON_MAX:
+        raise ValidationFailed(CANCEL_REASON_TOO_LONG, field="reason")
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Conflict(MEETING_NOT_SCHEDULED)
-    _meeting_cancel(meeting)
+    _meeting_cancel(meeting, seat=seat, reason=reason)
     if meeting.series is not None and meeting.series.status == MeetingSeries.Status.ACTIVE:
         series_materialise(series=meeting.series, now=clock.now())
+    _notify_others(ScheduleNotice.Kind.MEETING_CANCELLED, meeting.pk, meeting.partnership, seat)
     return meeting
 
 
@@ -237,7 +257,10 @@ def meeting_reschedule_propose(
     )
     proposal = Reschedule.objects.create(meeting=meeting, proposed_by=seat, new_starts_at=new_start)
     proposal.accepted_by.add(seat)
-    _reschedule_apply_if_agreed(proposal)
+    if not _reschedule_apply_if_agreed(proposal):
+        _notify_others(
+            ScheduleNotice.Kind.RESCHEDULE_PROPOSED, proposal.pk, meeting.partnership, seat
+        )
     return proposal
 
 
@@ -256,6 +279,7 @@ def reschedule_accept(*, proposal: Reschedule, seat: PartnershipMember) -> Resch
 
 @transaction.atomic
 def reschedule_decline(*, proposal: Reschedule, seat: PartnershipMember) -> Reschedule:
+    """Decline (or, for the proposer, withdraw) a move; the meeting stays where it was."""
     proposal = Reschedule.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Reschedule.Status.PROPOSED:
         raise Conflict(SERIES_NOT_OPEN)
@@ -264,11 +288,13 @@ def reschedule_decline(*, proposal: Reschedule, seat: PartnershipMember) -> Resc
     return proposal
 
 
-def _reschedule_apply_if_agreed(proposal: Reschedule) -> None:
+def _reschedule_apply_if_agreed(proposal: Reschedule) -> bool:
+    """Move the meeting once every active partner accepted; say whether it moved."""
     meeting = proposal.meeting
     accepted = set(proposal.accepted_by.values_list("pk", flat=True))
-    if not _active_seat_ids(meeting.partnership) <= accepted:
-        return
+    seat_ids = _active_seat_ids(meeting.partnership)
+    if not seat_ids <= accepted:
+        return False
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Conflict(MEETING_NOT_SCHEDULED)
     proposal.status = Reschedule.Status.ACCEPTED
@@ -280,6 +306,8 @@ def _reschedule_apply_if_agreed(proposal: Reschedule) -> None:
     meeting.deliveries.filter(
         kind__in=[Delivery.Kind.REMINDER_24H, Delivery.Kind.REMINDER_1H]
     ).delete()
+    _notify(ScheduleNotice.Kind.RESCHEDULE_AGREED, proposal.pk, seat_ids)
+    return True
 
 
 @transaction.atomic
@@ -546,4 +574,119 @@ def delivery_send(*, meeting_id: int, seat_id: int, kind: str) -> bool:
         except IntegrityError:
             return False
         meeting_email_build(meeting=meeting, seat=seat, kind=kind).send()
+    return True
+
+
+# --- Scheduling changes: told to the partners once ------------------------------------------
+
+_NOTICE_SUBJECT = {
+    ScheduleNotice.Kind.SERIES_PROPOSED: "series",
+    ScheduleNotice.Kind.SERIES_AGREED: "series",
+    ScheduleNotice.Kind.RESCHEDULE_PROPOSED: "reschedule",
+    ScheduleNotice.Kind.RESCHEDULE_AGREED: "reschedule",
+    ScheduleNotice.Kind.MEETING_CANCELLED: "meeting",
+}
+
+
+_ASKING = (ScheduleNotice.Kind.SERIES_PROPOSED, ScheduleNotice.Kind.RESCHEDULE_PROPOSED)
+
+
+def _notify(kind: str, subject_id: int, seat_ids: set[int]) -> None:
+    """Enqueue one email per partner once the transaction commits (the task sends it once)."""
+    from tandem.meetings.tasks import schedule_notice_send
+
+    for seat_id in sorted(seat_ids):
+        transaction.on_commit(
+            partial(_enqueue_notice, schedule_notice_send, kind, subject_id, seat_id)
+        )
+
+
+def _notify_others(
+    kind: str, subject_id: int, partnership: Partnership, seat: PartnershipMember
+) -> None:
+    _notify(kind, subject_id, _active_seat_ids(partnership) - {seat.pk})
+
+
+def _enqueue_notice(task: Any, kind: str, subject_id: int, seat_id: int) -> None:
+    task.enqueue(kind=kind, subject_id=subject_id, seat_id=seat_id)
+
+
+def _notice_subject(kind: str, subject_id: int) -> MeetingSeries | Reschedule | Meeting | None:
+    """Return what the notice is about, or None when it no longer applies."""
+    kinds = ScheduleNotice.Kind
+    if kind in (kinds.SERIES_PROPOSED, kinds.SERIES_AGREED):
+        series_status = (
+            MeetingSeries.Status.PROPOSED
+            if kind == kinds.SERIES_PROPOSED
+            else MeetingSeries.Status.ACTIVE
+        )
+        return (
+            MeetingSeries.objects.select_related("partnership__program", "proposed_by")
+            .filter(pk=subject_id, status=series_status)
+            .first()
+        )
+    if kind in (kinds.RESCHEDULE_PROPOSED, kinds.RESCHEDULE_AGREED):
+        move_status = (
+            Reschedule.Status.PROPOSED
+            if kind == kinds.RESCHEDULE_PROPOSED
+            else Reschedule.Status.ACCEPTED
+        )
+        return (
+            Reschedule.objects.select_related("meeting__partnership__program", "proposed_by")
+            .filter(pk=subject_id, status=move_status, meeting__status=Meeting.Status.SCHEDULED)
+            .first()
+        )
+    if kind == kinds.MEETING_CANCELLED:
+        return (
+            Meeting.objects.select_related("partnership__program", "cancelled_by")
+            .filter(pk=subject_id, status=Meeting.Status.CANCELLED)
+            .first()
+        )
+    return None
+
+
+def schedule_notice_send(*, kind: str, subject_id: int, seat_id: int) -> bool:
+    """Claim the (subject, partner, kind) notice and send its email in one transaction.
+
+    Returns False when it was already sent or no longer applies (a proposal that was answered,
+    replaced or declined before the worker got to it; the partner already accepted). If sending
+    fails the claim rolls back with it, so a retry sends it.
+    """
+    from tandem.meetings.emails import schedule_notice_email_build
+
+    if kind not in _NOTICE_SUBJECT:
+        return False
+    with transaction.atomic():
+        subject = _notice_subject(kind, subject_id)
+        seat = (
+            PartnershipMember.objects.select_related("membership__user", "membership__profile")
+            .filter(pk=seat_id, active=True)
+            .first()
+        )
+        if subject is None or seat is None:
+            return False
+        partnership_id = (
+            subject.meeting.partnership_id
+            if isinstance(subject, Reschedule)
+            else subject.partnership_id
+        )
+        if seat.partnership_id != partnership_id:
+            return False
+        if (
+            kind in _ASKING
+            and not isinstance(subject, Meeting)
+            and subject.accepted_by.filter(pk=seat.pk).exists()
+        ):
+            return False  # they accepted before the email went out: nothing to ask
+        try:
+            with transaction.atomic():
+                ScheduleNotice.objects.create(
+                    kind=kind,
+                    seat=seat,
+                    sent_at=clock.now(),
+                    **{_NOTICE_SUBJECT[ScheduleNotice.Kind(kind)]: subject},
+                )
+        except IntegrityError:
+            return False
+        schedule_notice_email_build(kind=kind, subject=subject, seat=seat).send()
     return True

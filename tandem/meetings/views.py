@@ -1,4 +1,5 @@
-"""Meeting pages. Partners only: anyone else gets 404, exactly as for a missing meeting.
+"""Meeting pages. Partners only: anyone else signed in gets 404, exactly as for a missing
+meeting; the pages that emails link to send a signed-out visitor to sign in first.
 
 Every page that can show notes is sent with ``Cache-Control: no-store``.
 """
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core import clock
-from tandem.core.errors import DomainError, NotFound
+from tandem.core.errors import DomainError, NotFound, ValidationFailed
 from tandem.meetings import calendar, forms, selectors, services
 from tandem.meetings.models import Meeting
 
@@ -43,15 +44,23 @@ def _add_error(form: Any, exc: DomainError) -> None:
 # --- Scheduling ---------------------------------------------------------------------------
 
 
-def _schedule_context(request: HttpRequest, partnership: Any, seat: Any) -> dict[str, Any]:
-    seats = selectors.seats_of(partnership)
+def _schedule_context(
+    request: HttpRequest,
+    partnership: Any,
+    seat: Any,
+    *,
+    bound_meeting: int | None = None,
+    reschedule_form: forms.RescheduleForm | None = None,
+    cancel_form: forms.CancelForm | None = None,
+) -> dict[str, Any]:
+    """Return the schedule page's context; a form with errors stays on its own meeting."""
+    # Each person reads their own time first.
+    seats = sorted(selectors.seats_of(partnership), key=lambda s: s.pk != seat.pk)
     series = list(selectors.series_list_for(partnership=partnership)[:5])
     for item in series:
         item.label = selectors.series_label(series=item, seats=seats)  # type: ignore[attr-defined]
         item.accepted_ids = {s.pk for s in item.accepted_by.all()}  # type: ignore[attr-defined]
     upcoming = selectors.meeting_upcoming(partnership=partnership)
-    # Each person reads their own time first.
-    seats = sorted(seats, key=lambda s: s.pk != seat.pk)
     for meeting in upcoming:
         meeting.label = selectors.times_label(  # type: ignore[attr-defined]
             selectors.partner_times(instant=meeting.starts_at, seats=seats), recurring=False
@@ -62,6 +71,20 @@ def _schedule_context(request: HttpRequest, partnership: Any, seat: Any) -> dict
                 recurring=False,
             )
             proposal.accepted_ids = {s.pk for s in proposal.accepted_by.all()}
+        # Each meeting has its own forms (and element ids); only the one with errors is bound.
+        auto_id = f"id_m{meeting.pk}_%s"
+        mine = meeting.pk == bound_meeting
+        meeting.reschedule_form = (  # type: ignore[attr-defined]
+            reschedule_form
+            if mine and reschedule_form is not None
+            else forms.RescheduleForm(
+                auto_id=auto_id, initial={"time_zone": selectors.seat_zone(seat)}
+            )
+        )
+        meeting.cancel_form = (  # type: ignore[attr-defined]
+            cancel_form if mine and cancel_form is not None else forms.CancelForm(auto_id=auto_id)
+        )
+        meeting.form_open = mine  # type: ignore[attr-defined]
     return {
         "partnership": partnership,
         "seat": seat,
@@ -72,10 +95,10 @@ def _schedule_context(request: HttpRequest, partnership: Any, seat: Any) -> dict
         "recent": selectors.meeting_recent(partnership=partnership),
         "balance": selectors.balance_for_partnership(partnership),
         "slot_form": forms.SlotForm(initial={"time_zone": selectors.seat_zone(seat)}),
-        "reschedule_form": forms.RescheduleForm(initial={"time_zone": selectors.seat_zone(seat)}),
     }
 
 
+@login_required
 @require_GET
 @not_found_as_404
 def partnership_schedule(request: HttpRequest, pk: int) -> HttpResponse:
@@ -134,7 +157,7 @@ def series_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
 @not_found_as_404
 def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
-    form = forms.RescheduleForm(request.POST)
+    form = forms.RescheduleForm(request.POST, auto_id=f"id_m{meeting.pk}_%s")
     if form.is_valid():
         try:
             services.meeting_reschedule_propose(
@@ -149,9 +172,9 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Move proposed. It takes effect once your partners accept.")
             return redirect("meetings:schedule", pk=meeting.partnership_id)
-    context = _schedule_context(request, meeting.partnership, seat)
-    context["reschedule_form"] = form
-    context["reschedule_meeting"] = meeting.pk
+    context = _schedule_context(
+        request, meeting.partnership, seat, bound_meeting=meeting.pk, reschedule_form=form
+    )
     return render(request, "meetings/schedule.html", context, status=400)
 
 
@@ -174,13 +197,24 @@ def reschedule_answer(request: HttpRequest, pk: int, answer: str) -> HttpRespons
 @require_POST
 @not_found_as_404
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel one meeting (with an optional reason); the other partners are emailed."""
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
-    try:
-        services.meeting_cancel(meeting=meeting, seat=seat)
-        messages.info(request, "Meeting cancelled. The series goes on.")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("meetings:schedule", pk=meeting.partnership_id)
+    form = forms.CancelForm(request.POST, auto_id=f"id_m{meeting.pk}_%s")
+    if form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, seat=seat, reason=form.cleaned_data["reason"])
+        except ValidationFailed as exc:
+            _add_error(form, exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("meetings:schedule", pk=meeting.partnership_id)
+        else:
+            messages.info(request, "Meeting cancelled; your partners are told. The series goes on.")
+            return redirect("meetings:schedule", pk=meeting.partnership_id)
+    context = _schedule_context(
+        request, meeting.partnership, seat, bound_meeting=meeting.pk, cancel_form=form
+    )
+    return render(request, "meetings/schedule.html", context, status=400)
 
 
 # --- The meeting page -----------------------------------------------------------------
@@ -206,9 +240,11 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, seat: Any) -> dict[
     notes = list(selectors.note_list_for(meeting=meeting, seat=seat))
     for note in notes:
         note.author_name = selectors.seat_name(note.author)  # type: ignore[attr-defined]
+    cancelled_by = next((s for s in seats if s.pk == meeting.cancelled_by_id), None)
     return {
         "meeting": meeting,
         "seat": seat,
+        "cancelled_by": selectors.seat_name(cancelled_by) if cancelled_by else "",
         "when": selectors.times_label(
             selectors.partner_times(
                 instant=meeting.starts_at, seats=sorted(seats, key=lambda s: s.pk != seat.pk)
@@ -234,6 +270,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, seat: Any) -> dict[
 
 
 @never_cache
+@login_required
 @require_GET
 @not_found_as_404
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -380,6 +417,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
+@login_required
 @not_found_as_404
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit your own note; its earlier versions are listed below (to you only)."""
@@ -426,6 +464,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/list.html", {"meetings": meetings})
 
 
+@login_required
 @require_GET
 @not_found_as_404
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:

@@ -2,11 +2,14 @@
 
 import json
 from datetime import UTC, date, datetime, time
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tandem.accounts.services import api_token_create
+from tandem.api.api import AUTH_REQUIRED
 from tandem.core import clock
 from tandem.meetings import services
 from tandem.meetings.models import Meeting, NoteRevision
@@ -52,7 +55,7 @@ def _client(user):
     return client
 
 
-@pytest.mark.parametrize("role", ["coordinator", "same_program", "other_program", "anonymous"])
+@pytest.mark.parametrize("role", ["coordinator", "same_program", "other_program"])
 def test_outsiders_get_404_for_meeting_page_notes_and_api(world, role):
     client = _client(world.get(role))
     meeting = world["meeting"]
@@ -85,6 +88,59 @@ def test_outsiders_get_404_for_meeting_page_notes_and_api(world, role):
     ).status_code == 404  # fmt: skip
     assert client.post(reverse("meetings:note_create", args=[meeting.pk]),
                        {"body": "x", "visibility": "shared"}).status_code == 404  # fmt: skip
+
+
+def test_signed_out_visitors_get_401_from_the_api_and_a_sign_in_page_for_pages(world):
+    client = Client()
+    meeting = world["meeting"]
+    api_calls = [
+        ("get", f"/api/v1/meetings/{meeting.pk}"),
+        ("get", "/api/v1/meetings/"),
+        ("get", f"/api/v1/meetings/{meeting.pk}/notes"),
+        ("get", f"/api/v1/meetings/notes/{world['shared'].pk}"),
+        ("get", f"/api/v1/meetings/series?partnership_id={meeting.partnership_id}"),
+        ("get", "/api/v1/meetings/999999"),  # a missing one answers the same
+        ("post", f"/api/v1/meetings/{meeting.pk}/cancel"),
+        ("post", f"/api/v1/meetings/{meeting.pk}/notes"),
+        ("post", "/api/v1/meetings/calendar-feed/rotate"),
+        ("delete", "/api/v1/meetings/calendar-feed"),
+    ]
+    for method, url in api_calls:
+        if method == "get":
+            response = client.get(url)
+        else:
+            response = getattr(client, method)(
+                url, data=json.dumps({"body": "x"}), content_type="application/json"
+            )
+        assert response.status_code == 401, url
+        assert response.json() == {"detail": AUTH_REQUIRED, "field": None}
+    pages = [
+        reverse("meetings:detail", args=[meeting.pk]),
+        reverse("meetings:detail", args=[999999]),
+        reverse("meetings:ics", args=[meeting.pk]),
+        reverse("meetings:note_edit", args=[world["shared"].pk]),
+        reverse("meetings:schedule", args=[meeting.partnership_id]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == f"{reverse('account_login')}?next={quote(url)}"
+    # Writes from a signed-out form change nothing and reveal nothing.
+    assert client.post(reverse("meetings:note_create", args=[meeting.pk]),
+                       {"body": "x", "visibility": "shared"}).status_code == 404  # fmt: skip
+    assert client.post(reverse("meetings:cancel", args=[meeting.pk])).status_code == 404
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED
+
+
+def test_personal_token_of_a_partner_reaches_meetings_and_an_outsiders_gets_404(world):
+    _, member_raw = api_token_create(user=world["partner"], label="calendar script")
+    _, outsider_raw = api_token_create(user=world["same_program"], label="script")
+    url = f"/api/v1/meetings/{world['meeting'].pk}"
+    client = Client()
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {member_raw}").status_code == 200
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {outsider_raw}").status_code == 404
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer tdm_not-a-token").status_code == 401
 
 
 def test_author_sees_both_notes_sanitised_and_uncached(world):
