@@ -25,6 +25,7 @@ from tandem.meetings.models import (
     Turn,
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.partnerships.selectors_agreement import agreement_rhythm
 
 UPCOMING_COUNT = 3
 ONE_SIDED_SHARE = 0.65
@@ -351,7 +352,7 @@ def slot_suggestions(
     seats = seats_of(partnership)
     if not seats:
         return []
-    minutes = partnership.program.meeting_minutes
+    _, minutes = agreement_rhythm(partnership=partnership)
     first_day = at.date() + timedelta(days=1)
     common = _windows(seats[0], first_day - timedelta(days=1), 9)
     for seat in seats[1:]:

@@ -26,6 +26,7 @@ from tandem.meetings.models import (
     Turn,
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.partnerships.selectors_agreement import agreement_rhythm
 
 PARTNERSHIP_NOT_ACTIVE = "This partnership is not active, so it cannot book meetings."
 UNKNOWN_ZONE = "Choose a time zone from the list (for example Europe/London)."
@@ -76,14 +77,14 @@ def series_propose(
     start_time: time,
     time_zone: str,
 ) -> MeetingSeries:
-    """Propose a recurring slot (the program's cadence and length); the proposer accepts it."""
+    """Propose a recurring slot at the agreed rhythm (else the program's); the proposer accepts it."""
     _require_active(partnership)
     if not recurrence.zone_is_valid(time_zone):
         raise ValidationFailed(UNKNOWN_ZONE, field="time_zone")
     first = recurrence.wall_to_instant(datetime.combine(starts_on, start_time), time_zone)
     if first <= clock.now():
         raise ValidationFailed(START_IN_PAST, field="starts_on")
-    program = partnership.program
+    cadence_weeks, meeting_minutes = agreement_rhythm(partnership=partnership)
     # One open proposal at a time: a new one replaces the earlier ones.
     partnership.series.filter(status=MeetingSeries.Status.PROPOSED).update(
         status=MeetingSeries.Status.REPLACED, updated_at=clock.now()
@@ -94,10 +95,8 @@ def series_propose(
         starts_on=starts_on,
         start_time=start_time.replace(second=0, microsecond=0),
         time_zone=time_zone,
-        rrule=recurrence.weekly_rule(
-            weekday=starts_on.weekday(), interval_weeks=program.cadence_weeks
-        ),
-        duration_minutes=program.meeting_minutes,
+        rrule=recurrence.weekly_rule(weekday=starts_on.weekday(), interval_weeks=cadence_weeks),
+        duration_minutes=meeting_minutes,
     )
     series.accepted_by.add(seat)
     if not _series_activate_if_agreed(series):

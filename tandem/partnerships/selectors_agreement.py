@@ -187,3 +187,16 @@ def agreement_default_content(*, partnership: Partnership) -> AgreementContent:
         meeting_minutes=program.meeting_minutes,
         channel=AgreementVersion.Channel.VIDEO,
     )
+
+
+def agreement_rhythm(*, partnership: Partnership) -> tuple[int, int]:
+    """Return (every N weeks, meeting minutes): the latest agreed ground rules, else the program's."""
+    agreed = (
+        AgreementVersion.objects.filter(agreement__partnership=partnership, agreed_at__isnull=False)
+        .order_by("-number")
+        .only("cadence_weeks", "meeting_minutes")
+        .first()
+    )
+    if agreed is not None:
+        return agreed.cadence_weeks, agreed.meeting_minutes
+    return partnership.program.cadence_weeks, partnership.program.meeting_minutes
