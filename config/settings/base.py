@@ -195,6 +195,8 @@ SITE_URL = os.environ.get("TANDEM_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 # Match runs with more members than this go to the worker; smaller ones run in the request.
 TANDEM_MATCH_INLINE_LIMIT = int(os.environ.get("TANDEM_MATCH_INLINE_LIMIT", "300"))
+# Closed programs older than this many months are deleted by `manage.py purge_closed_programs`.
+TANDEM_RETENTION_MONTHS = int(os.environ.get("TANDEM_RETENTION_MONTHS", "24"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):

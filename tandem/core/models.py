@@ -22,6 +22,26 @@ class TimeStampedModel(models.Model):
         super().save(*args, **kwargs)
 
 
+AUDIT_APPEND_ONLY = (
+    "The audit log is append-only: events are never changed or deleted through the app "
+    "(operators prune old rows with SQL; see docs/access.md)."
+)
+
+
+class AuditLogAppendOnly(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Refuse bulk changes: the audit log only grows."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogAppendOnly(AUDIT_APPEND_ONLY)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogAppendOnly(AUDIT_APPEND_ONLY)
+
+
 class AuditEvent(models.Model):
     """One append-only line of the audit log: who did what to whom, and what changed.
 
@@ -53,9 +73,19 @@ class AuditEvent(models.Model):
     after = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["program", "-occurred_at"])]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.action} {self.subject_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogAppendOnly(AUDIT_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogAppendOnly(AUDIT_APPEND_ONLY)

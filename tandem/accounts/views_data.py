@@ -1,0 +1,79 @@
+"""A member's own data: the download page and the account deletion page under /me/."""
+
+from typing import cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from tandem.accounts import services_data
+from tandem.accounts.models import User
+from tandem.core import clock
+from tandem.core.errors import ValidationFailed
+
+
+class EraseForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+def _ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def data_download(request: HttpRequest) -> HttpResponse:
+    """Show what the download holds; the button (POST) sends the zip."""
+    if request.method == "POST":
+        user = cast(User, request.user)
+        payload = services_data.account_export(user=user, ip_address=_ip(request))
+        response = HttpResponse(payload, content_type="application/zip")
+        stamp = clock.now().strftime("%Y%m%d")
+        response["Content-Disposition"] = f'attachment; filename="tandem-my-data-{stamp}.zip"'
+        return response
+    return render(request, "accounts/data.html", {"files": services_data.EXPORT_FILES})
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def data_delete(request: HttpRequest) -> HttpResponse:
+    """Ask for the password, then erase the account and sign the person out."""
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pseudonym = services_data.account_erase(
+                user=cast(User, request.user),
+                password=form.cleaned_data["password"],
+                ip_address=_ip(request),
+            )
+        except ValidationFailed as exc:
+            form.add_error("password", exc.message)
+        else:
+            logout(request)
+            messages.success(
+                request,
+                f"Your account is deleted. Your partners now see “{pseudonym}” where your "
+                "name was.",
+            )
+            return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/data_delete.html", {"form": form}, status=status)
+
+
+urlpatterns = [
+    path("data/", data_download, name="data"),
+    path("delete/", data_delete, name="delete"),
+]

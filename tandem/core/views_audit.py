@@ -1,0 +1,31 @@
+"""The audit log page: a program's coordinators read who did what, page by page."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from tandem.core import selectors
+from tandem.core.errors import NotFound
+
+PAGE_SIZE = 50
+
+app_name = "audit"
+
+
+@require_GET
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the program's audit log to its coordinators; everyone else gets 404."""
+    try:
+        program = selectors.access_program_audit(user=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    events = selectors.audit_event_list_for_program(program=program).select_related("program")
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"program": program, "page": page})
+
+
+urlpatterns = [
+    path("<slug:slug>/", audit_log, name="log"),
+]
