@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import random
+import re
 import threading
 from typing import Any
 
@@ -30,11 +31,17 @@ class Member(HttpUser):
     def on_start(self) -> None:
         self.me = _next(_members)
         self.client.cookies.set("sessionid", self.me["session"])
-        # The CSRF cookie for the note form comes with the meeting page. Production marks it
-        # Secure, which the client would not send back over loopback HTTP, so keep it by hand.
+        self.csrf = ""
+        self._fetch_csrf()
+
+    def _fetch_csrf(self) -> None:
+        """Keep the CSRF cookie the meeting page sets. Production marks it Secure, which the
+        client would not send back over loopback HTTP, so it is read and set by hand."""
         response = self.client.get(self.me["meeting"], name="meeting page")
-        self.csrf = str(response.cookies.get("csrftoken", ""))
-        self.client.cookies.set("csrftoken", self.csrf, domain="127.0.0.1")
+        found = re.search(r"csrftoken=([^;]+)", response.headers.get("Set-Cookie", ""))
+        if found:
+            self.csrf = found.group(1)
+            self.client.cookies.set("csrftoken", self.csrf, domain="127.0.0.1")
 
     @task(4)
     def home(self) -> None:
@@ -47,10 +54,16 @@ class Member(HttpUser):
 
     @task(1)
     def write_note(self) -> None:
+        if not self.csrf:
+            self._fetch_csrf()
         with self.client.post(
             self.me["note"],
             data={"body": "Next time: **bring the draft**.", "visibility": "private"},
-            headers={"X-CSRFToken": self.csrf},
+            headers={
+                "X-CSRFToken": self.csrf,
+                # Explicit, so the client's cookie policy cannot drop the Secure-marked token.
+                "Cookie": f"sessionid={self.me['session']}; csrftoken={self.csrf}",
+            },
             name="write a note",
             allow_redirects=False,
             catch_response=True,

@@ -33,14 +33,18 @@ echo "== seed"
 $PY -m bench.load.seed "$OUT/plan.json"
 
 echo "== gunicorn: $WORKERS workers on 127.0.0.1:$PORT"
-.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-  --no-control-socket --log-level warning --error-logfile "$OUT/gunicorn.log" &
+.venv/bin/gunicorn bench.load.wsgi:application --preload --bind "127.0.0.1:$PORT" \
+  --workers "$WORKERS" --no-control-socket --log-level warning --error-logfile "$OUT/gunicorn.log" &
 GUNICORN=$!
 trap 'kill "$GUNICORN" 2>/dev/null || true; wait "$GUNICORN" 2>/dev/null || true' EXIT
-for _ in $(seq 1 60); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" && break
+for _ in $(seq 1 120); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && break
   sleep 0.5
 done
+echo "== warm-up: 30 s of the same mix, not counted"
+TANDEM_LOAD_PLAN="$OUT/plan.json" .venv/bin/locust -f bench/load/locustfile.py --headless \
+  --host "http://127.0.0.1:$PORT" --users "$USERS" --spawn-rate "$USERS" --run-time 30s \
+  --only-summary --stop-timeout 5 > "$OUT/warmup.log" 2>&1 || true
 
 echo "== locust: $USERS users for $RUN_TIME"
 TANDEM_LOAD_PLAN="$OUT/plan.json" .venv/bin/locust -f bench/load/locustfile.py --headless \
