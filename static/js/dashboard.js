@@ -3,7 +3,8 @@
 "use strict";
 
 (function () {
-  const COLOURS = ["#2b7a78", "#3aafa9", "#def2f1", "#17252a", "#f4a259", "#bc4b51"];
+  // One colour per chart: the bars are counts of one thing, and a pale bar would vanish.
+  const BAR_COLOUR = "#2b7a78";
 
   function draw() {
     const source = document.getElementById("dashboard-charts");
@@ -24,9 +25,9 @@
             {
               label: spec.label,
               data: spec.values,
-              backgroundColor: spec.labels.map(function (_, i) {
-                return COLOURS[i % COLOURS.length];
-              }),
+              backgroundColor: BAR_COLOUR,
+              borderRadius: 3,
+              maxBarThickness: 48,
             },
           ],
         },

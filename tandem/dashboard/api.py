@@ -6,11 +6,16 @@ agreement or meeting content is ever part of an answer.
 
 from datetime import date, datetime
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
 
 from tandem.core.errors import NotFound
 from tandem.dashboard import selectors, services
+from tandem.goals import selectors as goal_selectors
+from tandem.goals import services as goal_services
+from tandem.goals.models import HelpFlag
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
 router = Router(tags=["dashboard"])
@@ -52,6 +57,7 @@ class MemberHomeOut(Schema):
     surveys_waiting: list[str]
     pulses_waiting: list[int]
     help_url: str
+    time_zone: str
 
 
 class StalledOut(Schema):
@@ -79,6 +85,7 @@ class FiguresOut(Schema):
     pulse_mean: float | None
     pulse_counts: dict[str, int]
     help_flags: int
+    help_flags_open: int
 
 
 class HelpFlagOut(Schema):
@@ -86,6 +93,17 @@ class HelpFlagOut(Schema):
     member: str
     kind: str
     raised_at: datetime
+    handled_at: datetime | None
+    handled_by: str | None
+
+    @staticmethod
+    def resolve_member(obj: HelpFlag) -> str:
+        return goal_selectors.member_name(obj.membership)
+
+    @staticmethod
+    def resolve_handled_by(obj: HelpFlag) -> str | None:
+        user = obj.handled_by
+        return (user.name or user.email) if user is not None else None
 
 
 class NudgeResultOut(Schema):
@@ -133,6 +151,7 @@ def member_home(request: HttpRequest, slug: str) -> dict:
         "surveys_waiting": [s.kind for s in home.surveys],
         "pulses_waiting": [m.pk for m in home.pulses],
         "help_url": reverse("programs:help", kwargs={"slug": program.slug}),
+        "time_zone": home.time_zone,
     }
 
 
@@ -158,6 +177,7 @@ def figures(request: HttpRequest, slug: str) -> dict:
         "pulse_mean": f.pulse.mean,
         "pulse_counts": f.pulse.counts,
         "help_flags": f.help_flags_total,
+        "help_flags_open": f.help_flags_open,
     }
 
 
@@ -184,17 +204,17 @@ def stalled_nudge(request: HttpRequest, slug: str) -> object:
 
 
 @router.get("/{slug}/help-flags", response=list[HelpFlagOut])
-def help_flags(request: HttpRequest, slug: str) -> list[dict]:
-    """List who asked for more help and which kind (nothing else), newest first."""
-    from tandem.goals import selectors as goal_selectors
-
+@paginate(PageNumberPagination, page_size=goal_selectors.HELP_FLAG_PAGE_SIZE)
+def help_flags(request: HttpRequest, slug: str) -> QuerySet[HelpFlag]:
+    """List who asked for more help and which kind (nothing else): open ones first."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
-    return [
-        {
-            "id": flag.pk,
-            "member": goal_selectors.member_name(flag.membership),
-            "kind": flag.kind,
-            "raised_at": flag.raised_at,
-        }
-        for flag in goal_selectors.help_flag_list(program=program)
-    ]
+    return goal_selectors.help_flag_list(program=program)
+
+
+@router.post("/{slug}/help-flags/{int:pk}/handled", response=HelpFlagOut)
+def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
+    """Mark a help request handled (409 when a coordinator already did)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
+    handled = goal_services.help_flag_handle(flag=flag, user=request.user)
+    return goal_selectors.help_flag_list(program=program).get(pk=handled.pk)

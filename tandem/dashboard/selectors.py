@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from tandem.core import clock
 from tandem.dashboard.models import StalledNudge
 from tandem.goals import selectors as goal_selectors
-from tandem.goals.models import Goal, HelpFlag, Survey
+from tandem.goals.models import Goal, Survey
 from tandem.meetings import selectors as meeting_selectors
 from tandem.meetings.models import Meeting, Turn
 from tandem.partnerships.models import AgreementVersion, Partnership, PartnershipMember
@@ -45,6 +45,14 @@ class MemberHome:
     surveys: list[Survey]
     pulses: list[Meeting]
     help_kinds: list[tuple[str, str]]
+    # The zone every instant on the page is shown in (the member's own, see goals.selectors).
+    time_zone: str
+
+    @property
+    def balance_timed(self) -> bool:
+        """Return whether any turn has been timed yet (else the balance is all zeros)."""
+        partners = self.balance.partners if self.balance is not None else []
+        return any(p.mentee_minutes or p.mentor_minutes for p in partners)
 
 
 def _live_seat(membership: Membership) -> PartnershipMember | None:
@@ -82,6 +90,7 @@ def member_home(*, membership: Membership) -> MemberHome:
         surveys=goal_selectors.survey_waiting_for(membership=membership),
         pulses=goal_selectors.pulse_waiting_for(membership=membership),
         help_kinds=goal_selectors.help_kinds_for(program=membership.program),
+        time_zone=goal_selectors.membership_zone(membership=membership),
     )
 
 
@@ -119,8 +128,8 @@ class Figures:
     goals_completed: int
     pulse: goal_selectors.PulseSummary
     surveys: list[goal_selectors.SurveyResult]
-    help_flags: list[HelpFlag]
     help_flags_total: int
+    help_flags_open: int
     charts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -245,10 +254,6 @@ def balance_bands(*, program: Program) -> dict[str, int]:
     return bands
 
 
-def help_flag_count(*, program: Program) -> int:
-    return HelpFlag.objects.filter(program=program).count()
-
-
 def program_figures(*, program: Program, now: datetime | None = None) -> Figures:
     """Return every figure of the coordinator dashboard for one program."""
     at = now or clock.now()
@@ -265,6 +270,7 @@ def program_figures(*, program: Program, now: datetime | None = None) -> Figures
         missed=Count("id", filter=Q(status=Meeting.Status.MISSED)),
         upcoming=Count("id", filter=Q(starts_at__gt=at, status=Meeting.Status.SCHEDULED)),
     )
+    help_flags = goal_selectors.help_flag_counts(program=program)
     goals = Goal.objects.filter(partnership__program=program).aggregate(
         set=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False))
     )
@@ -285,8 +291,8 @@ def program_figures(*, program: Program, now: datetime | None = None) -> Figures
         goals_completed=goals["completed"],
         pulse=goal_selectors.pulse_summary(program=program),
         surveys=goal_selectors.survey_results(program=program),
-        help_flags=goal_selectors.help_flag_list(program=program),
-        help_flags_total=help_flag_count(program=program),
+        help_flags_total=help_flags.total,
+        help_flags_open=help_flags.open,
     )
     figures.charts = _charts(figures)
     return figures

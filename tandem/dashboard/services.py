@@ -108,6 +108,7 @@ def figure_rows(figures: selectors.Figures) -> list[tuple[str, str, Any]]:
                 rows.append((section, f"{q.question.text}: mean (1-5)", q.mean))
             rows += [(section, f"{q.question.text}: {label}", n) for label, n in q.counts.items()]
     rows.append(("Help flags", "Raised", figures.help_flags_total))
+    rows.append(("Help flags", "Open", figures.help_flags_open))
     return rows
 
 

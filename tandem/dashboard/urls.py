@@ -9,4 +9,9 @@ urlpatterns = [
     path("<slug:slug>/me/", views.member_home, name="member_home"),
     path("<slug:slug>/export.csv", views.figures_export, name="export"),
     path("<slug:slug>/nudge-stalled/", views.stalled_nudge, name="nudge_stalled"),
+    path(
+        "<slug:slug>/help-flags/<int:pk>/handled/",
+        views.help_flag_handle,
+        name="help_flag_handle",
+    ),
 ]

@@ -4,15 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tandem.core.errors import DomainError
 from tandem.dashboard import selectors, services
+from tandem.goals import selectors as goal_selectors
+from tandem.goals import services as goal_services
 from tandem.goals.forms import HelpFlagForm, PulseForm
 from tandem.goals.views import not_found_as_404
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
 MSG_NUDGED = "Nudged {sent} stalled partnership{plural}: the partners get an email."
 MSG_NUDGED_SKIPPED = " {skipped} already had a nudge in the last week."
+MSG_FLAG_HANDLED = "Marked handled: {name}'s request for help."
 
 
 @login_required
@@ -44,8 +49,36 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "dashboard/program.html",
-        {"program": program, "figures": figures, "charts": figures.charts},
+        {
+            "program": program,
+            "figures": figures,
+            "charts": figures.charts,
+            "help_page": goal_selectors.help_flag_page(
+                program=program, number=request.GET.get("flags")
+            ),
+            "viewer_zone": goal_selectors.viewer_zone(program=program, user=request.user),
+        },
     )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Mark a member's request for help handled (who and when are kept)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
+    try:
+        goal_services.help_flag_handle(flag=flag, user=request.user)
+    except DomainError as exc:
+        messages.info(request, exc.message)
+    else:
+        messages.success(
+            request, MSG_FLAG_HANDLED.format(name=goal_selectors.member_name(flag.membership))
+        )
+    url = reverse("dashboard:program", kwargs={"slug": slug})
+    page = request.POST.get("flags", "")
+    return redirect(f"{url}?flags={page}#help-heading" if page.isdigit() else f"{url}#help-heading")
 
 
 @login_required

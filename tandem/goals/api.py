@@ -46,8 +46,22 @@ class GoalIn(Schema):
     visibility: str = Goal.Visibility.SHARED
 
 
+class GoalPatch(Schema):
+    """Only the fields sent change; ``due_on: null`` clears the due date."""
+
+    title: str | None = None
+    why: str | None = None
+    due_on: date | None = None
+    visibility: str | None = None
+
+
 class StepIn(Schema):
     title: str
+    due_on: date | None = None
+
+
+class StepPatch(Schema):
+    title: str | None = None
     due_on: date | None = None
 
 
@@ -177,6 +191,46 @@ def goal_create(request: HttpRequest, pk: int, payload: GoalIn) -> Status:
 @router.get("/{int:pk}", response=GoalOut)
 def goal_get(request: HttpRequest, pk: int) -> dict:
     return _goal_out(selectors.access_goal(user=request.user, pk=pk), _uid(request))
+
+
+def _sent(payload: Schema) -> dict:
+    """Return the fields the caller sent; null clears only the due date, not the text fields."""
+    return {
+        key: value
+        for key, value in payload.dict(exclude_unset=True).items()
+        if value is not None or key == "due_on"
+    }
+
+
+@router.patch("/{int:pk}", response=GoalOut)
+def goal_update(request: HttpRequest, pk: int, payload: GoalPatch) -> dict:
+    """Change my goal (owner only; anyone else gets 404). Private hides it from partners."""
+    goal = selectors.access_goal_as_owner(user=request.user, pk=pk)
+    fields = {
+        "title": goal.title,
+        "why": goal.why,
+        "due_on": goal.due_on,
+        "visibility": goal.visibility,
+        **_sent(payload),
+    }
+    services.goal_update(goal=goal, user=request.user, **fields)
+    return _goal_out(selectors.access_goal(user=request.user, pk=pk), _uid(request))
+
+
+@router.patch("/{int:pk}/steps/{int:step_id}", response=StepOut)
+def step_update(request: HttpRequest, pk: int, step_id: int, payload: StepPatch) -> object:
+    """Change a step of my goal (owner only)."""
+    goal, step = selectors.access_step_as_owner(user=request.user, goal_pk=pk, step_pk=step_id)
+    fields = {"title": step.title, "due_on": step.due_on, **_sent(payload)}
+    return services.step_update(goal=goal, user=request.user, step_id=step.pk, **fields)
+
+
+@router.delete("/{int:pk}/steps/{int:step_id}", response={204: None})
+def step_delete(request: HttpRequest, pk: int, step_id: int) -> Status:
+    """Remove a step of my goal (owner only); the goal's percent follows its steps."""
+    goal, step = selectors.access_step_as_owner(user=request.user, goal_pk=pk, step_pk=step_id)
+    services.step_delete(goal=goal, user=request.user, step_id=step.pk)
+    return Status(204, None)
 
 
 @router.post("/{int:pk}/steps", response={201: StepOut})

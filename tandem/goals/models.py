@@ -5,6 +5,7 @@ is visible to the partners, who may comment and nudge. Survey answers and pulses
 member's; coordinators only ever see them in aggregate, and free text only when allowed.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -284,10 +285,22 @@ class HelpFlag(models.Model):
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Resource.Kind.choices)
     raised_at = models.DateTimeField(default=clock.now)
+    # A coordinator reached out: who marked it handled, and when (open while null).
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-raised_at", "-id"]
-        indexes = [models.Index(fields=["program", "-raised_at"])]
+        indexes = [
+            models.Index(fields=["program", "-raised_at"]),
+            models.Index(fields=["program", "handled_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Help flag #{self.pk} ({self.kind})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.handled_at is None

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from tandem.core import clock
 from tandem.core.errors import NotFound
@@ -26,8 +27,9 @@ from tandem.goals.models import (
     Survey,
     SurveyResponse,
 )
+from tandem.meetings import recurrence
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.programs.models import Membership, Program, Resource
+from tandem.programs.models import Membership, Profile, Program, Resource
 
 # A survey stays open to answers this many days from its date.
 SURVEY_OPEN_DAYS = 21
@@ -37,6 +39,59 @@ PULSE_OPEN_DAYS = 14
 DUE_SOON_DAYS = 14
 # Shared free-text answers shown per question on the dashboard.
 SHARED_TEXT_LIMIT = 20
+
+
+# --- Time zones -----------------------------------------------------------------------------
+# Instants are stored in UTC and shown in the viewer's zone: the zone of the viewer's own
+# intake profile in the program; else (a coordinator without a profile) the zone most of the
+# program's members gave; else UTC.
+
+FALLBACK_ZONE = "UTC"
+
+
+def own_zone(membership: Membership) -> str | None:
+    """Return the zone of the membership's intake profile, or None without a valid one."""
+    try:
+        profile = membership.profile
+    except ObjectDoesNotExist:
+        return None
+    zone = profile.time_zone if profile is not None else ""
+    return zone if recurrence.zone_is_valid(zone) else None
+
+
+def program_zone(*, program: Program) -> str:
+    """Return the zone most of the program's members gave (ties: the first by name), else UTC."""
+    rows = (
+        Profile.objects.filter(membership__program=program, membership__role=Membership.Role.MEMBER)
+        .exclude(membership__status=Membership.Status.LEFT)
+        .values_list("time_zone")
+        .annotate(n=Count("id"))
+        .order_by("-n", "time_zone")[:10]
+    )
+    for zone, _n in rows:
+        if recurrence.zone_is_valid(zone):
+            return str(zone)
+    return FALLBACK_ZONE
+
+
+def membership_zone(*, membership: Membership) -> str:
+    """Return the zone to show times in for this member or coordinator of a program."""
+    return own_zone(membership) or program_zone(program=membership.program)
+
+
+def viewer_zone(*, program: Program, user: Any) -> str:
+    """Return the zone to show the program's times in for this user (see above)."""
+    user_id = getattr(user, "pk", None)
+    membership = (
+        Membership.objects.select_related("program", "profile")
+        .filter(program=program, user_id=user_id)
+        .first()
+        if user_id is not None
+        else None
+    )
+    if membership is None:
+        return program_zone(program=program)
+    return membership_zone(membership=membership)
 
 
 def member_name(membership: Membership) -> str:
@@ -408,10 +463,64 @@ def help_kinds_for(*, program: Program) -> list[tuple[str, str]]:
     return choices or list(Resource.Kind.choices)
 
 
-def help_flag_list(*, program: Program, limit: int = 100) -> list[HelpFlag]:
-    """Return the program's help flags, newest first (who, which kind, when: nothing else)."""
-    return list(
+# Help flags shown per page of the dashboard.
+HELP_FLAG_PAGE_SIZE = 25
+
+
+def help_flag_list(*, program: Program) -> QuerySet[HelpFlag]:
+    """Return the program's help flags: open ones first (newest first), then handled ones
+    (latest handled first). Who, which kind, when and who handled it: nothing else."""
+    return (
         HelpFlag.objects.filter(program=program)
-        .select_related("membership__user", "membership__profile")
-        .order_by("-raised_at", "-id")[:limit]
+        .select_related("membership__user", "membership__profile", "handled_by")
+        .order_by(F("handled_at").desc(nulls_first=True), "-raised_at", "-id")
     )
+
+
+def help_flag_page(
+    *, program: Program, number: Any = 1, per_page: int = HELP_FLAG_PAGE_SIZE
+) -> Page:
+    """Return one page of the program's help flags (open first); a bad number gives page 1."""
+    return Paginator(help_flag_list(program=program), per_page).get_page(number)
+
+
+@dataclass(frozen=True)
+class HelpFlagCounts:
+    total: int
+    open: int
+
+
+def help_flag_counts(*, program: Program) -> HelpFlagCounts:
+    """Return how many help flags the program has, and how many are still open (one query)."""
+    counts = HelpFlag.objects.filter(program=program).aggregate(
+        total=Count("id"), open=Count("id", filter=Q(handled_at__isnull=True))
+    )
+    return HelpFlagCounts(total=counts["total"], open=counts["open"])
+
+
+def access_help_flag_as_coordinator(*, program: Program, pk: int) -> HelpFlag:
+    """Return a help flag of the program (the caller checked the coordinator); else NotFound."""
+    flag = HelpFlag.objects.select_related("program").filter(program=program, pk=pk).first()
+    if flag is None:
+        raise NotFound()
+    return flag
+
+
+# --- Goal edits -----------------------------------------------------------------------------
+
+
+def access_goal_as_owner(*, user: Any, pk: int) -> Goal:
+    """Return the user's own goal; a partner's goal answers NotFound like a missing one."""
+    goal = access_goal(user=user, pk=pk)
+    if goal.owner.user_id != user.pk:
+        raise NotFound()
+    return goal
+
+
+def access_step_as_owner(*, user: Any, goal_pk: int, step_pk: int) -> tuple[Goal, Step]:
+    """Return the user's own goal and one of its steps; NotFound otherwise."""
+    goal = access_goal_as_owner(user=user, pk=goal_pk)
+    step = Step.objects.filter(goal=goal, pk=step_pk).first()
+    if step is None:
+        raise NotFound()
+    return goal, step

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 
@@ -53,6 +54,7 @@ QUESTION_HAS_ANSWERS = (
 )
 PULSE_ALREADY = "You have rated this meeting already: thank you."
 HELP_KIND_UNKNOWN = "Pick the kind of help you need from the list."
+HELP_FLAG_ALREADY_HANDLED = "{name} already marked this request handled on {day}."
 
 NUDGE_INTERVAL = timedelta(days=7)
 
@@ -82,6 +84,24 @@ def _check_percent(percent: int | None) -> None:
         raise ValidationFailed(PERCENT_RANGE, field="percent")
 
 
+def _check_due(due_on: date | None, *, was: date | None = None) -> None:
+    # A date kept unchanged on an edit may lie in the past; a new one may not.
+    if due_on is not None and due_on != was and due_on < clock.today():
+        raise ValidationFailed(DUE_IN_PAST, field="due_on")
+
+
+def _percent_from_steps(goal: Goal) -> None:
+    """Set an open goal's percent to its done steps over all steps (kept when it has none)."""
+    if goal.is_complete:
+        return
+    steps = list(Step.objects.filter(goal=goal).values_list("done_at", flat=True))
+    if not steps:
+        return
+    percent = round(100 * sum(1 for d in steps if d is not None) / len(steps))
+    Goal.objects.filter(pk=goal.pk).update(percent=percent, updated_at=clock.now())
+    goal.percent = percent
+
+
 # --- Goals ----------------------------------------------------------------------------------
 
 
@@ -99,8 +119,7 @@ def goal_create(
     title = title.strip()
     if not title:
         raise ValidationFailed(TITLE_REQUIRED, field="title")
-    if due_on is not None and due_on < clock.today():
-        raise ValidationFailed(DUE_IN_PAST, field="due_on")
+    _check_due(due_on)
     if visibility not in Goal.Visibility.values:
         visibility = Goal.Visibility.PRIVATE
     return Goal.objects.create(
@@ -114,6 +133,37 @@ def goal_create(
 
 
 @transaction.atomic
+def goal_update(
+    *,
+    goal: Goal,
+    user: Any,
+    title: str,
+    why: str = "",
+    due_on: date | None = None,
+    visibility: str = Goal.Visibility.SHARED,
+) -> Goal:
+    """Change the user's own goal: title, why, due date and who sees it.
+
+    Partners see a goal only while it is shared (every read filters on visibility), so making
+    it private hides it from them, its comments included, from the next page they open.
+    """
+    _check_owner(goal, user)
+    _check_active(goal.partnership)
+    title = title.strip()
+    if not title:
+        raise ValidationFailed(TITLE_REQUIRED, field="title")
+    _check_due(due_on, was=goal.due_on)
+    if visibility not in Goal.Visibility.values:
+        visibility = Goal.Visibility.PRIVATE
+    goal.title = title
+    goal.why = why.strip()
+    goal.due_on = due_on
+    goal.visibility = visibility
+    goal.save(update_fields=["title", "why", "due_on", "visibility", "updated_at"])
+    return goal
+
+
+@transaction.atomic
 def step_add(*, goal: Goal, user: Any, title: str, due_on: date | None = None) -> Step:
     """Add a step to the user's own goal."""
     _check_owner(goal, user)
@@ -121,8 +171,7 @@ def step_add(*, goal: Goal, user: Any, title: str, due_on: date | None = None) -
     title = title.strip()
     if not title:
         raise ValidationFailed(STEP_TITLE_REQUIRED, field="title")
-    if due_on is not None and due_on < clock.today():
-        raise ValidationFailed(DUE_IN_PAST, field="due_on")
+    _check_due(due_on)
     position = goal.steps.count()
     return Step.objects.create(goal=goal, title=title, due_on=due_on, position=position)
 
@@ -138,14 +187,44 @@ def step_complete(*, goal: Goal, user: Any, step_id: int) -> Step:
     if step.done_at is None:
         step.done_at = clock.now()
         step.save(update_fields=["done_at"])
-        steps = list(goal.steps.values_list("done_at", flat=True))
-        percent = round(100 * sum(1 for d in steps if d is not None) / len(steps))
-        Goal.objects.filter(pk=goal.pk).update(percent=percent, updated_at=clock.now())
-        goal.percent = percent
+        _percent_from_steps(goal)
         ProgressUpdate.objects.create(
-            goal=goal, text=f"Done: {step.title}"[:280], percent=percent, step=step
+            goal=goal, text=f"Done: {step.title}"[:280], percent=goal.percent, step=step
         )
     return step
+
+
+def _owned_step(goal: Goal, user: Any, step_id: int) -> Step:
+    _check_owner(goal, user)
+    _check_active(goal.partnership)
+    step = Step.objects.select_for_update().filter(goal=goal, pk=step_id).first()
+    if step is None:
+        raise NotFound()
+    return step
+
+
+@transaction.atomic
+def step_update(
+    *, goal: Goal, user: Any, step_id: int, title: str, due_on: date | None = None
+) -> Step:
+    """Change a step of the user's own goal: its title and due date."""
+    step = _owned_step(goal, user, step_id)
+    title = title.strip()
+    if not title:
+        raise ValidationFailed(STEP_TITLE_REQUIRED, field="title")
+    _check_due(due_on, was=step.due_on)
+    step.title = title
+    step.due_on = due_on
+    step.save(update_fields=["title", "due_on", "updated_at"])
+    return step
+
+
+@transaction.atomic
+def step_delete(*, goal: Goal, user: Any, step_id: int) -> None:
+    """Remove a step of the user's own goal; an open goal's percent follows its steps."""
+    step = _owned_step(goal, user, step_id)
+    step.delete()
+    _percent_from_steps(goal)
 
 
 @transaction.atomic
@@ -196,16 +275,19 @@ def goal_nudge(*, goal: Goal, user: Any) -> Nudge:
     _check_active(goal.partnership)
     if goal.is_complete:
         raise Conflict(GOAL_ALREADY_COMPLETE)
-    seat = PartnershipMember.objects.filter(
-        partnership=goal.partnership, membership__user=user, active=True
-    ).first()
+    seat = (
+        PartnershipMember.objects.select_related("membership__profile")
+        .filter(partnership=goal.partnership, membership__user=user, active=True)
+        .first()
+    )
     if seat is None:
         raise NotFound()
     Goal.objects.select_for_update().filter(pk=goal.pk).first()
     now = clock.now()
     last = Nudge.objects.filter(goal=goal).order_by("-sent_at").first()
+    zone = selectors.membership_zone(membership=seat.membership)
     if last is not None and (now - last.sent_at < NUDGE_INTERVAL or last.week == iso_week(now)):
-        raise Conflict(_too_soon(goal, last))
+        raise Conflict(_too_soon(goal, last, zone))
     try:
         with transaction.atomic():
             nudge = Nudge.objects.create(
@@ -213,21 +295,27 @@ def goal_nudge(*, goal: Goal, user: Any) -> Nudge:
             )
     except IntegrityError:
         last = Nudge.objects.filter(goal=goal).order_by("-sent_at").first()
-        raise Conflict(_too_soon(goal, last)) from None
+        raise Conflict(_too_soon(goal, last, zone)) from None
     from tandem.goals import tasks
 
     _enqueue(tasks.goal_nudge_email_send, nudge_id=nudge.pk)
     return nudge
 
 
-def _too_soon(goal: Goal, last: Nudge | None) -> str:
+def _day(at: datetime, zone: str) -> str:
+    """Return the day of an instant in the reader's zone ("Monday 11 January")."""
+    return f"{at.astimezone(ZoneInfo(zone)):%A %-d %B}"
+
+
+def _too_soon(goal: Goal, last: Nudge | None, zone: str) -> str:
     if last is None:  # pragma: no cover - only when the row vanished in between
         return NUDGE_TOO_SOON.format(name="Your partner", day="this week", next_day="next week")
+    # The weekly rule counts in UTC weeks; the days are told in the nudger's own zone.
     next_day = max(last.sent_at + NUDGE_INTERVAL, _next_monday(last.sent_at))
     return NUDGE_TOO_SOON.format(
         name=selectors.member_name(goal.owner),
-        day=f"{last.sent_at:%A %-d %B}",
-        next_day=f"{next_day:%A %-d %B}",
+        day=_day(last.sent_at, zone),
+        next_day=_day(next_day, zone),
     )
 
 
@@ -458,3 +546,22 @@ def help_flag_raise(*, membership: Membership, kind: str) -> HelpFlag:
 
     _enqueue(tasks.help_flag_email_send, flag_id=flag.pk)
     return flag
+
+
+@transaction.atomic
+def help_flag_handle(*, flag: HelpFlag, user: Any) -> HelpFlag:
+    """Mark a help flag handled by this coordinator, now (once: a second press is refused)."""
+    locked = HelpFlag.objects.select_for_update().get(pk=flag.pk)
+    if locked.handled_at is not None:
+        by = locked.handled_by
+        name = (by.name or by.email) if by is not None else "A coordinator"
+        raise Conflict(
+            HELP_FLAG_ALREADY_HANDLED.format(
+                name=name,
+                day=_day(locked.handled_at, selectors.viewer_zone(program=flag.program, user=user)),
+            )
+        )
+    locked.handled_at = clock.now()
+    locked.handled_by = user
+    locked.save(update_fields=["handled_at", "handled_by"])
+    return locked

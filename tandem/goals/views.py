@@ -31,6 +31,10 @@ from tandem.goals.models import Goal, Survey
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
 MSG_GOAL_CREATED = "Goal added. Break it into steps so you know what to do next."
+MSG_GOAL_SAVED = "Goal saved."
+MSG_GOAL_NOW_PRIVATE = "Goal saved. It is private now: your partners no longer see it."
+MSG_STEP_SAVED = "Step saved."
+MSG_STEP_DELETED = "Step removed."
 MSG_STEP_ADDED = "Step added."
 MSG_STEP_DONE = "Step done. Nice work."
 MSG_PROGRESS = "Progress saved."
@@ -112,6 +116,7 @@ def _detail(request: HttpRequest, goal: Goal, status: int = 200, **forms_: Any) 
         "progress_form": forms_.get("progress_form") or ProgressForm(),
         "comment_form": forms_.get("comment_form") or CommentForm(),
         "error": forms_.get("error"),
+        "viewer_zone": selectors.viewer_zone(program=goal.partnership.program, user=request.user),
         **selectors.goal_detail(goal=goal),
     }
     return render(request, "goals/detail.html", context, status=status)
@@ -144,6 +149,76 @@ def _goal_action(
         _add_error(form, exc)
         return _detail(request, goal, status=exc.status_code, **{form_name: form})
     messages.success(request, message(goal) if callable(message) else message)
+    return redirect(goal)
+
+
+def _goal_initial(goal: Goal) -> dict[str, Any]:
+    return {
+        "title": goal.title,
+        "why": goal.why,
+        "due_on": goal.due_on,
+        "visibility": goal.visibility,
+    }
+
+
+@login_required
+@not_found_as_404
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let the owner change a goal's title, why, due date and who sees it."""
+    goal = selectors.access_goal_as_owner(user=request.user, pk=pk)
+    was_shared = goal.is_shared
+    form = GoalForm(request.POST or None, initial=_goal_initial(goal))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update(goal=goal, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            hidden = was_shared and not goal.is_shared
+            messages.success(request, MSG_GOAL_NOW_PRIVATE if hidden else MSG_GOAL_SAVED)
+            return redirect(goal)
+    return render(
+        request,
+        "goals/goal_edit.html",
+        {"goal": goal, "program": goal.partnership.program, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@not_found_as_404
+def step_edit(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
+    """Let the owner change a step's title and due date."""
+    goal, step = selectors.access_step_as_owner(user=request.user, goal_pk=pk, step_pk=step_id)
+    form = StepForm(request.POST or None, initial={"title": step.title, "due_on": step.due_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.step_update(goal=goal, user=request.user, step_id=step.pk, **form.cleaned_data)
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, MSG_STEP_SAVED)
+            return redirect(goal)
+    return render(
+        request,
+        "goals/step_edit.html",
+        {"goal": goal, "step": step, "program": goal.partnership.program, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def step_delete(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
+    """Remove a step of the owner's goal."""
+    goal, step = selectors.access_step_as_owner(user=request.user, goal_pk=pk, step_pk=step_id)
+    try:
+        services.step_delete(goal=goal, user=request.user, step_id=step.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, MSG_STEP_DELETED)
     return redirect(goal)
 
 

@@ -120,6 +120,12 @@ def test_coordinator_dashboard_draws_its_charts(live_server, page):
     page.get_by_role("button", name="Nudge the 6 stalled partnerships").click()
     page.wait_for_selector("text=Nudged 6 stalled partnerships: the partners get an email.")
 
+    assert page.locator("#help-open-count").inner_text() == "3 open"
+    page.get_by_role("button", name="Mark handled").first.click()
+    page.wait_for_selector("text=Marked handled: Member 20's request for help.")
+    assert page.locator("#help-open-count").inner_text() == "2 open"
+    assert "Handled by Cora Coordinator" in page.locator("table.help-flags").inner_text()
+
 
 def test_member_home_shows_partner_meeting_goals_and_pulse(live_server, page):
     program, _coordinator, ana, goal = _seed()
@@ -128,6 +134,7 @@ def test_member_home_shows_partner_meeting_goals_and_pulse(live_server, page):
     page.get_by_role("button", name="My home: partner, next meeting, goals").click()
     page.wait_for_selector("h1:has-text('My home')")
     assert "Ben" in page.locator("#home-partner").inner_text()
+    assert "(Europe/Madrid)" in page.locator("#home-meeting").inner_text()
     assert page.get_by_role("link", name="Add to my calendar (.ics)").count() == 1
     assert page.get_by_text("Learn the menu words").count() == 1
     assert page.get_by_role("button", name="Answer the kick-off survey").count() == 1
@@ -145,5 +152,9 @@ def test_member_home_shows_partner_meeting_goals_and_pulse(live_server, page):
     page.wait_for_selector("text=Only your name and the kind of help were sent")
 
     page.goto(f"{live_server.url}{goal.get_absolute_url()}")
+    page.get_by_role("button", name="Edit goal").click()
+    page.get_by_label("Goal").fill("Order a three-course dinner in Spanish")
+    page.get_by_role("button", name="Save goal").click()
+    page.wait_for_selector("h1:has-text('Order a three-course dinner in Spanish')")
     page.get_by_role("button", name="I reached this goal").click()
     page.wait_for_selector(".celebration:has-text('Goal reached!')")

@@ -149,9 +149,11 @@ def test_pulse_survey_and_help_through_the_api(client, pair):
     assert results[0]["questions"][0]["mean"] == 4.0
     assert results[0]["questions"][1]["shared_texts"] == []
     assert "private words" not in str(results)
-    flags = client.get(f"/api/v1/dashboard/{program.slug}/help-flags").json()
+    listed = client.get(f"/api/v1/dashboard/{program.slug}/help-flags").json()
+    assert listed["count"] == 1
+    flags = listed["items"]
     assert [(f["member"], f["kind"]) for f in flags] == [("Ana", "crisis")]
-    assert set(flags[0]) == {"id", "member", "kind", "raised_at"}
+    assert set(flags[0]) == {"id", "member", "kind", "raised_at", "handled_at", "handled_by"}
 
 
 def _queries(client, url):

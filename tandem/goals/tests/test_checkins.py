@@ -98,6 +98,9 @@ def test_help_flag_tells_coordinators_only_the_name_and_the_kind(
         "membership",
         "kind",
         "raised_at",
+        # The coordinators' own follow-up: who marked it handled, and when.
+        "handled_at",
+        "handled_by",
     }
     assert len(mailoutbox) == 1
     email = mailoutbox[0]

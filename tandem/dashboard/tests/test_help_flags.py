@@ -1,0 +1,179 @@
+"""Help flags on the dashboard: marking them handled, open ones first with their count, pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tandem.core import clock
+from tandem.core.errors import Conflict
+from tandem.core.models import AuditEvent
+from tandem.goals import selectors, services
+from tandem.goals.models import HelpFlag
+from tandem.programs.tests.factories import (
+    CoordinatorFactory,
+    MembershipFactory,
+    ProfileFactory,
+    ProgramFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _flags(program, names, *, start=None):
+    """Raise one flag per name, an hour apart, oldest first."""
+    at = start or clock.now() - timedelta(days=2)
+    flags = []
+    for i, name in enumerate(names):
+        membership = MembershipFactory(program=program, status="matched", user__name=name)
+        flags.append(
+            HelpFlag.objects.create(
+                program=program,
+                membership=membership,
+                kind="counselling",
+                raised_at=at + timedelta(hours=i),
+            )
+        )
+    return flags
+
+
+@pytest.fixture
+def program(frozen_clock):
+    return ProgramFactory(status="running", name="Help desk")
+
+
+def test_coordinator_marks_a_flag_handled_and_the_page_says_who_and_when(client, program):
+    coordinator = CoordinatorFactory(program=program, user__name="Cora").user
+    ProfileFactory(membership=coordinator.memberships.get(), time_zone="Europe/Madrid")
+    (flag,) = _flags(program, ["Dana"])
+    client.force_login(coordinator)
+    audit_events = AuditEvent.objects.count()
+
+    response = client.post(
+        reverse("dashboard:help_flag_handle", args=[program.slug, flag.pk]), follow=True
+    )
+
+    page = response.content.decode()
+    assert "Marked handled: Dana&#x27;s request for help." in page
+    # 09:00 UTC on Monday 11 January 2027 is 10:00 in Madrid.
+    assert "Handled by Cora, Mon 11 January, 10:00" in page
+    assert "Asked (Europe/Madrid)" in page
+    assert '<small class="muted" id="help-open-count">0 open</small>' in page
+    flag.refresh_from_db()
+    assert (flag.handled_by, flag.handled_at) == (coordinator, clock.now())
+    assert AuditEvent.objects.count() == audit_events
+
+
+def test_a_second_coordinator_is_told_the_flag_was_handled_already(client, program):
+    first = CoordinatorFactory(program=program, user__name="Cora").user
+    second = CoordinatorFactory(program=program, user__name="Carl").user
+    (flag,) = _flags(program, ["Dana"])
+    services.help_flag_handle(flag=flag, user=first)
+    client.force_login(second)
+
+    response = client.post(
+        reverse("dashboard:help_flag_handle", args=[program.slug, flag.pk]), follow=True
+    )
+
+    expected = services.HELP_FLAG_ALREADY_HANDLED.format(name="Cora", day="Monday 11 January")
+    assert expected in response.content.decode().replace("&#x27;", "'")
+    with pytest.raises(Conflict, match=expected):
+        services.help_flag_handle(flag=flag, user=second)
+    flag.refresh_from_db()
+    assert flag.handled_by == first
+
+
+def test_open_flags_come_first_with_their_count_and_handled_ones_follow(client, program):
+    coordinator = CoordinatorFactory(program=program).user
+    oldest, middle, newest = _flags(program, ["Olga", "Mia", "Nils"])
+    services.help_flag_handle(flag=newest, user=coordinator)
+    client.force_login(coordinator)
+
+    page = client.get(reverse("dashboard:program", args=[program.slug])).content.decode()
+
+    assert '<small class="muted" id="help-open-count">2 open</small>' in page
+    assert '<p class="figure-value" id="figure-help-open">2</p>' in page
+    table = page[page.index('class="help-flags"') :]
+    assert table.index("Mia") < table.index("Olga") < table.index("Nils")
+    assert table.count("Mark handled") == 2
+    assert [f.pk for f in selectors.help_flag_list(program=program)] == [
+        middle.pk,
+        oldest.pk,
+        newest.pk,
+    ]
+
+
+def test_help_flags_are_paginated_and_each_page_costs_the_same_queries(client, program):
+    coordinator = CoordinatorFactory(program=program).user
+    size = selectors.HELP_FLAG_PAGE_SIZE
+    flags = _flags(program, [f"Person {i:02d}" for i in range(size + 3)])
+    client.force_login(coordinator)
+    url = reverse("dashboard:program", args=[program.slug])
+
+    with CaptureQueriesContext(connection) as first_page:
+        first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as second_page:
+        second = client.get(url, {"flags": 2}).content.decode()
+
+    assert f"{size + 3} open" in first
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert first.count("Mark handled") == size
+    assert second.count("Mark handled") == 3
+    assert f"Person {size + 2:02d}" in first and "Person 00" not in first
+    assert "Person 00" in second
+    assert len(first_page.captured_queries) == len(second_page.captured_queries)
+
+    response = client.post(
+        reverse("dashboard:help_flag_handle", args=[program.slug, flags[0].pk]), {"flags": "2"}
+    )
+    assert response.url == f"{url}?flags=2#help-heading"
+
+
+def test_only_the_programs_coordinators_can_mark_a_flag_handled(client, program):
+    (flag,) = _flags(program, ["Dana"])
+    other_program = ProgramFactory(status="running")
+    for user in (
+        flag.membership.user,
+        MembershipFactory(program=program).user,
+        CoordinatorFactory(program=other_program).user,
+    ):
+        client.force_login(user)
+        url = reverse("dashboard:help_flag_handle", args=[program.slug, flag.pk])
+        assert client.post(url).status_code == 404
+        assert (
+            client.post(
+                f"/api/v1/dashboard/{program.slug}/help-flags/{flag.pk}/handled"
+            ).status_code
+            == 404
+        )
+    # A coordinator of another program cannot reach the flag through their own program either.
+    url = reverse("dashboard:help_flag_handle", args=[other_program.slug, flag.pk])
+    assert client.post(url).status_code == 404
+    flag.refresh_from_db()
+    assert flag.handled_at is None
+
+
+def test_help_flags_through_the_api_open_first_and_marked_handled(client, program):
+    coordinator = CoordinatorFactory(program=program, user__name="Cora").user
+    _older, newer = _flags(program, ["Olga", "Nils"])
+    client.force_login(coordinator)
+
+    handled = client.post(f"/api/v1/dashboard/{program.slug}/help-flags/{newer.pk}/handled")
+    assert handled.status_code == 200
+    assert handled.json()["handled_by"] == "Cora"
+    assert handled.json()["handled_at"].startswith("2027-01-11T09:00:00")
+    again = client.post(f"/api/v1/dashboard/{program.slug}/help-flags/{newer.pk}/handled")
+    assert again.status_code == 409
+
+    listed = client.get(f"/api/v1/dashboard/{program.slug}/help-flags").json()
+    assert listed["count"] == 2
+    assert [(f["member"], f["handled_by"]) for f in listed["items"]] == [
+        ("Olga", None),
+        ("Nils", "Cora"),
+    ]
+    figures = client.get(f"/api/v1/dashboard/{program.slug}").json()
+    assert (figures["help_flags"], figures["help_flags_open"]) == (2, 1)
+    export = client.get(reverse("dashboard:export", args=[program.slug])).content.decode()
+    assert "Help flags,Open,1" in export
