@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck checks pytest worker migrate demo serve clean format
+.PHONY: run test install lint typecheck checks pytest worker migrate demo serve clean format screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$(scripts/find-python) || exit 1; \
@@ -59,6 +59,10 @@ pytest: install
 	$(VENV)/bin/pytest
 
 test: lint typecheck checks pytest
+
+# Refresh the README's screenshots in docs/screenshots/ from the browser tests.
+screenshots: install
+	TANDEM_SCREENSHOTS=1 $(VENV)/bin/pytest -m browser
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .pytest_cache .ruff_cache

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 from typing import cast
 
 import pytest
@@ -19,6 +18,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tandem.accounts.models import User
+from tandem.core.testing import FAILURES, SCREENSHOTS, drag_across
 from tandem.programs.models import Membership, Profile, Program, WaitlistEntry
 from tandem.programs.services.waitlist import (
     WAITLIST_SIGNUP_ANSWER,
@@ -37,7 +37,6 @@ from tandem.programs.tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SLUG = "peer-mentoring-circle"
 
 
@@ -69,7 +68,6 @@ def watch_for_problems(page: Page) -> list[str]:
 
 
 def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
@@ -123,7 +121,7 @@ def test_visitor_joins_from_the_waitlist_to_the_roster(
     try:
         journey(live_server, page, browser, settings)
     except Exception:
-        page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+        page.screenshot(path=str(FAILURES / "failure.png"), full_page=True)
         raise
 
 
@@ -202,11 +200,7 @@ def journey(live_server, page, browser, settings) -> None:
     expect(page.locator("#id_time_zone")).to_have_value("Europe/Madrid")  # the browser's zone
     page.locator("#id_time_zone").fill("Europe/Lisbon")
     # Drag Monday 18:00 to 19:30, then click Wednesday 12:00 and 12:30.
-    cell(page, 0, 1080).hover()
-    page.mouse.down()
-    cell(page, 0, 1110).hover()
-    cell(page, 0, 1140).hover()
-    page.mouse.up()
+    drag_across(page, [cell(page, 0, 1080), cell(page, 0, 1110), cell(page, 0, 1140)])
     cell(page, 2, 720).click()
     cell(page, 2, 750).click()
     expect(cell(page, 0, 1110)).to_have_class(re.compile(r"\bon\b"))

@@ -8,7 +8,6 @@ on the intake, pre-filled from the file, to review it and agree to the rules.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import cast
 
 import pytest
@@ -17,6 +16,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tandem.accounts.models import User
+from tandem.core.testing import FAILURES, SCREENSHOTS
 from tandem.interchange.members_csv import HEADERS
 from tandem.programs.models import Membership, Profile, Program
 from tandem.programs.tests.factories import (
@@ -29,7 +29,6 @@ from tandem.programs.views.invitations import ACCOUNT_SETUP_DONE, ACCOUNT_SETUP_
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 ROWS = [
     "ana@example.org,Ana Souza,she/her,Europe/Madrid,Mon 18:00-20:00,Spanish,Python,"
@@ -136,8 +135,8 @@ def test_imported_member_sets_a_password_and_reviews_the_prefilled_intake(
         assert profile.consent_at is not None
         assert Membership.objects.get(user=ben).status == Membership.Status.READY
     except Exception:
-        page.screenshot(path=str(tmp_path / "member-failure.png"), full_page=True)
-        coordinator_page.screenshot(path=str(tmp_path / "coordinator-failure.png"), full_page=True)
+        page.screenshot(path=str(FAILURES / "member-failure.png"), full_page=True)
+        coordinator_page.screenshot(path=str(FAILURES / "coordinator-failure.png"), full_page=True)
         raise
     finally:
         desk.close()

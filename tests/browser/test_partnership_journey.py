@@ -19,6 +19,7 @@ from django.db.models import F
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tandem.core import clock
+from tandem.core.testing import FAILURES, SCREENSHOTS
 from tandem.matching.tests.helpers import member
 from tandem.meetings.models import Meeting, MeetingSeries, Note, Turn
 from tandem.partnerships.models import AgreementVersion, Partnership
@@ -28,7 +29,6 @@ from tandem.programs.tests.factories import PASSWORD, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MADRID, NEW_YORK = "Europe/Madrid", "America/New_York"
 ANA, BEN = "Ana Ruiz", "Ben Carter"
 # Wednesdays 17:00-21:00 in Madrid and 11:00-15:00 in New York: the same hours in UTC, and
@@ -55,7 +55,6 @@ def watch_for_problems(page: Page) -> list[str]:
 
 
 def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
@@ -98,8 +97,8 @@ def test_two_partners_agree_schedule_meet_hand_over_and_keep_notes(
     try:
         journey(live_server.url, ana_page, ben_page)
     except Exception:
-        ana_page.screenshot(path=str(tmp_path / "ana-failure.png"), full_page=True)
-        ben_page.screenshot(path=str(tmp_path / "ben-failure.png"), full_page=True)
+        ana_page.screenshot(path=str(FAILURES / "ana-failure.png"), full_page=True)
+        ben_page.screenshot(path=str(FAILURES / "ben-failure.png"), full_page=True)
         raise
     finally:
         ana_browser.close()

@@ -1,13 +1,13 @@
 """The coordinator dashboard and the member home in a real Chromium, with screenshots."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
 from tandem.core import clock
+from tandem.core.testing import SCREENSHOTS
 from tandem.dashboard.tests.builders import program_populate
 from tandem.goals import services
 from tandem.goals.models import Answer, Question, Survey, SurveyResponse
@@ -16,8 +16,6 @@ from tandem.meetings.services import meeting_mark
 from tandem.meetings.tests.factories import partnership_make
 from tandem.programs.models import Membership, Resource
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -114,7 +112,6 @@ def test_coordinator_dashboard_draws_its_charts(live_server, page):
         assert canvas_has_pixels(page, chart), chart
     assert page.locator("#figure-members").inner_text() == "26"
     page.wait_for_selector("text=Stalled partnerships")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
 
     page.get_by_role("button", name="Nudge the 6 stalled partnerships").click()
@@ -139,7 +136,6 @@ def test_member_home_shows_partner_meeting_goals_and_pulse(live_server, page):
     assert page.get_by_text("Learn the menu words").count() == 1
     assert page.get_by_role("button", name="Answer the kick-off survey").count() == 1
     page.get_by_text("How useful was the meeting").wait_for()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "member-home.png"), full_page=True)
 
     page.locator(".pulse-scale label", has_text="4").click()

@@ -1,16 +1,13 @@
 """The matching journey in a real Chromium: run, swap, publish; the member sees the partner."""
 
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from tandem.core.testing import FAILURES, SCREENSHOTS
 from tandem.matching.tests.helpers import member
 from tandem.partnerships.models import Partnership
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
 def sign_in(page, live_server, user):
@@ -62,7 +59,6 @@ def test_coordinator_swaps_and_publishes_and_the_member_sees_the_partner(live_se
         page.wait_for_selector("text=Ana teaches Spanish to Ben; Ben teaches Skiing to Ana")
         assert page.locator("text=Ana teaches Spanish to Cleo").count() == 0
         page.wait_for_selector("#score-chart[data-drawn='true']")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "match-review.png"), full_page=True)
 
         page.get_by_role("button", name="Publish 2 proposals").click()
@@ -85,5 +81,5 @@ def test_coordinator_swaps_and_publishes_and_the_member_sees_the_partner(live_se
         response = page.goto(f"{live_server.url}{partnership.get_absolute_url()}")
         assert response is not None and response.status == 404
     except Exception:
-        page.screenshot(path=str(Path(settings.VAR_DIR) / "match-journey-failure.png"))
+        page.screenshot(path=str(FAILURES / "match-journey-failure.png"))
         raise

@@ -1,7 +1,6 @@
 """Two partners book a series, run a meeting whose timer hands over, and keep notes."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -9,10 +8,9 @@ from django.db.models import F
 from django.test import Client
 
 from tandem.core import clock
+from tandem.core.testing import FAILURES
 from tandem.meetings.models import Meeting, Turn
 from tandem.meetings.tests.factories import partnership_make
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
 def sign_in(page, live_server, user):
@@ -75,7 +73,7 @@ def test_partners_book_a_series_run_a_meeting_and_keep_private_and_shared_notes(
         assert notes.count() == 1
         assert "rehearse out loud" in notes.first.inner_text()
         assert "nervous" not in page.content()
-        page.screenshot(path=str(SCREENSHOTS / "meeting.png"), full_page=True)
+        page.screenshot(path=str(FAILURES / "meeting-unit.png"), full_page=True)
 
         # Ben's turn is nearly over (its start moves back), and the page is reloaded: the
         # timer counts down from the stored start and hands over by itself.
@@ -90,5 +88,5 @@ def test_partners_book_a_series_run_a_meeting_and_keep_private_and_shared_notes(
         turn.refresh_from_db()
         assert turn.ended_at is not None
     except Exception:
-        page.screenshot(path=str(SCREENSHOTS / "meeting-failure.png"), full_page=True)
+        page.screenshot(path=str(FAILURES / "meeting-failure.png"), full_page=True)
         raise

@@ -1,17 +1,14 @@
 """Two partners agree their ground rules in a real Chromium: one proposes, the other edits,
 both accept."""
 
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from tandem.core.testing import FAILURES
 from tandem.partnerships.models import AgreementVersion
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.tests.factories import ProgramFactory
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 
 def sign_in(page, live_server, user):
@@ -72,10 +69,9 @@ def test_two_partners_agree_their_ground_rules(live_server, page):
         page.get_by_role("button", name="Accept version 2").click()
         page.wait_for_selector("text=Everyone accepted version 2: your ground rules are agreed.")
         page.wait_for_selector("#agreement-status >> text=Agreed")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "agreement.png"), full_page=True)
+        page.screenshot(path=str(FAILURES / "agreement-unit.png"), full_page=True)
     except Exception:
-        page.screenshot(path=str(SCREENSHOTS / "agreement-failure.png"), full_page=True)
+        page.screenshot(path=str(FAILURES / "agreement-failure.png"), full_page=True)
         raise
     version = AgreementVersion.objects.get(number=2)
     assert version.agreed_at is not None

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tandem.core.testing import drag_across
 from tandem.programs.models import Membership, Profile
 from tandem.programs.tests.factories import MembershipFactory, TagFactory
 
@@ -44,11 +45,7 @@ def test_member_fills_the_intake_by_dragging_across_the_grid(live_server, page, 
     expect(page.locator("#id_time_zone")).to_have_value("Europe/Madrid")
 
     # Drag Monday 18:00 to 19:30 (three half hours), then click Wednesday 07:00 on and off again.
-    cell(page, 0, 1080).hover()
-    page.mouse.down()
-    cell(page, 0, 1110).hover()
-    cell(page, 0, 1140).hover()
-    page.mouse.up()
+    drag_across(page, [cell(page, 0, 1080), cell(page, 0, 1110), cell(page, 0, 1140)])
     cell(page, 2, 420).click()
     cell(page, 2, 420).click()
     expect(cell(page, 0, 1110)).to_have_class(re.compile(r"\bon\b"))
