@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0001_initial'),
+        ("programs", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='excluded_emails',
-            field=models.JSONField(blank=True, default=list, verbose_name='not to be paired with (emails)'),
+            model_name="profile",
+            name="excluded_emails",
+            field=models.JSONField(
+                blank=True, default=list, verbose_name="not to be paired with (emails)"
+            ),
         ),
     ]
