@@ -40,7 +40,7 @@ TOKEN = "token"  # anyone holding the secret token in the URL; a wrong token is 
 MEMBERS = "members_of_program"  # members and coordinators of program A
 MEMBERS_ONLY = "members_only"  # members of program A (coordinators are not members)
 PARTNERS = "partners_only"  # the partners of the partnership
-AUTHOR = "author_only"  # the partner who wrote the (private) note
+AUTHOR = "author_only"  # the partner who wrote the note, or who owns the goal
 COORDINATORS = "coordinators_of_program"  # coordinators of program A
 ADMIN = "admin"  # site admins (is_staff) in the Django admin
 
@@ -266,9 +266,9 @@ PAGES: dict[str, Rule] = {
     "goals:step_add": Rule(PARTNERS, kwargs=ids(pk="goal"), methods=POST),
     "goals:step_done": Rule(PARTNERS, kwargs=ids(pk="goal", step_id="step"), methods=POST),
     "goals:progress": Rule(PARTNERS, kwargs=ids(pk="goal"), methods=POST),
-    "goals:edit": Rule(PARTNERS, kwargs=ids(pk="goal"), methods=GET_POST),
-    "goals:step_edit": Rule(PARTNERS, kwargs=ids(pk="goal", step_id="step"), methods=GET_POST),
-    "goals:step_delete": Rule(PARTNERS, kwargs=ids(pk="goal", step_id="step"), methods=POST),
+    "goals:edit": Rule(AUTHOR, kwargs=ids(pk="goal"), methods=GET_POST),
+    "goals:step_edit": Rule(AUTHOR, kwargs=ids(pk="goal", step_id="step"), methods=GET_POST),
+    "goals:step_delete": Rule(AUTHOR, kwargs=ids(pk="goal", step_id="step"), methods=POST),
     "goals:comment": Rule(PARTNERS, kwargs=ids(pk="goal"), methods=POST),
     "goals:nudge": Rule(PARTNERS, kwargs=ids(pk="goal"), methods=POST),
     "goals:complete": Rule(PARTNERS, kwargs=ids(pk="goal"), methods=POST),
@@ -397,12 +397,10 @@ API: dict[str, Rule] = {
     "GET /api/v1/goals/partnerships/{pk}": Rule(PARTNERS, kwargs=partnership),
     "POST /api/v1/goals/partnerships/{pk}": Rule(PARTNERS, kwargs=partnership),
     "GET /api/v1/goals/{pk}": Rule(PARTNERS, kwargs=ids(pk="goal")),
-    "PATCH /api/v1/goals/{pk}": Rule(PARTNERS, kwargs=ids(pk="goal")),
-    "PATCH /api/v1/goals/{pk}/steps/{step_id}": Rule(
-        PARTNERS, kwargs=ids(pk="goal", step_id="step")
-    ),
+    "PATCH /api/v1/goals/{pk}": Rule(AUTHOR, kwargs=ids(pk="goal")),
+    "PATCH /api/v1/goals/{pk}/steps/{step_id}": Rule(AUTHOR, kwargs=ids(pk="goal", step_id="step")),
     "DELETE /api/v1/goals/{pk}/steps/{step_id}": Rule(
-        PARTNERS, kwargs=ids(pk="goal", step_id="step")
+        AUTHOR, kwargs=ids(pk="goal", step_id="step")
     ),
     "POST /api/v1/goals/{pk}/steps": Rule(PARTNERS, kwargs=ids(pk="goal")),
     "POST /api/v1/goals/{pk}/steps/{step_id}/done": Rule(

@@ -261,7 +261,7 @@ def _optional_content(w: World) -> None:
         w.objects["step"] = goals.step_add(goal=goal, user=partner, title="Write an outline")
         if hasattr(goals, "help_flag_raise"):
             w.objects["help_flag"] = goals.help_flag_raise(
-                membership=w.memberships["member"], kind="hr"
+                membership=w.memberships["member"], kind=Resource.Kind.OTHER
             )
         w.objects["question"] = goals.question_add(
             program=w.a, survey_kind="kickoff", text="How is it going?", kind="scale"
