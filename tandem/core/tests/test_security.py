@@ -125,8 +125,13 @@ def world(db: None) -> dict[str, object]:
     }
 
 
+DATA_BLOCK = re.compile(r'type="application/(?:ld\+)?json"', re.IGNORECASE)
+
+
 def _script_and_style_tags(html: str) -> list[str]:
-    return re.findall(r"<(?:script|style)\b[^>]*>", html, flags=re.IGNORECASE)
+    """Return the tags CSP governs: scripts and styles, not JSON data blocks (json_script)."""
+    tags = re.findall(r"<(?:script|style)\b[^>]*>", html, flags=re.IGNORECASE)
+    return [tag for tag in tags if not DATA_BLOCK.search(tag)]
 
 
 def _page_problems(url: str, response: HttpResponse) -> list[str]:
