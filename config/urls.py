@@ -5,6 +5,8 @@ from django.urls import include, path
 from tandem.api.api import api
 from tandem.core import views as core_views
 
+handler404 = "tandem.core.views.page_not_found"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("allauth.urls")),

@@ -3,11 +3,13 @@
 from typing import Any
 
 from django.conf import settings
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
+from psycopg.errors import NumericValueOutOfRange
 
 from tandem.core import clock
 from tandem.core.errors import DomainError
@@ -99,6 +101,25 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.message, status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+def number_out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id or page number beyond 64 bits names nothing that can exist (SQLite raises this).
+    return _error(request, NOT_FOUND, status=404)
+
+
+@api.exception_handler(DataError)
+def database_refused(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # PostgreSQL's answer to the same out-of-range number; any other DataError is a bug.
+    if not isinstance(exc.__cause__, NumericValueOutOfRange):
+        raise exc
+    return _error(request, NOT_FOUND, status=404)
+
+
+def not_found_json(request: HttpRequest) -> HttpResponse:
+    """Answer a path under /api/ that no route matches with the API's JSON error body."""
+    return _error(request, NOT_FOUND, status=404)
 
 
 @api.exception_handler(Http404)

@@ -9,8 +9,9 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.api.pagination import Pages
 from tandem.core.errors import NotFound
 from tandem.dashboard import selectors, services
 from tandem.goals import selectors as goal_selectors
@@ -204,7 +205,7 @@ def stalled_nudge(request: HttpRequest, slug: str) -> object:
 
 
 @router.get("/{slug}/help-flags", response=list[HelpFlagOut])
-@paginate(PageNumberPagination, page_size=goal_selectors.HELP_FLAG_PAGE_SIZE)
+@paginate(Pages, page_size=goal_selectors.HELP_FLAG_PAGE_SIZE)
 def help_flags(request: HttpRequest, slug: str) -> QuerySet[HelpFlag]:
     """List who asked for more help and which kind (nothing else): open ones first."""
     program = access_program_as_coordinator(user=request.user, slug=slug)

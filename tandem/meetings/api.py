@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
 
+from tandem.api.fields import IsoDateTime
 from tandem.core import clock
 from tandem.core.markdown import markdown_to_html
 from tandem.meetings import selectors, services
@@ -271,7 +272,7 @@ def calendar_feed_revoke(request: HttpRequest) -> tuple[int, None]:
 
 
 @router.get("/", response=list[MeetingOut])
-def meeting_list(request: HttpRequest, since: datetime | None = None) -> list[MeetingOut]:
+def meeting_list(request: HttpRequest, since: IsoDateTime | None = None) -> list[MeetingOut]:
     """List your meetings (all partnerships) from ``since`` (default: now), soonest first."""
     meetings = selectors.meeting_list_for(user=request.user, since=since or clock.now())
     return [_meeting_out(m) for m in meetings[:200]]

@@ -5,8 +5,9 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.api.pagination import Pages
 from tandem.programs import selectors
 from tandem.programs.models import Membership
 from tandem.programs.selectors.roster import roster_list
@@ -33,7 +34,7 @@ class RosterMemberOut(Schema):
 
 
 @router.get("/{slug}/members", response=list[RosterMemberOut], url_name="roster")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def roster_members(
     request: HttpRequest, slug: str, status: Membership.Status | None = None
 ) -> QuerySet[Membership]:

@@ -5,8 +5,9 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from tandem.api.pagination import Pages
 from tandem.programs import selectors
 from tandem.programs.models import WaitlistEntry
 from tandem.programs.selectors.waitlist import waitlist_entry_list
@@ -66,7 +67,7 @@ def waitlist_signup_endpoint(request: HttpRequest, slug: str, payload: SignupIn)
 
 
 @router.get("/{slug}/entries", response=list[EntryOut], summary="List a program's waitlist")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def waitlist_entries_endpoint(request: HttpRequest, slug: str) -> list[WaitlistEntry]:
     """The waitlist, oldest first (coordinators of the program only)."""
     program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
