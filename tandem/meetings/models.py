@@ -50,6 +50,11 @@ class MeetingSeries(TimeStampedModel):
                 condition=Q(status="active"),
                 name="meetingseries_one_active",
             ),
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=Q(status="proposed"),
+                name="meetingseries_one_open_proposal",
+            ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=10, duration_minutes__lte=240),
                 name="meetingseries_duration_range",

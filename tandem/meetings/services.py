@@ -78,6 +78,9 @@ def series_propose(
     time_zone: str,
 ) -> MeetingSeries:
     """Propose a recurring slot at the agreed rhythm (else the program's); the proposer accepts it."""
+    # Proposals of one partnership queue on its row, so "a new one replaces the earlier ones"
+    # holds when two partners propose at the same moment.
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
     _require_active(partnership)
     if not recurrence.zone_is_valid(time_zone):
         raise ValidationFailed(UNKNOWN_ZONE, field="time_zone")
@@ -243,6 +246,8 @@ def meeting_reschedule_propose(
     time_zone: str,
 ) -> Reschedule:
     """Propose moving one meeting to a new local date and time; partners accept it."""
+    # Lock the meeting: concurrent proposals for it replace each other one at a time.
+    meeting = Meeting.objects.select_for_update().select_related("partnership").get(pk=meeting.pk)
     _require_active(meeting.partnership)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise Conflict(MEETING_NOT_SCHEDULED)

@@ -123,15 +123,6 @@ def test_accepting_the_same_move_twenty_times_moves_the_meeting_once():
     assert Reschedule.objects.get(pk=proposal.pk).status == Reschedule.Status.ACCEPTED
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES,
-    strict=True,
-    reason=(
-        "meeting_reschedule_propose does not lock the meeting: on PostgreSQL two proposals at "
-        "once both pass the withdraw step and the second insert hits reschedule_one_open "
-        "(IntegrityError, a 500) instead of replacing the first; reported to the lead"
-    ),
-)
 def test_proposing_moves_of_the_same_meeting_at_once_leaves_one_open_proposal():
     partnership, (ana, ben) = partnership_make()
     series = meetings.series_propose(
@@ -207,16 +198,6 @@ def test_editing_the_same_ground_rules_at_once_keeps_one_edit_and_loses_none_sil
     assert partnership.agreement.versions.count() == 2
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES,
-    strict=True,
-    reason=(
-        "series_propose does not lock the partnership: on PostgreSQL proposals made at once "
-        "each withdraw only the rows they can see, so several stay open (8 of 20 in a run) "
-        "although 'a new one replaces the earlier ones'; no constraint holds one open proposal "
-        "per partnership; reported to the lead"
-    ),
-)
 def test_proposing_a_new_slot_at_once_leaves_one_open_proposal():
     partnership, (ana, ben) = partnership_make()
     seats = [ana, ben]
