@@ -1,19 +1,34 @@
 """Matching benchmark: phases, peak memory, quality against the exact full-graph optimum.
 
 Run: ``.venv/bin/python -m bench.matching`` (all sizes), ``--quick`` for a short
-run, ``--sizes 1000,10000`` to choose. Each size runs in a fresh subprocess so
-that peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) belongs to it.
+run, ``--sizes 1000,10000`` to choose. Each size runs in a fresh subprocess
+(``--one N``) that prints one JSON object per line as each measurement ends,
+so a size whose solve runs past ``--solve-timeout`` still reports the other
+measurements. The end-to-end call runs first, in a fork of a process that has
+only built the members (no warm cache); then the phases one by one.
+
+Times are wall (``time.perf_counter``) and CPU (``time.process_time`` of the
+process that did the work; the engine is single-threaded). Peak memory is
+``ru_maxrss`` of the process that did the work: the phases run in the size's
+process (cumulative high-water mark, including the interpreter and the
+synthetic members), the solve and the end-to-end call each in a forked child
+(its own high-water mark, which includes the pages it inherited, such as
+the members).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
+import multiprocessing
+import os
 import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -42,14 +57,55 @@ def _since(start: tuple[float, float]) -> dict[str, float]:
     return {"wall_s": round(wall - start[0], 3), "cpu_s": round(cpu - start[1], 3)}
 
 
-def full_graph_optimum(members: list[Any], config: MatchConfig) -> tuple[float, int, float]:
-    """Exact optimum on the full graph (every feasible pair) with PyMatching."""
+def _emit(report: dict[str, Any]) -> None:
+    print(json.dumps(report), flush=True)
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _in_child(work: Callable[[], Any], timeout: float) -> dict[str, Any]:
+    """Run ``work`` in a forked child; its result, wall/CPU time and peak RSS, or a timeout."""
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+
+    def target() -> None:
+        start = _clock()
+        result = work()
+        child.send({"result": result, **_since(start), "peak_rss_mib": round(_rss_mib())})
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+    process = ctx.Process(target=target)
+    start = time.perf_counter()
+    process.start()
+    if parent.poll(timeout):
+        out: dict[str, Any] = parent.recv()
+        process.join()
+        return out
+    process.kill()
+    process.join()
+    used = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before
+    return {
+        "did_not_finish": True,
+        "wall_s": round(time.perf_counter() - start, 1),
+        "cpu_s_at_least": round(used, 1),
+    }
+
+
+def _graph(members: list[Any], config: MatchConfig) -> tuple[Any, Any, Any, Any]:
     f = encode(members, config.reference_date, config.min_meeting_minutes)
     i, j = np.triu_indices(f.n, 1)
     i, j = i.astype(np.int64), j.astype(np.int64)
     ok = feasible_pairs(f, i, j)
     i, j = i[ok], j[ok]
     w, _ = score_pairs(f, i, j, config.weights)
+    return f, i, j, w
+
+
+def full_graph_optimum(members: list[Any], config: MatchConfig) -> tuple[float, int, float]:
+    """Exact optimum on the full graph (every feasible pair) with PyMatching."""
+    f, i, j, w = _graph(members, config)
     start = time.perf_counter()
     pairs = max_weight_matching(f.n, i, j, w)
     lookup = dict(zip((i * f.n + j).tolist(), w.tolist(), strict=True))
@@ -58,91 +114,121 @@ def full_graph_optimum(members: list[Any], config: MatchConfig) -> tuple[float, 
 
 
 def networkx_full(members: list[Any], config: MatchConfig) -> dict[str, float]:
+    """networkx ``max_weight_matching`` on the same full graph."""
     import networkx as nx
 
-    f = encode(members, config.reference_date, config.min_meeting_minutes)
-    i, j = np.triu_indices(f.n, 1)
-    i, j = i.astype(np.int64), j.astype(np.int64)
-    ok = feasible_pairs(f, i, j)
-    i, j = i[ok], j[ok]
-    w, _ = score_pairs(f, i, j, config.weights)
+    _, i, j, w = _graph(members, config)
     graph = nx.Graph()
     graph.add_weighted_edges_from(zip(i.tolist(), j.tolist(), w.tolist(), strict=True))
-    start = time.perf_counter()
+    start = _clock()
     matching = nx.max_weight_matching(graph)
-    seconds = time.perf_counter() - start
+    took = _since(start)
     total = sum(graph[a][b]["weight"] for a, b in matching)
-    return {"seconds": round(seconds, 2), "total": total, "edges": len(i)}
+    return {**took, "total": total, "edges": len(i)}
 
 
-def run_one(n: int, k: int, optimum: bool, with_networkx: bool) -> dict[str, Any]:
+def _greedy(n: int, i: Any, j: Any, w: Any) -> list[tuple[int, int]]:
+    """Heaviest edge first (only to time explanations when the solve did not finish)."""
+    used = np.zeros(n, dtype=bool)
+    pairs = []
+    for k in np.lexsort((np.arange(len(w)), -w)).tolist():
+        a, b = int(i[k]), int(j[k])
+        if not (used[a] or used[b]):
+            used[a] = used[b] = True
+            pairs.append((a, b))
+    return pairs
+
+
+def run_one(n: int, k: int, optimum: bool, with_networkx: bool, timeout: float) -> None:
+    """Measure one size; print one JSON line per measurement."""
+    start = _clock()
     members = synthetic_members(n, seed=42)
+    _emit({"n": n, "k": k, "synthetic_members": _since(start), "at_start": _load()})
     config = MatchConfig(reference_date=REFERENCE, candidates_per_member=k)
-    out: dict[str, Any] = {"n": n, "k": k}
-    # Phases, as the engine runs them (pairs, no trios).
+    # End to end through the public API first, in a fork of a process that has
+    # only built the members, so no cache of an earlier phase helps it.
+    e2e = _in_child(lambda: match_members(members, config).stats, timeout)
+    stats = e2e.pop("result", None)
+    report: dict[str, Any] = {"n": n, "end_to_end": e2e, "at_end": _load()}
+    if stats is not None:
+        report |= {
+            "matched": stats.matched,
+            "total_score": round(stats.total_score, 4),
+            "mean_score": round(stats.mean_score, 4),
+            "min_score": round(stats.min_score, 4),
+        }
+    _emit(report)
+    # Phases, as the engine runs them (pairs, no trios, no rules).
     start = _clock()
     f = encode(members, config.reference_date, config.min_meeting_minutes)
+    _emit({"n": n, "encode": _since(start)})
+    start = _clock()
     gi, gj, gw = candidate_graph(
         f, list(range(n)), config.weights, np.zeros(0, np.int64), k, config.dense_limit, 0
     )
-    out["candidates"] = _since(start) | {"edges": len(gi), "peak_rss_mib": round(_rss_mib())}
+    cand = _since(start) | {"edges": len(gi), "peak_rss_mib": round(_rss_mib())}
+    _emit({"n": n, "candidates": cand})
+    solve = _in_child(functools.partial(max_weight_matching, n, gi, gj, gw), timeout)
+    pairs = solve.pop("result", None)
+    _emit({"n": n, "solve": solve | ({"pairs": len(pairs)} if pairs is not None else {})})
+    explained = pairs if pairs is not None else _greedy(n, gi, gj, gw)
     start = _clock()
-    pairs = max_weight_matching(n, gi, gj, gw)
-    out["solve"] = _since(start) | {"pairs": len(pairs), "peak_rss_mib": round(_rss_mib())}
-    start = _clock()
-    for a, b in pairs:
+    for a, b in explained:
         explain_pair(f, a, b, config.weights)
-    out["explanations"] = _since(start) | {"peak_rss_mib": round(_rss_mib())}
+    source = "solved" if pairs is not None else "greedy (solve did not finish)"
+    took = _since(start) | {"pairs": len(explained), "pairs_from": source}
+    _emit({"n": n, "explanations": took | {"peak_rss_mib": round(_rss_mib())}, "at_end": _load()})
     del f, gi, gj, gw
-    # End to end through the public API.
-    start = _clock()
-    result = match_members(members, config)
-    out["end_to_end"] = _since(start) | {"peak_rss_mib": round(_rss_mib())}
-    out["matched"] = result.stats.matched
-    out["total_score"] = round(result.stats.total_score, 4)
-    out["mean_score"] = round(result.stats.mean_score, 4)
-    out["min_score"] = round(result.stats.min_score, 4)
-    if optimum:
+    if stats is not None and optimum:
         total, edges, seconds = full_graph_optimum(members, config)
-        out["optimum"] = {
-            "total": round(total, 4),
-            "full_edges": edges,
-            "solve_s": round(seconds, 2),
-            "ratio": round(result.stats.total_score / total, 5),
-        }
-    if with_networkx:
+        _emit(
+            {
+                "n": n,
+                "optimum": {
+                    "total": round(total, 4),
+                    "full_edges": edges,
+                    "solve_wall_s": round(seconds, 2),
+                    "ratio": round(stats.total_score / total, 5),
+                },
+            }
+        )
+    if stats is not None and with_networkx:
         nxr = networkx_full(members, config)
-        out["networkx_full"] = nxr | {
-            "ratio_engine": round(result.stats.total_score / nxr["total"], 5)
-        }
-    return out
+        nxr["ratio_engine"] = round(stats.total_score / nxr["total"], 5)
+        nxr["total"] = round(nxr["total"], 4)
+        _emit({"n": n, "networkx_full": nxr, "at_end": _load()})
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--sizes", default="1000,2000,10000,100000")
     parser.add_argument(
         "--quick", action="store_true", help="sizes 1000,2000; networkx at 500 only"
     )
     parser.add_argument("--k", type=int, default=20, help="candidates per member")
     parser.add_argument("--networkx-sizes", default="500,1000")
     parser.add_argument("--optimum-limit", type=int, default=2000)
+    parser.add_argument(
+        "--solve-timeout", type=float, default=600.0, help="wall seconds per solve / end to end"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--networkx", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        report = run_one(args.one, args.k, args.one <= args.optimum_limit, args.networkx)
-        print(json.dumps(report))
+        optimum = args.one <= args.optimum_limit
+        run_one(args.one, args.k, optimum, args.networkx, args.solve_timeout)
         return 0
     sizes = [1000, 2000] if args.quick else [int(s) for s in args.sizes.split(",")]
     nx_sizes = [500] if args.quick else [int(s) for s in args.networkx_sizes.split(",") if s]
     for n in sorted(set(sizes) | set(nx_sizes)):
         command = [sys.executable, "-m", "bench.matching", "--one", str(n), "--k", str(args.k)]
         command += ["--optimum-limit", str(args.optimum_limit)]
+        command += ["--solve-timeout", str(args.solve_timeout)]
         if n in nx_sizes:
             command.append("--networkx")
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        print(done.stdout.strip() or done.stderr.strip()[-2000:], flush=True)
+        done = subprocess.run(command, check=False)  # streams its JSON lines
+        if done.returncode:
+            print(json.dumps({"n": n, "exit_code": done.returncode}), flush=True)
     return 0
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .features import Features
-from .scoring import pair_score
-from .timeweek import BIN_MINUTES, BINS, format_window, runs
+from .scoring import PairScore, pair_score
+from .timeweek import BIN_MINUTES, BINS, FULL, format_window, runs
 from .types import Weights
 
-__all__ = ["STAGE_PHRASES", "explain_group", "explain_pair", "join_words"]
+__all__ = ["STAGE_PHRASES", "explain_group", "explain_pair", "explain_scored", "join_words"]
 
 STAGE_NAMES = ("", "student", "early-career", "mid-career", "senior", "executive")
 STAGE_PHRASES = (
@@ -52,14 +52,12 @@ def _window_sentence(f: Features, members: Sequence[int], who: str) -> list[str]
     for m in members:
         common &= f.window_ints[m]
         free &= f.free_ints[m]
-    free_runs = runs(free)
-    window_runs = runs(common)
-    if not window_runs:
+    if not common:
         return [REASON_NO_WINDOW]
-    starts = {start for start, _ in window_runs}
-    # The longest stretch of common free time that contains a meeting window.
+    # The longest stretch of common free time that contains a meeting window
+    # (ties: the earliest in the week).
     best = max(
-        (r for r in free_runs if any(_in_run(r, s) for s in starts)),
+        (r for r in runs(free) if common & _run_mask(r)),
         key=lambda r: (r[1], -r[0]),
     )
     people = [(f.members[m].name, f.members[m].time_zone) for m in members]
@@ -68,8 +66,11 @@ def _window_sentence(f: Features, members: Sequence[int], who: str) -> list[str]
     return [f"{who} free {when}", _hours(total, who)]
 
 
-def _in_run(run: tuple[int, int], b: int) -> bool:
-    return (b - run[0]) % BINS < run[1]
+def _run_mask(run: tuple[int, int]) -> int:
+    """Bit mask of the bins of a (possibly wrapping) run."""
+    start, length = run
+    bits = ((1 << length) - 1) << start
+    return (bits | bits >> BINS) & FULL
 
 
 def explain_pair(f: Features, a: int, b: int, weights: Weights) -> tuple[str, ...]:
@@ -79,7 +80,11 @@ def explain_pair(f: Features, a: int, b: int, weights: Weights) -> tuple[str, ..
     --------
     See :func:`tandem.matching.engine.match_members`.
     """
-    s = pair_score(f, a, b, weights)
+    return explain_scored(f, a, b, pair_score(f, a, b, weights))
+
+
+def explain_scored(f: Features, a: int, b: int, s: PairScore) -> tuple[str, ...]:
+    """:func:`explain_pair` for a pair whose :class:`PairScore` is already known."""
     ma, mb = f.members[a], f.members[b]
     reasons: list[str] = []
     teach = []

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from .candidates import candidate_graph
 from .circles import form_circles
-from .explain import REASON_LOCKED, explain_group, explain_pair
+from .explain import REASON_LOCKED, explain_group, explain_pair, explain_scored
 from .features import Features, encode
 from .scoring import pair_score
 from .solver import bottleneck_matching, max_weight_matching
@@ -125,14 +125,18 @@ def match_members(
 
     Notes
     -----
-    Pairs: a sparse candidate graph (every pair scored up to
-    ``config.dense_limit`` members, an inverted index over skills and goals
-    above; each member keeps its ``candidates_per_member`` best feasible
-    partners), solved exactly by maximum-weight matching (PyMatching's sparse
-    blossom, see :func:`~tandem.matching.engine.solver.max_weight_matching`).
-    Time about O(N * c) for candidates (c = candidates scored per member) plus
-    the blossom solve on O(N * k) edges; memory O(N * (k + c)) at peak in
-    chunks. A pair is feasible when the two share a free window of
+    Pairs: a sparse candidate graph (each member's ``candidates_per_member``
+    best feasible partners: every pair scored up to ``config.dense_limit``
+    members, a certified index search over skills, goals and organisations
+    giving the same graph above, see
+    :func:`~tandem.matching.engine.candidates.candidate_graph`), solved
+    exactly by maximum-weight matching (PyMatching's sparse blossom, see
+    :func:`~tandem.matching.engine.solver.max_weight_matching`), then reasons
+    for the chosen groups only. Time about O(N * c) for candidates (c =
+    partners per member sharing the needed index keys) plus the blossom solve
+    on O(N * k) edges, which grows faster than linearly when almost everyone
+    can be matched (see ``docs/benchmarks.md``); memory O(N * k) plus chunks.
+    A pair is feasible when the two share a free window of
     ``min_meeting_minutes`` in the reference week, a language, and no rule
     blocks them. Locked pairs are taken out before solving and added back.
 
@@ -258,8 +262,9 @@ def _pairs(f: Features, r: _Rules, config: MatchConfig) -> MatchResult:
     for g in groups:
         g.sort()
         if len(g) == 2:
-            score = pair_score(f, g[0], g[1], w).score
-            reasons = explain_pair(f, g[0], g[1], w)
+            scored = pair_score(f, g[0], g[1], w)
+            score = scored.score
+            reasons = explain_scored(f, g[0], g[1], scored)
         else:
             score = _group_score(f, g, config)
             reasons = explain_group(f, g, w)

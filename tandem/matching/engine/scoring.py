@@ -15,6 +15,9 @@ from .features import Features
 from .timeweek import BIN_MINUTES
 from .types import Weights
 
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
 __all__ = [
     "HOURS_FULL_MINUTES",
     "PairScore",
@@ -22,6 +25,7 @@ __all__ = [
     "gain",
     "pair_score",
     "score_pairs",
+    "scores_only",
 ]
 
 #: Shared free minutes per week at which the hours component reaches 1.
@@ -127,54 +131,90 @@ def pair_score(f: Features, i: int, j: int, weights: Weights) -> PairScore:
     )
 
 
-def _popcount(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-    return np.bitwise_count(a & b).sum(axis=1, dtype=np.int64)
+def _any_common(cols: U64, a: I64, b: I64) -> npt.NDArray[np.bool_]:
+    """Whether rows ``a[k]`` and ``b[k]`` of a column-major bit set share a bit."""
+    acc = cols[0].take(a)
+    acc &= cols[0].take(b)
+    for w in range(1, cols.shape[0]):
+        word = cols[w].take(a)
+        word &= cols[w].take(b)
+        acc |= word
+    return acc != 0
 
 
-def feasible_pairs(
-    f: Features, i: npt.NDArray[np.int64], j: npt.NDArray[np.int64], chunk: int = 1 << 19
-) -> npt.NDArray[np.bool_]:
-    """Return whether each pair shares a meeting window and a language (vectorised)."""
-    ok = np.empty(len(i), dtype=bool)
+def _common_count(left: U64, right: U64, a: I64, b: I64) -> I64:
+    """Popcount of ``left[a[k]] & right[b[k]]`` (column-major bit sets)."""
+    total = np.zeros(len(a), dtype=np.int64)
+    for w in range(left.shape[0]):
+        word = left[w].take(a)
+        word &= right[w].take(b)
+        total += np.bitwise_count(word)
+    return total
+
+
+def feasible_pairs(f: Features, i: I64, j: I64, chunk: int = 1 << 18) -> npt.NDArray[np.bool_]:
+    """Return whether each pair shares a meeting window and a language (vectorised).
+
+    A one-word summary of each window mask rules most pairs out first; the
+    rest are checked on all W = 11 words. Time O(P + P' * W) for P pairs of
+    which P' pass the summary, in chunks of ``chunk`` pairs; memory
+    O(P + chunk).
+    """
+    ok = np.zeros(len(i), dtype=bool)
     for lo in range(0, len(i), chunk):
         a, b = i[lo : lo + chunk], j[lo : lo + chunk]
-        feasible = (f.window[a] & f.window[b]).any(axis=1)
-        feasible &= (f.langs[a] & f.langs[b]).any(axis=1)
-        ok[lo : lo + chunk] = feasible
+        maybe = f.window_summary.take(a)
+        maybe &= f.window_summary.take(b)
+        rows = np.flatnonzero(maybe)
+        a, b = a[rows], b[rows]
+        ok[lo + rows] = _any_common(f.langs_cols, a, b) & _any_common(f.window_cols, a, b)
     return ok
 
 
 def score_pairs(
     f: Features,
-    i: npt.NDArray[np.int64],
-    j: npt.NDArray[np.int64],
+    i: I64,
+    j: I64,
     weights: Weights,
-    chunk: int = 1 << 19,
+    chunk: int = 1 << 18,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """Vectorised :func:`pair_score`: return (scores, feasible) for pairs (i[k], j[k]).
 
-    ``feasible`` is can-meet and shared-language. Time O(P * W) for P pairs
-    and W 64-bit words per member; memory O(chunk * W).
+    ``feasible`` is can-meet and shared-language. The floating-point
+    operations are those of :func:`pair_score`, in the same order, so the
+    scores are identical. Time O(P * W) for P pairs and W 64-bit words per
+    member; memory O(P + chunk).
     """
     scores = np.empty(len(i), dtype=np.float64)
     ok = np.empty(len(i), dtype=bool)
     for lo in range(0, len(i), chunk):
         a, b = i[lo : lo + chunk], j[lo : lo + chunk]
-        feasible = (f.window[a] & f.window[b]).any(axis=1)
-        feasible &= (f.langs[a] & f.langs[b]).any(axis=1)
-        g_ab = _GAIN[np.minimum(_popcount(f.offers[a], f.wants[b]), 63)]
-        g_ba = _GAIN[np.minimum(_popcount(f.offers[b], f.wants[a]), 63)]
-        swap = np.sqrt(g_ab * g_ba)
-        one = np.maximum(g_ab, g_ba)
-        sa, sb = f.stage[a].astype(np.int64), f.stage[b].astype(np.int64)
-        stage = np.where((sa > 0) & (sb > 0), 1.0 - np.abs(sa - sb) / 4.0, 0.5)
-        goals = np.minimum(_popcount(f.goals[a], f.goals[b]), 2) / 2.0
-        minutes = _popcount(f.free[a], f.free[b]) * BIN_MINUTES
-        hours = np.minimum(minutes / HOURS_FULL_MINUTES, 1.0)
-        da, db = f.dept[a], f.dept[b]
-        org = (
-            (f.org[a] >= 0) & (f.org[a] == f.org[b]) & (da >= 0) & (db >= 0) & (da != db)
-        ).astype(np.float64)
-        scores[lo : lo + chunk] = _combine(weights, swap, one, stage, goals, hours, org)  # type: ignore[arg-type]
-        ok[lo : lo + chunk] = feasible
+        ok[lo : lo + chunk] = _any_common(f.langs_cols, a, b) & _any_common(f.window_cols, a, b)
+        scores[lo : lo + chunk] = _scores(f, a, b, weights)
     return scores, ok
+
+
+def scores_only(
+    f: Features, i: I64, j: I64, weights: Weights, chunk: int = 1 << 18
+) -> npt.NDArray[np.float64]:
+    """The scores of :func:`score_pairs` without the feasibility check."""
+    scores = np.empty(len(i), dtype=np.float64)
+    for lo in range(0, len(i), chunk):
+        scores[lo : lo + chunk] = _scores(f, i[lo : lo + chunk], j[lo : lo + chunk], weights)
+    return scores
+
+
+def _scores(f: Features, a: I64, b: I64, weights: Weights) -> npt.NDArray[np.float64]:
+    g_ab = _GAIN[np.minimum(_common_count(f.offers_cols, f.wants_cols, a, b), 63)]
+    g_ba = _GAIN[np.minimum(_common_count(f.offers_cols, f.wants_cols, b, a), 63)]
+    swap = np.sqrt(g_ab * g_ba)
+    one = np.maximum(g_ab, g_ba)
+    sa, sb = f.stage.take(a).astype(np.int64), f.stage.take(b).astype(np.int64)
+    stage = np.where((sa > 0) & (sb > 0), 1.0 - np.abs(sa - sb) / 4.0, 0.5)
+    goals = np.minimum(_common_count(f.goals_cols, f.goals_cols, a, b), 2) / 2.0
+    minutes = _common_count(f.free_cols, f.free_cols, a, b) * BIN_MINUTES
+    hours = np.minimum(minutes / HOURS_FULL_MINUTES, 1.0)
+    oa, ob = f.org.take(a), f.org.take(b)
+    da, db = f.dept.take(a), f.dept.take(b)
+    org = ((oa >= 0) & (oa == ob) & (da >= 0) & (db >= 0) & (da != db)).astype(np.float64)
+    return _combine(weights, swap, one, stage, goals, hours, org)  # type: ignore[arg-type,return-value]

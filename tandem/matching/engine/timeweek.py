@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 import zoneinfo
 from collections.abc import Iterable
 
@@ -31,7 +30,6 @@ __all__ = [
 BIN_MINUTES = 15
 BINS = 7 * 24 * 60 // BIN_MINUTES  # 672
 FULL = (1 << BINS) - 1
-_ONES = re.compile("1+")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 UTC = dt.UTC
 
@@ -104,28 +102,44 @@ def window_mask(free: int, minutes: int) -> int:
     return result
 
 
+def _rotate_up(mask: int, shift: int) -> int:
+    """Bit b of the result is bit b - shift of ``mask`` (cyclic)."""
+    return ((mask << shift) | (mask >> (BINS - shift))) & FULL
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
 def runs(mask: int) -> list[tuple[int, int]]:
     """Return the maximal runs of set bits as ``(start_bin, length)``, cyclic.
 
     A run crossing the end of the week is reported once, starting at its
-    first bin. Runs are sorted by start bin.
+    first bin. Runs are sorted by start bin. Time O(runs) big-integer
+    operations.
 
     >>> runs(0b0110)
     [(1, 2)]
+    >>> runs((1 << (BINS - 1)) | 1)
+    [(671, 2)]
     """
     if mask == FULL:
         return [(0, BINS)]
     if mask == 0:
         return []
-    bits = format(mask, f"0{BINS}b")[::-1]  # bits[b] is bin b
-    found = [(m.start(), m.end() - m.start()) for m in _ONES.finditer(bits)]
-    if len(found) > 1 and found[0][0] == 0 and found[-1][0] + found[-1][1] == BINS:
-        last = found.pop()
-        first = found.pop(0)
-        found.append((last[0], last[1] + first[1]))
-    return sorted(found)
+    starts = _bits(mask & ~_rotate_up(mask, 1))
+    ends = _bits(mask & ~_rotate_down(mask, 1))
+    if ends[0] < starts[0]:  # the first end closes the run that wraps round the week
+        ends = ends[1:] + ends[:1]
+    return [(a, (b - a) % BINS + 1) for a, b in zip(starts, ends, strict=True)]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _local_label(start_utc_min: int, end_utc_min: int, zone_name: str, monday: dt.date) -> str:
     zone = _zone(zone_name)
     origin = dt.datetime.combine(monday, dt.time(), UTC)

@@ -115,14 +115,14 @@ class MatchConfig:
     allow_repeats : bool
         Allow pairing people who were partners before (``Rules.history``).
     seed : int
-        Seed of the circles local search and of candidate sampling.
+        Seed of the circles local search (pairs use no randomness).
     min_meeting_minutes : int
         Length of the common free window every match needs (default 60).
     candidates_per_member : int
         Each member's best *k* candidates are kept in the sparse graph.
     dense_limit : int
-        Up to this many members every pair is scored; above, candidates come
-        from an inverted index over skills and goals.
+        Up to this many members every pair is scored; above, a certified
+        index search finds the same graph without scoring every pair.
     """
 
     reference_date: dt.date

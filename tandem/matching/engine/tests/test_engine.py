@@ -22,8 +22,9 @@ from tandem.matching.engine import (
     match_members,
 )
 from tandem.matching.engine import match as match_module
+from tandem.matching.engine.candidates import candidate_graph
 from tandem.matching.engine.features import encode
-from tandem.matching.engine.scoring import pair_score, score_pairs
+from tandem.matching.engine.scoring import feasible_pairs, pair_score, score_pairs
 from tandem.matching.engine.solver import bottleneck_matching, max_weight_matching
 
 JAN = dt.date(2027, 1, 6)
@@ -433,3 +434,86 @@ def test_index_mode_matches_like_dense_mode_on_small_input() -> None:
     index = match_members(ms, config(dense_limit=10))
     assert dense.stats.matched == index.stats.matched == 40
     assert index.stats.total_score >= 0.99 * dense.stats.total_score
+
+
+# --- candidate search ------------------------------------------------------------------
+
+
+def _random_members(n: int, seed: int) -> list[Member]:
+    """Members with few tags so that index keys collide often; some fields left blank."""
+    rng = np.random.default_rng(seed)
+    zones = ["Europe/London", "America/New_York", "Asia/Kolkata"]
+    stages = ["", "student", "early", "mid", "senior", "executive"]
+    out = []
+    for k in range(n):
+        slots = {
+            Slot(int(rng.integers(0, 3)), int(h) * 60, int(h) * 60 + int(rng.integers(1, 4)) * 60)
+            for h in rng.choice([8, 12, 18, 19], size=int(rng.integers(0, 4)))
+        }
+        out.append(
+            Member(
+                id=f"m{k}",
+                name=f"M{k}",
+                time_zone=zones[int(rng.integers(0, 3))],
+                availability=tuple(sorted(slots)),
+                offers=tuple(f"s{x}" for x in rng.choice(8, size=int(rng.integers(0, 3)))),
+                wants=tuple(f"s{x}" for x in rng.choice(8, size=int(rng.integers(0, 3)))),
+                goals=tuple(f"g{x}" for x in rng.choice(5, size=int(rng.integers(0, 4)))),
+                stage=stages[int(rng.integers(0, 6))],
+                organisation=["", "Acme", "Beta"][int(rng.integers(0, 3))],
+                department=["", "Sales", "IT"][int(rng.integers(0, 3))],
+                languages=("English",) if rng.random() < 0.9 else ("Hindi",),
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize(
+    ("n", "k", "seed", "weights"),
+    [
+        (300, 20, 0, Weights()),
+        (300, 5, 1, Weights()),
+        (250, 8, 2, Weights(stage_closeness=0.5, same_org_other_department=0.0)),
+        (250, 3, 3, Weights(skill_swap=0.0, shared_goals=1.0, shared_hours=0.0)),
+    ],
+)
+def test_index_search_gives_the_dense_graph(n: int, k: int, seed: int, weights: Weights) -> None:
+    ms = _random_members(n, seed)
+    f = encode(ms, JAN, 60)
+    active = [x for x in range(n) if x % 7 != 3]
+    rng = np.random.default_rng(seed)
+    blocked = np.unique(
+        [a * n + b for a, b in (sorted(rng.choice(n, 2, replace=False)) for _ in range(200))]
+    ).astype(np.int64)
+    dense = candidate_graph(f, active, weights, blocked, k, dense_limit=n, seed=0)
+    index = candidate_graph(f, active, weights, blocked, k, dense_limit=0, seed=0)
+    for got, expected in zip(index, dense, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert len(dense[0]) > n  # the graph is not trivial
+
+
+@given(populations(), st.integers(1, 4))
+@settings(max_examples=40, deadline=None)
+def test_index_search_equals_dense_on_small_populations(
+    data: tuple[list[Member], Rules], k: int
+) -> None:
+    ms, _ = data
+    f = encode(ms, JAN, 60)
+    active = list(range(len(ms)))
+    none = np.zeros(0, dtype=np.int64)
+    dense = candidate_graph(f, active, Weights(), none, k, dense_limit=len(ms), seed=0)
+    index = candidate_graph(f, active, Weights(), none, k, dense_limit=0, seed=0)
+    for got, expected in zip(index, dense, strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+@given(populations())
+@settings(max_examples=30, deadline=None)
+def test_feasibility_filter_equals_scalar(data: tuple[list[Member], Rules]) -> None:
+    ms, _ = data
+    f = encode(ms, JAN, 60)
+    i, j = np.triu_indices(len(ms), 1)
+    ok = feasible_pairs(f, i.astype(np.int64), j.astype(np.int64))
+    for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
+        s = pair_score(f, a, b, Weights())
+        assert ok[k] == (s.can_meet and s.shared_language)
