@@ -32,7 +32,7 @@ F64 = npt.NDArray[np.float64]
 B8 = npt.NDArray[np.bool_]
 
 #: Pairs per chunk when pairs are expanded, checked and scored.
-CHUNK = 1 << 20
+CHUNK = 1 << 18
 #: At most this many extra pairs are scanned for members the index tiers do
 #: not settle (each such member is compared with every active member).
 DENSE_BUDGET = 200_000_000
