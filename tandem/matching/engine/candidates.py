@@ -158,10 +158,10 @@ def _staged_join(
     """Feasible pair keys of query and table entries with equal keys, for allowed stages.
 
     Only table owners of a stage the query owner allows (``allowed[owner,
-    stage]``) are paired.
-    The table is sorted by ``key * 6 + stage``; the known stages a member
-    allows form an interval around its own (closeness falls with the
-    distance), so each query entry reads at most two contiguous ranges.
+    stage]``) are paired. The table is sorted by ``key * 6 + stage``; the
+    known stages a member allows form an interval around its own (closeness
+    falls with the distance), plus perhaps stage 0 (unknown), so each query
+    entry reads at most two contiguous ranges.
     """
     if len(query.key) == 0 or len(table.key) == 0:
         return

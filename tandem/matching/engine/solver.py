@@ -121,11 +121,11 @@ def max_weight_matching(
     component of ``c`` nodes gets a bonus ``L = c / 2 + 1`` (weights become
     ``(w + L) / (1 + L)``), so one more pair always outweighs any change of
     total score: cardinality is exact, weight differences are resolved to
-    about ``c * 2**-23``. Time: sparse blossom, O(E * N) worst case and
-    faster than linear growth in practice here, because almost every member
-    can be matched (every node is a detection event, unlike the sparse
+    about ``c * 2**-23``. Time: sparse blossom, O(E * N) worst case; in
+    practice here it grows faster than linearly with N, because almost every
+    member can be matched (every node is a detection event, unlike the sparse
     syndromes PyMatching is built for): measured on the benchmark's candidate
-    graphs (13 edges per node), about 0.5 s of CPU at N = 10,000 but minutes
+    graphs (13 edges per node), 0.5 to 1 s of CPU at N = 10,000 but minutes
     at N = 100,000 (see ``docs/benchmarks.md``). Memory O(N + E).
 
     References
