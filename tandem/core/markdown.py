@@ -5,6 +5,8 @@ keeps only a small set of tags, attributes and link schemes, so nothing a writer
 script, load outside content or restyle the page.
 """
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -30,11 +32,24 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 CLEAN_CONTENT_TAGS = {"script", "style"}
 
 
+# Building a converter loads its extensions (most of the cost of a short note), so each thread
+# keeps one and resets it before every document, as Python-Markdown's reference advises.
+_converters = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    converter: markdown_lib.Markdown | None = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = markdown_lib.Markdown(extensions=EXTENSIONS, output_format="html")
+        _converters.markdown = converter
+    return converter.reset()
+
+
 def markdown_to_html(text: str) -> SafeString:
     """Return sanitised HTML for Markdown ``text`` (empty string for empty text)."""
     if not text or not text.strip():
         return mark_safe("")
-    html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
+    html = _converter().convert(text)
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -75,7 +75,7 @@ def member_home(*, membership: Membership) -> MemberHome:
         partner_names = [meeting_selectors.seat_name(s) for s in seats if s.pk != seat.pk]
         upcoming = meeting_selectors.meeting_upcoming(partnership=partnership)
         next_meeting = upcoming[0] if upcoming else None
-        balance = meeting_selectors.balance_for_partnership(partnership)
+        balance = meeting_selectors.balance_for_partnership(partnership, seats=seats)
     goals = goal_selectors.goal_list_open_for_member(membership=membership)
     return MemberHome(
         program=membership.program,

@@ -533,19 +533,31 @@ def turn_state(*, meeting: Meeting, now: datetime | None = None) -> TurnState:
     return state
 
 
-def turn_order_for(*, meeting: Meeting, seats: list[PartnershipMember]) -> list[PartnershipMember]:
+def turn_order_for(
+    *,
+    meeting: Meeting,
+    seats: list[PartnershipMember],
+    turns: list[Turn] | None = None,
+    balance: "Balance | None" = None,
+) -> list[PartnershipMember]:
     """Return who takes the mentee's seat first, second, ... at this meeting.
 
     A one-sided partnership (see ``balance_for_partnership``) lets the partner with the least
     time go first; otherwise the first speaker rotates from the previous meeting with turns.
+    ``turns`` (the meeting's turns, as ``turn_state`` reads them) and ``balance`` spare their
+    queries when the caller already has them.
     """
     if not seats:
         return []
-    existing = list(meeting.turns.order_by("position").values_list("seat_id", flat=True))
+    if turns is None:
+        existing = list(meeting.turns.order_by("position").values_list("seat_id", flat=True))
+    else:
+        existing = [t.seat_id for t in sorted(turns, key=lambda t: t.position)]
     if existing:
         by_id = {s.pk: s for s in seats}
         return [by_id[seat_id] for seat_id in existing if seat_id in by_id]
-    balance = balance_for_partnership(meeting.partnership)
+    if balance is None:
+        balance = balance_for_partnership(meeting.partnership, seats=seats)
     if balance.one_sided and balance.least is not None:
         first_index = next((i for i, s in enumerate(seats) if s.pk == balance.least.seat_id), 0)
     else:
@@ -588,14 +600,17 @@ class Balance:
         return min(self.partners, key=lambda p: p.recent_share) if self.partners else None
 
 
-def balance_for_partnership(partnership: Partnership) -> Balance:
+def balance_for_partnership(
+    partnership: Partnership, *, seats: list[PartnershipMember] | None = None
+) -> Balance:
     """Return minutes each partner spent in the mentee's and the mentor's seat (held meetings).
 
     One-sided: over the last three held meetings, one partner's own-turn time is worse than
     65/35 against another's (for a pair: more than 65% of the time). The suggestion names the
-    partner with the least time.
+    partner with the least time. ``seats`` (as ``seats_of`` returns them) spares that query.
     """
-    seats = seats_of(partnership)
+    if seats is None:
+        seats = seats_of(partnership)
     held = list(
         partnership.meetings.filter(status=Meeting.Status.HELD)
         .order_by("-starts_at")
@@ -664,6 +679,26 @@ def commitment_to_review(*, meeting: Meeting, seat: PartnershipMember) -> Commit
         .order_by("-meeting__starts_at")
         .first()
     )
+
+
+def commitments_to_review(
+    *, meeting: Meeting, seats: list[PartnershipMember]
+) -> dict[int, Commitment]:
+    """Return ``commitment_to_review`` for every seat at once, by seat id (seats without one
+    are left out)."""
+    found: dict[int, Commitment] = {}
+    candidates = (
+        Commitment.objects.filter(
+            seat__in=[s.pk for s in seats],
+            meeting__partnership=meeting.partnership,
+            meeting__starts_at__lt=meeting.starts_at,
+        )
+        .filter(Q(reviewed_in__isnull=True) | Q(reviewed_in=meeting))
+        .order_by("-meeting__starts_at")
+    )
+    for commitment in candidates:
+        found.setdefault(commitment.seat_id, commitment)
+    return found
 
 
 def commitments_for(*, meeting: Meeting) -> dict[int, Commitment]:

@@ -223,8 +223,12 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def _meeting_context(request: HttpRequest, meeting: Meeting, seat: Any) -> dict[str, Any]:
     seats = selectors.seats_of(meeting.partnership)
     state = selectors.turn_state(meeting=meeting)
-    order = selectors.turn_order_for(meeting=meeting, seats=seats)
+    balance = selectors.balance_for_partnership(meeting.partnership, seats=seats)
+    order = selectors.turn_order_for(
+        meeting=meeting, seats=seats, turns=state.turns, balance=balance
+    )
     commitments = selectors.commitments_for(meeting=meeting)
+    reviews = selectors.commitments_to_review(meeting=meeting, seats=order)
     turns = []
     for position, partner in enumerate(order):
         turns.append(
@@ -233,7 +237,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, seat: Any) -> dict[
                 "seat": partner,
                 "name": selectors.seat_name(partner),
                 "is_me": partner.pk == seat.pk,
-                "review": selectors.commitment_to_review(meeting=meeting, seat=partner),
+                "review": reviews.get(partner.pk),
                 "commitment": commitments.get(partner.pk),
             }
         )
@@ -255,7 +259,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, seat: Any) -> dict[
         "turns": turns,
         "prompts": ["Goals", "Challenges", "Concerns", "Accomplishments"],
         "notes": notes,
-        "balance": selectors.balance_for_partnership(meeting.partnership),
+        "balance": balance,
         "note_form": forms.NoteForm(),
         "commitment_form": forms.CommitmentForm(
             initial={"text": commitments[seat.pk].text} if seat.pk in commitments else None
@@ -352,11 +356,14 @@ def commitment_save(request: HttpRequest, pk: int) -> HttpResponse:
 def commitment_review(request: HttpRequest, pk: int, commitment_id: int) -> HttpResponse:
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
     seats = selectors.seats_of(meeting.partnership)
-    review = None
-    for partner in seats:
-        candidate = selectors.commitment_to_review(meeting=meeting, seat=partner)
-        if candidate is not None and candidate.pk == commitment_id:
-            review = candidate
+    review = next(
+        (
+            candidate
+            for candidate in selectors.commitments_to_review(meeting=meeting, seats=seats).values()
+            if candidate.pk == commitment_id
+        ),
+        None,
+    )
     if review is None:
         raise NotFound()
     try:

@@ -46,3 +46,10 @@ def test_template_filter_renders_sanitised_markdown():
     assert "<strong>bold</strong>" in html
     assert "onmouseover" not in html
     assert "<b>hi</b>" in html
+
+
+def test_footnotes_and_references_do_not_carry_over_to_the_next_text():
+    first = markdown_to_html("Foo[^1] and [a link][r]\n\n[^1]: Baz\n\n[r]: https://example.org")
+    assert "Baz" in first and "example.org" in first
+    second = markdown_to_html("Bar and [a link][r]")
+    assert "Baz" not in second and "example.org" not in second

@@ -5,7 +5,9 @@ from datetime import UTC, date, datetime, time
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tandem.accounts.services import api_token_create
@@ -250,3 +252,20 @@ def test_api_partner_flow_propose_accept_start_hand_over_and_mark(client):
         )  # fmt: skip
         assert marked.status_code == 400
         assert marked.json()["detail"] == services.HELD_NEEDS_TWO
+
+
+def test_meeting_page_queries_stay_the_same_as_notes_grow(world):
+    client = _client(world["author"])
+    url = reverse("meetings:detail", args=[world["meeting"].pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    seat = world["private"].author
+    for number in range(5):
+        services.note_create(
+            meeting=world["meeting"], seat=seat, body=f"note {number}", visibility="shared"
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert "note 4" in page.text
+    assert len(many) == len(few)
