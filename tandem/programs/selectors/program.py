@@ -43,8 +43,9 @@ def access_program(*, user: Any, slug: str) -> tuple[Program, Membership]:
     """Return the program and the user's membership in it; NotFound if the user is not in it."""
     if not getattr(user, "is_authenticated", False):
         raise NotFound()
+    # The profile comes along: member pages show times in its zone and its name.
     membership = (
-        Membership.objects.select_related("program")
+        Membership.objects.select_related("program", "profile")
         .filter(program__slug=slug, user=user)
         .exclude(status=Membership.Status.LEFT)
         .first()
