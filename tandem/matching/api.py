@@ -49,7 +49,7 @@ class RunOut(Schema):
     allow_repeats: bool
     seed: int
     weights: dict[str, float]
-    stats: dict[str, float | int]
+    stats: dict[str, bool | int | float]
     in_worker: bool
     parent: int | None
     created_at: datetime

@@ -282,6 +282,14 @@ class RunReview:
     rules: list[MatchRule]
     distribution: dict[str, list[Any]] = field(default_factory=dict)
 
+    @property
+    def certified_gap(self) -> str | None:
+        """For a run solved by the relaxation (very large runs): its proven bound, in words."""
+        stats = self.run.stats or {}
+        if stats.get("exact", True):
+            return None
+        return f"{float(stats.get('certified_gap', 0.0)):.4%}"
+
 
 def run_review(*, run: MatchRun) -> RunReview:
     """Return a run's proposals, unmatched, the program's rules and the score distribution."""

@@ -12,7 +12,7 @@ from .circles import form_circles
 from .explain import REASON_LOCKED, explain_group, explain_pair, explain_scored
 from .features import Features, encode
 from .scoring import pair_score
-from .solver import bottleneck_matching, max_weight_matching
+from .solver import Solution, bottleneck_matching, solve_matching
 from .types import Group, MatchConfig, MatchResult, MatchStats, Member, Rules, Unmatched
 
 __all__ = [
@@ -129,13 +129,17 @@ def match_members(
     best feasible partners: every pair scored up to ``config.dense_limit``
     members, a certified index search over skills, goals and organisations
     giving the same graph above, see
-    :func:`~tandem.matching.engine.candidates.candidate_graph`), solved
-    exactly by maximum-weight matching (PyMatching's sparse blossom, see
-    :func:`~tandem.matching.engine.solver.max_weight_matching`), then reasons
+    :func:`~tandem.matching.engine.candidates.candidate_graph`), solved by
+    maximum-weight matching: exactly (PyMatching's sparse blossom, see
+    :func:`~tandem.matching.engine.solver.max_weight_matching`) up to
+    ``config.exact_limit`` matchable members, above by an assignment
+    relaxation with exact repair and a proven bound (see
+    :func:`~tandem.matching.engine.solver.relaxed_matching`); then reasons
     for the chosen groups only. Time about O(N * c) for candidates (c =
-    partners per member sharing the needed index keys) plus the blossom solve
-    on O(N * k) edges, which grows faster than linearly when almost everyone
-    can be matched (see ``docs/benchmarks.md``); memory O(N * k) plus chunks.
+    partners per member sharing the needed index keys) plus the solve on
+    O(N * k) edges (the exact blossom grows faster than linearly when almost
+    everyone can be matched, which is why large runs use the relaxation, see
+    ``docs/benchmarks.md``); memory O(N * k) plus chunks.
     A pair is feasible when the two share a free window of
     ``min_meeting_minutes`` in the reference week, a language, and no rule
     blocks them. Locked pairs are taken out before solving and added back.
@@ -240,9 +244,13 @@ def _pairs(f: Features, r: _Rules, config: MatchConfig) -> MatchResult:
         config.dense_limit,
         config.seed,
     )
-    pairs = max_weight_matching(f.n, gi, gj, gw, maximise_matched=config.maximise_matched)
+    solved = solve_matching(
+        f.n, gi, gj, gw, maximise_matched=config.maximise_matched, exact_limit=config.exact_limit
+    )
+    pairs = solved.pairs
     if config.fairness:
         _, pairs = bottleneck_matching(f.n, gi, gj, gw, target=len(pairs))
+        solved = Solution(pairs, 0.0, 0.0, exact=True)
     groups: list[list[int]] = [list(p) for p in pairs]
     matched = {x for p in pairs for x in p}
     unmatched = [i for i in active if i not in matched]
@@ -271,7 +279,7 @@ def _pairs(f: Features, r: _Rules, config: MatchConfig) -> MatchResult:
         out.append(Group(tuple(f.members[x].id for x in g), score, reasons))
     degree = np.bincount(np.concatenate([gi, gj]), minlength=f.n) if len(gi) else None
     reasons_un = _unmatched_reasons(f, r, unmatched, degree, set(locked))
-    return _result(f, out, reasons_un, len(gi))
+    return _result(f, out, reasons_un, len(gi), solved)
 
 
 def _group_score(f: Features, g: Sequence[int], config: MatchConfig) -> float:
@@ -356,7 +364,11 @@ def _reason(
 
 
 def _result(
-    f: Features, groups: list[Group], unmatched: list[tuple[int, str]], edges: int
+    f: Features,
+    groups: list[Group],
+    unmatched: list[tuple[int, str]],
+    edges: int,
+    solved: Solution | None = None,
 ) -> MatchResult:
     first = {m.id: i for i, m in enumerate(f.members)}
     groups.sort(key=lambda g: (-g.score, min(first[x] for x in g.members)))
@@ -370,6 +382,8 @@ def _result(
         min_score=min(scores) if scores else 0.0,
         total_score=float(sum(scores)),
         candidate_edges=edges,
+        exact=solved is None or solved.exact,
+        certified_gap=0.0 if solved is None else solved.gap,
     )
     return MatchResult(
         tuple(groups),

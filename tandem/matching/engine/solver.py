@@ -1,4 +1,6 @@
-"""Exact maximum-weight matching on a sparse graph, through PyMatching.
+"""Maximum-weight matching on a sparse graph: exact through PyMatching, and for
+large graphs a linear-programming relaxation with exact repair and a certified
+bound.
 
 PyMatching (sparse blossom) solves minimum-weight perfect matching of
 detection events. Reduction: every member ``u`` is a detection event with an
@@ -19,18 +21,22 @@ stay smaller.)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 import pymatching
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["bottleneck_matching", "max_weight_matching"]
+__all__ = ["Solution", "bottleneck_matching", "max_weight_matching", "solve_matching"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 #: Added to each member's boundary cost so that every inequality above is strict.
 DELTA = 1e-3
+#: Weights are scaled to integers of this resolution for the assignment solver.
+SCALE = 1 << 24
 
 
 def _solve(n: int, i: I64, j: I64, w: F64) -> list[tuple[int, int]]:
@@ -85,6 +91,8 @@ def _solve_arrays(i: I64, j: I64, w: F64) -> tuple[I64, I64]:
 
 def _sorted_unique(values: I64) -> I64:
     ordered = np.sort(values)
+    if len(ordered) == 0:
+        return ordered
     return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
 
 
@@ -184,3 +192,189 @@ def bottleneck_matching(
     if len(pairs) < target:
         pairs = max_weight_matching(n, i[keep], j[keep], w[keep], maximise_matched=True)
     return threshold, pairs
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A matching with its weight and a proven upper bound on the best weight.
+
+    Attributes
+    ----------
+    pairs : list of (int, int)
+        Matched pairs ``(a, b)`` with ``a < b``, sorted.
+    weight : float
+        Total weight of ``pairs``.
+    bound : float
+        No matching of the graph weighs more than this (equal to ``weight``
+        when ``exact``).
+    exact : bool
+        Solved exactly (PyMatching) rather than by :func:`relaxed_matching`.
+    """
+
+    pairs: list[tuple[int, int]]
+    weight: float
+    bound: float
+    exact: bool
+
+    @property
+    def gap(self) -> float:
+        """Certified shortfall: at most this share of the best weight is missing."""
+        return 0.0 if self.bound <= 0 else max(0.0, 1.0 - self.weight / self.bound)
+
+
+def solve_matching(
+    n: int,
+    i: I64,
+    j: I64,
+    w: F64,
+    *,
+    maximise_matched: bool = False,
+    exact_limit: int | None = None,
+) -> Solution:
+    """Maximum-weight matching, exact up to ``exact_limit`` matchable nodes.
+
+    Up to ``exact_limit`` nodes with an edge (always, when ``None``) this is
+    :func:`max_weight_matching`. Above, it is :func:`relaxed_matching`: an
+    assignment relaxation solved exactly, its integral part kept, the rest
+    re-solved exactly, with the relaxation's optimum as a proven upper bound.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    i, j, w : ndarray
+        Edges and their weights in [0, 1].
+    maximise_matched : bool
+        Maximise the number of matched nodes first (see
+        :func:`max_weight_matching`); the bound then refers to the adjusted
+        weights.
+    exact_limit : int or None
+        Largest number of nodes with an edge that is solved exactly.
+
+    Returns
+    -------
+    Solution
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> i, j = np.array([0, 1, 2]), np.array([1, 2, 3])
+    >>> w = np.array([0.5, 0.9, 0.5])
+    >>> solve_matching(4, i, j, w).pairs
+    [(0, 1), (2, 3)]
+    >>> relaxed = solve_matching(4, i, j, w, exact_limit=0)
+    >>> relaxed.pairs, relaxed.exact, round(relaxed.bound, 6)
+    ([(0, 1), (2, 3)], False, 1.0)
+    """
+    if maximise_matched:
+        w = _cardinality_weights(n, i, j, w)
+    positive = w > 0
+    matchable = len(_sorted_unique(np.concatenate([i[positive], j[positive]])))
+    if exact_limit is None or matchable <= exact_limit:
+        a, b = _solve_arrays(i, j, w)
+        weight = _total(i, j, w, a, b)
+        return Solution(_as_pairs(a, b), weight, weight, exact=True)
+    a, b, bound = relaxed_matching(i, j, w)
+    return Solution(_as_pairs(a, b), _total(i, j, w, a, b), bound, exact=False)
+
+
+def relaxed_matching(i: I64, j: I64, w: F64) -> tuple[I64, I64, float]:
+    """A matching within a proven bound of the best, for graphs too large to solve exactly.
+
+    1. The relaxation: every node picks one partner or itself on a bipartite
+       copy of the graph (an assignment problem, solved exactly by OR-Tools'
+       cost-scaling algorithm). Its optimum, halved, is the optimum of the
+       fractional matching polytope ``x(v) <= 1`` and so an upper bound on
+       every matching. Its solution is half-integral: pairs that picked each
+       other, and cycles.
+    2. The repair: the pairs are kept, except around the nodes on cycles or
+       alone: those nodes, their neighbours and the neighbours' partners are
+       matched again, exactly, among themselves (PyMatching).
+
+    Parameters
+    ----------
+    i, j, w : ndarray
+        Edges and their weights in [0, 1].
+
+    Returns
+    -------
+    (a, b, bound)
+        Matched pairs as two arrays (``a < b``, sorted) and the upper bound.
+
+    Notes
+    -----
+    Time: the assignment by cost scaling, O(sqrt(N) E log(N C)) worst case,
+    in practice about 10 s for 100,000 nodes and 2.7 million arcs; the repair
+    is an exact solve on the few hundred to few thousand nodes around the
+    cycles. Memory O(N + E). On bipartite graphs the relaxation is exact.
+    The bound is rigorous despite the integer scaling: each weight is rounded
+    by at most ``1 / (2 SCALE)`` and a fractional matching has at most
+    ``N / 2`` units of edges, so ``N / (4 SCALE)`` is added.
+
+    References
+    ----------
+    A. V. Goldberg, R. Kennedy, "An efficient cost scaling algorithm for the
+    assignment problem", Math. Programming 71 (1995).
+
+    Examples
+    --------
+    A triangle: the relaxation takes each edge half (bound 1.35), the repair
+    the heaviest edge.
+
+    >>> import numpy as np
+    >>> a, b, bound = relaxed_matching(np.array([0, 1, 0]), np.array([1, 2, 2]),
+    ...                                np.array([1.0, 0.9, 0.8]))
+    >>> list(zip(a.tolist(), b.tolist())), round(bound, 6)
+    ([(0, 1)], 1.35)
+    """
+    from ortools.graph.python import linear_sum_assignment
+
+    keep = w > 0
+    i, j, w = i[keep], j[keep], w[keep]
+    nodes = _sorted_unique(np.concatenate([i, j]))
+    z = np.zeros(0, dtype=np.int64)
+    if len(nodes) == 0:
+        return z, z, 0.0
+    li, lj = np.searchsorted(nodes, i), np.searchsorted(nodes, j)
+    m = len(nodes)
+    own = np.arange(m, dtype=np.int64)
+    cost = -np.rint(w * SCALE).astype(np.int64)
+    solver = linear_sum_assignment.SimpleLinearSumAssignment()
+    solver.add_arcs_with_cost(
+        np.concatenate([li, lj, own]),
+        np.concatenate([lj, li, own]),
+        np.concatenate([cost, cost, np.zeros(m, dtype=np.int64)]),
+    )
+    status = solver.solve()
+    if status != solver.OPTIMAL:  # pragma: no cover (a self arc makes every instance feasible)
+        raise RuntimeError(f"assignment relaxation failed: {status}")
+    bound = -solver.optimal_cost() / SCALE / 2 + m / (4 * SCALE)
+    mate = np.fromiter((solver.right_mate(x) for x in range(m)), dtype=np.int64, count=m)
+    paired = (mate != own) & (mate[mate] == own)
+    region = ~paired
+    neighbours = np.concatenate([lj[region[li]], li[region[lj]]])
+    region[neighbours] = True
+    region[mate[region & paired]] = True
+    inside = region[li] & region[lj]
+    ra, rb = _solve_arrays(li[inside], lj[inside], w[inside])
+    fixed = np.flatnonzero(paired & ~region & (own < mate))
+    a = np.concatenate([fixed, ra])
+    b = np.concatenate([mate[fixed], rb])
+    order = np.lexsort((b, a))
+    return nodes[a[order]], nodes[b[order]], bound
+
+
+def _as_pairs(a: I64, b: I64) -> list[tuple[int, int]]:
+    return list(zip(a.tolist(), b.tolist(), strict=True))
+
+
+def _total(i: I64, j: I64, w: F64, a: I64, b: I64) -> float:
+    """Total weight of the pairs ``(a, b)`` (``a < b``) on the edges ``(i, j, w)``."""
+    if len(a) == 0:
+        return 0.0
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    size = int(max(hi.max(), b.max())) + 1
+    edge_keys = lo * size + hi
+    order = np.argsort(edge_keys, kind="stable")
+    pos = np.searchsorted(edge_keys[order], a * size + b)
+    return float(w[order][pos].sum())

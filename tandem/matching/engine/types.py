@@ -123,6 +123,11 @@ class MatchConfig:
     dense_limit : int
         Up to this many members every pair is scored; above, a certified
         index search finds the same graph without scoring every pair.
+    exact_limit : int or None
+        Up to this many matchable members the pairs are solved exactly;
+        above, by an assignment relaxation with exact repair, whose proven
+        bound is reported as ``MatchStats.certified_gap``. ``None``: always
+        exact (slow above about 20,000 members, see ``docs/benchmarks.md``).
     """
 
     reference_date: dt.date
@@ -137,6 +142,7 @@ class MatchConfig:
     min_meeting_minutes: int = 60
     candidates_per_member: int = 20
     dense_limit: int = 3000
+    exact_limit: int | None = 20_000
 
     def __post_init__(self) -> None:
         if not 3 <= self.circle_size <= 5:
@@ -179,7 +185,12 @@ class Unmatched:
 
 @dataclass(frozen=True)
 class MatchStats:
-    """Summary figures of a run."""
+    """Summary figures of a run.
+
+    ``exact`` says whether the pairs were solved exactly; when not,
+    ``certified_gap`` is a proven bound on the share of the best possible
+    total (on the candidate graph) that the pairs miss (0.0 when exact).
+    """
 
     members: int
     matched: int
@@ -188,6 +199,8 @@ class MatchStats:
     min_score: float
     total_score: float
     candidate_edges: int
+    exact: bool = True
+    certified_gap: float = 0.0
 
 
 @dataclass(frozen=True)

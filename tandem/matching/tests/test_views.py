@@ -254,3 +254,15 @@ def test_member_of_program_without_profile_is_not_in_runs(client, program, coord
     MembershipFactory(program=program)
     run = services.match_run_start(program=program, created_by=coordinator)
     assert run.stats["members"] == 4
+
+
+def test_review_states_the_proven_bound_of_a_run_too_large_to_solve_exactly(
+    client, run, coordinator
+):
+    client.force_login(coordinator)
+    assert "certified-gap" not in client.get(review_url(run)).text  # small runs are exact
+    assert run.stats["exact"] is True
+    run.stats = {**run.stats, "exact": False, "certified_gap": 3.6e-6}
+    run.save(update_fields=["stats"])
+    page = client.get(review_url(run)).text
+    assert "within a proven 0.0004% of the best possible" in page

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+from tandem.cli import _summary
 from tandem.interchange.members_csv import HEADERS
+from tandem.matching.engine import MatchResult, MatchStats
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -54,6 +57,16 @@ def test_json_output(tmp_path: Path) -> None:
         {"member": "cy@example.org", "reason": "no one shares a free hour"}
     ]
     assert result["stats"]["matched"] == 2
+    assert result["stats"]["exact"] is True
+    assert result["stats"]["certified_gap"] == 0.0
+
+
+def test_summary_states_the_proven_bound_of_a_large_run() -> None:
+    stats = MatchStats(100_000, 100_000, 50_000, 0.64, 0.33, 32_000.0, 1_338_578, False, 3.6e-6)
+    out = io.StringIO()
+    _summary(MatchResult((), (), stats), out)
+    assert "Solved within a proven 0.0004% of the best possible total" in out.getvalue()
+    assert "--exact to solve exactly" in out.getvalue()
 
 
 def test_bad_rows_are_listed_and_exit_2(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from tandem.matching.engine import match as match_module
 from tandem.matching.engine.candidates import candidate_graph
 from tandem.matching.engine.features import encode
 from tandem.matching.engine.scoring import feasible_pairs, pair_score, score_pairs
-from tandem.matching.engine.solver import bottleneck_matching, max_weight_matching
+from tandem.matching.engine.solver import bottleneck_matching, max_weight_matching, solve_matching
 
 JAN = dt.date(2027, 1, 6)
 WED_EVENING = (Slot(2, 18 * 60, 20 * 60),)
@@ -296,6 +296,64 @@ def test_solver_equals_networkx_optimum(n: int, seed: int, cardinality: bool) ->
     if cardinality:
         assert len(got) == len(best)
     assert total == pytest.approx(expected, abs=1e-4)
+
+
+def _random_graph(n: int, seed: int, density: float = 0.4) -> tuple[np.ndarray, ...]:
+    rng = np.random.default_rng(seed)
+    pairs = [(a, b) for a, b in itertools.combinations(range(n), 2) if rng.random() < density]
+    i = np.array([p[0] for p in pairs], dtype=np.int64)
+    j = np.array([p[1] for p in pairs], dtype=np.int64)
+    return i, j, np.round(rng.random(len(pairs)), 3) + 0.001
+
+
+@given(st.integers(3, 16), st.integers(0, 10_000))
+@settings(max_examples=60, deadline=None)
+def test_relaxation_is_a_matching_within_its_proven_bound(n: int, seed: int) -> None:
+    i, j, w = _random_graph(n, seed)
+    if len(i) == 0:
+        return
+    relaxed = solve_matching(n, i, j, w, exact_limit=0)
+    exact = solve_matching(n, i, j, w)
+    seen = [x for pair in relaxed.pairs for x in pair]
+    assert len(seen) == len(set(seen))  # nobody twice
+    weight = dict(zip(zip(i.tolist(), j.tolist(), strict=True), w.tolist(), strict=True))
+    assert all(pair in weight for pair in relaxed.pairs)  # only real edges
+    assert relaxed.weight == pytest.approx(sum(weight[p] for p in relaxed.pairs))
+    assert exact.exact and not relaxed.exact
+    # The bound is a proof: no matching (the exact optimum included) weighs more.
+    assert relaxed.weight <= exact.weight + 1e-9
+    assert exact.weight <= relaxed.bound + 1e-9
+    assert relaxed.gap == pytest.approx(1 - relaxed.weight / relaxed.bound)
+
+
+@given(st.integers(2, 9), st.integers(2, 9), st.integers(0, 10_000))
+@settings(max_examples=40, deadline=None)
+def test_relaxation_is_exact_on_two_sided_graphs(left: int, right: int, seed: int) -> None:
+    # No odd cycles, so the assignment relaxation has an integral optimum.
+    rng = np.random.default_rng(seed)
+    pairs = [(a, left + b) for a in range(left) for b in range(right) if rng.random() < 0.5]
+    if not pairs:
+        return
+    i, j = np.array(pairs).T
+    w = np.round(rng.random(len(pairs)), 3) + 0.001
+    relaxed = solve_matching(left + right, i, j, w, exact_limit=0)
+    exact = solve_matching(left + right, i, j, w)
+    assert relaxed.weight == pytest.approx(exact.weight, abs=1e-6)
+    assert relaxed.gap < 1e-6
+
+
+def test_large_runs_record_how_close_they_are_to_the_best() -> None:
+    ms = _random_members(400, 5)
+    exact = match_members(ms, config())
+    relaxed = match_members(ms, config(exact_limit=100))
+    assert exact.stats.exact and exact.stats.certified_gap == 0.0
+    assert not relaxed.stats.exact
+    assert 0.0 <= relaxed.stats.certified_gap < 0.01
+    # The proof holds: the exact run's total is within the certified gap of the relaxed one.
+    assert relaxed.stats.total_score >= (1 - relaxed.stats.certified_gap) * exact.stats.total_score
+    assert relaxed.stats.total_score <= exact.stats.total_score + 1e-9
+    again = match_members(ms, config(exact_limit=100))
+    assert again == relaxed  # deterministic
 
 
 # --- circles ---------------------------------------------------------------------------
