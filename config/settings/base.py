@@ -200,12 +200,17 @@ TANDEM_RETENTION_MONTHS = int(os.environ.get("TANDEM_RETENTION_MONTHS", "24"))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
+    # Needs the `redis` extra (pip install '.[redis]').
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # Sessions are read from Redis and written through to the database: no session query per
+    # request, and signing out deletes both copies. Only with a shared cache: with the default
+    # per-process cache, a session ended in one web process would live on in the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 from django.utils.csp import CSP  # noqa: E402
 
