@@ -110,6 +110,31 @@ def access_meeting(*, user: Any, pk: int) -> tuple[Meeting, PartnershipMember]:
     return meeting, seat_for(partnership=meeting.partnership, user=user)
 
 
+def access_meeting_with_seats(
+    *, user: Any, pk: int
+) -> tuple[Meeting, PartnershipMember, list[PartnershipMember]]:
+    """Return ``access_meeting``'s meeting and seat with the partnership's active seats (as
+    ``seats_of`` orders them), in two queries: the user's seat is picked from all the seats."""
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound()
+    meeting = (
+        Meeting.objects.select_related("partnership__program", "series")
+        .filter(pk=pk, partnership__seats__membership__user=user)
+        .first()
+    )
+    if meeting is None:
+        raise NotFound()
+    every = list(
+        meeting.partnership.seats.select_related(
+            "membership__user", "membership__profile"
+        ).order_by("joined_at", "id")
+    )
+    seat = next((s for s in every if s.membership.user_id == user.pk), None)
+    if seat is None:
+        raise NotFound()
+    return meeting, seat, [s for s in every if s.active]
+
+
 def access_series(*, user: Any, pk: int) -> tuple[MeetingSeries, PartnershipMember]:
     """Return a series of one of the user's partnerships, and their seat; NotFound otherwise."""
     if not getattr(user, "is_authenticated", False):
@@ -539,14 +564,18 @@ def turn_order_for(
     seats: list[PartnershipMember],
     turns: list[Turn] | None = None,
     balance: "Balance | None" = None,
+    history: "MeetingHistory | None" = None,
 ) -> list[PartnershipMember]:
     """Return who takes the mentee's seat first, second, ... at this meeting.
 
     A one-sided partnership (see ``balance_for_partnership``) lets the partner with the least
     time go first; otherwise the first speaker rotates from the previous meeting with turns.
-    ``turns`` (the meeting's turns, as ``turn_state`` reads them) and ``balance`` spare their
-    queries when the caller already has them.
+    ``turns`` (the meeting's turns, as ``turn_state`` reads them), ``balance`` and ``history``
+    (``meeting_history``: the balance and the previous first speaker) spare their queries when
+    the caller already has them.
     """
+    if history is not None:
+        balance = history.balance
     if not seats:
         return []
     if turns is None:
@@ -560,6 +589,10 @@ def turn_order_for(
         balance = balance_for_partnership(meeting.partnership, seats=seats)
     if balance.one_sided and balance.least is not None:
         first_index = next((i for i, s in enumerate(seats) if s.pk == balance.least.seat_id), 0)
+    elif history is not None:
+        previous_first = history.previous_first_seat_id
+        ids = [s.pk for s in seats]
+        first_index = (ids.index(previous_first) + 1) % len(ids) if previous_first in ids else 0
     else:
         previous_first = (
             Turn.objects.filter(
@@ -611,28 +644,57 @@ def balance_for_partnership(
     """
     if seats is None:
         seats = seats_of(partnership)
-    held = list(
-        partnership.meetings.filter(status=Meeting.Status.HELD)
-        .order_by("-starts_at")
-        .prefetch_related(Prefetch("turns", queryset=Turn.objects.filter(ended_at__isnull=False)))
+    return _balance_from(_meeting_turn_rows(partnership), seats)
+
+
+def _meeting_turn_rows(partnership: Partnership, *, before: datetime | None = None) -> list[Any]:
+    """Return the partnership's held meetings (and with ``before``, every meeting starting
+    before it), newest first, one row per turn; a meeting without turns gives one row whose
+    turn columns are None. One query, whatever the history."""
+    which = Q(status=Meeting.Status.HELD)
+    if before is not None:
+        which |= Q(starts_at__lt=before)
+    return list(
+        partnership.meetings.filter(which)
+        .order_by("-starts_at", "-pk", "turns__position")
+        .values_list(
+            "pk",
+            "status",
+            "starts_at",
+            "turns__seat_id",
+            "turns__position",
+            "turns__started_at",
+            "turns__ended_at",
+        )
     )
+
+
+def _balance_from(rows: list[Any], seats: list[PartnershipMember]) -> Balance:
+    # Ended turns of each held meeting, newest meeting first, as (seat id, seconds spent).
+    held: dict[int, list[tuple[int, int]]] = {}
+    for pk, status, _starts_at, seat_id, _position, started_at, ended_at in rows:
+        if status != Meeting.Status.HELD:
+            continue
+        turns = held.setdefault(pk, [])
+        if seat_id is not None and ended_at is not None:
+            spent = Turn(started_at=started_at, ended_at=ended_at).seconds_spent
+            turns.append((seat_id, spent))
     mentee: dict[int, int] = defaultdict(int)
     mentor: dict[int, int] = defaultdict(int)
     recent: dict[int, int] = defaultdict(int)
     counted = 0
-    for index, meeting in enumerate(held):
-        turns = list(meeting.turns.all())
+    for index, turns in enumerate(held.values()):
         if not turns:
             continue
-        total = sum(t.seconds_spent for t in turns)
-        for turn in turns:
-            mentee[turn.seat_id] += turn.seconds_spent
+        total = sum(spent for _, spent in turns)
+        for seat_id, spent in turns:
+            mentee[seat_id] += spent
         for seat in seats:
-            mentor[seat.pk] += total - sum(t.seconds_spent for t in turns if t.seat_id == seat.pk)
+            mentor[seat.pk] += total - sum(spent for s, spent in turns if s == seat.pk)
         if index < BALANCE_WINDOW:
             counted += 1
-            for turn in turns:
-                recent[turn.seat_id] += turn.seconds_spent
+            for seat_id, spent in turns:
+                recent[seat_id] += spent
     recent_total = sum(recent.values())
     partners = [
         PartnerBalance(
@@ -662,6 +724,29 @@ def balance_for_partnership(
     return Balance(
         partners=partners, one_sided=one_sided, suggestion=suggestion, meetings_counted=counted
     )
+
+
+@dataclass(frozen=True)
+class MeetingHistory:
+    """What a meeting page needs from the partnership's earlier meetings."""
+
+    balance: Balance
+    # Who went first at the latest earlier meeting with turns (None: no such meeting).
+    previous_first_seat_id: int | None
+
+
+def meeting_history(*, meeting: Meeting, seats: list[PartnershipMember]) -> MeetingHistory:
+    """Return the partnership's balance and the previous first speaker, in one query."""
+    rows = _meeting_turn_rows(meeting.partnership, before=meeting.starts_at)
+    previous_first = next(
+        (
+            seat_id
+            for _pk, _status, starts_at, seat_id, position, _started, _ended in rows
+            if position == 0 and starts_at < meeting.starts_at
+        ),
+        None,
+    )
+    return MeetingHistory(balance=_balance_from(rows, seats), previous_first_seat_id=previous_first)
 
 
 # --- Commitments ------------------------------------------------------------------------
@@ -704,6 +789,31 @@ def commitments_to_review(
 def commitments_for(*, meeting: Meeting) -> dict[int, Commitment]:
     """Return this meeting's commitments by seat id."""
     return {c.seat_id: c for c in meeting.commitments.all()}
+
+
+def commitments_for_page(
+    *, meeting: Meeting, seats: list[PartnershipMember]
+) -> tuple[dict[int, Commitment], dict[int, Commitment]]:
+    """Return ``commitments_for`` and ``commitments_to_review`` together, in one query."""
+    mine: dict[int, Commitment] = {}
+    to_review: dict[int, Commitment] = {}
+    candidates = (
+        Commitment.objects.filter(meeting__partnership=meeting.partnership)
+        .filter(
+            Q(meeting=meeting)
+            | (
+                Q(seat__in=[s.pk for s in seats], meeting__starts_at__lt=meeting.starts_at)
+                & (Q(reviewed_in__isnull=True) | Q(reviewed_in=meeting))
+            )
+        )
+        .order_by("-meeting__starts_at")
+    )
+    for commitment in candidates:
+        if commitment.meeting_id == meeting.pk:
+            mine[commitment.seat_id] = commitment
+        else:
+            to_review.setdefault(commitment.seat_id, commitment)
+    return mine, to_review
 
 
 # --- Notes --------------------------------------------------------------------------------

@@ -220,15 +220,18 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The meeting page -----------------------------------------------------------------
 
 
-def _meeting_context(request: HttpRequest, meeting: Meeting, seat: Any) -> dict[str, Any]:
-    seats = selectors.seats_of(meeting.partnership)
+def _meeting_context(
+    request: HttpRequest, meeting: Meeting, seat: Any, seats: list[Any] | None = None
+) -> dict[str, Any]:
+    if seats is None:
+        seats = selectors.seats_of(meeting.partnership)
     state = selectors.turn_state(meeting=meeting)
-    balance = selectors.balance_for_partnership(meeting.partnership, seats=seats)
+    history = selectors.meeting_history(meeting=meeting, seats=seats)
+    balance = history.balance
     order = selectors.turn_order_for(
-        meeting=meeting, seats=seats, turns=state.turns, balance=balance
+        meeting=meeting, seats=seats, turns=state.turns, history=history
     )
-    commitments = selectors.commitments_for(meeting=meeting)
-    reviews = selectors.commitments_to_review(meeting=meeting, seats=order)
+    commitments, reviews = selectors.commitments_for_page(meeting=meeting, seats=order)
     turns = []
     for position, partner in enumerate(order):
         turns.append(
@@ -279,8 +282,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, seat: Any) -> dict[
 @not_found_as_404
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting: agenda of turns with a timer, commitments, notes, attendance, balance."""
-    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
-    return render(request, "meetings/detail.html", _meeting_context(request, meeting, seat))
+    meeting, seat, seats = selectors.access_meeting_with_seats(user=request.user, pk=pk)
+    return render(request, "meetings/detail.html", _meeting_context(request, meeting, seat, seats))
 
 
 def _rerender(request: HttpRequest, meeting: Meeting, seat: Any, **forms_: Any) -> HttpResponse:

@@ -293,3 +293,62 @@ def test_list_page_feed_and_api_lists_keep_their_query_count_as_rows_grow(client
         large = [_count(url) for url in urls]
     assert Meeting.objects.count() == 6  # was 3
     assert small == large
+
+
+def _history(partnership, seats):
+    """Ana and Ben, weekly: two lopsided held meetings, one started then marked missed, one
+    held without the timer, each with commitments; the next meeting still to come."""
+    services.meetings_extend(now=datetime(2027, 2, 9, tzinfo=UTC))
+    ana, ben = seats
+    past = list(Meeting.objects.order_by("starts_at")[:4])
+    for meeting in past[:2]:
+        _held_meeting(meeting, seats, {ana.pk: 40, ben.pk: 20})
+    with clock.frozen(past[2].starts_at):
+        services.meeting_start(meeting=past[2], seat=ben)
+        services.meeting_mark(meeting=past[2], seat=ana, status="missed", present_seat_ids=[ana.pk])
+    with clock.frozen(past[3].starts_at):
+        services.meeting_mark(
+            meeting=past[3], seat=ana, status="held", present_seat_ids=[ana.pk, ben.pk]
+        )
+    for meeting in past:
+        for seat in seats:
+            with clock.frozen(meeting.starts_at):
+                services.commitment_set(meeting=meeting, seat=seat, text=f"read {meeting.pk}")
+    upcoming = Meeting.objects.filter(status="scheduled").order_by("starts_at").first()
+    return past, upcoming
+
+
+def test_meeting_history_gives_the_same_order_and_balance_as_the_separate_reads():
+    with clock.frozen(MONDAY):
+        partnership, seats = _booked(cadence_weeks=1)
+    past, upcoming = _history(partnership, seats)
+    history = selectors.meeting_history(meeting=upcoming, seats=seats)
+    assert history.balance == selectors.balance_for_partnership(partnership, seats=seats)
+    # The missed meeting was started by Ben's turn order; the next one rotates from it.
+    assert history.previous_first_seat_id == past[2].turns.get(position=0).seat_id
+    assert selectors.turn_order_for(
+        meeting=upcoming, seats=seats, history=history
+    ) == selectors.turn_order_for(meeting=upcoming, seats=seats)
+    mine, to_review = selectors.commitments_for_page(meeting=past[3], seats=seats)
+    assert mine == selectors.commitments_for(meeting=past[3])
+    assert to_review == selectors.commitments_to_review(meeting=past[3], seats=seats)
+    assert {c.text for c in to_review.values()} == {f"read {past[2].pk}"}
+
+
+def test_meeting_page_queries_stay_the_same_as_the_partnership_history_grows(client):
+    with clock.frozen(MONDAY):
+        partnership, seats = _booked(cadence_weeks=1)
+    first = Meeting.objects.order_by("starts_at").first()
+    client.force_login(seats[0].membership.user)
+    url = reverse("meetings:detail", args=[first.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    past, upcoming = _history(partnership, seats)
+    url = reverse("meetings:detail", args=[upcoming.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert f"read {past[3].pk}" in page.text
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
