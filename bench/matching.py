@@ -19,6 +19,7 @@ the members).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -139,12 +140,16 @@ def _greedy(n: int, i: Any, j: Any, w: Any) -> list[tuple[int, int]]:
     return pairs
 
 
-def run_one(n: int, k: int, optimum: bool, with_networkx: bool, timeout: float) -> None:
+def run_one(
+    n: int, k: int, optimum: bool, with_networkx: bool, timeout: float, exact: bool = False
+) -> None:
     """Measure one size; print one JSON line per measurement."""
     start = _clock()
     members = synthetic_members(n, seed=42)
     _emit({"n": n, "k": k, "synthetic_members": _since(start), "at_start": _load()})
     config = MatchConfig(reference_date=REFERENCE, candidates_per_member=k)
+    if exact:
+        config = dataclasses.replace(config, exact_limit=None)
     # End to end through the public API first, in a fork of a process that has
     # only built the members, so no cache of an earlier phase helps it.
     e2e = _in_child(lambda: match_members(members, config).stats, timeout)
@@ -224,12 +229,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--solve-timeout", type=float, default=600.0, help="wall seconds per solve / end to end"
     )
+    parser.add_argument(
+        "--exact", action="store_true", help="solve exactly at every size (no relaxation)"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--networkx", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         optimum = args.one <= args.optimum_limit
-        run_one(args.one, args.k, optimum, args.networkx, args.solve_timeout)
+        run_one(args.one, args.k, optimum, args.networkx, args.solve_timeout, args.exact)
         return 0
     sizes = [1000, 2000] if args.quick else [int(s) for s in args.sizes.split(",")]
     nx_sizes = [500] if args.quick else [int(s) for s in args.networkx_sizes.split(",") if s]
@@ -237,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         command = [sys.executable, "-m", "bench.matching", "--one", str(n), "--k", str(args.k)]
         command += ["--optimum-limit", str(args.optimum_limit)]
         command += ["--solve-timeout", str(args.solve_timeout)]
+        if args.exact:
+            command.append("--exact")
         if n in nx_sizes:
             command.append("--networkx")
         done = subprocess.run(command, check=False)  # streams its JSON lines
