@@ -446,13 +446,31 @@ def _check_rules(ms: list[Member], rules: Rules, result: object, whole_group_win
     assert len(seen) + len(result.unmatched) == len(ms)
 
 
-@given(populations(), st.booleans(), st.booleans(), st.booleans(), st.integers(0, 3))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    populations(),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+    st.integers(0, 3),
+    st.sampled_from([None, 0]),
+)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_pairs_keep_every_rule(
-    data: tuple[list[Member], Rules], trios: bool, maximise: bool, fair: bool, seed: int
+    data: tuple[list[Member], Rules],
+    trios: bool,
+    maximise: bool,
+    fair: bool,
+    seed: int,
+    exact_limit: int | None,
 ) -> None:
     ms, rules = data
-    cfg = config(allow_trios=trios, maximise_matched=maximise, fairness=fair, seed=seed)
+    cfg = config(
+        allow_trios=trios,
+        maximise_matched=maximise,
+        fairness=fair,
+        seed=seed,
+        exact_limit=exact_limit,  # 0: the relaxation, whatever the size
+    )
     result = match_members(ms, cfg, rules)
     _check_rules(ms, rules, result, False)
     assert all(len(g.members) in ((2, 3) if trios else (2,)) for g in result.groups)
