@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from tandem.api.fields import IsoDateTime
 from tandem.core import clock
@@ -221,7 +221,7 @@ def series_list(request: HttpRequest, partnership_id: int) -> list[SeriesOut]:
 
 
 @router.post("/series", response={201: SeriesOut})
-def series_propose(request: HttpRequest, payload: SeriesIn) -> tuple[int, SeriesOut]:
+def series_propose(request: HttpRequest, payload: SeriesIn) -> Status[SeriesOut]:
     """Propose a weekly slot (wall time in a zone); it is booked once every partner accepts."""
     partnership, seat = selectors.access_partnership_for_meetings(
         user=request.user, pk=payload.partnership_id
@@ -233,7 +233,7 @@ def series_propose(request: HttpRequest, payload: SeriesIn) -> tuple[int, Series
         start_time=payload.start_time,
         time_zone=payload.time_zone,
     )
-    return 201, _series_out(series, selectors.seats_of(partnership))
+    return Status(201, _series_out(series, selectors.seats_of(partnership)))
 
 
 @router.post("/series/{int:series_id}/accept", response=SeriesOut)
@@ -262,10 +262,10 @@ def calendar_feed_rotate(request: HttpRequest, response: HttpResponse) -> FeedOu
 
 
 @router.delete("/calendar-feed", response={204: None})
-def calendar_feed_revoke(request: HttpRequest) -> tuple[int, None]:
+def calendar_feed_revoke(request: HttpRequest) -> Status[None]:
     """Revoke your private feed address without making a new one."""
     services.calendar_feed_revoke(user=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Meetings -------------------------------------------------------------------------------
@@ -303,13 +303,13 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
 @router.post("/{int:meeting_id}/reschedule", response={201: RescheduleOut})
 def meeting_reschedule(
     request: HttpRequest, meeting_id: int, payload: RescheduleIn
-) -> tuple[int, RescheduleOut]:
+) -> Status[RescheduleOut]:
     """Propose moving one meeting; it moves once every partner accepts."""
     meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
     proposal = services.meeting_reschedule_propose(
         meeting=meeting, seat=seat, on=payload.on, at=payload.at, time_zone=payload.time_zone
     )
-    return 201, _reschedule_out(proposal)
+    return Status(201, _reschedule_out(proposal))
 
 
 @router.post("/reschedules/{int:reschedule_id}/accept", response=RescheduleOut)
@@ -373,13 +373,13 @@ def note_list(request: HttpRequest, response: HttpResponse, meeting_id: int) -> 
 @router.post("/{int:meeting_id}/notes", response={201: NoteOut})
 def note_create(
     request: HttpRequest, response: HttpResponse, meeting_id: int, payload: NoteIn
-) -> tuple[int, NoteOut]:
+) -> Status[NoteOut]:
     _no_store(response)
     meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
     note = services.note_create(
         meeting=meeting, seat=seat, body=payload.body, visibility=payload.visibility
     )
-    return 201, _note_out(note, seat)
+    return Status(201, _note_out(note, seat))
 
 
 @router.get("/notes/{int:note_id}", response=NoteOut)
