@@ -55,26 +55,16 @@ class MemberHome:
         return any(p.mentee_minutes or p.mentor_minutes for p in partners)
 
 
-def _live_seat(membership: Membership) -> PartnershipMember | None:
-    return (
-        PartnershipMember.objects.select_related("partnership__program")
-        .filter(membership=membership, active=True)
-        .first()
-    )
-
-
 def member_home(*, membership: Membership) -> MemberHome:
     """Return what a member needs at a glance: partner, next meeting, goals, what is waiting."""
-    seat = _live_seat(membership)
+    seat, seats = meeting_selectors.seat_live_with_seats(membership=membership)
     partnership = seat.partnership if seat else None
     partner_names: list[str] = []
     next_meeting = None
     balance = None
     if seat is not None and partnership is not None:
-        seats = meeting_selectors.seats_of(partnership)
         partner_names = [meeting_selectors.seat_name(s) for s in seats if s.pk != seat.pk]
-        upcoming = meeting_selectors.meeting_upcoming(partnership=partnership)
-        next_meeting = upcoming[0] if upcoming else None
+        next_meeting = meeting_selectors.meeting_upcoming_first(partnership=partnership)
         balance = meeting_selectors.balance_for_partnership(partnership, seats=seats)
     goals = goal_selectors.goal_list_open_for_member(membership=membership)
     return MemberHome(

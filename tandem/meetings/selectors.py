@@ -66,6 +66,25 @@ def seats_of(partnership: Partnership) -> list[PartnershipMember]:
     )
 
 
+def seat_live_with_seats(
+    *, membership: Any
+) -> tuple[PartnershipMember | None, list[PartnershipMember]]:
+    """Return the membership's active seat with its partnership and program (the first in the
+    seats' order if several, as ``.first()`` would), and that partnership's active seats as
+    ``seats_of`` returns them; ``(None, [])`` without one. One query."""
+    rows = list(
+        PartnershipMember.objects.filter(
+            active=True, partnership__seats__membership=membership, partnership__seats__active=True
+        )
+        .select_related("partnership__program", "membership__user", "membership__profile")
+        .order_by("partnership", "joined_at", "id")
+    )
+    seat = next((s for s in rows if s.membership_id == membership.pk), None)
+    if seat is None:
+        return None, []
+    return seat, [s for s in rows if s.partnership_id == seat.partnership_id]
+
+
 def seat_for(*, partnership: Partnership, user: Any) -> PartnershipMember:
     """Return the user's seat in the partnership; NotFound when they have none."""
     if not getattr(user, "is_authenticated", False):
@@ -193,6 +212,21 @@ def meeting_upcoming(*, partnership: Partnership, now: datetime | None = None) -
             )
         )
         .order_by("starts_at")[:UPCOMING_COUNT]
+    )
+
+
+def meeting_upcoming_first(
+    *, partnership: Partnership, now: datetime | None = None
+) -> Meeting | None:
+    """Return the first of ``meeting_upcoming`` (without its reschedule proposals)."""
+    at = now or clock.now()
+    return (
+        partnership.meetings.filter(
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gt=at - timedelta(hours=4),
+        )
+        .order_by("starts_at")
+        .first()
     )
 
 

@@ -101,3 +101,26 @@ def test_export_neutralises_formula_cells_and_is_audited(client, frozen_clock):
     event = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT)
     assert event.actor == coordinator
     assert event.program == program
+
+
+def test_member_home_names_the_live_partnerships_active_partners_only(client):
+    from tandem.dashboard import selectors
+    from tandem.meetings.tests.factories import partnership_make
+    from tandem.partnerships.models import Partnership, PartnershipMember
+
+    partnership, seats = partnership_make(
+        people=[("Ana", "UTC"), ("Ben", "UTC"), ("Cy", "UTC"), ("Dee", "UTC")]
+    )
+    PartnershipMember.objects.filter(pk=seats[3].pk).update(active=False)
+    ana = seats[0].membership
+    earlier = Partnership.objects.create(
+        program=partnership.program, status="ended", ended_at=partnership.started_at
+    )
+    PartnershipMember.objects.create(partnership=earlier, membership=ana, active=False)
+
+    home = selectors.member_home(membership=ana)
+    assert home.partnership == partnership
+    assert home.partner_names == ["Ben", "Cy"]
+    client.force_login(ana.user)
+    page = client.get(reverse("dashboard:member_home", args=[partnership.program.slug]))
+    assert "Ben, Cy" in page.text
