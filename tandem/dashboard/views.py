@@ -13,7 +13,11 @@ from tandem.goals import selectors as goal_selectors
 from tandem.goals import services as goal_services
 from tandem.goals.forms import HelpFlagForm, PulseForm
 from tandem.goals.views import not_found_as_404
-from tandem.programs.selectors import access_program, access_program_as_coordinator
+from tandem.programs.selectors import (
+    access_program,
+    access_program_as_coordinator,
+    access_program_as_coordinator_with_membership,
+)
 
 MSG_NUDGED = "Nudged {sent} stalled partnership{plural}: the partners get an email."
 MSG_NUDGED_SKIPPED = " {skipped} already had a nudge in the last week."
@@ -44,7 +48,9 @@ def member_home(request: HttpRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a program's coordinators how it is going, in figures (never any content)."""
-    program = access_program_as_coordinator(user=request.user, slug=slug)
+    program, membership = access_program_as_coordinator_with_membership(
+        user=request.user, slug=slug
+    )
     figures = selectors.program_figures(program=program)
     return render(
         request,
@@ -54,9 +60,9 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "figures": figures,
             "charts": figures.charts,
             "help_page": goal_selectors.help_flag_page(
-                program=program, number=request.GET.get("flags")
+                program=program, number=request.GET.get("flags"), total=figures.help_flags_total
             ),
-            "viewer_zone": goal_selectors.viewer_zone(program=program, user=request.user),
+            "viewer_zone": goal_selectors.membership_zone(membership=membership),
         },
     )
 

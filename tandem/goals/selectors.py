@@ -325,6 +325,8 @@ def survey_results(*, program: Program) -> list[SurveyResult]:
     A fixed number of queries whatever the number of members or answers.
     """
     surveys = survey_list_for_program(program=program)
+    if not surveys:
+        return []
     response_counts = dict(
         SurveyResponse.objects.filter(survey__program=program)
         .values_list("survey")
@@ -478,10 +480,20 @@ def help_flag_list(*, program: Program) -> QuerySet[HelpFlag]:
 
 
 def help_flag_page(
-    *, program: Program, number: Any = 1, per_page: int = HELP_FLAG_PAGE_SIZE
+    *,
+    program: Program,
+    number: Any = 1,
+    per_page: int = HELP_FLAG_PAGE_SIZE,
+    total: int | None = None,
 ) -> Page:
-    """Return one page of the program's help flags (open first); a bad number gives page 1."""
-    return Paginator(help_flag_list(program=program), per_page).get_page(number)
+    """Return one page of the program's help flags (open first); a bad number gives page 1.
+
+    ``total`` (``help_flag_counts(...).total``, when the caller has it) spares the count query.
+    """
+    paginator = Paginator(help_flag_list(program=program), per_page)
+    if total is not None:
+        paginator.count = total
+    return paginator.get_page(number)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from tandem.programs.selectors.program import (
     access_program,
     access_program_as_coordinator,
+    access_program_as_coordinator_with_membership,
     access_program_public,
     membership_get,
     program_list_for,
@@ -12,6 +13,7 @@ from tandem.programs.selectors.program import (
 __all__ = [
     "access_program",
     "access_program_as_coordinator",
+    "access_program_as_coordinator_with_membership",
     "access_program_public",
     "membership_get",
     "program_list_for",

@@ -57,10 +57,17 @@ def access_program(*, user: Any, slug: str) -> tuple[Program, Membership]:
 
 def access_program_as_coordinator(*, user: Any, slug: str) -> Program:
     """Return the program if the user coordinates it; NotFound otherwise."""
+    return access_program_as_coordinator_with_membership(user=user, slug=slug)[0]
+
+
+def access_program_as_coordinator_with_membership(
+    *, user: Any, slug: str
+) -> tuple[Program, Membership]:
+    """Return the program and the user's coordinator membership (with its profile)."""
     program, membership = access_program(user=user, slug=slug)
     if not membership.is_coordinator:
         raise NotFound()
-    return program
+    return program, membership
 
 
 def coordinator_list(*, program: Program) -> QuerySet[Membership]:
