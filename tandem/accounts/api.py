@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from tandem.accounts import selectors, services
+from tandem.api.errors import errors
 from tandem.programs.selectors import program_list_for
 
 router = Router(tags=["me"])
@@ -32,7 +33,7 @@ class ApiTokenOut(Schema):
     last_used_at: datetime | None
 
 
-@router.get("", response=MeOut, url_name="me")
+@router.get("", response={200: MeOut, **errors()}, url_name="me")
 def me(request: HttpRequest) -> MeOut:
     """Return the signed-in person and their role in each of their programs."""
     user = request.user
@@ -48,7 +49,7 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.get("/tokens", response=list[ApiTokenOut])
+@router.get("/tokens", response={200: list[ApiTokenOut], **errors()})
 def token_list(request: HttpRequest) -> list[ApiTokenOut]:
     """List your personal API tokens that still work (never their values)."""
     return [
@@ -57,7 +58,7 @@ def token_list(request: HttpRequest) -> list[ApiTokenOut]:
     ]
 
 
-@router.delete("/tokens/{token_id}", response={204: None})
+@router.delete("/tokens/{token_id}", response={204: None, **errors(403, 404, 422)})
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Revoke one of your tokens; it stops working at once."""
     services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from tandem.api.errors import errors
 from tandem.api.pagination import Pages
 from tandem.core.errors import NotFound
 from tandem.dashboard import selectors, services
@@ -112,7 +113,7 @@ class NudgeResultOut(Schema):
     skipped: int
 
 
-@router.get("/{slug}/me", response=MemberHomeOut)
+@router.get("/{slug}/me", response={200: MemberHomeOut, **errors(404)})
 def member_home(request: HttpRequest, slug: str) -> dict:
     """Return the member home in figures: partner, next meeting, goals, waiting items."""
     from django.urls import reverse
@@ -156,7 +157,7 @@ def member_home(request: HttpRequest, slug: str) -> dict:
     }
 
 
-@router.get("/{slug}", response=FiguresOut)
+@router.get("/{slug}", response={200: FiguresOut, **errors(404)})
 def figures(request: HttpRequest, slug: str) -> dict:
     """Return the program's figures (coordinators of the program only)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
@@ -182,7 +183,7 @@ def figures(request: HttpRequest, slug: str) -> dict:
     }
 
 
-@router.get("/{slug}/stalled", response=list[StalledOut])
+@router.get("/{slug}/stalled", response={200: list[StalledOut], **errors(404)})
 def stalled_list(request: HttpRequest, slug: str) -> list[dict]:
     program = access_program_as_coordinator(user=request.user, slug=slug)
     return [
@@ -197,14 +198,14 @@ def stalled_list(request: HttpRequest, slug: str) -> list[dict]:
     ]
 
 
-@router.post("/{slug}/stalled/nudge", response=NudgeResultOut)
+@router.post("/{slug}/stalled/nudge", response={200: NudgeResultOut, **errors(403, 404)})
 def stalled_nudge(request: HttpRequest, slug: str) -> object:
     """Nudge every stalled partnership (at most once a week each)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
     return services.stalled_nudge_send(program=program, user=request.user)
 
 
-@router.get("/{slug}/help-flags", response=list[HelpFlagOut])
+@router.get("/{slug}/help-flags", response={200: list[HelpFlagOut], **errors(404, 422)})
 @paginate(Pages, page_size=goal_selectors.HELP_FLAG_PAGE_SIZE)
 def help_flags(request: HttpRequest, slug: str) -> QuerySet[HelpFlag]:
     """List who asked for more help and which kind (nothing else): open ones first."""
@@ -212,7 +213,9 @@ def help_flags(request: HttpRequest, slug: str) -> QuerySet[HelpFlag]:
     return goal_selectors.help_flag_list(program=program)
 
 
-@router.post("/{slug}/help-flags/{int:pk}/handled", response=HelpFlagOut)
+@router.post(
+    "/{slug}/help-flags/{int:pk}/handled", response={200: HelpFlagOut, **errors(403, 404, 409)}
+)
 def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
     """Mark a help request handled (409 when a coordinator already did)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from tandem.api.errors import errors
 from tandem.core.errors import NotFound
 from tandem.goals import selectors, services
 from tandem.goals.models import Goal, Question
@@ -171,7 +172,7 @@ def _goal_out(goal: Goal, user_id: int) -> dict:
     }
 
 
-@router.get("/partnerships/{pk}", response=list[GoalOut])
+@router.get("/partnerships/{pk}", response={200: list[GoalOut], **errors(404, 422)})
 def goal_list(request: HttpRequest, pk: int) -> list[dict]:
     """List my goals and my partners' shared goals in a partnership."""
     partnership, _seat = selectors.access_partnership_for_goals(user=request.user, pk=pk)
@@ -179,7 +180,7 @@ def goal_list(request: HttpRequest, pk: int) -> list[dict]:
     return [_goal_out(g, _uid(request)) for g in goals]
 
 
-@router.post("/partnerships/{pk}", response={201: GoalOut})
+@router.post("/partnerships/{pk}", response={201: GoalOut, **errors(400, 403, 404, 409, 422)})
 def goal_create(request: HttpRequest, pk: int, payload: GoalIn) -> Status:
     _partnership, seat = selectors.access_partnership_for_goals(user=request.user, pk=pk)
     goal = services.goal_create(seat=seat, **payload.dict())
@@ -188,7 +189,7 @@ def goal_create(request: HttpRequest, pk: int, payload: GoalIn) -> Status:
     )
 
 
-@router.get("/{int:pk}", response=GoalOut)
+@router.get("/{int:pk}", response={200: GoalOut, **errors(404)})
 def goal_get(request: HttpRequest, pk: int) -> dict:
     return _goal_out(selectors.access_goal(user=request.user, pk=pk), _uid(request))
 
@@ -202,7 +203,7 @@ def _sent(payload: Schema) -> dict:
     }
 
 
-@router.patch("/{int:pk}", response=GoalOut)
+@router.patch("/{int:pk}", response={200: GoalOut, **errors(400, 403, 404, 409, 422)})
 def goal_update(request: HttpRequest, pk: int, payload: GoalPatch) -> dict:
     """Change my goal (owner only; anyone else gets 404). Private hides it from partners."""
     goal = selectors.access_goal_as_owner(user=request.user, pk=pk)
@@ -217,7 +218,9 @@ def goal_update(request: HttpRequest, pk: int, payload: GoalPatch) -> dict:
     return _goal_out(selectors.access_goal(user=request.user, pk=pk), _uid(request))
 
 
-@router.patch("/{int:pk}/steps/{int:step_id}", response=StepOut)
+@router.patch(
+    "/{int:pk}/steps/{int:step_id}", response={200: StepOut, **errors(400, 403, 404, 409, 422)}
+)
 def step_update(request: HttpRequest, pk: int, step_id: int, payload: StepPatch) -> object:
     """Change a step of my goal (owner only)."""
     goal, step = selectors.access_step_as_owner(user=request.user, goal_pk=pk, step_pk=step_id)
@@ -225,7 +228,7 @@ def step_update(request: HttpRequest, pk: int, step_id: int, payload: StepPatch)
     return services.step_update(goal=goal, user=request.user, step_id=step.pk, **fields)
 
 
-@router.delete("/{int:pk}/steps/{int:step_id}", response={204: None})
+@router.delete("/{int:pk}/steps/{int:step_id}", response={204: None, **errors(400, 403, 404, 409)})
 def step_delete(request: HttpRequest, pk: int, step_id: int) -> Status:
     """Remove a step of my goal (owner only); the goal's percent follows its steps."""
     goal, step = selectors.access_step_as_owner(user=request.user, goal_pk=pk, step_pk=step_id)
@@ -233,25 +236,27 @@ def step_delete(request: HttpRequest, pk: int, step_id: int) -> Status:
     return Status(204, None)
 
 
-@router.post("/{int:pk}/steps", response={201: StepOut})
+@router.post("/{int:pk}/steps", response={201: StepOut, **errors(400, 403, 404, 409, 422)})
 def step_add(request: HttpRequest, pk: int, payload: StepIn) -> Status:
     goal = selectors.access_goal(user=request.user, pk=pk)
     return Status(201, services.step_add(goal=goal, user=request.user, **payload.dict()))
 
 
-@router.post("/{int:pk}/steps/{int:step_id}/done", response=StepOut)
+@router.post(
+    "/{int:pk}/steps/{int:step_id}/done", response={200: StepOut, **errors(400, 403, 404, 409)}
+)
 def step_done(request: HttpRequest, pk: int, step_id: int) -> object:
     goal = selectors.access_goal(user=request.user, pk=pk)
     return services.step_complete(goal=goal, user=request.user, step_id=step_id)
 
 
-@router.post("/{int:pk}/progress", response={201: ProgressOut})
+@router.post("/{int:pk}/progress", response={201: ProgressOut, **errors(400, 403, 404, 409, 422)})
 def progress_add(request: HttpRequest, pk: int, payload: ProgressIn) -> Status:
     goal = selectors.access_goal(user=request.user, pk=pk)
     return Status(201, services.progress_add(goal=goal, user=request.user, **payload.dict()))
 
 
-@router.get("/{int:pk}/comments", response=list[CommentOut])
+@router.get("/{int:pk}/comments", response={200: list[CommentOut], **errors(404)})
 def comment_list(request: HttpRequest, pk: int) -> list[dict]:
     goal = selectors.access_goal(user=request.user, pk=pk)
     return [
@@ -265,7 +270,7 @@ def comment_list(request: HttpRequest, pk: int) -> list[dict]:
     ]
 
 
-@router.post("/{int:pk}/comments", response={201: CommentOut})
+@router.post("/{int:pk}/comments", response={201: CommentOut, **errors(400, 403, 404, 422)})
 def comment_add(request: HttpRequest, pk: int, payload: CommentIn) -> Status:
     goal = selectors.access_goal(user=request.user, pk=pk)
     comment = services.comment_add(goal=goal, user=request.user, body=payload.body)
@@ -280,20 +285,20 @@ def comment_add(request: HttpRequest, pk: int, payload: CommentIn) -> Status:
     )
 
 
-@router.post("/{int:pk}/nudge", response={201: NudgeOut})
+@router.post("/{int:pk}/nudge", response={201: NudgeOut, **errors(400, 403, 404, 409)})
 def goal_nudge(request: HttpRequest, pk: int) -> Status:
     goal = selectors.access_goal(user=request.user, pk=pk)
     return Status(201, services.goal_nudge(goal=goal, user=request.user))
 
 
-@router.post("/{int:pk}/complete", response=GoalOut)
+@router.post("/{int:pk}/complete", response={200: GoalOut, **errors(400, 403, 404, 409)})
 def goal_complete(request: HttpRequest, pk: int) -> dict:
     goal = selectors.access_goal(user=request.user, pk=pk)
     services.goal_complete(goal=goal, user=request.user)
     return _goal_out(selectors.access_goal(user=request.user, pk=pk), _uid(request))
 
 
-@router.get("/programs/{slug}/pulses", response=list[WaitingPulseOut])
+@router.get("/programs/{slug}/pulses", response={200: list[WaitingPulseOut], **errors(404)})
 def pulse_waiting(request: HttpRequest, slug: str) -> list[dict]:
     """List the held meetings I attended lately and have not rated yet."""
     _program, membership = access_program(user=request.user, slug=slug)
@@ -303,7 +308,7 @@ def pulse_waiting(request: HttpRequest, slug: str) -> list[dict]:
     ]
 
 
-@router.post("/pulses", response={201: PulseOut})
+@router.post("/pulses", response={201: PulseOut, **errors(400, 403, 404, 409, 422)})
 def pulse_answer(request: HttpRequest, payload: PulseIn) -> Status:
     meeting, membership = selectors.access_meeting_to_rate(
         user=request.user, meeting_id=payload.meeting_id
@@ -312,14 +317,17 @@ def pulse_answer(request: HttpRequest, payload: PulseIn) -> Status:
     return Status(201, {"meeting_id": pulse.meeting_id, "score": pulse.score})
 
 
-@router.get("/programs/{slug}/surveys/{kind}", response=SurveyOut)
+@router.get("/programs/{slug}/surveys/{kind}", response={200: SurveyOut, **errors(404)})
 def survey_get(request: HttpRequest, slug: str, kind: str) -> dict:
     """Return an open survey's questions to a member of the program."""
     survey, _membership = selectors.access_survey_to_answer(user=request.user, slug=slug, kind=kind)
     return {"kind": survey.kind, "questions": list(survey.questions.all())}
 
 
-@router.post("/programs/{slug}/surveys/{kind}/answers", response={201: ResponseOut})
+@router.post(
+    "/programs/{slug}/surveys/{kind}/answers",
+    response={201: ResponseOut, **errors(400, 403, 404, 409, 422)},
+)
 def survey_answer(request: HttpRequest, slug: str, kind: str, payload: AnswersIn) -> Status:
     survey, membership = selectors.access_survey_to_answer(user=request.user, slug=slug, kind=kind)
     answers = {
@@ -349,7 +357,7 @@ class SurveyResultOut(Schema):
     questions: list[QuestionResultOut]
 
 
-@router.get("/programs/{slug}/survey-results", response=list[SurveyResultOut])
+@router.get("/programs/{slug}/survey-results", response={200: list[SurveyResultOut], **errors(404)})
 def survey_results(request: HttpRequest, slug: str) -> list[dict]:
     """Return every survey's answers in aggregate (coordinators of the program only)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
@@ -374,7 +382,9 @@ def survey_results(request: HttpRequest, slug: str) -> list[dict]:
     ]
 
 
-@router.post("/programs/{slug}/help-flags", response={201: HelpFlagOut})
+@router.post(
+    "/programs/{slug}/help-flags", response={201: HelpFlagOut, **errors(400, 403, 404, 422)}
+)
 def help_flag_raise(request: HttpRequest, slug: str, payload: HelpFlagIn) -> Status:
     """Raise "I need more help than a peer can give" (members only)."""
     _program, membership = access_program(user=request.user, slug=slug)

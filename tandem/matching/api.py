@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from tandem.api.errors import errors
 from tandem.matching import selectors, services
 from tandem.matching.models import MatchRule, MatchRun, Proposal, UnmatchedMember
 
@@ -166,14 +167,14 @@ def _detail(run: MatchRun) -> dict:
     }
 
 
-@router.get("/programs/{slug}/runs", response=list[RunOut])
+@router.get("/programs/{slug}/runs", response={200: list[RunOut], **errors(404)})
 def run_list(request: HttpRequest, slug: str) -> list[dict]:
     """List a program's match runs, newest first."""
     program = selectors.access_program_for_matching(user=request.user, slug=slug)
     return [_run(run) for run in selectors.match_run_list(program=program)]
 
 
-@router.post("/programs/{slug}/runs", response={201: RunDetailOut})
+@router.post("/programs/{slug}/runs", response={201: RunDetailOut, **errors(400, 403, 404, 422)})
 def run_create(request: HttpRequest, slug: str, payload: RunIn) -> Status[dict]:
     """Start a run; small runs come back finished, large ones queued for the worker."""
     program = selectors.access_program_for_matching(user=request.user, slug=slug)
@@ -185,13 +186,16 @@ def run_create(request: HttpRequest, slug: str, payload: RunIn) -> Status[dict]:
     return Status(201, _detail(run))
 
 
-@router.get("/runs/{run_id}", response=RunDetailOut)
+@router.get("/runs/{run_id}", response={200: RunDetailOut, **errors(404, 422)})
 def run_detail(request: HttpRequest, run_id: int) -> dict:
     """Return a run with its proposals (scores, reasons), the unmatched and the program's rules."""
     return _detail(selectors.access_run(user=request.user, pk=run_id))
 
 
-@router.post("/runs/{run_id}/proposals/{proposal_id}/lock", response=RunDetailOut)
+@router.post(
+    "/runs/{run_id}/proposals/{proposal_id}/lock",
+    response={200: RunDetailOut, **errors(400, 403, 404, 409, 422)},
+)
 def proposal_lock(request: HttpRequest, run_id: int, proposal_id: int) -> dict:
     """Lock a proposal: its people are matched together by every later run."""
     run = selectors.access_run(user=request.user, pk=run_id)
@@ -199,7 +203,10 @@ def proposal_lock(request: HttpRequest, run_id: int, proposal_id: int) -> dict:
     return _detail(run)
 
 
-@router.post("/runs/{run_id}/proposals/{proposal_id}/forbid", response=RunDetailOut)
+@router.post(
+    "/runs/{run_id}/proposals/{proposal_id}/forbid",
+    response={200: RunDetailOut, **errors(400, 403, 404, 409, 422)},
+)
 def proposal_forbid(request: HttpRequest, run_id: int, proposal_id: int, payload: PairIn) -> dict:
     """Never match two people of the proposal (omit ``a``/``b`` for a pair); removes it."""
     run = selectors.access_run(user=request.user, pk=run_id)
@@ -209,7 +216,10 @@ def proposal_forbid(request: HttpRequest, run_id: int, proposal_id: int, payload
     return _detail(run)
 
 
-@router.delete("/runs/{run_id}/proposals/{proposal_id}", response=RunDetailOut)
+@router.delete(
+    "/runs/{run_id}/proposals/{proposal_id}",
+    response={200: RunDetailOut, **errors(403, 404, 409, 422)},
+)
 def proposal_remove(request: HttpRequest, run_id: int, proposal_id: int) -> dict:
     """Remove a proposal; its people go back to the unmatched."""
     run = selectors.access_run(user=request.user, pk=run_id)
@@ -217,7 +227,7 @@ def proposal_remove(request: HttpRequest, run_id: int, proposal_id: int) -> dict
     return _detail(run)
 
 
-@router.post("/runs/{run_id}/swap", response=RunDetailOut)
+@router.post("/runs/{run_id}/swap", response={200: RunDetailOut, **errors(400, 403, 404, 409, 422)})
 def proposal_swap(request: HttpRequest, run_id: int, payload: SwapIn) -> dict:
     """Swap two people (membership ids) between two proposals; both are scored again."""
     run = selectors.access_run(user=request.user, pk=run_id)
@@ -225,14 +235,16 @@ def proposal_swap(request: HttpRequest, run_id: int, payload: SwapIn) -> dict:
     return _detail(run)
 
 
-@router.post("/runs/{run_id}/rerun", response={201: RunDetailOut})
+@router.post("/runs/{run_id}/rerun", response={201: RunDetailOut, **errors(400, 403, 404, 422)})
 def run_rerun(request: HttpRequest, run_id: int) -> Status[dict]:
     """Start a new run with the same parameters, honouring the program's locks and forbids."""
     run = selectors.access_run(user=request.user, pk=run_id)
     return Status(201, _detail(services.match_run_rerun(run=run, actor=request.user)))
 
 
-@router.post("/runs/{run_id}/publish", response=RunDetailOut)
+@router.post(
+    "/runs/{run_id}/publish", response={200: RunDetailOut, **errors(400, 403, 404, 409, 422)}
+)
 def run_publish(request: HttpRequest, run_id: int) -> dict:
     """Create the partnerships and queue the introductions; 409 if already published."""
     run = selectors.access_run(user=request.user, pk=run_id)

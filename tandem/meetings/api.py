@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
+from tandem.api.errors import errors
 from tandem.api.fields import IsoDateTime
 from tandem.core import clock
 from tandem.core.markdown import markdown_to_html
@@ -212,7 +213,7 @@ def _no_store(response: HttpResponse) -> None:
 # --- Series -----------------------------------------------------------------------------
 
 
-@router.get("/series", response=list[SeriesOut])
+@router.get("/series", response={200: list[SeriesOut], **errors(404, 422)})
 def series_list(request: HttpRequest, partnership_id: int) -> list[SeriesOut]:
     """List a partnership's proposed, agreed and past series."""
     partnership, _ = selectors.access_partnership_for_meetings(user=request.user, pk=partnership_id)
@@ -220,7 +221,7 @@ def series_list(request: HttpRequest, partnership_id: int) -> list[SeriesOut]:
     return [_series_out(s, seats) for s in selectors.series_list_for(partnership=partnership)]
 
 
-@router.post("/series", response={201: SeriesOut})
+@router.post("/series", response={201: SeriesOut, **errors(400, 403, 404, 409, 422)})
 def series_propose(request: HttpRequest, payload: SeriesIn) -> Status[SeriesOut]:
     """Propose a weekly slot (wall time in a zone); it is booked once every partner accepts."""
     partnership, seat = selectors.access_partnership_for_meetings(
@@ -236,14 +237,14 @@ def series_propose(request: HttpRequest, payload: SeriesIn) -> Status[SeriesOut]
     return Status(201, _series_out(series, selectors.seats_of(partnership)))
 
 
-@router.post("/series/{int:series_id}/accept", response=SeriesOut)
+@router.post("/series/{int:series_id}/accept", response={200: SeriesOut, **errors(403, 404, 409)})
 def series_accept(request: HttpRequest, series_id: int) -> SeriesOut:
     series, seat = selectors.access_series(user=request.user, pk=series_id)
     series = services.series_accept(series=series, seat=seat)
     return _series_out(series, selectors.seats_of(series.partnership))
 
 
-@router.post("/series/{int:series_id}/decline", response=SeriesOut)
+@router.post("/series/{int:series_id}/decline", response={200: SeriesOut, **errors(403, 404, 409)})
 def series_decline(request: HttpRequest, series_id: int) -> SeriesOut:
     series, seat = selectors.access_series(user=request.user, pk=series_id)
     series = services.series_decline(series=series, seat=seat)
@@ -253,7 +254,7 @@ def series_decline(request: HttpRequest, series_id: int) -> SeriesOut:
 # --- Calendar feed ------------------------------------------------------------------------
 
 
-@router.post("/calendar-feed/rotate", response=FeedOut)
+@router.post("/calendar-feed/rotate", response={200: FeedOut, **errors(403)})
 def calendar_feed_rotate(request: HttpRequest, response: HttpResponse) -> FeedOut:
     """Make a new private feed address (the old one answers 404 from now on)."""
     _no_store(response)
@@ -261,7 +262,7 @@ def calendar_feed_rotate(request: HttpRequest, response: HttpResponse) -> FeedOu
     return FeedOut(url=settings.SITE_URL + reverse("meetings:feed", kwargs={"token": token}))
 
 
-@router.delete("/calendar-feed", response={204: None})
+@router.delete("/calendar-feed", response={204: None, **errors(403)})
 def calendar_feed_revoke(request: HttpRequest) -> Status[None]:
     """Revoke your private feed address without making a new one."""
     services.calendar_feed_revoke(user=request.user)
@@ -271,14 +272,14 @@ def calendar_feed_revoke(request: HttpRequest) -> Status[None]:
 # --- Meetings -------------------------------------------------------------------------------
 
 
-@router.get("/", response=list[MeetingOut])
+@router.get("/", response={200: list[MeetingOut], **errors(422)})
 def meeting_list(request: HttpRequest, since: IsoDateTime | None = None) -> list[MeetingOut]:
     """List your meetings (all partnerships) from ``since`` (default: now), soonest first."""
     meetings = selectors.meeting_list_for(user=request.user, since=since or clock.now())
     return [_meeting_out(m) for m in meetings[:200]]
 
 
-@router.get("/{int:meeting_id}", response=MeetingDetailOut)
+@router.get("/{int:meeting_id}", response={200: MeetingDetailOut, **errors(404)})
 def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
     meeting, _ = selectors.access_meeting(user=request.user, pk=meeting_id)
     seats = selectors.seats_of(meeting.partnership)
@@ -300,7 +301,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
     )
 
 
-@router.post("/{int:meeting_id}/reschedule", response={201: RescheduleOut})
+@router.post(
+    "/{int:meeting_id}/reschedule", response={201: RescheduleOut, **errors(400, 403, 404, 409, 422)}
+)
 def meeting_reschedule(
     request: HttpRequest, meeting_id: int, payload: RescheduleIn
 ) -> Status[RescheduleOut]:
@@ -312,19 +315,27 @@ def meeting_reschedule(
     return Status(201, _reschedule_out(proposal))
 
 
-@router.post("/reschedules/{int:reschedule_id}/accept", response=RescheduleOut)
+@router.post(
+    "/reschedules/{int:reschedule_id}/accept",
+    response={200: RescheduleOut, **errors(403, 404, 409)},
+)
 def reschedule_accept(request: HttpRequest, reschedule_id: int) -> RescheduleOut:
     proposal, seat = selectors.access_reschedule(user=request.user, pk=reschedule_id)
     return _reschedule_out(services.reschedule_accept(proposal=proposal, seat=seat))
 
 
-@router.post("/reschedules/{int:reschedule_id}/decline", response=RescheduleOut)
+@router.post(
+    "/reschedules/{int:reschedule_id}/decline",
+    response={200: RescheduleOut, **errors(403, 404, 409)},
+)
 def reschedule_decline(request: HttpRequest, reschedule_id: int) -> RescheduleOut:
     proposal, seat = selectors.access_reschedule(user=request.user, pk=reschedule_id)
     return _reschedule_out(services.reschedule_decline(proposal=proposal, seat=seat))
 
 
-@router.post("/{int:meeting_id}/cancel", response=MeetingOut)
+@router.post(
+    "/{int:meeting_id}/cancel", response={200: MeetingOut, **errors(400, 403, 404, 409, 422)}
+)
 def meeting_cancel(
     request: HttpRequest, meeting_id: int, payload: CancelIn | None = None
 ) -> MeetingOut:
@@ -334,7 +345,9 @@ def meeting_cancel(
     return _meeting_out(services.meeting_cancel(meeting=meeting, seat=seat, reason=reason))
 
 
-@router.post("/{int:meeting_id}/mark", response=MeetingOut)
+@router.post(
+    "/{int:meeting_id}/mark", response={200: MeetingOut, **errors(400, 403, 404, 409, 422)}
+)
 def meeting_mark(request: HttpRequest, meeting_id: int, payload: MarkIn) -> MeetingOut:
     """Mark the meeting held or missed; ``present`` lists the seat ids of who was there."""
     meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
@@ -344,14 +357,16 @@ def meeting_mark(request: HttpRequest, meeting_id: int, payload: MarkIn) -> Meet
     return _meeting_out(meeting)
 
 
-@router.post("/{int:meeting_id}/turns/start", response=TurnsOut)
+@router.post("/{int:meeting_id}/turns/start", response={200: TurnsOut, **errors(403, 404, 409)})
 def turns_start(request: HttpRequest, meeting_id: int) -> TurnsOut:
     meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
     services.meeting_start(meeting=meeting, seat=seat)
     return _turns_out(meeting)
 
 
-@router.post("/{int:meeting_id}/turns/hand-over", response=TurnsOut)
+@router.post(
+    "/{int:meeting_id}/turns/hand-over", response={200: TurnsOut, **errors(400, 403, 404, 409, 422)}
+)
 def turns_hand_over(request: HttpRequest, meeting_id: int, payload: HandOverIn) -> TurnsOut:
     """End the running turn now and start the next (idempotent when ``turn_id`` is given)."""
     meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
@@ -362,7 +377,7 @@ def turns_hand_over(request: HttpRequest, meeting_id: int, payload: HandOverIn) 
 # --- Notes --------------------------------------------------------------------------------
 
 
-@router.get("/{int:meeting_id}/notes", response=list[NoteOut])
+@router.get("/{int:meeting_id}/notes", response={200: list[NoteOut], **errors(404)})
 def note_list(request: HttpRequest, response: HttpResponse, meeting_id: int) -> list[NoteOut]:
     """List the notes you may read on a meeting: yours, and those your partners shared."""
     _no_store(response)
@@ -370,7 +385,7 @@ def note_list(request: HttpRequest, response: HttpResponse, meeting_id: int) -> 
     return [_note_out(n, seat) for n in selectors.note_list_for(meeting=meeting, seat=seat)]
 
 
-@router.post("/{int:meeting_id}/notes", response={201: NoteOut})
+@router.post("/{int:meeting_id}/notes", response={201: NoteOut, **errors(400, 403, 404, 422)})
 def note_create(
     request: HttpRequest, response: HttpResponse, meeting_id: int, payload: NoteIn
 ) -> Status[NoteOut]:
@@ -382,14 +397,14 @@ def note_create(
     return Status(201, _note_out(note, seat))
 
 
-@router.get("/notes/{int:note_id}", response=NoteOut)
+@router.get("/notes/{int:note_id}", response={200: NoteOut, **errors(404)})
 def note_detail(request: HttpRequest, response: HttpResponse, note_id: int) -> NoteOut:
     _no_store(response)
     note, seat = selectors.access_note(user=request.user, pk=note_id)
     return _note_out(note, seat)
 
 
-@router.patch("/notes/{int:note_id}", response=NoteOut)
+@router.patch("/notes/{int:note_id}", response={200: NoteOut, **errors(400, 403, 404, 422)})
 def note_update(
     request: HttpRequest, response: HttpResponse, note_id: int, payload: NoteIn
 ) -> NoteOut:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from tandem.api.errors import errors
 from tandem.core import clock
 from tandem.partnerships.models import Message, PartnershipMember
 from tandem.partnerships.selectors import partnership_list_for
@@ -29,11 +30,6 @@ from tandem.partnerships.services_life import (
 from tandem.partnerships.services_messages import message_post, message_preference_set
 
 router = Router(tags=["partnerships"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
 
 
 class PartnerOut(Schema):
@@ -155,7 +151,7 @@ def _partners(seats: list[PartnershipMember]) -> list[dict]:
     return [{"partner": s.pk, "name": seat_name(s), "active": s.active} for s in seats]
 
 
-@router.get("/", response=list[PartnershipOut], summary="List my partnerships")
+@router.get("/", response={200: list[PartnershipOut], **errors()}, summary="List my partnerships")
 def partnership_list_endpoint(request: HttpRequest) -> list[dict]:
     """The partnerships you sit in, in any program and any status."""
     return [
@@ -222,7 +218,7 @@ def _agreement_out(request: HttpRequest, pk: int) -> dict:
 
 @router.get(
     "/{pk}/agreement",
-    response={200: AgreementOut, 404: ErrorOut},
+    response={200: AgreementOut, **errors(404, 422)},
     summary="Get the ground rules",
 )
 def agreement_get_endpoint(request: HttpRequest, pk: int) -> dict:
@@ -232,7 +228,7 @@ def agreement_get_endpoint(request: HttpRequest, pk: int) -> dict:
 
 @router.post(
     "/{pk}/agreement",
-    response={201: AgreementOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: AgreementOut, **errors(400, 403, 404, 409, 422)},
     summary="Propose or edit the ground rules (a new version)",
 )
 def agreement_propose_endpoint(request: HttpRequest, pk: int, payload: AgreementIn) -> Status:
@@ -258,7 +254,7 @@ def agreement_propose_endpoint(request: HttpRequest, pk: int, payload: Agreement
 
 @router.post(
     "/{pk}/agreement/accept",
-    response={200: AgreementOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: AgreementOut, **errors(400, 403, 404, 409, 422)},
     summary="Accept the current version (again: still good)",
 )
 def agreement_accept_endpoint(request: HttpRequest, pk: int, payload: AcceptIn) -> dict:
@@ -275,7 +271,7 @@ def agreement_accept_endpoint(request: HttpRequest, pk: int, payload: AcceptIn) 
 
 @router.post(
     "/{pk}/pause",
-    response={200: StatusOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: StatusOut, **errors(400, 403, 404, 409, 422)},
     summary="Pause the partnership",
 )
 def pause_endpoint(request: HttpRequest, pk: int, payload: PauseIn) -> dict:
@@ -286,7 +282,7 @@ def pause_endpoint(request: HttpRequest, pk: int, payload: PauseIn) -> dict:
 
 @router.post(
     "/{pk}/resume",
-    response={200: StatusOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: StatusOut, **errors(403, 404, 409, 422)},
     summary="Resume the partnership",
 )
 def resume_endpoint(request: HttpRequest, pk: int) -> dict:
@@ -297,7 +293,7 @@ def resume_endpoint(request: HttpRequest, pk: int) -> dict:
 
 @router.post(
     "/{pk}/end",
-    response={200: StatusOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: StatusOut, **errors(400, 403, 404, 409, 422)},
     summary="End the partnership (frees every partner to be matched again)",
 )
 def end_endpoint(request: HttpRequest, pk: int, payload: EndIn) -> dict:
@@ -314,7 +310,7 @@ def end_endpoint(request: HttpRequest, pk: int, payload: EndIn) -> dict:
 
 @router.post(
     "/{pk}/rematch",
-    response={201: RematchOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: RematchOut, **errors(403, 404, 409, 422)},
     summary="Ask the coordinator for a new match",
 )
 def rematch_endpoint(request: HttpRequest, pk: int) -> Status:
@@ -336,7 +332,7 @@ def _message_out(message: Message, seat: PartnershipMember) -> dict:
 
 @router.get(
     "/{pk}/messages",
-    response={200: list[MessageOut], 404: ErrorOut},
+    response={200: list[MessageOut], **errors(404, 422)},
     summary="List messages (the latest 50, or before/after a message id)",
 )
 def message_list_endpoint(
@@ -350,7 +346,7 @@ def message_list_endpoint(
 
 @router.post(
     "/{pk}/messages",
-    response={201: MessageOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: MessageOut, **errors(400, 403, 404, 409, 422)},
     summary="Post a message (plain text or Markdown, up to 2,000 characters)",
 )
 def message_post_endpoint(request: HttpRequest, pk: int, payload: MessageIn) -> Status:
@@ -361,7 +357,7 @@ def message_post_endpoint(request: HttpRequest, pk: int, payload: MessageIn) -> 
 
 @router.get(
     "/{pk}/message-preference",
-    response={200: PreferenceIO, 404: ErrorOut},
+    response={200: PreferenceIO, **errors(404, 422)},
     summary="How you hear about new messages",
 )
 def preference_get_endpoint(request: HttpRequest, pk: int) -> dict:
@@ -371,7 +367,7 @@ def preference_get_endpoint(request: HttpRequest, pk: int) -> dict:
 
 @router.put(
     "/{pk}/message-preference",
-    response={200: PreferenceIO, 400: ErrorOut, 404: ErrorOut},
+    response={200: PreferenceIO, **errors(400, 403, 404, 422)},
     summary="Choose: an email per message, a daily digest, or none",
 )
 def preference_set_endpoint(request: HttpRequest, pk: int, payload: PreferenceIO) -> dict:

@@ -6,9 +6,9 @@ a personal API token of a member and of a coordinator of a seeded program; path 
 either generated or, at Hypothesis's choice, the ids of the seeded objects, so the fuzzer reaches
 the code behind the 404.
 
-Checks: no 5xx; status code, content type, headers and body match the schema (plus the error
-answers that docs/api.md promises for every endpoint); schema-valid input is accepted; invalid
-input gets 4xx; the same call without the token gets 401.
+Checks: no 5xx; status code, content type, headers and body match the schema, whose error
+answers each operation declares itself; schema-valid input is accepted; invalid input gets 4xx;
+the same call without the token gets 401.
 """
 
 import copy
@@ -43,64 +43,22 @@ FUZZ_SLUG = "fuzz-program"
 # The whole module stays bounded as the API grows: about 480 generated calls, split evenly.
 TOTAL_EXAMPLES = 480
 
-ERROR_BODY: dict[str, Any] = {
-    "type": "object",
-    "required": ["detail", "field"],
-    "properties": {
-        "detail": {"type": "string", "minLength": 1},
-        "field": {"type": ["string", "null"]},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["field", "message"],
-                "properties": {
-                    "field": {"type": ["string", "null"]},
-                    "message": {"type": "string"},
-                },
-            },
-        },
-    },
-}
-# docs/api.md: every endpoint may answer these, always with ERROR_BODY.
-DOCUMENTED_ERRORS = {
-    "400": "The input breaks a rule",
-    "404": "Not found, or not yours",
-    "409": "Clashes with the current state",
-    "422": "The request does not match the schema",
-}
-
 
 @functools.cache
-def _documented_schema() -> dict[str, Any]:
-    raw = copy.deepcopy(api.get_openapi_schema())
-    for operations in raw["paths"].values():
-        for operation in operations.values():
-            responses = operation["responses"]
-            errors = dict(DOCUMENTED_ERRORS)
-            if operation.get("security"):
-                errors["401"] = "No valid token or session"
-            for status, description in errors.items():
-                responses.setdefault(
-                    status,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": ERROR_BODY}},
-                    },
-                )
-    return raw
+def _published_schema() -> dict[str, Any]:
+    return copy.deepcopy(api.get_openapi_schema())
 
 
-def documented_schema() -> dict[str, Any]:
-    """Return the API's schema plus the error answers docs/api.md promises for every endpoint."""
-    return copy.deepcopy(_documented_schema())
+def published_schema() -> dict[str, Any]:
+    """Return a copy of the API's OpenAPI schema, error answers included (tandem/api/errors.py)."""
+    return copy.deepcopy(_published_schema())
 
 
 WSGI_APP = WSGIHandler()
-schema = schemathesis.openapi.from_dict(documented_schema())
+schema = schemathesis.openapi.from_dict(published_schema())
 schema.app = WSGI_APP
 schema.config.phases.update(phases=["examples", "fuzzing"])
-OPERATIONS = sum(len(ops) for ops in _documented_schema()["paths"].values())
+OPERATIONS = sum(len(ops) for ops in _published_schema()["paths"].values())
 MAX_EXAMPLES = max(5, min(25, TOTAL_EXAMPLES // max(OPERATIONS, 1)))
 # We send a real token ourselves; generated (malformed) X-API-Key or cookie values next to a
 # valid Bearer token would be "negative" input that is rightly ignored.
@@ -236,7 +194,7 @@ def _operations_with(kind: str) -> list[str]:
     """Return "METHOD /path" of every operation with an integer parameter in the path or query
     (``kind="any"``), or in the path only (``kind="path"``)."""
     found = []
-    for path, operations in _documented_schema()["paths"].items():
+    for path, operations in _published_schema()["paths"].items():
         for method, operation in operations.items():
             params = [
                 p
@@ -254,7 +212,7 @@ def _raw_call(wsgi_app: WSGIHandler, operation: str, token: str | None, value: s
     from werkzeug.test import Client as WerkzeugClient
 
     method, path = operation.split(" ", 1)
-    definition = _documented_schema()["paths"][path][method.lower()]
+    definition = _published_schema()["paths"][path][method.lower()]
     query = {}
     for param in definition.get("parameters", []):
         if param["in"] == "path":
@@ -291,7 +249,7 @@ def test_api_conforms_to_its_schema_for_generated_input(case, data, fuzz_world, 
 def _secured_operations() -> list[str]:
     return [
         f"{method.upper()} {path}"
-        for path, operations in _documented_schema()["paths"].items()
+        for path, operations in _published_schema()["paths"].items()
         for method, operation in operations.items()
         if operation.get("security")
     ]

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from tandem.api.errors import ErrorOut, FieldErrorOut, ValidationErrorOut, errors
 from tandem.core.errors import NotFound
 from tandem.interchange.members_csv import Slot
 from tandem.programs.models import Profile
@@ -79,17 +80,6 @@ class ProfileOut(Schema):
     read_only_reason: str | None
 
 
-class FieldErrorOut(Schema):
-    field: str
-    message: str
-
-
-class IntakeErrorOut(Schema):
-    detail: str
-    field: str | None
-    errors: list[FieldErrorOut]
-
-
 def _out(profile: Profile) -> ProfileOut:
     membership = profile.membership
     return ProfileOut(
@@ -117,7 +107,7 @@ def _out(profile: Profile) -> ProfileOut:
     )
 
 
-@router.get("/{slug}/me", response=ProfileOut)
+@router.get("/{slug}/me", response={200: ProfileOut, **errors(404)})
 def profile_me(request: HttpRequest, slug: str) -> ProfileOut:
     """Return your intake in the program."""
     _, membership = access_intake(user=request.user, slug=slug)
@@ -127,10 +117,14 @@ def profile_me(request: HttpRequest, slug: str) -> ProfileOut:
     return _out(profile)
 
 
-@router.put("/{slug}/me", response={200: ProfileOut, 400: IntakeErrorOut})
+@router.put(
+    "/{slug}/me",
+    # A 400 lists every answer to fix, unless the body was not JSON at all.
+    response={200: ProfileOut, 400: ErrorOut | ValidationErrorOut, **errors(403, 404, 409, 422)},
+)
 def profile_me_replace(
     request: HttpRequest, slug: str, payload: ProfileIn
-) -> ProfileOut | Status[IntakeErrorOut]:
+) -> ProfileOut | Status[ValidationErrorOut]:
     """Replace your intake (every answer at once), as the intake page does; 409 once matched."""
     _, membership = access_intake(user=request.user, slug=slug)
     data = IntakeData(
@@ -140,20 +134,20 @@ def profile_me_replace(
     try:
         profile_submit(membership=membership, data=data)
     except IntakeInvalid as exc:
-        errors = [FieldErrorOut(field=name, message=msg) for name, msg in exc.errors.items()]
-        return Status(400, IntakeErrorOut(detail=exc.message, field=exc.field, errors=errors))
+        answers = [FieldErrorOut(field=name, message=msg) for name, msg in exc.errors.items()]
+        return Status(400, ValidationErrorOut(detail=exc.message, field=exc.field, errors=answers))
     profile = profile_for(membership=membership)
     assert profile is not None
     return _out(profile)
 
 
-@router.get("/{slug}", response=list[ProfileOut])
+@router.get("/{slug}", response={200: list[ProfileOut], **errors(404)})
 def profile_list(request: HttpRequest, slug: str) -> list[ProfileOut]:
     """List the intakes of a program you coordinate."""
     return [_out(profile) for profile in profile_list_for_coordinator(user=request.user, slug=slug)]
 
 
-@router.get("/{slug}/{int:membership_id}", response=ProfileOut)
+@router.get("/{slug}/{int:membership_id}", response={200: ProfileOut, **errors(404)})
 def profile_detail(request: HttpRequest, slug: str, membership_id: int) -> ProfileOut:
     """Return one member's intake in a program you coordinate."""
     return _out(

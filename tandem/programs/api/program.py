@@ -7,6 +7,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from tandem.api.errors import errors
 from tandem.programs import selectors
 from tandem.programs.models import Document, Membership, Program, Resource
 from tandem.programs.selectors import program as program_selectors
@@ -110,7 +111,7 @@ def _detail(program: Program, membership: Membership) -> ProgramDetailOut:
     )
 
 
-@router.get("/", response=list[ProgramOut])
+@router.get("/", response={200: list[ProgramOut], **errors()})
 def program_list(request: HttpRequest) -> list[ProgramOut]:
     """List the programs you belong to, with your role in each."""
     return [
@@ -127,7 +128,7 @@ def program_list(request: HttpRequest) -> list[ProgramOut]:
     ]
 
 
-@router.post("/", response={201: ProgramDetailOut})
+@router.post("/", response={201: ProgramDetailOut, **errors(400, 403, 404, 422)})
 def program_create(request: HttpRequest, payload: ProgramCreateIn) -> Status[ProgramDetailOut]:
     """Start a program (a draft); you become its coordinator."""
     program = program_services.program_create(creator=request.user, **payload.dict())
@@ -135,14 +136,14 @@ def program_create(request: HttpRequest, payload: ProgramCreateIn) -> Status[Pro
     return Status(201, _detail(program, membership))
 
 
-@router.get("/{slug}", response=ProgramDetailOut)
+@router.get("/{slug}", response={200: ProgramDetailOut, **errors(404)})
 def program_get(request: HttpRequest, slug: str) -> ProgramDetailOut:
     """Show a program you belong to."""
     program, membership = selectors.access_program(user=request.user, slug=slug)
     return _detail(program, membership)
 
 
-@router.patch("/{slug}", response=ProgramDetailOut)
+@router.patch("/{slug}", response={200: ProgramDetailOut, **errors(400, 403, 404, 422)})
 def program_patch(request: HttpRequest, slug: str, payload: ProgramPatchIn) -> ProgramDetailOut:
     """Change a program you coordinate; send only the fields to change."""
     program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
@@ -157,14 +158,14 @@ def program_patch(request: HttpRequest, slug: str, payload: ProgramPatchIn) -> P
     return _detail(program, membership)
 
 
-@router.get("/{slug}/resources", response=list[ResourceOut])
+@router.get("/{slug}/resources", response={200: list[ResourceOut], **errors(404)})
 def program_resources(request: HttpRequest, slug: str) -> list[Resource]:
     """List a program's referral resources: where to turn beyond peer support."""
     program, _membership = selectors.access_program(user=request.user, slug=slug)
     return list(program_selectors.resource_list(program=program))
 
 
-@router.get("/{slug}/documents", response=list[DocumentOut])
+@router.get("/{slug}/documents", response={200: list[DocumentOut], **errors(404)})
 def program_documents(request: HttpRequest, slug: str) -> list[DocumentOut]:
     """List a program's guidebook pages and worksheets (Markdown body, or a link to the file)."""
     program, _membership = selectors.access_program(user=request.user, slug=slug)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from tandem.api.errors import errors
 from tandem.api.pagination import Pages
 from tandem.programs import selectors
 from tandem.programs.models import Membership
@@ -33,7 +34,9 @@ class RosterMemberOut(Schema):
         return obj.created_at
 
 
-@router.get("/{slug}/members", response=list[RosterMemberOut], url_name="roster")
+@router.get(
+    "/{slug}/members", response={200: list[RosterMemberOut], **errors(404, 422)}, url_name="roster"
+)
 @paginate(Pages, page_size=50)
 def roster_members(
     request: HttpRequest, slug: str, status: Membership.Status | None = None

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from tandem.api.errors import errors
 from tandem.api.pagination import Pages
 from tandem.programs import selectors
 from tandem.programs.models import WaitlistEntry
@@ -43,15 +44,10 @@ class OpenDoorsOut(Schema):
     program_status: str
 
 
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
-
-
 @router.post(
     "/{slug}",
     auth=None,
-    response={202: DetailOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+    response={202: DetailOut, **errors(400, 404, 422, 429, authenticated=False)},
     summary="Join a program's waitlist",
 )
 def waitlist_signup_endpoint(request: HttpRequest, slug: str, payload: SignupIn) -> Status[dict]:
@@ -66,7 +62,11 @@ def waitlist_signup_endpoint(request: HttpRequest, slug: str, payload: SignupIn)
     return Status(202, {"detail": WAITLIST_SIGNUP_ANSWER})
 
 
-@router.get("/{slug}/entries", response=list[EntryOut], summary="List a program's waitlist")
+@router.get(
+    "/{slug}/entries",
+    response={200: list[EntryOut], **errors(404, 422)},
+    summary="List a program's waitlist",
+)
 @paginate(Pages, page_size=50)
 def waitlist_entries_endpoint(request: HttpRequest, slug: str) -> list[WaitlistEntry]:
     """The waitlist, oldest first (coordinators of the program only)."""
@@ -76,7 +76,7 @@ def waitlist_entries_endpoint(request: HttpRequest, slug: str) -> list[WaitlistE
 
 @router.post(
     "/{slug}/open-doors",
-    response={200: OpenDoorsOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: OpenDoorsOut, **errors(403, 404, 409)},
     summary="Open the doors: invite every confirmed entry",
 )
 def waitlist_open_doors_endpoint(request: HttpRequest, slug: str) -> Status[dict]:
