@@ -572,11 +572,18 @@ class TurnState:
         return self.names.get(later[0].seat_id, "") if later else ""
 
 
-def turn_state(*, meeting: Meeting, now: datetime | None = None) -> TurnState:
-    """Return the meeting's turns and the running one with its time left."""
+def turn_state(
+    *, meeting: Meeting, now: datetime | None = None, has_turns: bool = True
+) -> TurnState:
+    """Return the meeting's turns and the running one with its time left.
+
+    ``has_turns=False`` (the caller knows the meeting has none yet) spares the query.
+    """
     at = now or clock.now()
-    turns = list(
-        meeting.turns.select_related("seat__membership__user", "seat__membership__profile")
+    turns = (
+        list(meeting.turns.select_related("seat__membership__user", "seat__membership__profile"))
+        if has_turns
+        else []
     )
     state = TurnState(turns=turns, names={t.seat_id: seat_name(t.seat) for t in turns})
     if not turns:
@@ -681,13 +688,13 @@ def balance_for_partnership(
     return _balance_from(_meeting_turn_rows(partnership), seats)
 
 
-def _meeting_turn_rows(partnership: Partnership, *, before: datetime | None = None) -> list[Any]:
-    """Return the partnership's held meetings (and with ``before``, every meeting starting
-    before it), newest first, one row per turn; a meeting without turns gives one row whose
-    turn columns are None. One query, whatever the history."""
+def _meeting_turn_rows(partnership: Partnership, *, meeting: Meeting | None = None) -> list[Any]:
+    """Return the partnership's held meetings (and with ``meeting``, that meeting and every
+    one starting before it), newest first, one row per turn; a meeting without turns gives one
+    row whose turn columns are None. One query, whatever the history."""
     which = Q(status=Meeting.Status.HELD)
-    if before is not None:
-        which |= Q(starts_at__lt=before)
+    if meeting is not None:
+        which |= Q(starts_at__lt=meeting.starts_at) | Q(pk=meeting.pk)
     return list(
         partnership.meetings.filter(which)
         .order_by("-starts_at", "-pk", "turns__position")
@@ -767,11 +774,14 @@ class MeetingHistory:
     balance: Balance
     # Who went first at the latest earlier meeting with turns (None: no such meeting).
     previous_first_seat_id: int | None
+    # Whether the meeting itself has turns yet (``turn_state`` need not look when it has none).
+    has_turns: bool
 
 
 def meeting_history(*, meeting: Meeting, seats: list[PartnershipMember]) -> MeetingHistory:
-    """Return the partnership's balance and the previous first speaker, in one query."""
-    rows = _meeting_turn_rows(meeting.partnership, before=meeting.starts_at)
+    """Return the partnership's balance, the previous first speaker and whether the meeting
+    has turns, in one query."""
+    rows = _meeting_turn_rows(meeting.partnership, meeting=meeting)
     previous_first = next(
         (
             seat_id
@@ -780,7 +790,11 @@ def meeting_history(*, meeting: Meeting, seats: list[PartnershipMember]) -> Meet
         ),
         None,
     )
-    return MeetingHistory(balance=_balance_from(rows, seats), previous_first_seat_id=previous_first)
+    return MeetingHistory(
+        balance=_balance_from(rows, seats),
+        previous_first_seat_id=previous_first,
+        has_turns=any(row[0] == meeting.pk and row[3] is not None for row in rows),
+    )
 
 
 # --- Commitments ------------------------------------------------------------------------

@@ -225,8 +225,8 @@ def _meeting_context(
 ) -> dict[str, Any]:
     if seats is None:
         seats = selectors.seats_of(meeting.partnership)
-    state = selectors.turn_state(meeting=meeting)
     history = selectors.meeting_history(meeting=meeting, seats=seats)
+    state = selectors.turn_state(meeting=meeting, has_turns=history.has_turns)
     balance = history.balance
     order = selectors.turn_order_for(
         meeting=meeting, seats=seats, turns=state.turns, history=history

@@ -324,6 +324,9 @@ def test_meeting_history_gives_the_same_order_and_balance_as_the_separate_reads(
     past, upcoming = _history(partnership, seats)
     history = selectors.meeting_history(meeting=upcoming, seats=seats)
     assert history.balance == selectors.balance_for_partnership(partnership, seats=seats)
+    assert not history.has_turns
+    assert selectors.meeting_history(meeting=past[2], seats=seats).has_turns
+    assert not selectors.meeting_history(meeting=past[3], seats=seats).has_turns
     # The missed meeting was started by Ben's turn order; the next one rotates from it.
     assert history.previous_first_seat_id == past[2].turns.get(position=0).seat_id
     assert selectors.turn_order_for(
