@@ -273,3 +273,12 @@ def test_the_world_log_page_shows_no_note_text(world: World):
     assert "Matches published" in body
     for secret in (PRIVATE_NOTE, SHARED_NOTE, MESSAGE_TEXT):
         assert secret not in body
+
+
+def test_coordinators_reach_the_log_from_the_manage_pages():
+    program = ProgramFactory(slug="audited")
+    coordinator = CoordinatorFactory(program=program).user
+    client = Client()
+    client.force_login(coordinator)
+    settings_page = client.get(f"/p/{program.slug}/manage/").content.decode()
+    assert 'href="/audit/audited/"' in settings_page

@@ -11,7 +11,7 @@ from tandem.core import retention
 class Command(BaseCommand):
     help = (
         "Delete closed programs whose recap (else end, else last change) is older than "
-        "TANDEM_RETENTION_MONTHS months, with everything under them. Run it daily from cron."
+        "TANDEM_RETENTION_MONTHS months, with everything under them. Run it monthly from cron (docs/operations.md)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
