@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load benchmark: gunicorn + PostgreSQL on this machine, production settings, Locust on loopback.
-# Usage: bench/load/run.sh   (env: USERS=50 RUN_TIME=60s WORKERS=2*cores+1 PORT=8123)
+# Usage: bench/load/run.sh   (env: USERS=50 RUN_TIME=60s WORKERS=2*cores+1 PORT=8123 REDIS_URL=)
 # Needs: PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth) and locust in .venv.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,7 +32,10 @@ $PY manage.py migrate --no-input -v0
 echo "== seed"
 $PY -m bench.load.seed "$OUT/plan.json"
 
-echo "== gunicorn: $WORKERS workers on 127.0.0.1:$PORT"
+# REDIS_URL (e.g. redis://127.0.0.1:6379/0), when set, is passed on: Redis cache, cached_db sessions.
+SESSIONS="database"
+if [ -n "${REDIS_URL:-}" ]; then SESSIONS="Redis at $REDIS_URL (cached_db)"; fi
+echo "== gunicorn: $WORKERS workers on 127.0.0.1:$PORT; sessions: $SESSIONS"
 .venv/bin/gunicorn bench.load.wsgi:application --preload --bind "127.0.0.1:$PORT" \
   --workers "$WORKERS" --no-control-socket --log-level warning --error-logfile "$OUT/gunicorn.log" &
 GUNICORN=$!
