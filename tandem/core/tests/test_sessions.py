@@ -68,26 +68,29 @@ def test_production_reads_sessions_through_redis_when_redis_url_is_set():
 
 @pytest.fixture
 def redis_sessions(db) -> Iterator[None]:
-    """Sessions through the real Redis at TANDEM_TEST_REDIS_URL, under a key prefix of their own."""
+    """Sessions through the real Redis at TANDEM_TEST_REDIS_URL, under a key prefix of their own
+    (other users of that Redis keep their keys)."""
     redis = pytest.importorskip("redis", reason="the redis package is not installed: '.[redis]'")
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError as exc:
         pytest.skip(f"Redis not reachable at {REDIS_URL} ({exc}); set TANDEM_TEST_REDIS_URL")
+    prefix = f"tandem-test-{uuid.uuid4().hex}"
     caches = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"tandem-test-{uuid.uuid4().hex}",
+            "KEY_PREFIX": prefix,
         }
     }
     with override_settings(
         CACHES=caches, SESSION_ENGINE="django.contrib.sessions.backends.cached_db"
     ):
-        from django.core.cache import cache
-
         yield
-        cache.clear()
+    # Only this test's keys: cache.clear() would empty the whole Redis database (FLUSHDB).
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
 
 
 def _session_queries(queries: CaptureQueriesContext) -> list[str]:
