@@ -5,6 +5,10 @@ Users are FastHttpUser (geventhttpclient): the driver shares the machine with th
 this client costs a fraction of the CPU per request of the requests-based HttpUser. Cookies are
 sent explicitly on every request (the session the seed made, and the CSRF cookie the meeting page
 sets), so the client's cookie jar plays no part.
+
+Warm-up: with ``TANDEM_LOAD_WARMUP=<seconds>``, the statistics are reset that long after all
+users have started, so the figures are those of the steady state with every user already in (the
+first seconds, when all users arrive at once, are written to ``TANDEM_LOAD_WARMUP_REPORT``).
 """
 
 import itertools
@@ -15,7 +19,9 @@ import re
 import threading
 from typing import Any
 
-from locust import FastHttpUser, between, task
+import gevent
+from locust import FastHttpUser, between, events, task
+from locust.env import Environment
 
 with open(os.environ["TANDEM_LOAD_PLAN"]) as _plan_file:
     PLAN = json.load(_plan_file)
@@ -27,6 +33,44 @@ _coordinators = itertools.cycle(PLAN["coordinators"])
 def _next(source: itertools.cycle) -> Any:
     with _lock:
         return next(source)
+
+
+_environment: list[Environment] = []
+
+
+@events.init.add_listener
+def _keep_environment(environment: Environment, **_: Any) -> None:
+    _environment.append(environment)
+
+
+@events.spawning_complete.add_listener
+def _measure_after_warm_up(user_count: int, **_: Any) -> None:
+    warm_up = float(os.environ.get("TANDEM_LOAD_WARMUP", "0"))
+    if warm_up > 0:
+        gevent.spawn_later(warm_up, _reset, user_count)
+
+
+def _reset(user_count: int) -> None:
+    runner = _environment[0].runner
+    assert runner is not None
+    total = runner.stats.total
+    report = os.environ.get("TANDEM_LOAD_WARMUP_REPORT")
+    if report:
+        with open(report, "w") as handle:
+            json.dump(
+                {
+                    "users": user_count,
+                    "requests": total.num_requests,
+                    "failures": total.num_failures,
+                    **{
+                        f"p{q}_ms": total.get_response_time_percentile(q / 100)
+                        for q in (50, 95, 99)
+                    },
+                    "max_ms": total.max_response_time,
+                },
+                handle,
+            )
+    runner.stats.reset_all()
 
 
 class Member(FastHttpUser):

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Load benchmark: gunicorn + PostgreSQL on this machine, production settings, Locust on loopback.
-# Usage: bench/load/run.sh   (env: USERS=50 RUN_TIME=60s WORKERS=2*cores+1 PORT=8123 REDIS_URL=)
+# Usage: bench/load/run.sh   (env: USERS=50 RUN_TIME=60 WARMUP=30 WORKERS=2*cores+1 PORT=8123 REDIS_URL=)
 # Needs: PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth) and locust in .venv.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python
 USERS=${USERS:-50}
-RUN_TIME=${RUN_TIME:-60s}
+RUN_TIME=${RUN_TIME:-60}   # seconds measured
+WARMUP=${WARMUP:-30}       # seconds of the same mix, same users, not counted
 WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}
 PORT=${PORT:-8123}
 DB=${DB:-tandem_load}
@@ -44,15 +45,13 @@ for _ in $(seq 1 120); do
   curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && break
   sleep 0.5
 done
-echo "== warm-up: 30 s of the same mix, not counted"
-TANDEM_LOAD_PLAN="$OUT/plan.json" .venv/bin/locust -f bench/load/locustfile.py --headless \
-  --host "http://127.0.0.1:$PORT" --users "$USERS" --spawn-rate "$USERS" --run-time 30s \
-  --only-summary --stop-timeout 5 > "$OUT/warmup.log" 2>&1 || true
-
-echo "== locust: $USERS users for $RUN_TIME"
-TANDEM_LOAD_PLAN="$OUT/plan.json" .venv/bin/locust -f bench/load/locustfile.py --headless \
-  --host "http://127.0.0.1:$PORT" --users "$USERS" --spawn-rate "$USERS" --run-time "$RUN_TIME" \
-  --reset-stats --csv "$OUT/locust" --only-summary --stop-timeout 5 > "$OUT/locust.log" 2>&1 || true
+echo "== locust: $USERS users, $WARMUP s warm-up (not counted), then $RUN_TIME s measured"
+TANDEM_LOAD_PLAN="$OUT/plan.json" TANDEM_LOAD_WARMUP="$WARMUP" \
+  TANDEM_LOAD_WARMUP_REPORT="$OUT/warmup.json" .venv/bin/locust -f bench/load/locustfile.py \
+  --headless --host "http://127.0.0.1:$PORT" --users "$USERS" --spawn-rate "$USERS" \
+  --run-time "$((WARMUP + RUN_TIME + 1))s" --csv "$OUT/locust" --only-summary --stop-timeout 5 \
+  > "$OUT/locust.log" 2>&1 || true
 
 $PY bench/load/report.py "$OUT/locust_stats.csv"
+echo "warm-up (all users arriving at once, not counted above): $(cat "$OUT/warmup.json" 2>/dev/null)"
 echo "(raw files in $OUT; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
