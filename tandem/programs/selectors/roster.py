@@ -18,7 +18,8 @@ class StatusCount:
 def roster_list(*, program: Program, status: str | None = None) -> QuerySet[Membership]:
     """Return the program's memberships, oldest first, each annotated for the roster.
 
-    ``display_name`` is the intake display name, else the email; ``intake_complete`` is true
+    ``display_name`` is the intake display name, else the account's name, else the email
+    (coordinators have no intake); ``intake_complete`` is true
     when the intake was submitted with consent. One query whatever the number of people.
     """
     memberships = (
@@ -27,6 +28,7 @@ def roster_list(*, program: Program, status: str | None = None) -> QuerySet[Memb
         .annotate(
             display_name=Coalesce(
                 NullIf("profile__display_name", Value("")),
+                NullIf("user__name", Value("")),
                 "user__email",
                 output_field=CharField(),
             ),

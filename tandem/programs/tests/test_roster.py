@@ -36,7 +36,9 @@ def program():
 
 @pytest.fixture
 def coordinator(program):
-    return CoordinatorFactory(program=program, user=UserFactory(email="coord@example.org"))
+    return CoordinatorFactory(
+        program=program, user=UserFactory(email="coord@example.org", name="Cora Lead")
+    )
 
 
 def _populate(program: Program, n: int) -> None:
@@ -64,7 +66,7 @@ def test_roster_lists_everyone_with_name_email_status_intake_joined_and_role(
         ProfileFactory(membership=with_profile, display_name="Ana R.")
         MembershipFactory(
             program=program,
-            user=UserFactory(email="ben@example.org"),
+            user=UserFactory(email="ben@example.org", name=""),
             status=Membership.Status.INTAKE,
         )
     client.force_login(coordinator.user)
@@ -75,13 +77,16 @@ def test_roster_lists_everyone_with_name_email_status_intake_joined_and_role(
         for row in response.text.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     ]
     assert len(rows) == 3
+    # A coordinator has no intake: their account name stands for them, and no intake is due.
+    assert rows[0].startswith("<td>Cora Lead</td>")
     assert "coord@example.org" in rows[0] and "Coordinator" in rows[0]
+    assert "Not needed" in rows[0] and "Not yet" not in rows[0]
     assert (
         '<td>Ana R.</td> <td><a href="mailto:ana@example.org">ana@example.org</a></td> '
         "<td>Member</td> <td>Ready for matching</td> <td>Complete</td> "
         '<td><time datetime="2027-03-04T10:00:00+00:00">4 Mar 2027</time></td>'
     ) in rows[1]
-    # No profile yet: the email stands in for the name, and the intake is not complete.
+    # No profile and no account name: the email stands in for the name; the intake is not complete.
     assert rows[2].startswith("<td>ben@example.org</td>")
     assert "<td>Filling the intake</td>" in rows[2]
     assert "Not yet" in rows[2]
@@ -269,9 +274,15 @@ def test_api_roster_query_count_does_not_grow(client, program, coordinator, n):
     assert len(queries) == 5, [q["sql"] for q in queries]
 
 
-def test_profile_without_display_name_falls_back_to_email(client, program, coordinator):
-    membership = MembershipFactory(program=program, user=UserFactory(email="nameless@example.org"))
-    Profile.objects.create(membership=membership, display_name="")
+def test_profile_without_display_name_falls_back_to_account_name_then_email(
+    client, program, coordinator
+):
+    named = MembershipFactory(program=program, user=UserFactory(name="Nina Account"))
+    Profile.objects.create(membership=named, display_name="")
+    nameless = MembershipFactory(
+        program=program, user=UserFactory(email="nameless@example.org", name="")
+    )
+    Profile.objects.create(membership=nameless, display_name="")
     client.force_login(coordinator.user)
     items = client.get(api_url(program)).json()["items"]
-    assert items[1]["display_name"] == "nameless@example.org"
+    assert [item["display_name"] for item in items[1:]] == ["Nina Account", "nameless@example.org"]
