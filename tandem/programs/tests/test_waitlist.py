@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -172,6 +172,15 @@ def test_public_page_offers_the_waitlist_form_while_on_waitlist_or_intake(client
     assert reverse("programs:waitlist_signup", args=[program.slug]) in page.text
     running = ProgramFactory(status=Program.Status.RUNNING)
     assert "Tell me when the doors open" not in client.get(running.get_absolute_url()).text
+
+
+def test_public_page_writes_key_dates_like_every_other_page(client):
+    program = ProgramFactory(
+        status=Program.Status.WAITLIST, kickoff_on=date(2027, 2, 3), ends_on=date(2027, 6, 30)
+    )
+    text = client.get(program.get_absolute_url()).text
+    assert "<dt>Kick-off</dt><dd>3 February 2027</dd>" in text
+    assert "<dt>End</dt><dd>30 June 2027</dd>" in text
 
 
 def test_signup_refused_when_the_program_takes_no_signups(client):
