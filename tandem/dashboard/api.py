@@ -222,3 +222,14 @@ def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
     flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
     handled = goal_services.help_flag_handle(flag=flag, user=request.user)
     return goal_selectors.help_flag_list(program=program).get(pk=handled.pk)
+
+
+@router.post(
+    "/{slug}/help-flags/{int:pk}/reopen", response={200: HelpFlagOut, **errors(403, 404, 409)}
+)
+def help_flag_reopen(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
+    """Reopen a help request marked handled by mistake (409 when it is open already)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
+    reopened = goal_services.help_flag_reopen(flag=flag)
+    return goal_selectors.help_flag_list(program=program).get(pk=reopened.pk)

@@ -14,4 +14,9 @@ urlpatterns = [
         views.help_flag_handle,
         name="help_flag_handle",
     ),
+    path(
+        "<slug:slug>/help-flags/<int:pk>/reopen/",
+        views.help_flag_reopen,
+        name="help_flag_reopen",
+    ),
 ]

@@ -22,6 +22,7 @@ from tandem.programs.selectors import (
 MSG_NUDGED = "Nudged {sent} stalled partnership{plural}: the partners get an email."
 MSG_NUDGED_SKIPPED = " {skipped} already had a nudge in the last week."
 MSG_FLAG_HANDLED = "Marked handled: {name}'s request for help."
+MSG_FLAG_REOPENED = "Reopened: {name}'s request for help is open again."
 
 
 @login_required
@@ -82,6 +83,29 @@ def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(
             request, MSG_FLAG_HANDLED.format(name=goal_selectors.member_name(flag.membership))
         )
+    return _back_to_help_flags(request, slug)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def help_flag_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Reopen a request for help marked handled by mistake."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
+    try:
+        goal_services.help_flag_reopen(flag=flag)
+    except DomainError as exc:
+        messages.info(request, exc.message)
+    else:
+        messages.success(
+            request, MSG_FLAG_REOPENED.format(name=goal_selectors.member_name(flag.membership))
+        )
+    return _back_to_help_flags(request, slug)
+
+
+def _back_to_help_flags(request: HttpRequest, slug: str) -> HttpResponse:
+    """Redirect to the dashboard's help requests, on the page the coordinator was on."""
     url = reverse("dashboard:program", kwargs={"slug": slug})
     page = request.POST.get("flags", "")
     return redirect(f"{url}?flags={page}#help-heading" if page.isdigit() else f"{url}#help-heading")

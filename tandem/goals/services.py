@@ -55,6 +55,7 @@ QUESTION_HAS_ANSWERS = (
 PULSE_ALREADY = "You have rated this meeting already: thank you."
 HELP_KIND_UNKNOWN = "Pick the kind of help you need from the list."
 HELP_FLAG_ALREADY_HANDLED = "{name} already marked this request handled on {day}."
+HELP_FLAG_ALREADY_OPEN = "This request for help is open already: there is nothing to reopen."
 
 NUDGE_INTERVAL = timedelta(days=7)
 
@@ -563,5 +564,17 @@ def help_flag_handle(*, flag: HelpFlag, user: Any) -> HelpFlag:
         )
     locked.handled_at = clock.now()
     locked.handled_by = user
+    locked.save(update_fields=["handled_at", "handled_by"])
+    return locked
+
+
+@transaction.atomic
+def help_flag_reopen(*, flag: HelpFlag) -> HelpFlag:
+    """Reopen a help flag marked handled by mistake (who and when are cleared)."""
+    locked = HelpFlag.objects.select_for_update().get(pk=flag.pk)
+    if locked.handled_at is None:
+        raise Conflict(HELP_FLAG_ALREADY_OPEN)
+    locked.handled_at = None
+    locked.handled_by = None
     locked.save(update_fields=["handled_at", "handled_by"])
     return locked

@@ -286,6 +286,7 @@ PAGES: dict[str, Rule] = {
     "dashboard:export": Rule(COORDINATORS, kwargs=slug),
     "dashboard:nudge_stalled": Rule(COORDINATORS, kwargs=slug, methods=POST),
     "dashboard:help_flag_handle": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
+    "dashboard:help_flag_reopen": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
     # invitations: account set-up
     "programs:invitation_setup": Rule(
         TOKEN, kwargs=lambda w: {"token": w.objects["invitation"].token}, methods=GET_POST
@@ -429,6 +430,9 @@ API: dict[str, Rule] = {
     "POST /api/v1/dashboard/{slug}/stalled/nudge": Rule(COORDINATORS, kwargs=slug),
     "GET /api/v1/dashboard/{slug}/help-flags": Rule(COORDINATORS, kwargs=slug),
     "POST /api/v1/dashboard/{slug}/help-flags/{pk}/handled": Rule(
+        COORDINATORS, kwargs=slug_and(pk="help_flag")
+    ),
+    "POST /api/v1/dashboard/{slug}/help-flags/{pk}/reopen": Rule(
         COORDINATORS, kwargs=slug_and(pk="help_flag")
     ),
 }

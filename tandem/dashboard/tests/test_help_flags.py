@@ -177,3 +177,95 @@ def test_help_flags_through_the_api_open_first_and_marked_handled(client, progra
     assert (figures["help_flags"], figures["help_flags_open"]) == (2, 1)
     export = client.get(reverse("dashboard:export", args=[program.slug])).content.decode()
     assert "Help flags,Open,1" in export
+
+
+def test_coordinator_reopens_a_flag_marked_handled_by_mistake(client, program):
+    coordinator = CoordinatorFactory(program=program, user__name="Cora").user
+    (flag,) = _flags(program, ["Dana"])
+    services.help_flag_handle(flag=flag, user=coordinator)
+    client.force_login(coordinator)
+    audit_events = AuditEvent.objects.count()
+    before = client.get(reverse("dashboard:program", args=[program.slug])).content.decode()
+    assert "Reopen" in before and "Mark handled" not in before
+
+    response = client.post(
+        reverse("dashboard:help_flag_reopen", args=[program.slug, flag.pk]),
+        {"flags": "1"},
+        follow=True,
+    )
+
+    url = reverse("dashboard:program", args=[program.slug])
+    assert response.redirect_chain == [(f"{url}?flags=1#help-heading", 302)]
+    page = response.content.decode()
+    assert "Reopened: Dana&#x27;s request for help is open again." in page
+    assert '<small class="muted" id="help-open-count">1 open</small>' in page
+    table = page[page.index('class="help-flags"') :]
+    assert "Mark handled" in table and "Reopen" not in table and "Handled by" not in table
+    flag.refresh_from_db()
+    assert (flag.handled_at, flag.handled_by) == (None, None)
+    # Like marking handled, reopening is not an audited event.
+    assert AuditEvent.objects.count() == audit_events
+
+
+def test_reopening_an_open_flag_is_refused_with_a_message(client, program):
+    coordinator = CoordinatorFactory(program=program).user
+    (flag,) = _flags(program, ["Dana"])
+    services.help_flag_handle(flag=flag, user=coordinator)
+    services.help_flag_reopen(flag=flag)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("dashboard:help_flag_reopen", args=[program.slug, flag.pk]), follow=True
+    )
+
+    assert services.HELP_FLAG_ALREADY_OPEN in response.content.decode()
+    assert "Reopened:" not in response.content.decode()
+    with pytest.raises(Conflict, match=services.HELP_FLAG_ALREADY_OPEN):
+        services.help_flag_reopen(flag=flag)
+    flag.refresh_from_db()
+    assert flag.handled_at is None
+
+
+def test_only_the_programs_coordinators_can_reopen_a_flag(client, program):
+    coordinator = CoordinatorFactory(program=program).user
+    (flag,) = _flags(program, ["Dana"])
+    services.help_flag_handle(flag=flag, user=coordinator)
+    other_program = ProgramFactory(status="running")
+    for user in (
+        flag.membership.user,
+        MembershipFactory(program=program).user,
+        CoordinatorFactory(program=other_program).user,
+    ):
+        client.force_login(user)
+        url = reverse("dashboard:help_flag_reopen", args=[program.slug, flag.pk])
+        assert client.post(url).status_code == 404
+        api_url = f"/api/v1/dashboard/{program.slug}/help-flags/{flag.pk}/reopen"
+        assert client.post(api_url).status_code == 404
+    # A coordinator of another program cannot reach the flag through their own program either.
+    url = reverse("dashboard:help_flag_reopen", args=[other_program.slug, flag.pk])
+    assert client.post(url).status_code == 404
+    api_url = f"/api/v1/dashboard/{other_program.slug}/help-flags/{flag.pk}/reopen"
+    assert client.post(api_url).status_code == 404
+    flag.refresh_from_db()
+    assert (flag.handled_at, flag.handled_by) == (clock.now(), coordinator)
+
+
+def test_help_flag_reopened_through_the_api_and_a_second_reopen_is_409(client, program):
+    coordinator = CoordinatorFactory(program=program, user__name="Cora").user
+    (flag,) = _flags(program, ["Dana"])
+    services.help_flag_handle(flag=flag, user=coordinator)
+    client.force_login(coordinator)
+    url = f"/api/v1/dashboard/{program.slug}/help-flags/{flag.pk}/reopen"
+
+    reopened = client.post(url)
+    assert reopened.status_code == 200
+    assert reopened.json()["id"] == flag.pk
+    assert (reopened.json()["handled_at"], reopened.json()["handled_by"]) == (None, None)
+    again = client.post(url)
+    assert again.status_code == 409
+    assert again.json()["detail"] == services.HELP_FLAG_ALREADY_OPEN
+
+    figures = client.get(f"/api/v1/dashboard/{program.slug}").json()
+    assert (figures["help_flags"], figures["help_flags_open"]) == (1, 1)
+    handled = client.post(f"/api/v1/dashboard/{program.slug}/help-flags/{flag.pk}/handled")
+    assert handled.status_code == 200  # an open flag can be marked handled again
