@@ -292,6 +292,11 @@ PAGES: dict[str, Rule] = {
         TOKEN, kwargs=lambda w: {"token": w.objects["invitation"].token}, methods=GET_POST
     ),
     "programs:invitation_account_setup": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
+    "programs:invitation_account_setup_resend": Rule(
+        COORDINATORS,
+        kwargs=lambda w: {"slug": w.a.slug, "pk": w.memberships["member"].pk},
+        methods=POST,
+    ),
     # the API's own pages (its operations are classified in API below)
     "api:openapi-json": Rule(PUBLIC),
     "api:openapi-view": Rule(PUBLIC),

@@ -7,6 +7,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from tandem.accounts.models import User
 from tandem.core import clock
+from tandem.core.errors import NotFound
 from tandem.programs.models import Invitation, Membership, Program
 
 
@@ -76,3 +77,19 @@ def account_setup_pending(*, membership: Membership) -> bool:
     """
     expires_at = getattr(membership, "open_invitation_expires_at", None)
     return expires_at is None or expires_at <= clock.now()
+
+
+def access_account_setup_membership(*, program: Program, pk: int) -> Membership:
+    """Return a member of the program (not a coordinator, not gone) for a set-up link, or 404.
+
+    A member who has a password already is returned too: the service says so.
+    """
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(program=program, pk=pk, role=Membership.Role.MEMBER, user__is_active=True)
+        .exclude(status=Membership.Status.LEFT)
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    return membership

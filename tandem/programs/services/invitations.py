@@ -1,7 +1,8 @@
 """Invitations: send (or refresh) the one open invitation for an address, and accept it.
 
 Imported members already have an account without a password; for them
-:func:`invitation_account_setup_send` sends "set up your account" invitations and
+:func:`invitation_account_setup_send` sends "set up your account" invitations (and
+:func:`invitation_account_setup_resend` one member's again), and
 :func:`invitation_account_setup_accept` sets the password on that account and joins.
 """
 
@@ -10,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from tandem.accounts.models import User
 from tandem.core import clock
@@ -18,6 +19,8 @@ from tandem.core.errors import Conflict, NotFound
 from tandem.programs.models import Invitation, Membership, Program, WaitlistEntry
 
 INVITATION_VALID_FOR = timedelta(days=30)
+# A second "Send again" within this time is refused, so a double click sends one email.
+ACCOUNT_SETUP_RESEND_INTERVAL = timedelta(minutes=10)
 
 INVITATION_NOT_FOUND = "This invitation link is not valid. Check that you copied the whole link."
 INVITATION_EXPIRED = (
@@ -35,6 +38,13 @@ INVITATION_SETUP_ALREADY_DONE = (
 )
 INVITATION_SETUP_NO_ACCOUNT = (
     "There is no account waiting for this address. Create your account from the invitation."
+)
+ACCOUNT_SETUP_RESEND_DONE_ALREADY = (
+    "{email} has set up their account already: there is no set-up link to send."
+)
+ACCOUNT_SETUP_RESEND_TOO_SOON = (
+    "A set-up link went to {email} less than {interval} minutes ago. "
+    "You can send it again in {wait} minute{plural}."
 )
 
 
@@ -210,6 +220,69 @@ def invitation_account_setup_send(*, program: Program, invited_by: Any) -> Accou
 
     transaction.on_commit(enqueue)
     return AccountSetupSent(sent=tuple(emails), already_on_the_way=skipped)
+
+
+@transaction.atomic
+def invitation_account_setup_resend(*, membership: Membership, invited_by: Any) -> Invitation:
+    """Send one member their set-up link again (the same link, valid 30 days from now).
+
+    Refused while the member's link was sent less than
+    :data:`ACCOUNT_SETUP_RESEND_INTERVAL` ago, so a double click sends one email. Creates the
+    invitation when none is open. The worker emails it once, after commit.
+    """
+    user = membership.user
+    if user.has_usable_password():
+        raise Conflict(ACCOUNT_SETUP_RESEND_DONE_ALREADY.format(email=user.email))
+    email = normalise_email(user.email)
+    invited_by = invited_by if getattr(invited_by, "pk", None) else None
+    now = clock.now()
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(program=membership.program, email__iexact=email, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        try:
+            with transaction.atomic():
+                invitation = Invitation.objects.create(
+                    program=membership.program,
+                    email=email,
+                    role=Membership.Role.MEMBER,
+                    invited_by=invited_by,
+                    expires_at=now + INVITATION_VALID_FOR,
+                )
+        except IntegrityError:  # a concurrent click created it first
+            raise _resend_too_soon(email, ACCOUNT_SETUP_RESEND_INTERVAL) from None
+    else:
+        # Every send sets the expiry to 30 days after it, so the expiry dates the last send.
+        next_send = invitation.expires_at - INVITATION_VALID_FOR + ACCOUNT_SETUP_RESEND_INTERVAL
+        if now < next_send:
+            raise _resend_too_soon(email, next_send - now)
+        invitation.role = Membership.Role.MEMBER
+        invitation.invited_by = invited_by
+        invitation.expires_at = now + INVITATION_VALID_FOR
+        invitation.sent_at = None
+        invitation.save(update_fields=["role", "invited_by", "expires_at", "sent_at"])
+
+    from tandem.programs.tasks import invitation_account_setup_email_send
+
+    invitation_id = invitation.pk
+    transaction.on_commit(
+        lambda: invitation_account_setup_email_send.enqueue(invitation_id=invitation_id)
+    )
+    return invitation
+
+
+def _resend_too_soon(email: str, wait: timedelta) -> Conflict:
+    minutes = max(1, -(-int(wait.total_seconds()) // 60))  # rounded up
+    return Conflict(
+        ACCOUNT_SETUP_RESEND_TOO_SOON.format(
+            email=email,
+            interval=int(ACCOUNT_SETUP_RESEND_INTERVAL.total_seconds()) // 60,
+            wait=minutes,
+            plural="" if minutes == 1 else "s",
+        )
+    )
 
 
 @transaction.atomic

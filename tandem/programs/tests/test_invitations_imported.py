@@ -20,9 +20,12 @@ from tandem.interchange.members_csv import HEADERS
 from tandem.programs.forms.invitations import PASSWORDS_DIFFER
 from tandem.programs.models import Invitation, Membership
 from tandem.programs.services.invitations import (
+    ACCOUNT_SETUP_RESEND_DONE_ALREADY,
+    ACCOUNT_SETUP_RESEND_TOO_SOON,
     INVITATION_EXPIRED,
     INVITATION_SETUP_ALREADY_DONE,
     invitation_account_setup_accept,
+    invitation_account_setup_resend,
     invitation_account_setup_send,
 )
 from tandem.programs.services.member_import import member_import_apply
@@ -33,7 +36,11 @@ from tandem.programs.tests.factories import (
     MembershipFactory,
     ProgramFactory,
 )
-from tandem.programs.views.invitations import ACCOUNT_SETUP_DONE, ACCOUNT_SETUP_SENT
+from tandem.programs.views.invitations import (
+    ACCOUNT_SETUP_DONE,
+    ACCOUNT_SETUP_RESENT,
+    ACCOUNT_SETUP_SENT,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +258,157 @@ def test_account_setup_page_queries_stay_constant_as_members_grow(client, coordi
     import_members(coordinator.program, coordinator.user, *rows)
     invitation_account_setup_send(program=coordinator.program, invited_by=coordinator.user)
     assert count() == few
+
+
+# Send again, one member at a time
+
+
+def resend_url(membership: Membership) -> str:
+    return reverse(
+        "programs:invitation_account_setup_resend",
+        kwargs={"slug": membership.program.slug, "pk": membership.pk},
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_again_emails_one_member_their_same_link_once_through_the_worker(
+    client, coordinator, settings
+):
+    settings.SITE_URL = "https://tandem.example.org"
+    invitation_account_setup_send(program=coordinator.program, invited_by=coordinator.user)
+    run_worker()
+    ana = Membership.objects.get(user__email="ana@example.org")
+    first_link = setup_link(next(m for m in mail.outbox if m.to == ["ana@example.org"]))
+    url = reverse("programs:invitation_account_setup", kwargs={"slug": coordinator.program.slug})
+    client.force_login(coordinator.user)
+    assert client.get(url).text.count(">Send again</button>") == 2
+    mail.outbox.clear()
+    clock.advance(timedelta(days=3))
+
+    response = client.post(resend_url(ana), follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert ACCOUNT_SETUP_RESENT.format(email="ana@example.org") in response.text
+    assert mail.outbox == []  # queued for the worker, not sent inline
+    run_worker()
+    run_worker()  # a second run finds nothing left to send
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]  # Ben gets nothing
+    message = mail.outbox[0]
+    assert message.subject == "Set up your Tandem account for Spanish for skiers"
+    link = setup_link(message)
+    assert link == first_link  # the earlier email's link keeps working too
+    invitation = Invitation.objects.get(email="ana@example.org")
+    assert invitation.sent_at == clock.now()
+    assert invitation.expires_at == clock.now() + timedelta(days=30)
+
+    # The link in the new email sets the password up.
+    client.logout()
+    path = link.removeprefix("https://tandem.example.org")
+    setup_url = reverse("programs:invitation_setup", args=[invitation.token])
+    assert client.get(path).url == setup_url
+    done = client.post(setup_url, {"password1": PASSWORD, "password2": PASSWORD})
+    assert done.url == reverse("programs:intake", kwargs={"slug": coordinator.program.slug})
+    assert User.objects.get(email="ana@example.org").check_password(PASSWORD)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_send_again_sends_one_email_and_says_when_to_try_again(
+    client, coordinator
+):
+    ana = Membership.objects.get(user__email="ana@example.org")
+    client.force_login(coordinator.user)
+
+    first = client.post(resend_url(ana), follow=True)
+    clock.advance(timedelta(minutes=3, seconds=30))
+    second = client.post(resend_url(ana), follow=True)
+    run_worker()
+
+    assert ACCOUNT_SETUP_RESENT.format(email="ana@example.org") in first.text
+    too_soon = ACCOUNT_SETUP_RESEND_TOO_SOON.format(
+        email="ana@example.org", interval=10, wait=7, plural="s"
+    )
+    assert escape(too_soon) in second.text
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+
+    clock.advance(timedelta(minutes=6, seconds=1))  # 59 seconds left
+    with pytest.raises(Conflict) as error:
+        invitation_account_setup_resend(membership=ana, invited_by=coordinator.user)
+    assert error.value.message == ACCOUNT_SETUP_RESEND_TOO_SOON.format(
+        email="ana@example.org", interval=10, wait=1, plural=""
+    )
+    clock.advance(timedelta(seconds=59))  # ten minutes after the first send
+    third = client.post(resend_url(ana), follow=True)
+    run_worker()
+    assert ACCOUNT_SETUP_RESENT.format(email="ana@example.org") in third.text
+    assert [m.to for m in mail.outbox] == [["ana@example.org"], ["ana@example.org"]]
+
+
+def test_send_again_right_after_the_bulk_send_is_refused(
+    invitation, coordinator, django_capture_on_commit_callbacks
+):
+    ana = Membership.objects.get(user__email="ana@example.org")
+    with pytest.raises(Conflict) as error:
+        invitation_account_setup_resend(membership=ana, invited_by=coordinator.user)
+    assert error.value.message == ACCOUNT_SETUP_RESEND_TOO_SOON.format(
+        email="ana@example.org", interval=10, wait=10, plural="s"
+    )
+    assert len([m for m in mail.outbox if m.to == ["ana@example.org"]]) == 1
+
+
+def test_send_to_a_member_without_an_invitation_yet_creates_one(
+    client, coordinator, immediate_tasks, django_capture_on_commit_callbacks
+):
+    ben = Membership.objects.get(user__email="ben@example.org")
+    url = reverse("programs:invitation_account_setup", kwargs={"slug": coordinator.program.slug})
+    client.force_login(coordinator.user)
+    assert client.get(url).text.count(">Send</button>") == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(resend_url(ben))
+
+    invitation = Invitation.objects.get(program=coordinator.program)
+    assert (invitation.email, invitation.invited_by) == ("ben@example.org", coordinator.user)
+    assert [m.to for m in mail.outbox] == [["ben@example.org"]]
+    page = client.get(url).text
+    assert page.count(">Send again</button>") == 1 and page.count(">Send</button>") == 1
+
+
+def test_send_again_to_a_member_who_set_up_their_account_says_so(client, invitation, coordinator):
+    ana = Membership.objects.get(user__email="ana@example.org")
+    ana.user.set_password(PASSWORD)
+    ana.user.save()
+    clock.advance(timedelta(hours=1))
+    client.force_login(coordinator.user)
+
+    response = client.post(resend_url(ana), follow=True)
+
+    expected = ACCOUNT_SETUP_RESEND_DONE_ALREADY.format(email="ana@example.org")
+    assert escape(expected) in response.text
+    invitation.refresh_from_db()
+    assert invitation.expires_at == clock.now() - timedelta(hours=1) + timedelta(days=30)
+    assert len(mail.outbox) == 2  # the two bulk emails only
+
+
+def test_send_again_is_404_for_members_other_coordinators_and_other_programs(
+    client, invitation, coordinator
+):
+    ana = Membership.objects.get(user__email="ana@example.org")
+    member = MembershipFactory(program=coordinator.program)
+    other = CoordinatorFactory()
+    clock.advance(timedelta(hours=1))
+    for user in (member.user, other.user):
+        client.force_login(user)
+        assert client.post(resend_url(ana)).status_code == 404
+    # Another program's coordinator cannot reach the member through their own program.
+    through_other = reverse(
+        "programs:invitation_account_setup_resend",
+        kwargs={"slug": other.program.slug, "pk": ana.pk},
+    )
+    assert client.post(through_other).status_code == 404
+    # A coordinator of the program is not a member to send a set-up link to.
+    client.force_login(coordinator.user)
+    assert client.post(resend_url(coordinator)).status_code == 404
+    assert client.get(resend_url(ana)).status_code == 405
+    invitation.refresh_from_db()
+    assert invitation.sent_at == clock.now() - timedelta(hours=1)
+    assert len(mail.outbox) == 2

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound
@@ -17,6 +17,7 @@ from tandem.programs import selectors
 from tandem.programs.forms.invitations import AccountSetupForm
 from tandem.programs.models import Invitation, Membership, Program
 from tandem.programs.selectors.invitations import (
+    access_account_setup_membership,
     account_setup_membership_list,
     account_setup_pending,
     invitation_account_exists,
@@ -31,6 +32,7 @@ from tandem.programs.services.invitations import (
     INVITATION_WRONG_ACCOUNT,
     invitation_accept,
     invitation_account_setup_accept,
+    invitation_account_setup_resend,
     invitation_account_setup_send,
 )
 
@@ -42,6 +44,7 @@ ACCOUNT_SETUP_SENT = "Set-up invitations are on the way to {count} {noun}."
 ACCOUNT_SETUP_NONE = (
     "Nobody to invite: every imported member has a password already, or a link on its way."
 )
+ACCOUNT_SETUP_RESENT = "A new set-up email is on its way to {email}, with the same link."
 ACCOUNT_SETUP_LIST_LIMIT = 200
 
 
@@ -205,6 +208,23 @@ def invitation_account_setup_list(request: HttpRequest, slug: str) -> HttpRespon
     )
 
 
+@require_POST
+def invitation_account_setup_resend_one(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Send one member their set-up link again (refused within 10 minutes of the last send)."""
+    program = _coordinated_program(request, slug)
+    try:
+        membership = access_account_setup_membership(program=program, pk=pk)
+    except NotFound as exc:
+        raise Http404 from exc
+    try:
+        invitation = invitation_account_setup_resend(membership=membership, invited_by=request.user)
+    except Conflict as exc:
+        messages.info(request, exc.message)
+    else:
+        messages.success(request, ACCOUNT_SETUP_RESENT.format(email=invitation.email))
+    return redirect("programs:invitation_account_setup", slug=program.slug)
+
+
 class InvitationSignupView(SignupView):
     """Allauth's sign-up, with the email fixed to the invited address.
 
@@ -258,5 +278,10 @@ urlpatterns = [
         "<slug:slug>/manage/members/account-setup/",
         invitation_account_setup_list,
         name="invitation_account_setup",
+    ),
+    path(
+        "<slug:slug>/manage/members/account-setup/<int:pk>/send/",
+        invitation_account_setup_resend_one,
+        name="invitation_account_setup_resend",
     ),
 ]
