@@ -134,9 +134,9 @@ def test_first_speaker_alternates_and_commitments_are_asked_about_next_time(clie
         client.force_login(seats[0].membership.user)
         page = client.get(reverse("meetings:detail", args=[second.pk]))
     order = lambda m: list(m.turns.values_list("seat_id", flat=True))  # noqa: E731
-    assert "Ben</strong> in the mentee’s seat · goes first" in page.text
+    assert "Ben</strong> in the mentee\u2019s seat · goes first" in page.text
     held = client.get(reverse("meetings:detail", args=[first.pk])).text
-    assert "Ana</strong> (you) in the mentee’s seat · went first" in held
+    assert "Ana</strong> (you) in the mentee\u2019s seat · went first" in held
     assert order(first) == [seats[0].pk, seats[1].pk]
     assert order(second) == [seats[1].pk, seats[0].pk]
     assert "Last time Ben committed to: <em>Send two applications</em>. Did it happen?" in page.text
