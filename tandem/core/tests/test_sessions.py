@@ -70,7 +70,9 @@ def test_production_reads_sessions_through_redis_when_redis_url_is_set():
 def redis_sessions(db) -> Iterator[None]:
     """Sessions through the real Redis at TANDEM_TEST_REDIS_URL, under a key prefix of their own
     (other users of that Redis keep their keys)."""
-    redis = pytest.importorskip("redis", reason="the redis package is not installed: '.[redis]'")
+    redis = pytest.importorskip(
+        "redis", reason="the redis package is not installed (it comes with '.[dev]' and '.[redis]')"
+    )
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError as exc:
