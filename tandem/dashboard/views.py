@@ -1,5 +1,7 @@
 """The member home and the coordinator dashboard of one program, and the figures as CSV."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +14,7 @@ from tandem.dashboard import selectors, services
 from tandem.goals import selectors as goal_selectors
 from tandem.goals import services as goal_services
 from tandem.goals.forms import HelpFlagForm, PulseForm
+from tandem.goals.models import HelpFlag
 from tandem.goals.views import not_found_as_404
 from tandem.programs.selectors import (
     access_program,
@@ -73,17 +76,13 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @not_found_as_404
 def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Mark a member's request for help handled (who and when are kept)."""
-    program = access_program_as_coordinator(user=request.user, slug=slug)
-    flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
-    try:
-        goal_services.help_flag_handle(flag=flag, user=request.user)
-    except DomainError as exc:
-        messages.info(request, exc.message)
-    else:
-        messages.success(
-            request, MSG_FLAG_HANDLED.format(name=goal_selectors.member_name(flag.membership))
-        )
-    return _back_to_help_flags(request, slug)
+    return _help_flag_action(
+        request,
+        slug,
+        pk,
+        lambda flag: goal_services.help_flag_handle(flag=flag, user=request.user),
+        MSG_FLAG_HANDLED,
+    )
 
 
 @login_required
@@ -91,16 +90,24 @@ def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @not_found_as_404
 def help_flag_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Reopen a request for help marked handled by mistake."""
+    return _help_flag_action(
+        request, slug, pk, lambda flag: goal_services.help_flag_reopen(flag=flag), MSG_FLAG_REOPENED
+    )
+
+
+def _help_flag_action(
+    request: HttpRequest, slug: str, pk: int, action: Callable[[HelpFlag], object], done: str
+) -> HttpResponse:
+    """Run ``action`` on one of the program's help flags (coordinators only; others 404), say
+    ``done`` (with the member's name) or why not, and go back to the list."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
     flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
     try:
-        goal_services.help_flag_reopen(flag=flag)
+        action(flag)
     except DomainError as exc:
         messages.info(request, exc.message)
     else:
-        messages.success(
-            request, MSG_FLAG_REOPENED.format(name=goal_selectors.member_name(flag.membership))
-        )
+        messages.success(request, done.format(name=goal_selectors.member_name(flag.membership)))
     return _back_to_help_flags(request, slug)
 
 

@@ -117,6 +117,12 @@ def access_partnership_for_meetings(*, user: Any, pk: int) -> tuple[Partnership,
 
 def access_meeting(*, user: Any, pk: int) -> tuple[Meeting, PartnershipMember]:
     """Return the meeting and the user's seat in its partnership; NotFound otherwise."""
+    meeting = _meeting_of(user=user, pk=pk)
+    return meeting, seat_for(partnership=meeting.partnership, user=user)
+
+
+def _meeting_of(*, user: Any, pk: int) -> Meeting:
+    """The meeting ``pk`` of a partnership the user has a seat in; NotFound otherwise."""
     if not getattr(user, "is_authenticated", False):
         raise NotFound()
     meeting = (
@@ -126,7 +132,7 @@ def access_meeting(*, user: Any, pk: int) -> tuple[Meeting, PartnershipMember]:
     )
     if meeting is None:
         raise NotFound()
-    return meeting, seat_for(partnership=meeting.partnership, user=user)
+    return meeting
 
 
 def access_meeting_with_seats(
@@ -134,15 +140,7 @@ def access_meeting_with_seats(
 ) -> tuple[Meeting, PartnershipMember, list[PartnershipMember]]:
     """Return ``access_meeting``'s meeting and seat with the partnership's active seats (as
     ``seats_of`` orders them), in two queries: the user's seat is picked from all the seats."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotFound()
-    meeting = (
-        Meeting.objects.select_related("partnership__program", "series")
-        .filter(pk=pk, partnership__seats__membership__user=user)
-        .first()
-    )
-    if meeting is None:
-        raise NotFound()
+    meeting = _meeting_of(user=user, pk=pk)
     every = list(
         meeting.partnership.seats.select_related(
             "membership__user", "membership__profile"
