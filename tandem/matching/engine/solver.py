@@ -304,7 +304,7 @@ def relaxed_matching(i: I64, j: I64, w: F64) -> tuple[I64, I64, float]:
     Notes
     -----
     Time: the assignment by cost scaling, O(sqrt(N) E log(N C)) worst case,
-    in practice about 10 s for 100,000 nodes and 2.7 million arcs; the repair
+    in practice 4 to 10 s for 100,000 nodes and 2.7 million arcs; the repair
     is an exact solve on the few hundred to few thousand nodes around the
     cycles. Memory O(N + E). On bipartite graphs the relaxation is exact.
     The bound is rigorous despite the integer scaling: each weight is rounded
