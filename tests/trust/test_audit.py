@@ -282,3 +282,22 @@ def test_coordinators_reach_the_log_from_the_manage_pages():
     client.force_login(coordinator)
     settings_page = client.get(f"/p/{program.slug}/manage/").content.decode()
     assert 'href="/audit/audited/"' in settings_page
+
+
+def test_site_admins_read_events_without_a_program_in_the_admin_and_cannot_change_them(client):
+    UserFactory(email="sam@example.org")
+    client.post(reverse("account_login"), {"login": "sam@example.org", "password": PASSWORD})
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN)
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    staff = Client()
+    staff.force_login(admin_user)
+    listing = staff.get("/admin/core/auditevent/")
+    assert listing.status_code == 200
+    assert "sam@example.org" in listing.text and "Signed in" in listing.text
+    assert staff.get(f"/admin/core/auditevent/{event.pk}/change/").status_code == 200  # a view
+    assert staff.get("/admin/core/auditevent/add/").status_code == 403
+    staff.post(f"/admin/core/auditevent/{event.pk}/delete/", {"post": "yes"})
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+    member = Client()
+    member.force_login(UserFactory())
+    assert member.get("/admin/core/auditevent/").status_code == 302  # to the admin sign-in
