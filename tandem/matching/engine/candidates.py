@@ -20,16 +20,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import B8, F64, I64, isin_sorted, sorted_unique
 from .features import Features
 from .scoring import HOURS_FULL_MINUTES, feasible_pairs, scores_only
 from .timeweek import BIN_MINUTES
 from .types import Weights
 
 __all__ = ["DENSE_BUDGET", "candidate_graph", "top_k_union"]
-
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
-B8 = npt.NDArray[np.bool_]
 
 #: Pairs per chunk when pairs are expanded, checked and scored.
 CHUNK = 1 << 18
@@ -102,22 +99,6 @@ def _canonical_feasible(f: Features, a: I64, b: I64) -> I64:
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     ok = feasible_pairs(f, lo, hi)
     return lo[ok] * f.n + hi[ok]
-
-
-def _sorted_unique(values: I64) -> I64:
-    """``np.unique`` by sorting (faster than its hash path on large int arrays)."""
-    if len(values) == 0:
-        return values
-    ordered = np.sort(values)
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
-
-
-def _isin_sorted(values: I64, sorted_set: I64) -> B8:
-    """Membership of ``values`` in the sorted array ``sorted_set``."""
-    if len(sorted_set) == 0:
-        return np.zeros(len(values), dtype=bool)
-    pos = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[pos] == values
 
 
 @dataclass(frozen=True)
@@ -362,8 +343,8 @@ class _Graph:
 
     def add(self, chunks: Iterable[I64]) -> None:
         """Score the new feasible pairs among ``chunks`` (pair keys) and keep the k best."""
-        new = _sorted_unique(np.concatenate([np.zeros(0, np.int64), *chunks]))
-        new = new[~_isin_sorted(new, self.blocked) & ~_isin_sorted(new, self.keys)]
+        new = sorted_unique(np.concatenate([np.zeros(0, np.int64), *chunks]))
+        new = new[~isin_sorted(new, self.blocked) & ~isin_sorted(new, self.keys)]
         if len(new) == 0:
             return
         n = self.f.n

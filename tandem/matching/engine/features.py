@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import I64
 from .timeweek import BINS, free_mask, window_mask
 from .types import STAGE_LEVELS, Member
 
 __all__ = ["Features", "encode", "key_of"]
 
 U64 = npt.NDArray[np.uint64]
-I64 = npt.NDArray[np.int64]
 
 
 def key_of(text: str) -> str:

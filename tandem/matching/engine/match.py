@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import I64
 from .candidates import candidate_graph
 from .circles import form_circles
 from .explain import REASON_LOCKED, explain_group, explain_pair, explain_scored
@@ -46,8 +47,6 @@ REASON_EXCLUDED = "every candidate is excluded"
 REASON_NO_SKILL_OR_GOAL = "no one free at the same time shares a skill or a goal"
 REASON_ALL_TAKEN = "all candidates were matched with a better fit"
 REASON_TOO_FEW = "too few compatible people left to form a circle"
-
-I64 = npt.NDArray[np.int64]
 
 
 class _Rules:
@@ -250,7 +249,6 @@ def _pairs(f: Features, r: _Rules, config: MatchConfig) -> MatchResult:
     pairs = solved.pairs
     if config.fairness:
         _, pairs = bottleneck_matching(f.n, gi, gj, gw, target=len(pairs))
-        solved = Solution(pairs, 0.0, 0.0, exact=True)
     groups: list[list[int]] = [list(p) for p in pairs]
     matched = {x for p in pairs for x in p}
     unmatched = [i for i in active if i not in matched]
@@ -279,7 +277,8 @@ def _pairs(f: Features, r: _Rules, config: MatchConfig) -> MatchResult:
         out.append(Group(tuple(f.members[x].id for x in g), score, reasons))
     degree = np.bincount(np.concatenate([gi, gj]), minlength=f.n) if len(gi) else None
     reasons_un = _unmatched_reasons(f, r, unmatched, degree, set(locked))
-    return _result(f, out, reasons_un, len(gi), solved)
+    # The fairness solve is exact at every size, so it has no gap to report.
+    return _result(f, out, reasons_un, len(gi), None if config.fairness else solved)
 
 
 def _group_score(f: Features, g: Sequence[int], config: MatchConfig) -> float:

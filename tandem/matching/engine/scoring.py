@@ -11,12 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from .arrays import I64
 from .features import Features
 from .timeweek import BIN_MINUTES
 from .types import Weights
 
 U64 = npt.NDArray[np.uint64]
-I64 = npt.NDArray[np.int64]
 
 __all__ = [
     "HOURS_FULL_MINUTES",

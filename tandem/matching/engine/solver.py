@@ -24,15 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 import pymatching
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from .arrays import F64, I64, isin_sorted, sorted_unique
+
 __all__ = ["Solution", "bottleneck_matching", "max_weight_matching", "solve_matching"]
 
-I64 = npt.NDArray[np.int64]
-F64 = npt.NDArray[np.float64]
 #: Added to each member's boundary cost so that every inequality above is strict.
 DELTA = 1e-3
 #: Weights are scaled to integers of this resolution for the assignment solver.
@@ -41,8 +40,7 @@ SCALE = 1 << 24
 
 def _solve(n: int, i: I64, j: I64, w: F64) -> list[tuple[int, int]]:
     """Min-cost perfect matching with boundary; ``w`` in [0, 1], returns pairs (a < b), sorted."""
-    a, b = _solve_arrays(i, j, w)
-    return list(zip(a.tolist(), b.tolist(), strict=True))
+    return _as_pairs(*_solve_arrays(i, j, w))
 
 
 def _solve_arrays(i: I64, j: I64, w: F64) -> tuple[I64, I64]:
@@ -52,7 +50,7 @@ def _solve_arrays(i: I64, j: I64, w: F64) -> tuple[I64, I64]:
     if len(i) == 0:
         z = np.zeros(0, dtype=np.int64)
         return z, z
-    nodes = _sorted_unique(np.concatenate([i, j]))
+    nodes = sorted_unique(np.concatenate([i, j]))
     local_i = np.searchsorted(nodes, i)
     local_j = np.searchsorted(nodes, j)
     m, e = len(nodes), len(i)
@@ -75,7 +73,7 @@ def _solve_arrays(i: I64, j: I64, w: F64) -> tuple[I64, I64]:
     hi = np.maximum(local_i, local_j)
     edge_keys = np.sort(lo * m + hi)
     pair_keys = np.minimum(dets[:, 0], dets[:, 1]) * m + np.maximum(dets[:, 0], dets[:, 1])
-    if not _isin_sorted(pair_keys, edge_keys).all():  # pragma: no cover (see comment above)
+    if not isin_sorted(pair_keys, edge_keys).all():  # pragma: no cover (see comment above)
         edges = matching.decode_to_edges_array(syndrome)
         dets = edges[(edges >= 0).all(axis=1)]
         used = np.zeros(m, dtype=bool)
@@ -87,20 +85,6 @@ def _solve_arrays(i: I64, j: I64, w: F64) -> tuple[I64, I64]:
         pair_keys = np.array([x * m + y for x, y in chosen], dtype=np.int64)
     pair_keys = np.sort(pair_keys)
     return nodes[pair_keys // m], nodes[pair_keys % m]
-
-
-def _sorted_unique(values: I64) -> I64:
-    ordered = np.sort(values)
-    if len(ordered) == 0:
-        return ordered
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
-
-
-def _isin_sorted(values: I64, sorted_set: I64) -> npt.NDArray[np.bool_]:
-    if len(sorted_set) == 0:
-        return np.zeros(len(values), dtype=bool)
-    pos = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
-    return sorted_set[pos] == values
 
 
 def max_weight_matching(
@@ -269,7 +253,7 @@ def solve_matching(
     if maximise_matched:
         w = _cardinality_weights(n, i, j, w)
     positive = w > 0
-    matchable = len(_sorted_unique(np.concatenate([i[positive], j[positive]])))
+    matchable = len(sorted_unique(np.concatenate([i[positive], j[positive]])))
     if exact_limit is None or matchable <= exact_limit:
         a, b = _solve_arrays(i, j, w)
         weight = _total(i, j, w, a, b)
@@ -331,7 +315,7 @@ def relaxed_matching(i: I64, j: I64, w: F64) -> tuple[I64, I64, float]:
 
     keep = w > 0
     i, j, w = i[keep], j[keep], w[keep]
-    nodes = _sorted_unique(np.concatenate([i, j]))
+    nodes = sorted_unique(np.concatenate([i, j]))
     z = np.zeros(0, dtype=np.int64)
     if len(nodes) == 0:
         return z, z, 0.0
