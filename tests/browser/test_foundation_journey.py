@@ -13,12 +13,10 @@ from datetime import date
 from typing import cast
 
 import pytest
-from django.core import mail
-from django.core.management import call_command
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tandem.accounts.models import User
-from tandem.core.testing import FAILURES, SCREENSHOTS, drag_across
+from tandem.core.testing import drag_across
 from tandem.programs.models import Membership, Profile, Program, WaitlistEntry
 from tandem.programs.services.waitlist import (
     WAITLIST_SIGNUP_ANSWER,
@@ -34,53 +32,19 @@ from tandem.programs.tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.browser.helpers import (
+    cell,
+    failure_shots,
+    link_in_last_email,
+    run_worker,
+    shot,
+    sign_in,
+    watch_for_problems,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SLUG = "peer-mentoring-circle"
-
-
-def run_worker() -> None:
-    """Run the real django-tasks-db worker over everything queued so far."""
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-
-
-def link_in_last_email(to: str, pattern: str) -> str:
-    message = [m for m in mail.outbox if m.to == [to]][-1]
-    found = re.search(pattern, str(message.body))
-    assert found, message.body
-    return found.group(0)
-
-
-def watch_for_problems(page: Page) -> list[str]:
-    """Collect script errors and CSP refusals (console errors); the site has no favicon."""
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(msg.text)
-            if msg.type == "error" and "favicon" not in msg.location.get("url", "")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    return problems
-
-
-def shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
-
-
-def cell(page: Page, day: int, minute: int):
-    return page.locator(f'td:has(input[name="availability"][value="{day}-{minute}"])')
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name=email)).to_be_visible()
 
 
 def make_program() -> Program:
@@ -118,11 +82,8 @@ def make_program() -> Program:
 def test_visitor_joins_from_the_waitlist_to_the_roster(
     live_server, page, browser, settings, tmp_path
 ):
-    try:
+    with failure_shots({"failure.png": page}):
         journey(live_server, page, browser, settings)
-    except Exception:
-        page.screenshot(path=str(FAILURES / "failure.png"), full_page=True)
-        raise
 
 
 def journey(live_server, page, browser, settings) -> None:

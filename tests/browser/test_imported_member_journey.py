@@ -8,15 +8,14 @@ on the intake, pre-filled from the file, to review it and agree to the rules.
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from typing import cast
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tandem.accounts.models import User
-from tandem.core.testing import FAILURES, SCREENSHOTS
 from tandem.interchange.members_csv import HEADERS
 from tandem.programs.models import Membership, Profile, Program
 from tandem.programs.tests.factories import (
@@ -26,6 +25,7 @@ from tandem.programs.tests.factories import (
     UserFactory,
 )
 from tandem.programs.views.invitations import ACCOUNT_SETUP_DONE, ACCOUNT_SETUP_SENT
+from tests.browser.helpers import cell, failure_shots, run_worker, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,14 +39,6 @@ ROWS = [
 ]
 
 
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-
-
-def cell(page: Page, day: int, minute: int):
-    return page.locator(f'td:has(input[name="availability"][value="{day}-{minute}"])')
-
-
 def test_imported_member_sets_a_password_and_reviews_the_prefilled_intake(
     live_server, page, browser, settings, tmp_path
 ):
@@ -58,7 +50,8 @@ def test_imported_member_sets_a_password_and_reviews_the_prefilled_intake(
     members_file.write_text("\n".join([",".join(HEADERS), *ROWS]) + "\n")
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     coordinator_page = desk.new_page()
-    try:
+    failures = {"member-failure.png": page, "coordinator-failure.png": coordinator_page}
+    with closing(desk), failure_shots(failures):
         # The coordinator imports the file, then sends the set-up invitations.
         coordinator_page.goto(f"{base}/accounts/login/")
         coordinator_page.get_by_label("Email").fill("cora@example.org")
@@ -77,7 +70,7 @@ def test_imported_member_sets_a_password_and_reviews_the_prefilled_intake(
         expect(coordinator_page.get_by_role("row", name=re.compile("Ben Okafor"))).to_contain_text(
             "Not sent yet"
         )
-        coordinator_page.screenshot(path=str(SCREENSHOTS / "account-setup.png"), full_page=True)
+        shot(coordinator_page, "account-setup.png")
         coordinator_page.get_by_role("button", name="Send 3 set-up invitations").click()
         expect(coordinator_page.get_by_role("status")).to_have_text(
             ACCOUNT_SETUP_SENT.format(count=3, noun="members")
@@ -106,7 +99,7 @@ def test_imported_member_sets_a_password_and_reviews_the_prefilled_intake(
         page.get_by_label("Password (again)").fill("not the same")
         page.get_by_role("button", name="Set my password").click()
         expect(page.get_by_text("The two passwords are not the same")).to_be_visible()
-        page.screenshot(path=str(SCREENSHOTS / "set-password.png"), full_page=True)
+        shot(page, "set-password.png")
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_label("Password (again)").fill(PASSWORD)
         page.get_by_role("button", name="Set my password").click()
@@ -134,9 +127,3 @@ def test_imported_member_sets_a_password_and_reviews_the_prefilled_intake(
         profile = Profile.objects.get(membership__user=ben)
         assert profile.consent_at is not None
         assert Membership.objects.get(user=ben).status == Membership.Status.READY
-    except Exception:
-        page.screenshot(path=str(FAILURES / "member-failure.png"), full_page=True)
-        coordinator_page.screenshot(path=str(FAILURES / "coordinator-failure.png"), full_page=True)
-        raise
-    finally:
-        desk.close()

@@ -10,6 +10,7 @@ sees only the shared one. Screenshots go to ``docs/screenshots/``.
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,13 @@ from django.db.models import F
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tandem.core import clock
-from tandem.core.testing import FAILURES, SCREENSHOTS
 from tandem.matching.tests.helpers import member
 from tandem.meetings.models import Meeting, MeetingSeries, Note, Turn
 from tandem.partnerships.models import AgreementVersion, Partnership
 from tandem.partnerships.services import partnership_create_from_match
 from tandem.programs.models import Membership, Program
-from tandem.programs.tests.factories import PASSWORD, ProgramFactory
+from tandem.programs.tests.factories import ProgramFactory
+from tests.browser.helpers import failure_shots, shot, sign_in, watch_for_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,38 +40,11 @@ PRIVATE_NOTE = "I felt *nervous* presenting the budget slide."
 SHARED_NOTE = "Ben's tip: **rehearse out loud** twice before Friday."
 
 
-def watch_for_problems(page: Page) -> list[str]:
-    """Collect script errors and CSP refusals (console errors); the site has no favicon."""
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(msg.text)
-            if msg.type == "error" and "favicon" not in msg.location.get("url", "")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    return problems
-
-
-def shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
-
-
 def open_browser(browser: Browser, zone: str) -> BrowserContext:
     """Return a fresh browser (own cookies) whose clock is in ``zone``, as the person's is."""
     return browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id=zone
     )
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name=email)).to_be_visible()
 
 
 def published_partnership() -> tuple[Partnership, Membership, Membership]:
@@ -94,15 +68,12 @@ def test_two_partners_agree_schedule_meet_hand_over_and_keep_notes(
 ) -> None:
     ana_browser, ben_browser = open_browser(browser, MADRID), open_browser(browser, NEW_YORK)
     ana_page, ben_page = ana_browser.new_page(), ben_browser.new_page()
-    try:
+    with (
+        closing(ana_browser),
+        closing(ben_browser),
+        failure_shots({"ana-failure.png": ana_page, "ben-failure.png": ben_page}),
+    ):
         journey(live_server.url, ana_page, ben_page)
-    except Exception:
-        ana_page.screenshot(path=str(FAILURES / "ana-failure.png"), full_page=True)
-        ben_page.screenshot(path=str(FAILURES / "ben-failure.png"), full_page=True)
-        raise
-    finally:
-        ana_browser.close()
-        ben_browser.close()
 
 
 def journey(base: str, ana_page: Page, ben_page: Page) -> None:

@@ -1,0 +1,70 @@
+"""Helpers shared by the journeys in this folder: signing in, the worker, screenshots."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core import mail
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tandem.core.testing import FAILURES, SCREENSHOTS
+from tandem.programs.tests.factories import PASSWORD
+
+
+def run_worker() -> None:
+    """Run the real django-tasks-db worker over everything queued so far."""
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def link_in_last_email(to: str, pattern: str) -> str:
+    message = [m for m in mail.outbox if m.to == [to]][-1]
+    found = re.search(pattern, str(message.body))
+    assert found, message.body
+    return found.group(0)
+
+
+def watch_for_problems(page: Page) -> list[str]:
+    """Collect script errors and CSP refusals (console errors); the site has no favicon."""
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text)
+            if msg.type == "error" and "favicon" not in msg.location.get("url", "")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    return problems
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+@contextmanager
+def failure_shots(pages: dict[str, Page]) -> Iterator[None]:
+    """On an error, save each page (file name -> page) in ``FAILURES`` and re-raise."""
+    try:
+        yield
+    except Exception:
+        for name, page in pages.items():
+            page.screenshot(path=str(FAILURES / name), full_page=True)
+        raise
+
+
+def cell(page: Page, day: int, minute: int) -> Any:
+    """Return the availability grid's cell for ``day`` (0 is Monday) at ``minute``."""
+    return page.locator(f'td:has(input[name="availability"][value="{day}-{minute}"])')
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("link", name=email)).to_be_visible()
