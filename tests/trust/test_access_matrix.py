@@ -14,6 +14,7 @@ Expectations:
 - the Django admin is for site admins only: everyone else is sent to the admin sign-in.
 """
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -95,6 +96,14 @@ def ids(**names: str) -> Kwargs:
     return lambda w: {k: w.pk(v) for k, v in names.items()}
 
 
+def invitation_token(w: World) -> dict[str, Any]:
+    return {"token": w.objects["invitation"].token}
+
+
+def kickoff_survey(w: World) -> dict[str, Any]:
+    return {"slug": w.a.slug, "kind": "kickoff"}
+
+
 def partnership(w: World) -> dict[str, Any]:
     assert w.partnership is not None
     return {"pk": w.partnership.pk}
@@ -154,12 +163,8 @@ PAGES: dict[str, Rule] = {
     "programs:next_steps": Rule(MEMBERS_ONLY, kwargs=slug, anonymous="login", denied="login"),
     "programs:import": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
     "programs:import_confirm": Rule(COORDINATORS, kwargs=slug, methods=POST),
-    "programs:invitation": Rule(
-        TOKEN, kwargs=lambda w: {"token": w.objects["invitation"].token}, methods=GET_POST
-    ),
-    "programs:invitation_signup": Rule(
-        TOKEN, kwargs=lambda w: {"token": w.objects["invitation"].token}, methods=GET_POST
-    ),
+    "programs:invitation": Rule(TOKEN, kwargs=invitation_token, methods=GET_POST),
+    "programs:invitation_signup": Rule(TOKEN, kwargs=invitation_token, methods=GET_POST),
     "programs:roster": Rule(COORDINATORS, kwargs=slug),
     "programs:create": Rule(AUTHENTICATED, methods=GET_POST, anonymous="login"),
     "programs:manage": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
@@ -276,9 +281,7 @@ PAGES: dict[str, Rule] = {
     "goals:survey_manage": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
     "goals:question_edit": Rule(COORDINATORS, kwargs=slug_and(pk="question"), methods=GET_POST),
     "goals:question_delete": Rule(COORDINATORS, kwargs=slug_and(pk="question"), methods=POST),
-    "goals:survey_answer": Rule(
-        MEMBERS_ONLY, kwargs=lambda w: {"slug": w.a.slug, "kind": "kickoff"}, methods=GET_POST
-    ),
+    "goals:survey_answer": Rule(MEMBERS_ONLY, kwargs=kickoff_survey, methods=GET_POST),
     "goals:help_flag": Rule(MEMBERS_ONLY, kwargs=slug, methods=POST),
     # dashboard
     "dashboard:program": Rule(COORDINATORS, kwargs=slug),
@@ -288,9 +291,7 @@ PAGES: dict[str, Rule] = {
     "dashboard:help_flag_handle": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
     "dashboard:help_flag_reopen": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
     # invitations: account set-up
-    "programs:invitation_setup": Rule(
-        TOKEN, kwargs=lambda w: {"token": w.objects["invitation"].token}, methods=GET_POST
-    ),
+    "programs:invitation_setup": Rule(TOKEN, kwargs=invitation_token, methods=GET_POST),
     "programs:invitation_account_setup": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
     "programs:invitation_account_setup_resend": Rule(
         COORDINATORS,
@@ -421,11 +422,9 @@ API: dict[str, Rule] = {
     "POST /api/v1/goals/pulses": Rule(
         PARTNERS, body=lambda w: {"meeting_id": w.pk("meeting_held"), "score": 4}
     ),
-    "GET /api/v1/goals/programs/{slug}/surveys/{kind}": Rule(
-        MEMBERS_ONLY, kwargs=lambda w: {"slug": w.a.slug, "kind": "kickoff"}
-    ),
+    "GET /api/v1/goals/programs/{slug}/surveys/{kind}": Rule(MEMBERS_ONLY, kwargs=kickoff_survey),
     "POST /api/v1/goals/programs/{slug}/surveys/{kind}/answers": Rule(
-        MEMBERS_ONLY, kwargs=lambda w: {"slug": w.a.slug, "kind": "kickoff"}
+        MEMBERS_ONLY, kwargs=kickoff_survey
     ),
     "GET /api/v1/goals/programs/{slug}/survey-results": Rule(COORDINATORS, kwargs=slug),
     "POST /api/v1/goals/programs/{slug}/help-flags": Rule(MEMBERS_ONLY, kwargs=slug),
@@ -568,7 +567,7 @@ def _resolve_route(route: str, kwargs: dict[str, Any]) -> str:
     return "/" + url
 
 
-def _admin_kwargs(w: World, pattern: Pattern) -> dict[str, Any]:
+def _admin_kwargs(w: World) -> dict[str, Any]:
     program_type = ContentType.objects.get_for_model(type(w.a))
     return {
         "object_id": MADE_UP_ID,
@@ -600,23 +599,22 @@ class Call:
     rule: Rule
     is_api: bool
     body: dict[str, Any] | None = None
-    missing_body: dict[str, Any] | None = None
+    missing_body: dict[str, Any] | None = None  # sent with missing_url
 
 
 def _calls(w: World) -> list[Call]:
     pages, operations, _ = classify()
     calls: list[Call] = []
     for pattern, rule in pages:
-        if rule.access == ADMIN:
-            kwargs = _admin_kwargs(w, pattern)
-        else:
-            kwargs = rule.kwargs(w) if rule.kwargs else {}
-        kwargs = {**dict(pattern.default_args), **kwargs}
-        url = _resolve_route(pattern.route, kwargs) + (f"?{rule.query}" if rule.query else "")
         explicit = rule.kwargs(w) if rule.kwargs else {}
+        kwargs = {
+            **dict(pattern.default_args),
+            **(_admin_kwargs(w) if rule.access == ADMIN else explicit),
+        }
+        query = f"?{rule.query}" if rule.query else ""
+        url = _resolve_route(pattern.route, kwargs) + query
         missing_url = (
-            _resolve_route(pattern.route, {**kwargs, **_made_up(explicit)})
-            + (f"?{rule.query}" if rule.query else "")
+            _resolve_route(pattern.route, {**kwargs, **_made_up(explicit)}) + query
             if explicit
             else None
         )
@@ -629,8 +627,7 @@ def _calls(w: World) -> list[Call]:
         kwargs = rule.kwargs(w) if rule.kwargs else {}
         url = fill_path(path, kwargs)
         missing_url = fill_path(path, _made_up(kwargs)) if kwargs else None
-        body = rule.body(w) if rule.body else None
-        missing_body = None
+        body = missing_body = rule.body(w) if rule.body else None
         if body is not None and not kwargs:
             missing_body = {k: (MADE_UP_ID if k.endswith("_id") else v) for k, v in body.items()}
             missing_url = url
@@ -666,7 +663,7 @@ def _send(client: Client, method: str, url: str, body: dict[str, Any] | None, is
             response = client.generic(
                 method,
                 url,
-                data=__import__("json").dumps(body or {}),
+                data=json.dumps(body or {}),
                 content_type="application/json",
             )
         elif method == "GET":
@@ -757,7 +754,7 @@ def test_access_matrix_for_every_role(world: World) -> None:
                     client,
                     call.method,
                     call.missing_url,
-                    call.missing_body if call.missing_body is not None else call.body,
+                    call.missing_body,
                     call.is_api,
                 )
                 if not _same_answer(response, missing):
@@ -772,7 +769,7 @@ def test_access_matrix_for_every_role(world: World) -> None:
                 clients[owner],
                 call.method,
                 call.missing_url,
-                call.missing_body if call.missing_body is not None else call.body,
+                call.missing_body,
                 call.is_api,
             )
             if (

@@ -23,7 +23,7 @@ from tandem.matching.tests.helpers import member, run_with_proposals
 from tandem.meetings import services as meetings
 from tandem.meetings.models import Meeting, MeetingSeries, Reschedule
 from tandem.meetings.tests.factories import partnership_make
-from tandem.partnerships.models import Partnership
+from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,6 +61,27 @@ def race(work: Callable[[int], Any]) -> Counter[str]:
     return Counter(outcomes)
 
 
+def weekly_proposal(partnership: Partnership, seat: PartnershipMember) -> MeetingSeries:
+    """Return a weekly series ``seat`` proposes, from eight days on at 18:00 in Madrid."""
+    return meetings.series_propose(
+        partnership=partnership,
+        seat=seat,
+        starts_on=clock.today() + timedelta(days=8),
+        start_time=time(18, 0),
+        time_zone="Europe/Madrid",
+    )
+
+
+def first_booked_meeting(
+    partnership: Partnership, proposer: PartnershipMember, accepter: PartnershipMember
+) -> Meeting:
+    """Book ``weekly_proposal`` (``accepter`` accepts it) and return its first meeting."""
+    meetings.series_accept(series=weekly_proposal(partnership, proposer), seat=accepter)
+    meeting = Meeting.objects.filter(partnership=partnership).order_by("starts_at").first()
+    assert meeting is not None
+    return meeting
+
+
 def test_publishing_the_same_match_run_twenty_times_publishes_it_once():
     program = ProgramFactory(status="running")
     coordinator = CoordinatorFactory(program=program).user
@@ -78,13 +99,7 @@ def test_publishing_the_same_match_run_twenty_times_publishes_it_once():
 
 def test_accepting_the_same_meeting_proposal_twenty_times_books_the_slot_once():
     partnership, (ana, ben) = partnership_make()
-    series = meetings.series_propose(
-        partnership=partnership,
-        seat=ana,
-        starts_on=clock.today() + timedelta(days=8),
-        start_time=time(18, 0),
-        time_zone="Europe/Madrid",
-    )
+    series = weekly_proposal(partnership, ana)
 
     outcomes = race(lambda i: meetings.series_accept(series=series, seat=ben))
 
@@ -97,16 +112,7 @@ def test_accepting_the_same_meeting_proposal_twenty_times_books_the_slot_once():
 
 def test_accepting_the_same_move_twenty_times_moves_the_meeting_once():
     partnership, (ana, ben) = partnership_make()
-    series = meetings.series_propose(
-        partnership=partnership,
-        seat=ana,
-        starts_on=clock.today() + timedelta(days=8),
-        start_time=time(18, 0),
-        time_zone="Europe/Madrid",
-    )
-    meetings.series_accept(series=series, seat=ben)
-    meeting = Meeting.objects.filter(partnership=partnership).order_by("starts_at").first()
-    assert meeting is not None
+    meeting = first_booked_meeting(partnership, ana, ben)
     proposal = meetings.meeting_reschedule_propose(
         meeting=meeting,
         seat=ana,
@@ -125,16 +131,7 @@ def test_accepting_the_same_move_twenty_times_moves_the_meeting_once():
 
 def test_proposing_moves_of_the_same_meeting_at_once_leaves_one_open_proposal():
     partnership, (ana, ben) = partnership_make()
-    series = meetings.series_propose(
-        partnership=partnership,
-        seat=ana,
-        starts_on=clock.today() + timedelta(days=8),
-        start_time=time(18, 0),
-        time_zone="Europe/Madrid",
-    )
-    meetings.series_accept(series=series, seat=ben)
-    meeting = Meeting.objects.filter(partnership=partnership).order_by("starts_at").first()
-    assert meeting is not None
+    meeting = first_booked_meeting(partnership, ana, ben)
 
     outcomes = race(
         lambda i: meetings.meeting_reschedule_propose(
