@@ -15,14 +15,7 @@ DB=${DB:-tandem_load}
 SETUP=${SETUP:-yes}
 OUT=${OUT:-$(mktemp -d /tmp/tandem-load.XXXXXX)}
 
-export DJANGO_SETTINGS_MODULE=bench.load.settings
-export DJANGO_SECRET_KEY="load-test-only-$(printf 'k%.0s' {1..60})"
-export DJANGO_ALLOWED_HOSTS=127.0.0.1
-export DJANGO_SECURE_SSL_REDIRECT=false
-export EMAIL_HOST=localhost
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
-export TANDEM_STATIC_ROOT="$OUT/static"
-export TANDEM_VAR_DIR="$OUT/var"
+. bench/load/env.sh
 
 if [ "$SETUP" = yes ]; then
   echo "== database $DB (recreated), migrate, collectstatic"
