@@ -4,6 +4,7 @@ Figures go to the program's coordinators only; anyone else gets 404. No note, me
 agreement or meeting content is ever part of an answer.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.db.models import QuerySet
@@ -105,7 +106,7 @@ class HelpFlagOut(Schema):
     @staticmethod
     def resolve_handled_by(obj: HelpFlag) -> str | None:
         user = obj.handled_by
-        return (user.name or user.email) if user is not None else None
+        return user.get_full_name() if user is not None else None
 
 
 class NudgeResultOut(Schema):
@@ -218,10 +219,9 @@ def help_flags(request: HttpRequest, slug: str) -> QuerySet[HelpFlag]:
 )
 def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
     """Mark a help request handled (409 when a coordinator already did)."""
-    program = access_program_as_coordinator(user=request.user, slug=slug)
-    flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
-    handled = goal_services.help_flag_handle(flag=flag, user=request.user)
-    return goal_selectors.help_flag_list(program=program).get(pk=handled.pk)
+    return _help_flag_action(
+        request, slug, pk, lambda flag: goal_services.help_flag_handle(flag=flag, user=request.user)
+    )
 
 
 @router.post(
@@ -229,7 +229,16 @@ def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
 )
 def help_flag_reopen(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
     """Reopen a help request marked handled by mistake (409 when it is open already)."""
+    return _help_flag_action(
+        request, slug, pk, lambda flag: goal_services.help_flag_reopen(flag=flag)
+    )
+
+
+def _help_flag_action(
+    request: HttpRequest, slug: str, pk: int, action: Callable[[HelpFlag], object]
+) -> HelpFlag:
+    """Run ``action`` on one of the program's help flags (coordinators only); return it as listed."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
     flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
-    reopened = goal_services.help_flag_reopen(flag=flag)
-    return goal_selectors.help_flag_list(program=program).get(pk=reopened.pk)
+    action(flag)
+    return goal_selectors.help_flag_list(program=program).get(pk=flag.pk)

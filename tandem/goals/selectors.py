@@ -52,10 +52,9 @@ FALLBACK_ZONE = "UTC"
 def own_zone(membership: Membership) -> str | None:
     """Return the zone of the membership's intake profile, or None without a valid one."""
     try:
-        profile = membership.profile
+        zone = membership.profile.time_zone
     except ObjectDoesNotExist:
         return None
-    zone = profile.time_zone if profile is not None else ""
     return zone if recurrence.zone_is_valid(zone) else None
 
 

@@ -91,6 +91,19 @@ def _check_due(due_on: date | None, *, was: date | None = None) -> None:
         raise ValidationFailed(DUE_IN_PAST, field="due_on")
 
 
+def _clean_title(title: str, message: str) -> str:
+    """Return the title without surrounding space; refuse an empty one with ``message``."""
+    title = title.strip()
+    if not title:
+        raise ValidationFailed(message, field="title")
+    return title
+
+
+def _clean_visibility(visibility: str) -> str:
+    # Anything unknown keeps the goal to its owner rather than showing it.
+    return visibility if visibility in Goal.Visibility.values else Goal.Visibility.PRIVATE
+
+
 def _percent_from_steps(goal: Goal) -> None:
     """Set an open goal's percent to its done steps over all steps (kept when it has none)."""
     if goal.is_complete:
@@ -117,19 +130,15 @@ def goal_create(
 ) -> Goal:
     """Create a goal for the partner in ``seat``."""
     _check_active(seat.partnership)
-    title = title.strip()
-    if not title:
-        raise ValidationFailed(TITLE_REQUIRED, field="title")
+    title = _clean_title(title, TITLE_REQUIRED)
     _check_due(due_on)
-    if visibility not in Goal.Visibility.values:
-        visibility = Goal.Visibility.PRIVATE
     return Goal.objects.create(
         partnership=seat.partnership,
         owner=seat.membership,
         title=title,
         why=why.strip(),
         due_on=due_on,
-        visibility=visibility,
+        visibility=_clean_visibility(visibility),
     )
 
 
@@ -150,16 +159,12 @@ def goal_update(
     """
     _check_owner(goal, user)
     _check_active(goal.partnership)
-    title = title.strip()
-    if not title:
-        raise ValidationFailed(TITLE_REQUIRED, field="title")
+    title = _clean_title(title, TITLE_REQUIRED)
     _check_due(due_on, was=goal.due_on)
-    if visibility not in Goal.Visibility.values:
-        visibility = Goal.Visibility.PRIVATE
     goal.title = title
     goal.why = why.strip()
     goal.due_on = due_on
-    goal.visibility = visibility
+    goal.visibility = _clean_visibility(visibility)
     goal.save(update_fields=["title", "why", "due_on", "visibility", "updated_at"])
     return goal
 
@@ -169,22 +174,26 @@ def step_add(*, goal: Goal, user: Any, title: str, due_on: date | None = None) -
     """Add a step to the user's own goal."""
     _check_owner(goal, user)
     _check_active(goal.partnership)
-    title = title.strip()
-    if not title:
-        raise ValidationFailed(STEP_TITLE_REQUIRED, field="title")
+    title = _clean_title(title, STEP_TITLE_REQUIRED)
     _check_due(due_on)
     position = goal.steps.count()
     return Step.objects.create(goal=goal, title=title, due_on=due_on, position=position)
 
 
-@transaction.atomic
-def step_complete(*, goal: Goal, user: Any, step_id: int) -> Step:
-    """Mark a step of the user's goal done, and record it as a progress update."""
+def _owned_step(goal: Goal, user: Any, step_id: int) -> Step:
+    """Return a step of the user's own goal, locked for the change (the goal must be live)."""
     _check_owner(goal, user)
     _check_active(goal.partnership)
     step = Step.objects.select_for_update().filter(goal=goal, pk=step_id).first()
     if step is None:
         raise NotFound()
+    return step
+
+
+@transaction.atomic
+def step_complete(*, goal: Goal, user: Any, step_id: int) -> Step:
+    """Mark a step of the user's goal done, and record it as a progress update."""
+    step = _owned_step(goal, user, step_id)
     if step.done_at is None:
         step.done_at = clock.now()
         step.save(update_fields=["done_at"])
@@ -195,24 +204,13 @@ def step_complete(*, goal: Goal, user: Any, step_id: int) -> Step:
     return step
 
 
-def _owned_step(goal: Goal, user: Any, step_id: int) -> Step:
-    _check_owner(goal, user)
-    _check_active(goal.partnership)
-    step = Step.objects.select_for_update().filter(goal=goal, pk=step_id).first()
-    if step is None:
-        raise NotFound()
-    return step
-
-
 @transaction.atomic
 def step_update(
     *, goal: Goal, user: Any, step_id: int, title: str, due_on: date | None = None
 ) -> Step:
     """Change a step of the user's own goal: its title and due date."""
     step = _owned_step(goal, user, step_id)
-    title = title.strip()
-    if not title:
-        raise ValidationFailed(STEP_TITLE_REQUIRED, field="title")
+    title = _clean_title(title, STEP_TITLE_REQUIRED)
     _check_due(due_on, was=step.due_on)
     step.title = title
     step.due_on = due_on
@@ -555,7 +553,7 @@ def help_flag_handle(*, flag: HelpFlag, user: Any) -> HelpFlag:
     locked = HelpFlag.objects.select_for_update().get(pk=flag.pk)
     if locked.handled_at is not None:
         by = locked.handled_by
-        name = (by.name or by.email) if by is not None else "A coordinator"
+        name = by.get_full_name() if by is not None else "A coordinator"
         raise Conflict(
             HELP_FLAG_ALREADY_HANDLED.format(
                 name=name,
