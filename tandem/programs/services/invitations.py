@@ -7,7 +7,7 @@ Imported members already have an account without a password; for them
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -53,6 +53,23 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _inviter(invited_by: Any) -> Any:
+    # Anyone without a saved account (an anonymous user, none at all) is recorded as nobody.
+    return invited_by if getattr(invited_by, "pk", None) else None
+
+
+# What refreshing an open invitation changes (the token stays, so earlier links keep working).
+REFRESHED_FIELDS = ("role", "invited_by", "expires_at", "sent_at")
+
+
+def _refresh(invitation: Invitation, *, role: str, invited_by: Any, expires_at: datetime) -> None:
+    """Set an open invitation's :data:`REFRESHED_FIELDS` so that the worker sends it again."""
+    invitation.role = role
+    invitation.invited_by = invited_by
+    invitation.expires_at = expires_at
+    invitation.sent_at = None
+
+
 @transaction.atomic
 def invitation_send(
     *,
@@ -76,7 +93,7 @@ def invitation_send(
     if already is not None and (already.is_coordinator or already.role == role):
         raise Conflict(INVITATION_ALREADY_MEMBER.format(email=email), field="email")
 
-    invited_by = invited_by if getattr(invited_by, "pk", None) else None
+    invited_by = _inviter(invited_by)
     invitation = (
         Invitation.objects.select_for_update()
         .filter(program=program, email__iexact=email, accepted_at__isnull=True)
@@ -93,11 +110,8 @@ def invitation_send(
             expires_at=expires_at,
         )
     else:
-        invitation.role = role
-        invitation.invited_by = invited_by
-        invitation.expires_at = expires_at
-        invitation.sent_at = None
-        fields = ["role", "invited_by", "expires_at", "sent_at"]
+        _refresh(invitation, role=role, invited_by=invited_by, expires_at=expires_at)
+        fields = list(REFRESHED_FIELDS)
         if waitlist_entry is not None:
             invitation.waitlist_entry = waitlist_entry
             fields.append("waitlist_entry")
@@ -179,7 +193,7 @@ def invitation_account_setup_send(*, program: Program, invited_by: Any) -> Accou
     pending = [m for m in memberships if account_setup_pending(membership=m)]
     skipped = tuple(m.user.email for m in memberships if not account_setup_pending(membership=m))
     emails = [normalise_email(m.user.email) for m in pending]
-    invited_by = invited_by if getattr(invited_by, "pk", None) else None
+    invited_by = _inviter(invited_by)
     expires_at = clock.now() + INVITATION_VALID_FOR
 
     expired = {
@@ -189,13 +203,10 @@ def invitation_account_setup_send(*, program: Program, invited_by: Any) -> Accou
         )
     }
     for invitation in expired.values():
-        invitation.role = Membership.Role.MEMBER
-        invitation.invited_by = invited_by
-        invitation.expires_at = expires_at
-        invitation.sent_at = None
-    Invitation.objects.bulk_update(
-        expired.values(), ["role", "invited_by", "expires_at", "sent_at"]
-    )
+        _refresh(
+            invitation, role=Membership.Role.MEMBER, invited_by=invited_by, expires_at=expires_at
+        )
+    Invitation.objects.bulk_update(expired.values(), REFRESHED_FIELDS)
     created = Invitation.objects.bulk_create(
         [
             Invitation(
@@ -234,7 +245,7 @@ def invitation_account_setup_resend(*, membership: Membership, invited_by: Any) 
     if user.has_usable_password():
         raise Conflict(ACCOUNT_SETUP_RESEND_DONE_ALREADY.format(email=user.email))
     email = normalise_email(user.email)
-    invited_by = invited_by if getattr(invited_by, "pk", None) else None
+    invited_by = _inviter(invited_by)
     now = clock.now()
     invitation = (
         Invitation.objects.select_for_update()
@@ -258,11 +269,13 @@ def invitation_account_setup_resend(*, membership: Membership, invited_by: Any) 
         next_send = invitation.expires_at - INVITATION_VALID_FOR + ACCOUNT_SETUP_RESEND_INTERVAL
         if now < next_send:
             raise _resend_too_soon(email, next_send - now)
-        invitation.role = Membership.Role.MEMBER
-        invitation.invited_by = invited_by
-        invitation.expires_at = now + INVITATION_VALID_FOR
-        invitation.sent_at = None
-        invitation.save(update_fields=["role", "invited_by", "expires_at", "sent_at"])
+        _refresh(
+            invitation,
+            role=Membership.Role.MEMBER,
+            invited_by=invited_by,
+            expires_at=now + INVITATION_VALID_FOR,
+        )
+        invitation.save(update_fields=REFRESHED_FIELDS)
 
     from tandem.programs.tasks import invitation_account_setup_email_send
 
