@@ -102,7 +102,7 @@ def _email_hash(email: str) -> str:
 
 def _seat_display_name(seat: Any) -> str:
     membership = seat.membership
-    profile = getattr(membership, "profile", None) if _profile_exists(membership) else None
+    profile = membership.profile if _profile_exists(membership) else None
     if profile is not None and profile.display_name:
         return str(profile.display_name)
     return str(membership.user.name or PSEUDONYM_PREFIX)

@@ -5,6 +5,7 @@ last changed. Accounts stay (a person may be in other programs); audit events st
 with their program link cleared (the audit log is append-only).
 """
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -33,12 +34,7 @@ def months_before(day: date, months: int) -> date:
     """Return the same day ``months`` earlier (the month's last day when it has fewer days)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def retention_cutoff(*, months: int | None = None, today: date | None = None) -> date:

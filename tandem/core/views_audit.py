@@ -21,7 +21,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
         program = selectors.access_program_audit(user=request.user, slug=slug)
     except NotFound as exc:
         raise Http404 from exc
-    events = selectors.audit_event_list_for_program(program=program).select_related("program")
+    events = selectors.audit_event_list_for_program(program=program)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/audit.html", {"program": program, "page": page})
 
