@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
@@ -583,14 +583,37 @@ def delivery_send(*, meeting_id: int, seat_id: int, kind: str) -> bool:
 
 # --- Scheduling changes: told to the partners once ------------------------------------------
 
-_NOTICE_SUBJECT = {
-    ScheduleNotice.Kind.SERIES_PROPOSED: "series",
-    ScheduleNotice.Kind.SERIES_AGREED: "series",
-    ScheduleNotice.Kind.RESCHEDULE_PROPOSED: "reschedule",
-    ScheduleNotice.Kind.RESCHEDULE_AGREED: "reschedule",
-    ScheduleNotice.Kind.MEETING_CANCELLED: "meeting",
-}
+_series_notice = MeetingSeries.objects.select_related("partnership__program", "proposed_by")
+_move_notice = Reschedule.objects.select_related(
+    "meeting__partnership__program", "proposed_by"
+).filter(meeting__status=Meeting.Status.SCHEDULED)
 
+# For each kind: the ScheduleNotice field that names its subject, and the subjects it still
+# applies to (a proposal answered, replaced or declined before the worker got to it does not).
+_NOTICE_SUBJECT: dict[str, tuple[str, QuerySet[Any]]] = {
+    ScheduleNotice.Kind.SERIES_PROPOSED: (
+        "series",
+        _series_notice.filter(status=MeetingSeries.Status.PROPOSED),
+    ),
+    ScheduleNotice.Kind.SERIES_AGREED: (
+        "series",
+        _series_notice.filter(status=MeetingSeries.Status.ACTIVE),
+    ),
+    ScheduleNotice.Kind.RESCHEDULE_PROPOSED: (
+        "reschedule",
+        _move_notice.filter(status=Reschedule.Status.PROPOSED),
+    ),
+    ScheduleNotice.Kind.RESCHEDULE_AGREED: (
+        "reschedule",
+        _move_notice.filter(status=Reschedule.Status.ACCEPTED),
+    ),
+    ScheduleNotice.Kind.MEETING_CANCELLED: (
+        "meeting",
+        Meeting.objects.select_related("partnership__program", "cancelled_by").filter(
+            status=Meeting.Status.CANCELLED
+        ),
+    ),
+}
 
 _ASKING = (ScheduleNotice.Kind.SERIES_PROPOSED, ScheduleNotice.Kind.RESCHEDULE_PROPOSED)
 
@@ -615,40 +638,6 @@ def _enqueue_notice(task: Any, kind: str, subject_id: int, seat_id: int) -> None
     task.enqueue(kind=kind, subject_id=subject_id, seat_id=seat_id)
 
 
-def _notice_subject(kind: str, subject_id: int) -> MeetingSeries | Reschedule | Meeting | None:
-    """Return what the notice is about, or None when it no longer applies."""
-    kinds = ScheduleNotice.Kind
-    if kind in (kinds.SERIES_PROPOSED, kinds.SERIES_AGREED):
-        series_status = (
-            MeetingSeries.Status.PROPOSED
-            if kind == kinds.SERIES_PROPOSED
-            else MeetingSeries.Status.ACTIVE
-        )
-        return (
-            MeetingSeries.objects.select_related("partnership__program", "proposed_by")
-            .filter(pk=subject_id, status=series_status)
-            .first()
-        )
-    if kind in (kinds.RESCHEDULE_PROPOSED, kinds.RESCHEDULE_AGREED):
-        move_status = (
-            Reschedule.Status.PROPOSED
-            if kind == kinds.RESCHEDULE_PROPOSED
-            else Reschedule.Status.ACCEPTED
-        )
-        return (
-            Reschedule.objects.select_related("meeting__partnership__program", "proposed_by")
-            .filter(pk=subject_id, status=move_status, meeting__status=Meeting.Status.SCHEDULED)
-            .first()
-        )
-    if kind == kinds.MEETING_CANCELLED:
-        return (
-            Meeting.objects.select_related("partnership__program", "cancelled_by")
-            .filter(pk=subject_id, status=Meeting.Status.CANCELLED)
-            .first()
-        )
-    return None
-
-
 def schedule_notice_send(*, kind: str, subject_id: int, seat_id: int) -> bool:
     """Claim the (subject, partner, kind) notice and send its email in one transaction.
 
@@ -661,7 +650,8 @@ def schedule_notice_send(*, kind: str, subject_id: int, seat_id: int) -> bool:
     if kind not in _NOTICE_SUBJECT:
         return False
     with transaction.atomic():
-        subject = _notice_subject(kind, subject_id)
+        field, applicable = _NOTICE_SUBJECT[kind]
+        subject = applicable.filter(pk=subject_id).first()
         seat = (
             PartnershipMember.objects.select_related("membership__user", "membership__profile")
             .filter(pk=seat_id, active=True)
@@ -688,7 +678,7 @@ def schedule_notice_send(*, kind: str, subject_id: int, seat_id: int) -> bool:
                     kind=kind,
                     seat=seat,
                     sent_at=clock.now(),
-                    **{_NOTICE_SUBJECT[ScheduleNotice.Kind(kind)]: subject},
+                    **{field: subject},
                 )
         except IntegrityError:
             return False
