@@ -1,6 +1,5 @@
 """Build the meetings app's emails. Never include notes, commitments or anything said."""
 
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -21,15 +20,12 @@ TEMPLATES = {
 
 def meeting_email_build(*, meeting: Meeting, seat: PartnershipMember, kind: str) -> EmailMessage:
     """Return the email of ``kind`` about ``meeting`` for one partner (not yet sent)."""
-    seats = selectors.seats_of(meeting.partnership)
-    ordered = sorted(seats, key=lambda s: s.pk != seat.pk)
+    ordered = selectors.viewer_first(selectors.seats_of(meeting.partnership), seat)
     context = {
         "kind": kind,
         "name": selectors.seat_name(seat),
         "meeting": meeting,
-        "when": selectors.times_label(
-            selectors.partner_times(instant=meeting.starts_at, seats=ordered), recurring=False
-        ),
+        "when": selectors.instant_label(instant=meeting.starts_at, seats=ordered),
         "hours": 24 if kind == Delivery.Kind.REMINDER_24H else 1,
         "program": meeting.partnership.program,
         "meeting_url": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
@@ -51,21 +47,6 @@ def meeting_email_build(*, meeting: Meeting, seat: PartnershipMember, kind: str)
     return EmailMessage(subject=subject, body=body, to=[seat.membership.user.email])
 
 
-NOTICE_TEMPLATES = {
-    ScheduleNotice.Kind.SERIES_PROPOSED: "series_proposed",
-    ScheduleNotice.Kind.SERIES_AGREED: "series_agreed",
-    ScheduleNotice.Kind.RESCHEDULE_PROPOSED: "reschedule_proposed",
-    ScheduleNotice.Kind.RESCHEDULE_AGREED: "reschedule_agreed",
-    ScheduleNotice.Kind.MEETING_CANCELLED: "meeting_cancelled",
-}
-
-
-def _when(instant: datetime, seats: list[PartnershipMember]) -> str:
-    return selectors.times_label(
-        selectors.partner_times(instant=instant, seats=seats), recurring=False
-    )
-
-
 def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
@@ -84,7 +65,7 @@ def schedule_notice_email_build(
     else:
         meeting = subject.meeting if isinstance(subject, Reschedule) else subject
         partnership = meeting.partnership
-    seats = sorted(selectors.seats_of(partnership), key=lambda s: s.pk != seat.pk)
+    seats = selectors.viewer_first(selectors.seats_of(partnership), seat)
     context: dict[str, Any] = {
         "name": selectors.seat_name(seat),
         "program": partnership.program,
@@ -97,17 +78,17 @@ def schedule_notice_email_build(
         context["label"] = selectors.series_label(series=subject, seats=seats)
         context["meetings"] = [
             {
-                "when": _when(m.starts_at, seats),
+                "when": selectors.instant_label(instant=m.starts_at, seats=seats),
                 "ics_url": _absolute(reverse("meetings:ics", kwargs={"pk": m.pk})),
             }
             for m in selectors.series_next_meetings(series=subject)
         ]
     if isinstance(subject, Reschedule):
         context["proposer"] = selectors.seat_name(subject.proposed_by)
-        context["new_when"] = _when(subject.new_starts_at, seats)
+        context["new_when"] = selectors.instant_label(instant=subject.new_starts_at, seats=seats)
     if meeting is not None:
         context["meeting"] = meeting
-        context["when"] = _when(meeting.starts_at, seats)
+        context["when"] = selectors.instant_label(instant=meeting.starts_at, seats=seats)
         context["day"] = selectors.partner_times(instant=meeting.starts_at, seats=[seat])[0]
         context["meeting_url"] = _absolute(meeting.get_absolute_url())
         context["ics_url"] = _absolute(reverse("meetings:ics", kwargs={"pk": meeting.pk}))
@@ -116,8 +97,11 @@ def schedule_notice_email_build(
         context["canceller"] = selectors.seat_name(canceller) if canceller else "A partner"
         context["reason"] = subject.cancel_reason
         following = selectors.meeting_next(partnership=partnership)
-        context["next_when"] = _when(following.starts_at, seats) if following else ""
-    name = NOTICE_TEMPLATES[ScheduleNotice.Kind(kind)]
+        context["next_when"] = (
+            selectors.instant_label(instant=following.starts_at, seats=seats) if following else ""
+        )
+    # Each kind has its templates under its own name (meetings/email/<kind>.txt).
+    name = ScheduleNotice.Kind(kind).value
     title = " ".join(render_to_string(f"meetings/email/{name}_subject.txt", context).split())
     body = render_to_string(f"meetings/email/{name}.txt", context)
     return EmailMessage(subject=title, body=body, to=[seat.membership.user.email])

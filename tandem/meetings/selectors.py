@@ -194,22 +194,24 @@ def meeting_list_for(*, user: Any, since: datetime | None = None) -> QuerySet[Me
     return meetings.select_related("partnership__program").order_by("starts_at", "id")
 
 
+def _upcoming(partnership: Partnership, now: datetime | None) -> QuerySet[Meeting]:
+    # A meeting stays "upcoming" for four hours after its start, so a late one is still found.
+    at = now or clock.now()
+    return partnership.meetings.filter(
+        status=Meeting.Status.SCHEDULED, starts_at__gt=at - timedelta(hours=4)
+    ).order_by("starts_at")
+
+
 def meeting_upcoming(*, partnership: Partnership, now: datetime | None = None) -> list[Meeting]:
     """Return the partnership's next scheduled meetings (at most ``UPCOMING_COUNT``)."""
-    at = now or clock.now()
     return list(
-        partnership.meetings.filter(
-            status=Meeting.Status.SCHEDULED,
-            starts_at__gt=at - timedelta(hours=4),
-        )
-        .prefetch_related(
+        _upcoming(partnership, now).prefetch_related(
             Prefetch(
                 "reschedules",
                 queryset=Reschedule.objects.filter(status=Reschedule.Status.PROPOSED),
                 to_attr="open_reschedules",
             )
-        )
-        .order_by("starts_at")[:UPCOMING_COUNT]
+        )[:UPCOMING_COUNT]
     )
 
 
@@ -217,15 +219,7 @@ def meeting_upcoming_first(
     *, partnership: Partnership, now: datetime | None = None
 ) -> Meeting | None:
     """Return the first of ``meeting_upcoming`` (without its reschedule proposals)."""
-    at = now or clock.now()
-    return (
-        partnership.meetings.filter(
-            status=Meeting.Status.SCHEDULED,
-            starts_at__gt=at - timedelta(hours=4),
-        )
-        .order_by("starts_at")
-        .first()
-    )
+    return _upcoming(partnership, now).first()
 
 
 def meeting_next(*, partnership: Partnership, now: datetime | None = None) -> Meeting | None:
@@ -272,7 +266,7 @@ def partnership_meetings_summary(
     this partner's answer, the agreed series and the balance of give and take.
     """
     at = now or clock.now()
-    seats = sorted(seats_of(partnership), key=lambda s: s.pk != seat.pk)
+    seats = viewer_first(seats_of(partnership), seat)
     upcoming = meeting_next(partnership=partnership, now=at)
     waiting = (
         MeetingSeries.objects.filter(partnership=partnership, status=MeetingSeries.Status.PROPOSED)
@@ -291,9 +285,7 @@ def partnership_meetings_summary(
         "partnership": partnership,
         "next_meeting": upcoming,
         "next_label": (
-            times_label(partner_times(instant=upcoming.starts_at, seats=seats), recurring=False)
-            if upcoming is not None
-            else ""
+            instant_label(instant=upcoming.starts_at, seats=seats) if upcoming is not None else ""
         ),
         "waiting": waiting,
         "series_label": series_label(series=agreed, seats=seats) if agreed is not None else "",
@@ -340,6 +332,18 @@ def times_label(times: list[PartnerTime], *, recurring: bool = True) -> str:
         prefix = f"{day} " if index == 0 or item.weekday != first_weekday else ""
         parts.append(f"{prefix}{item.clock} for {item.name} ({item.zone})")
     return " · ".join(parts)
+
+
+def instant_label(*, instant: datetime, seats: list[PartnershipMember]) -> str:
+    """Return one instant as every partner's dated local time, in the order of ``seats``."""
+    return times_label(partner_times(instant=instant, seats=seats), recurring=False)
+
+
+def viewer_first(
+    seats: list[PartnershipMember], seat: PartnershipMember
+) -> list[PartnershipMember]:
+    """Return the seats with ``seat`` first: each person reads their own time first."""
+    return sorted(seats, key=lambda s: s.pk != seat.pk)
 
 
 # --- Slot suggestions --------------------------------------------------------------------
@@ -602,19 +606,15 @@ def turn_order_for(
     meeting: Meeting,
     seats: list[PartnershipMember],
     turns: list[Turn] | None = None,
-    balance: "Balance | None" = None,
     history: "MeetingHistory | None" = None,
 ) -> list[PartnershipMember]:
     """Return who takes the mentee's seat first, second, ... at this meeting.
 
     A one-sided partnership (see ``balance_for_partnership``) lets the partner with the least
     time go first; otherwise the first speaker rotates from the previous meeting with turns.
-    ``turns`` (the meeting's turns, as ``turn_state`` reads them), ``balance`` and ``history``
-    (``meeting_history``: the balance and the previous first speaker) spare their queries when
-    the caller already has them.
+    ``turns`` (the meeting's turns, as ``turn_state`` reads them) and ``history``
+    (``meeting_history``) spare their queries when the caller already has them.
     """
-    if history is not None:
-        balance = history.balance
     if not seats:
         return []
     if turns is None:
@@ -624,25 +624,13 @@ def turn_order_for(
     if existing:
         by_id = {s.pk: s for s in seats}
         return [by_id[seat_id] for seat_id in existing if seat_id in by_id]
-    if balance is None:
-        balance = balance_for_partnership(meeting.partnership, seats=seats)
+    if history is None:
+        history = meeting_history(meeting=meeting, seats=seats)
+    balance = history.balance
     if balance.one_sided and balance.least is not None:
         first_index = next((i for i, s in enumerate(seats) if s.pk == balance.least.seat_id), 0)
-    elif history is not None:
-        previous_first = history.previous_first_seat_id
-        ids = [s.pk for s in seats]
-        first_index = (ids.index(previous_first) + 1) % len(ids) if previous_first in ids else 0
     else:
-        previous_first = (
-            Turn.objects.filter(
-                meeting__partnership=meeting.partnership,
-                meeting__starts_at__lt=meeting.starts_at,
-                position=0,
-            )
-            .order_by("-meeting__starts_at")
-            .values_list("seat_id", flat=True)
-            .first()
-        )
+        previous_first = history.previous_first_seat_id
         ids = [s.pk for s in seats]
         first_index = (ids.index(previous_first) + 1) % len(ids) if previous_first in ids else 0
     return seats[first_index:] + seats[:first_index]
@@ -798,15 +786,19 @@ def meeting_history(*, meeting: Meeting, seats: list[PartnershipMember]) -> Meet
 # --- Commitments ------------------------------------------------------------------------
 
 
+def _to_review(*, meeting: Meeting, seat_ids: list[int]) -> Q:
+    """Match the seats' commitments from earlier meetings not yet reviewed (or reviewed here)."""
+    return Q(
+        seat__in=seat_ids,
+        meeting__partnership=meeting.partnership,
+        meeting__starts_at__lt=meeting.starts_at,
+    ) & (Q(reviewed_in__isnull=True) | Q(reviewed_in=meeting))
+
+
 def commitment_to_review(*, meeting: Meeting, seat: PartnershipMember) -> Commitment | None:
     """Return what the partner committed to at their last earlier meeting (to ask about now)."""
     return (
-        Commitment.objects.filter(
-            seat=seat,
-            meeting__partnership=meeting.partnership,
-            meeting__starts_at__lt=meeting.starts_at,
-        )
-        .filter(Q(reviewed_in__isnull=True) | Q(reviewed_in=meeting))
+        Commitment.objects.filter(_to_review(meeting=meeting, seat_ids=[seat.pk]))
         .order_by("-meeting__starts_at")
         .first()
     )
@@ -818,15 +810,9 @@ def commitments_to_review(
     """Return ``commitment_to_review`` for every seat at once, by seat id (seats without one
     are left out)."""
     found: dict[int, Commitment] = {}
-    candidates = (
-        Commitment.objects.filter(
-            seat__in=[s.pk for s in seats],
-            meeting__partnership=meeting.partnership,
-            meeting__starts_at__lt=meeting.starts_at,
-        )
-        .filter(Q(reviewed_in__isnull=True) | Q(reviewed_in=meeting))
-        .order_by("-meeting__starts_at")
-    )
+    candidates = Commitment.objects.filter(
+        _to_review(meeting=meeting, seat_ids=[s.pk for s in seats])
+    ).order_by("-meeting__starts_at")
     for commitment in candidates:
         found.setdefault(commitment.seat_id, commitment)
     return found
@@ -843,17 +829,9 @@ def commitments_for_page(
     """Return ``commitments_for`` and ``commitments_to_review`` together, in one query."""
     mine: dict[int, Commitment] = {}
     to_review: dict[int, Commitment] = {}
-    candidates = (
-        Commitment.objects.filter(meeting__partnership=meeting.partnership)
-        .filter(
-            Q(meeting=meeting)
-            | (
-                Q(seat__in=[s.pk for s in seats], meeting__starts_at__lt=meeting.starts_at)
-                & (Q(reviewed_in__isnull=True) | Q(reviewed_in=meeting))
-            )
-        )
-        .order_by("-meeting__starts_at")
-    )
+    candidates = Commitment.objects.filter(
+        Q(meeting=meeting) | _to_review(meeting=meeting, seat_ids=[s.pk for s in seats])
+    ).order_by("-meeting__starts_at")
     for commitment in candidates:
         if commitment.meeting_id == meeting.pk:
             mine[commitment.seat_id] = commitment

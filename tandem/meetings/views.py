@@ -41,6 +41,11 @@ def _add_error(form: Any, exc: DomainError) -> None:
     form.add_error(field, exc.message)
 
 
+def _meeting_auto_id(meeting: Meeting) -> str:
+    # The schedule page lists several meetings, each with its own forms: keep their ids apart.
+    return f"id_m{meeting.pk}_%s"
+
+
 # --- Scheduling ---------------------------------------------------------------------------
 
 
@@ -55,24 +60,21 @@ def _schedule_context(
 ) -> dict[str, Any]:
     """Return the schedule page's context; a form with errors stays on its own meeting."""
     # Each person reads their own time first.
-    seats = sorted(selectors.seats_of(partnership), key=lambda s: s.pk != seat.pk)
+    seats = selectors.viewer_first(selectors.seats_of(partnership), seat)
     series = list(selectors.series_list_for(partnership=partnership)[:5])
     for item in series:
         item.label = selectors.series_label(series=item, seats=seats)  # type: ignore[attr-defined]
         item.accepted_ids = {s.pk for s in item.accepted_by.all()}  # type: ignore[attr-defined]
     upcoming = selectors.meeting_upcoming(partnership=partnership)
     for meeting in upcoming:
-        meeting.label = selectors.times_label(  # type: ignore[attr-defined]
-            selectors.partner_times(instant=meeting.starts_at, seats=seats), recurring=False
+        meeting.label = selectors.instant_label(  # type: ignore[attr-defined]
+            instant=meeting.starts_at, seats=seats
         )
         for proposal in meeting.open_reschedules:  # type: ignore[attr-defined]
-            proposal.label = selectors.times_label(
-                selectors.partner_times(instant=proposal.new_starts_at, seats=seats),
-                recurring=False,
-            )
+            proposal.label = selectors.instant_label(instant=proposal.new_starts_at, seats=seats)
             proposal.accepted_ids = {s.pk for s in proposal.accepted_by.all()}
         # Each meeting has its own forms (and element ids); only the one with errors is bound.
-        auto_id = f"id_m{meeting.pk}_%s"
+        auto_id = _meeting_auto_id(meeting)
         mine = meeting.pk == bound_meeting
         meeting.reschedule_form = (  # type: ignore[attr-defined]
             reschedule_form
@@ -157,7 +159,7 @@ def series_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
 @not_found_as_404
 def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
-    form = forms.RescheduleForm(request.POST, auto_id=f"id_m{meeting.pk}_%s")
+    form = forms.RescheduleForm(request.POST, auto_id=_meeting_auto_id(meeting))
     if form.is_valid():
         try:
             services.meeting_reschedule_propose(
@@ -199,7 +201,7 @@ def reschedule_answer(request: HttpRequest, pk: int, answer: str) -> HttpRespons
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel one meeting (with an optional reason); the other partners are emailed."""
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
-    form = forms.CancelForm(request.POST, auto_id=f"id_m{meeting.pk}_%s")
+    form = forms.CancelForm(request.POST, auto_id=_meeting_auto_id(meeting))
     if form.is_valid():
         try:
             services.meeting_cancel(meeting=meeting, seat=seat, reason=form.cleaned_data["reason"])
@@ -252,11 +254,8 @@ def _meeting_context(
         "meeting": meeting,
         "seat": seat,
         "cancelled_by": selectors.seat_name(cancelled_by) if cancelled_by else "",
-        "when": selectors.times_label(
-            selectors.partner_times(
-                instant=meeting.starts_at, seats=sorted(seats, key=lambda s: s.pk != seat.pk)
-            ),
-            recurring=False,
+        "when": selectors.instant_label(
+            instant=meeting.starts_at, seats=selectors.viewer_first(seats, seat)
         ),
         "state": state,
         "turns": turns,
