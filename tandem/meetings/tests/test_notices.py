@@ -112,6 +112,13 @@ def _proposed(people=None):
     return partnership, seats, series
 
 
+def _booked():
+    """Book Ana and Ben's weekly series (Ana proposes, Ben accepts); return their seats."""
+    _partnership, (ana, ben), series = _proposed()
+    services.series_accept(series=series, seat=ben)
+    return ana, ben
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("immediate_tasks")
 def test_proposal_email_shows_the_slot_in_the_partners_own_time_first(
@@ -185,8 +192,7 @@ def test_reschedule_emails_show_the_current_and_the_proposed_time(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     with clock.frozen(MONDAY):
-        _partnership, (ana, ben), series = _proposed()
-        services.series_accept(series=series, seat=ben)
+        ana, ben = _booked()
         meeting = Meeting.objects.order_by("starts_at").first()
         with django_capture_on_commit_callbacks(execute=True):
             move = services.meeting_reschedule_propose(
@@ -212,8 +218,7 @@ def test_cancelling_on_the_page_tells_the_partner_with_the_reason(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     with clock.frozen(MONDAY):
-        _partnership, (ana, ben), series = _proposed()
-        services.series_accept(series=series, seat=ben)
+        ana, ben = _booked()
         first = Meeting.objects.order_by("starts_at").first()
         client.force_login(ben.membership.user)
         with django_capture_on_commit_callbacks(execute=True):
@@ -237,8 +242,7 @@ def test_cancelling_without_a_reason_sends_no_reason_line(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     with clock.frozen(MONDAY):
-        _partnership, (ana, ben), series = _proposed()
-        services.series_accept(series=series, seat=ben)
+        ana, ben = _booked()
         with django_capture_on_commit_callbacks(execute=True):
             services.meeting_cancel(meeting=Meeting.objects.order_by("starts_at")[1], seat=ana)
     [mail] = mailoutbox
@@ -250,8 +254,7 @@ def test_cancelling_without_a_reason_sends_no_reason_line(
 @pytest.mark.django_db
 def test_too_long_reason_keeps_the_input_on_that_meeting_and_cancels_nothing(client):
     with clock.frozen(MONDAY):
-        _partnership, (ana, ben), series = _proposed()
-        services.series_accept(series=series, seat=ben)
+        ana, _ben = _booked()
         meetings = list(Meeting.objects.order_by("starts_at"))
         client.force_login(ana.membership.user)
         reason = "x" * 301
@@ -273,8 +276,7 @@ def test_api_cancel_takes_an_optional_reason(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     with clock.frozen(MONDAY):
-        _partnership, (ana, ben), series = _proposed()
-        services.series_accept(series=series, seat=ben)
+        ana, _ben = _booked()
         first, second = Meeting.objects.order_by("starts_at")[:2]
         client.force_login(ana.membership.user)
         with django_capture_on_commit_callbacks(execute=True):

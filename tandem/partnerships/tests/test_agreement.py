@@ -31,11 +31,6 @@ def program():
     )
 
 
-@pytest.fixture
-def pair(program):
-    return partnership_of(program, "Ana", "Ben")
-
-
 def seats(partnership):
     return {s.membership.profile.display_name: s for s in partnership.seats.all()}
 

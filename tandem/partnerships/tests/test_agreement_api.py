@@ -3,7 +3,7 @@
 import pytest
 
 from tandem.partnerships.models import AgreementAcceptance, AgreementVersion
-from tandem.partnerships.tests.builders import ROLES, outsiders, partnership_of
+from tandem.partnerships.tests.builders import ROLES, outsiders
 from tandem.programs.tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,11 +14,6 @@ API = "/api/v1/partnerships"
 @pytest.fixture
 def program():
     return ProgramFactory(name="Skiers")
-
-
-@pytest.fixture
-def pair(program):
-    return partnership_of(program, "Ana", "Ben")
 
 
 def body(partnership, **changes):

@@ -28,11 +28,6 @@ def program():
 
 
 @pytest.fixture
-def pair(program):
-    return partnership_of(program, "Ana", "Ben")
-
-
-@pytest.fixture
 def coordinator(program):
     return CoordinatorFactory(program=program).user
 

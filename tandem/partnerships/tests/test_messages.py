@@ -9,7 +9,7 @@ from tandem.core.errors import ValidationFailed
 from tandem.partnerships import services_messages as sm
 from tandem.partnerships.models import Message, MessagePreference
 from tandem.partnerships.selectors_messages import message_unread_count
-from tandem.partnerships.tests.builders import ROLES, outsiders, partnership_of
+from tandem.partnerships.tests.builders import ROLES, outsiders
 from tandem.programs.tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +20,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def program():
     return ProgramFactory(name="Skiers and speakers")
-
-
-@pytest.fixture
-def pair(program):
-    return partnership_of(program, "Ana", "Ben")
 
 
 def post(pair, who, body):

@@ -20,11 +20,6 @@ def program():
     return ProgramFactory(name="Skiers", slug="skiers")
 
 
-@pytest.fixture
-def pair(program):
-    return partnership_of(program, "Ana", "Ben")
-
-
 def test_my_partnerships_lists_partners_by_name(client, pair):
     partnership, people = pair
     client.force_login(people["Ana"].user)
