@@ -11,6 +11,7 @@ import json
 import re
 import secrets
 import zipfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -240,32 +241,40 @@ def _export_meetings(seats: list[Any]) -> list[dict[str, Any]]:
     commitment = _model("meetings.Commitment")
     out = []
     seat_ids = [s.pk for s in seats]
-    meetings = meeting_model.objects.filter(  # type: ignore[attr-defined]
-        partnership_id__in=[s.partnership_id for s in seats]
-    ).order_by("starts_at", "id")
+    partnership_ids = [s.partnership_id for s in seats]
+    meetings = list(
+        meeting_model.objects.filter(  # type: ignore[attr-defined]
+            partnership_id__in=partnership_ids
+        ).order_by("starts_at", "id")
+    )
+    if not meetings:
+        return []
+
+    def mine_by_meeting(model: type[models.Model]) -> dict[int, list[Any]]:
+        # One query for all the meetings, not one per meeting.
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for obj in model.objects.filter(  # type: ignore[attr-defined]
+            meeting__partnership_id__in=partnership_ids, seat_id__in=seat_ids
+        ):
+            grouped[obj.meeting_id].append(obj)
+        return grouped
+
+    my_attendance = mine_by_meeting(attendance) if attendance is not None else None
+    my_turns = mine_by_meeting(turn) if turn is not None else None
+    my_commitments = mine_by_meeting(commitment) if commitment is not None else None
     for meeting in meetings:
         row = _row(meeting, ["starts_at", "duration_minutes", "time_zone", "status", "marked_at"])
         row["partnership"] = meeting.partnership_id
-        if attendance is not None:
-            row["my_attendance"] = [
-                a.present
-                for a in attendance.objects.filter(  # type: ignore[attr-defined]
-                    meeting=meeting, seat_id__in=seat_ids
-                )
-            ]
-        if turn is not None:
+        if my_attendance is not None:
+            row["my_attendance"] = [a.present for a in my_attendance[meeting.pk]]
+        if my_turns is not None:
             row["my_turns"] = [
                 _row(t, ["position", "planned_seconds", "started_at", "ended_at"])
-                for t in turn.objects.filter(  # type: ignore[attr-defined]
-                    meeting=meeting, seat_id__in=seat_ids
-                )
+                for t in my_turns[meeting.pk]
             ]
-        if commitment is not None:
+        if my_commitments is not None:
             row["my_commitments"] = [
-                _row(c, ["text", "outcome", "created_at"])
-                for c in commitment.objects.filter(  # type: ignore[attr-defined]
-                    meeting=meeting, seat_id__in=seat_ids
-                )
+                _row(c, ["text", "outcome", "created_at"]) for c in my_commitments[meeting.pk]
             ]
         out.append(row)
     return out
