@@ -39,6 +39,24 @@ def _flags(program, names, *, start=None):
     return flags
 
 
+def _assert_only_its_coordinators_reach(client, program, flag, *, view, api_action):
+    """Post to the page's and the API's URL for ``flag`` as each outsider: every answer is 404."""
+    other_program = ProgramFactory(status="running")
+    for user in (
+        flag.membership.user,
+        MembershipFactory(program=program).user,
+        CoordinatorFactory(program=other_program).user,
+    ):
+        client.force_login(user)
+        assert client.post(reverse(view, args=[program.slug, flag.pk])).status_code == 404
+        api_url = f"/api/v1/dashboard/{program.slug}/help-flags/{flag.pk}/{api_action}"
+        assert client.post(api_url).status_code == 404
+    # A coordinator of another program cannot reach the flag through their own program either.
+    assert client.post(reverse(view, args=[other_program.slug, flag.pk])).status_code == 404
+    api_url = f"/api/v1/dashboard/{other_program.slug}/help-flags/{flag.pk}/{api_action}"
+    assert client.post(api_url).status_code == 404
+
+
 @pytest.fixture
 def program(frozen_clock):
     return ProgramFactory(status="running", name="Help desk")
@@ -133,24 +151,9 @@ def test_help_flags_are_paginated_and_each_page_costs_the_same_queries(client, p
 
 def test_only_the_programs_coordinators_can_mark_a_flag_handled(client, program):
     (flag,) = _flags(program, ["Dana"])
-    other_program = ProgramFactory(status="running")
-    for user in (
-        flag.membership.user,
-        MembershipFactory(program=program).user,
-        CoordinatorFactory(program=other_program).user,
-    ):
-        client.force_login(user)
-        url = reverse("dashboard:help_flag_handle", args=[program.slug, flag.pk])
-        assert client.post(url).status_code == 404
-        assert (
-            client.post(
-                f"/api/v1/dashboard/{program.slug}/help-flags/{flag.pk}/handled"
-            ).status_code
-            == 404
-        )
-    # A coordinator of another program cannot reach the flag through their own program either.
-    url = reverse("dashboard:help_flag_handle", args=[other_program.slug, flag.pk])
-    assert client.post(url).status_code == 404
+    _assert_only_its_coordinators_reach(
+        client, program, flag, view="dashboard:help_flag_handle", api_action="handled"
+    )
     flag.refresh_from_db()
     assert flag.handled_at is None
 
@@ -230,22 +233,9 @@ def test_only_the_programs_coordinators_can_reopen_a_flag(client, program):
     coordinator = CoordinatorFactory(program=program).user
     (flag,) = _flags(program, ["Dana"])
     services.help_flag_handle(flag=flag, user=coordinator)
-    other_program = ProgramFactory(status="running")
-    for user in (
-        flag.membership.user,
-        MembershipFactory(program=program).user,
-        CoordinatorFactory(program=other_program).user,
-    ):
-        client.force_login(user)
-        url = reverse("dashboard:help_flag_reopen", args=[program.slug, flag.pk])
-        assert client.post(url).status_code == 404
-        api_url = f"/api/v1/dashboard/{program.slug}/help-flags/{flag.pk}/reopen"
-        assert client.post(api_url).status_code == 404
-    # A coordinator of another program cannot reach the flag through their own program either.
-    url = reverse("dashboard:help_flag_reopen", args=[other_program.slug, flag.pk])
-    assert client.post(url).status_code == 404
-    api_url = f"/api/v1/dashboard/{other_program.slug}/help-flags/{flag.pk}/reopen"
-    assert client.post(api_url).status_code == 404
+    _assert_only_its_coordinators_reach(
+        client, program, flag, view="dashboard:help_flag_reopen", api_action="reopen"
+    )
     flag.refresh_from_db()
     assert (flag.handled_at, flag.handled_by) == (clock.now(), coordinator)
 
