@@ -281,8 +281,7 @@ def meeting_list(request: HttpRequest, since: IsoDateTime | None = None) -> list
 
 @router.get("/{int:meeting_id}", response={200: MeetingDetailOut, **errors(404)})
 def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
-    meeting, _ = selectors.access_meeting(user=request.user, pk=meeting_id)
-    seats = selectors.seats_of(meeting.partnership)
+    meeting, _, seats = selectors.access_meeting_with_seats(user=request.user, pk=meeting_id)
     base = _meeting_out(meeting).model_dump()
     return MeetingDetailOut(
         **base,
