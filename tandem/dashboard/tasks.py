@@ -6,6 +6,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from tandem.core.links import absolute_url
 from tandem.dashboard.models import StalledNudge
 from tandem.meetings import selectors as meeting_selectors
 
@@ -26,8 +27,9 @@ def stalled_nudge_email_send(*, nudge_id: int) -> int:
             "partners": others,
             "program": partnership.program,
             "site_url": settings.SITE_URL,
-            "schedule_url": settings.SITE_URL
-            + reverse("meetings:schedule", kwargs={"pk": partnership.pk}),
+            "schedule_url": absolute_url(
+                reverse("meetings:schedule", kwargs={"pk": partnership.pk})
+            ),
         }
         subject = " ".join(render_to_string("dashboard/email/stalled_subject.txt", context).split())
         EmailMessage(

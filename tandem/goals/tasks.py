@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tandem.core import clock
+from tandem.core.links import absolute_url
 from tandem.goals.models import Goal, HelpFlag, Nudge, SurveyInvitation
 from tandem.goals.selectors import member_name
 from tandem.partnerships.models import PartnershipMember
@@ -19,10 +20,6 @@ def _send(*, name: str, to: list[str], context: dict) -> None:
     subject = " ".join(render_to_string(f"goals/email/{name}_subject.txt", context).split())
     body = render_to_string(f"goals/email/{name}.txt", context)
     EmailMessage(subject=subject, body=body, to=to).send()
-
-
-def _url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 @task()
@@ -45,7 +42,7 @@ def goal_nudge_email_send(*, nudge_id: int) -> bool:
             "name": member_name(goal.owner),
             "sender": member_name(nudge.sender),
             "goal": goal,
-            "goal_url": _url(goal.get_absolute_url()),
+            "goal_url": absolute_url(goal.get_absolute_url()),
         },
     )
     return True
@@ -76,7 +73,9 @@ def goal_completed_email_send(*, goal_id: int, seat_id: int) -> bool:
             "owner": member_name(goal.owner),
             "goal": goal,
             "shared": goal.is_shared,
-            "goals_url": _url(reverse("goals:partnership", kwargs={"pk": goal.partnership_id})),
+            "goals_url": absolute_url(
+                reverse("goals:partnership", kwargs={"pk": goal.partnership_id})
+            ),
         },
     )
     return True
@@ -101,7 +100,7 @@ def survey_invitation_email_send(*, invitation_id: int) -> bool:
             "name": member_name(invitation.membership),
             "survey": survey,
             "program": survey.program,
-            "survey_url": _url(
+            "survey_url": absolute_url(
                 reverse(
                     "goals:survey_answer",
                     kwargs={"slug": survey.program.slug, "kind": survey.kind},
@@ -136,7 +135,9 @@ def help_flag_email_send(*, flag_id: int) -> bool:
             "member": member_name(flag.membership),
             "kind": flag.get_kind_display(),
             "program": flag.program,
-            "dashboard_url": _url(reverse("dashboard:program", kwargs={"slug": flag.program.slug})),
+            "dashboard_url": absolute_url(
+                reverse("dashboard:program", kwargs={"slug": flag.program.slug})
+            ),
         },
     )
     return True

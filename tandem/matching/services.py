@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.links import absolute_url
 from tandem.core.models import AuditEvent
 from tandem.matching import selectors
 from tandem.matching.engine import MatchConfig, MatchResult, Weights, match_members, score_group
@@ -505,7 +506,7 @@ def _introduction_message(seat: ProposalMember) -> EmailMultiAlternatives:
         "intro": intro,
         "program": program,
         "me_name": _name(intro.me),
-        "link": settings.SITE_URL + partnership.get_absolute_url(),
+        "link": absolute_url(partnership.get_absolute_url()),
     }
     what = "partner" if len(intro.partners) == 1 else "circle"
     return EmailMultiAlternatives(

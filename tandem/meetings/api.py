@@ -8,7 +8,6 @@ missing one. Note responses are sent with ``Cache-Control: no-store``.
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
@@ -16,6 +15,7 @@ from ninja import Router, Schema, Status
 from tandem.api.errors import errors
 from tandem.api.fields import IsoDateTime
 from tandem.core import clock
+from tandem.core.links import absolute_url
 from tandem.core.markdown import markdown_to_html
 from tandem.meetings import selectors, services
 from tandem.meetings.models import Meeting, MeetingSeries, Note, Reschedule
@@ -156,8 +156,8 @@ def _meeting_out(meeting: Meeting) -> MeetingOut:
         status=meeting.status,
         sequence=meeting.sequence,
         cancel_reason=meeting.cancel_reason,
-        url=f"{settings.SITE_URL}{meeting.get_absolute_url()}",
-        ics_url=f"{settings.SITE_URL}{reverse('meetings:ics', kwargs={'pk': meeting.pk})}",
+        url=absolute_url(meeting.get_absolute_url()),
+        ics_url=absolute_url(reverse("meetings:ics", kwargs={"pk": meeting.pk})),
     )
 
 
@@ -259,7 +259,7 @@ def calendar_feed_rotate(request: HttpRequest, response: HttpResponse) -> FeedOu
     """Make a new private feed address (the old one answers 404 from now on)."""
     _no_store(response)
     token = services.calendar_feed_rotate(user=request.user)
-    return FeedOut(url=settings.SITE_URL + reverse("meetings:feed", kwargs={"token": token}))
+    return FeedOut(url=absolute_url(reverse("meetings:feed", kwargs={"token": token})))
 
 
 @router.delete("/calendar-feed", response={204: None, **errors(403)})

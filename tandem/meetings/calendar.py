@@ -8,10 +8,10 @@ meeting is off. They never carry notes, commitments or anything said in a meetin
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.conf import settings
 from icalendar import Calendar, Event
 
 from tandem.core import clock
+from tandem.core.links import absolute_url
 from tandem.meetings import recurrence, selectors
 from tandem.meetings.models import Meeting
 
@@ -30,8 +30,8 @@ def meeting_event(meeting: Meeting) -> Event:
     event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
     event.add("sequence", meeting.sequence)
     event.add("summary", f"Tandem: {names}" if names else "Tandem meeting")
-    event.add("description", f"Meeting page: {settings.SITE_URL}{meeting.get_absolute_url()}")
-    event.add("url", f"{settings.SITE_URL}{meeting.get_absolute_url()}")
+    event.add("description", f"Meeting page: {absolute_url(meeting.get_absolute_url())}")
+    event.add("url", absolute_url(meeting.get_absolute_url()))
     event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
     return event
 

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from tandem.core.links import absolute_url
 from tandem.meetings import selectors
 from tandem.meetings.models import Delivery, Meeting, MeetingSeries, Reschedule, ScheduleNotice
 from tandem.partnerships.models import PartnershipMember
@@ -28,7 +28,7 @@ def meeting_email_build(*, meeting: Meeting, seat: PartnershipMember, kind: str)
         "when": selectors.instant_label(instant=meeting.starts_at, seats=ordered),
         "hours": 24 if kind == Delivery.Kind.REMINDER_24H else 1,
         "program": meeting.partnership.program,
-        "meeting_url": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
+        "meeting_url": absolute_url(meeting.get_absolute_url()),
         "shift": None,
     }
     if kind == Delivery.Kind.DST_SHIFT:
@@ -45,10 +45,6 @@ def meeting_email_build(*, meeting: Meeting, seat: PartnershipMember, kind: str)
     subject = " ".join(render_to_string(f"meetings/email/{name}_subject.txt", context).split())
     body = render_to_string(f"meetings/email/{name}.txt", context)
     return EmailMessage(subject=subject, body=body, to=[seat.membership.user.email])
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def schedule_notice_email_build(
@@ -69,8 +65,8 @@ def schedule_notice_email_build(
     context: dict[str, Any] = {
         "name": selectors.seat_name(seat),
         "program": partnership.program,
-        "schedule_url": _absolute(reverse("meetings:schedule", kwargs={"pk": partnership.pk})),
-        "calendar_url": _absolute(reverse("meetings:calendar")),
+        "schedule_url": absolute_url(reverse("meetings:schedule", kwargs={"pk": partnership.pk})),
+        "calendar_url": absolute_url(reverse("meetings:calendar")),
     }
     if isinstance(subject, MeetingSeries):
         context["series"] = subject
@@ -79,7 +75,7 @@ def schedule_notice_email_build(
         context["meetings"] = [
             {
                 "when": selectors.instant_label(instant=m.starts_at, seats=seats),
-                "ics_url": _absolute(reverse("meetings:ics", kwargs={"pk": m.pk})),
+                "ics_url": absolute_url(reverse("meetings:ics", kwargs={"pk": m.pk})),
             }
             for m in selectors.series_next_meetings(series=subject)
         ]
@@ -90,8 +86,8 @@ def schedule_notice_email_build(
         context["meeting"] = meeting
         context["when"] = selectors.instant_label(instant=meeting.starts_at, seats=seats)
         context["day"] = selectors.partner_times(instant=meeting.starts_at, seats=[seat])[0]
-        context["meeting_url"] = _absolute(meeting.get_absolute_url())
-        context["ics_url"] = _absolute(reverse("meetings:ics", kwargs={"pk": meeting.pk}))
+        context["meeting_url"] = absolute_url(meeting.get_absolute_url())
+        context["ics_url"] = absolute_url(reverse("meetings:ics", kwargs={"pk": meeting.pk}))
     if isinstance(subject, Meeting):
         canceller = subject.cancelled_by
         context["canceller"] = selectors.seat_name(canceller) if canceller else "A partner"

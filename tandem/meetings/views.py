@@ -8,7 +8,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core import clock
 from tandem.core.errors import DomainError, NotFound, ValidationFailed
+from tandem.core.links import absolute_url
 from tandem.meetings import calendar, forms, selectors, services
 from tandem.meetings.models import Meeting
 
@@ -516,7 +516,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             )
             return redirect("meetings:calendar")
         token = services.calendar_feed_rotate(user=request.user)
-        feed_url = settings.SITE_URL + reverse("meetings:feed", kwargs={"token": token})
+        feed_url = absolute_url(reverse("meetings:feed", kwargs={"token": token}))
     return render(
         request,
         "meetings/calendar.html",

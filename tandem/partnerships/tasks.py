@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.core import clock
+from tandem.core.links import absolute_url
 from tandem.partnerships.models import (
     DigestSent,
     Message,
@@ -25,10 +26,6 @@ from tandem.partnerships.models import (
     PartnershipEvent,
 )
 from tandem.partnerships.selectors_life import partnership_active_seats, seat_name
-
-
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _build(*, name: str, to: str, context: dict[str, Any]) -> EmailMultiAlternatives:
@@ -70,7 +67,7 @@ def partnership_event_email_send(*, event_id: int) -> int:
     )
     # Every seat, active or not: seats only close when the partnership ends, and a resume
     # queued just before an end must still reach everyone.
-    link = _absolute(partnership.get_absolute_url())
+    link = absolute_url(partnership.get_absolute_url())
     actor = seat_name(event.actor) if event.actor else "A partner"
     messages = [
         _build(
@@ -121,7 +118,7 @@ def message_notification_send(*, message_id: int) -> int:
             seat__partnership=partnership, notify=MessagePreference.Notify.EACH
         ).values_list("seat_id", flat=True)
     )
-    link = _absolute(reverse("partnerships:messages", kwargs={"pk": partnership.pk}))
+    link = absolute_url(reverse("partnerships:messages", kwargs={"pk": partnership.pk}))
     sender = seat_name(message.author)
     emails = [
         _build(
@@ -162,7 +159,9 @@ def message_digest_send(*, user_id: int, day: str) -> bool:
         {
             "program": line.partnership.program.name,
             "count": line.count,
-            "link": _absolute(reverse("partnerships:messages", kwargs={"pk": line.partnership.pk})),
+            "link": absolute_url(
+                reverse("partnerships:messages", kwargs={"pk": line.partnership.pk})
+            ),
         }
         for line in lines
     ]

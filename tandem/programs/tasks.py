@@ -13,12 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tandem.core import clock
+from tandem.core.links import absolute_url
 from tandem.programs.models import Invitation, WaitlistEntry
-
-
-def absolute_url(path: str) -> str:
-    """Return ``path`` as a full link for an email."""
-    return f"{settings.SITE_URL}{path}"
 
 
 def email_send_templated(

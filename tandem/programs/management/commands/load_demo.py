@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from tandem.core.links import absolute_url
 from tandem.programs.demo import loader
 
 MSG_LOADED = 'Demo loaded: program "{program}" with {created} new members ({updated} updated).'
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(MSG_ALREADY.format(program=result.program.name))
-        self.stdout.write(f"Program page: {settings.SITE_URL}{result.program.get_absolute_url()}")
+        self.stdout.write(f"Program page: {absolute_url(result.program.get_absolute_url())}")
         self.stdout.write("Demo sign-ins (demo data only, never use these elsewhere):")
         self.stdout.write(
             f"  coordinator  {loader.COORDINATOR_EMAIL}  {loader.COORDINATOR_PASSWORD}"
