@@ -3,16 +3,20 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
+UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint typecheck checks pytest worker migrate demo serve clean format screenshots
+.PHONY: run test install lint typecheck checks lockcheck lock pytest worker migrate demo serve clean format screenshots
 
-$(VENV)/.installed: pyproject.toml
+# Installs exactly the locked versions (requirements/*.txt, hashes checked); `make lock`
+# writes them from the ranges in pyproject.toml.
+$(VENV)/.installed: pyproject.toml requirements/bootstrap.txt requirements/dev.txt
 	@python=$$(scripts/find-python) || exit 1; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); fi
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/bootstrap.txt
+	$(UV) pip install --quiet --python $(PY) --require-hashes -r requirements/dev.txt
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -49,7 +53,16 @@ format: install
 typecheck: install
 	$(VENV)/bin/mypy .
 
-checks: install
+# The committed lock must match pyproject.toml's ranges.
+lockcheck: install
+	UV=$(UV) scripts/lock --check
+
+# Rewrite the lock from pyproject.toml (keeps locked versions that still fit);
+# `make lock ARGS=--upgrade` takes the newest allowed.
+lock: install
+	UV=$(UV) scripts/lock $(ARGS)
+
+checks: install lockcheck
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-only-$$(printf 'x%.0s' {1..50}) \
 		DJANGO_ALLOWED_HOSTS=tandem.example.org EMAIL_HOST=smtp.example.org $(MANAGE) check --deploy --fail-level WARNING

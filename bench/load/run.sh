@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark: gunicorn + PostgreSQL on this machine, production settings, Locust on loopback.
 # Usage: bench/load/run.sh   (env: USERS=50 RUN_TIME=60 WARMUP=30 WORKERS=2*cores+1 PORT=8123 REDIS_URL=)
-# Needs: PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth) and locust in .venv.
+# Needs: PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth) and locust in .venv
+# (.venv/bin/uv pip install --python .venv/bin/python --require-hashes -r requirements/bench.txt).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=.venv/bin/python

@@ -122,6 +122,13 @@ PAGES: dict[str, Rule] = {
     "account_inactive": Rule(PUBLIC),
     "account_signup": Rule(PUBLIC, methods=GET_POST),
     "account_reauthenticate": Rule(AUTHENTICATED, methods=GET_POST, anonymous="login"),
+    # allauth 65.22: confirm who you are with a code sent by email (login_required views).
+    "account_request_reauthentication_code": Rule(
+        AUTHENTICATED, methods=GET_POST, anonymous="login"
+    ),
+    "account_confirm_reauthentication_code": Rule(
+        AUTHENTICATED, methods=GET_POST, anonymous="login"
+    ),
     "account_email": Rule(AUTHENTICATED, methods=GET_POST, anonymous="login"),
     "account_email_verification_sent": Rule(PUBLIC),
     "account_change_password": Rule(AUTHENTICATED, methods=GET_POST, anonymous="login"),
