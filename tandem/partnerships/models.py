@@ -203,6 +203,8 @@ class PartnershipEvent(models.Model):
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     reason = models.TextField(blank=True)
     coordinator_feedback = models.TextField(blank=True)
+    # Set when a coordinator of the program acted (``actor`` is then empty: they have no seat).
+    by_coordinator = models.BooleanField(default=False)
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

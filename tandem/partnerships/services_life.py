@@ -57,7 +57,7 @@ def seat_lock_for_change(
     return partnership, seat
 
 
-def _check_length(text: str, *, field: str, limit: int = REASON_MAX_LENGTH) -> str:
+def check_length(text: str, *, field: str, limit: int = REASON_MAX_LENGTH) -> str:
     text = text.strip()
     if len(text) > limit:
         raise ValidationFailed(MSG_TEXT_TOO_LONG.format(limit=limit, count=len(text)), field=field)
@@ -65,7 +65,7 @@ def _check_length(text: str, *, field: str, limit: int = REASON_MAX_LENGTH) -> s
 
 
 def _record(
-    *, partnership: Partnership, seat: PartnershipMember, kind: str, **fields: Any
+    *, partnership: Partnership, seat: PartnershipMember | None, kind: str, **fields: Any
 ) -> PartnershipEvent:
     event = PartnershipEvent.objects.create(
         partnership=partnership, kind=kind, actor=seat, occurred_at=clock.now(), **fields
@@ -79,7 +79,7 @@ def _record(
 @transaction.atomic
 def partnership_pause(*, partnership: Partnership, user: Any, reason: str = "") -> PartnershipEvent:
     """Pause an active partnership (meetings wait; nothing is lost) and tell every partner."""
-    reason = _check_length(reason, field="reason")
+    reason = check_length(reason, field="reason")
     partnership, seat = seat_lock_for_change(partnership_id=partnership.pk, user=user)
     if partnership.status == Partnership.Status.PAUSED:
         raise Conflict(MSG_ALREADY_PAUSED)
@@ -119,9 +119,32 @@ def partnership_end(
     """
     if end_reason not in PartnershipEvent.EndReason.values:
         raise ValidationFailed(MSG_END_REASON, field="end_reason")
-    details = _check_length(details, field="details")
-    feedback = _check_length(feedback, field="feedback")
+    details = check_length(details, field="details")
+    feedback = check_length(feedback, field="feedback")
     partnership, seat = seat_lock_for_change(partnership_id=partnership.pk, user=user)
+    return partnership_close(
+        partnership=partnership,
+        seat=seat,
+        end_reason=end_reason,
+        reason=details,
+        coordinator_feedback=feedback,
+    )
+
+
+def partnership_close(
+    *,
+    partnership: Partnership,
+    seat: PartnershipMember | None,
+    end_reason: str,
+    reason: str = "",
+    coordinator_feedback: str = "",
+    by_coordinator: bool = False,
+) -> PartnershipEvent:
+    """End a locked partnership: free every seat, matched members back to ready, tell everyone.
+
+    The one way a partnership ends, for a partner (``seat``) or a coordinator (``by_coordinator``,
+    no seat). Call inside a transaction with the partnership row locked.
+    """
     now = clock.now()
     partnership.status = Partnership.Status.ENDED
     partnership.ended_at = now
@@ -139,8 +162,9 @@ def partnership_end(
         seat=seat,
         kind=PartnershipEvent.Kind.ENDED,
         end_reason=end_reason,
-        reason=details,
-        coordinator_feedback=feedback,
+        reason=reason,
+        coordinator_feedback=coordinator_feedback,
+        by_coordinator=by_coordinator,
     )
 
 

@@ -68,7 +68,10 @@ def partnership_event_email_send(*, event_id: int) -> int:
     # Every seat, active or not: seats only close when the partnership ends, and a resume
     # queued just before an end must still reach everyone.
     link = absolute_url(partnership.get_absolute_url())
-    actor = seat_name(event.actor) if event.actor else "A partner"
+    if event.by_coordinator:
+        actor = "Your coordinator"
+    else:
+        actor = seat_name(event.actor) if event.actor else "A partner"
     messages = [
         _build(
             name="partnership_event",
