@@ -229,19 +229,21 @@ def balance_bands(*, program: Program) -> dict[str, int]:
         if started is not None and ended is not None:
             seconds[partnership_id][seat_id] += max(0.0, (ended - started).total_seconds())
     for partnership_id, seat_ids in seats.items():
-        spent = [seconds[partnership_id].get(s, 0.0) for s in seat_ids]
-        if len(spent) < 2 or not any(spent):
-            bands[BALANCE_BANDS[0]] += 1
-            continue
-        most, least = max(spent), min(spent)
-        ratio = most / least if least else float("inf")
-        if ratio <= EVEN_RATIO + 1e-9:
-            bands[BALANCE_BANDS[1]] += 1
-        elif ratio <= LEANING_RATIO + 1e-9:
-            bands[BALANCE_BANDS[2]] += 1
-        else:
-            bands[BALANCE_BANDS[3]] += 1
+        bands[balance_band([seconds[partnership_id].get(s, 0.0) for s in seat_ids])] += 1
     return bands
+
+
+def balance_band(spent: list[float]) -> str:
+    """Return the band of one partnership from each active partner's time in the mentee's seat."""
+    if len(spent) < 2 or not any(spent):
+        return BALANCE_BANDS[0]
+    most, least = max(spent), min(spent)
+    ratio = most / least if least else float("inf")
+    if ratio <= EVEN_RATIO + 1e-9:
+        return BALANCE_BANDS[1]
+    if ratio <= LEANING_RATIO + 1e-9:
+        return BALANCE_BANDS[2]
+    return BALANCE_BANDS[3]
 
 
 def program_figures(*, program: Program, now: datetime | None = None) -> Figures:

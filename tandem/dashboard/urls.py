@@ -20,3 +20,8 @@ urlpatterns = [
         name="help_flag_reopen",
     ),
 ]
+
+# The coordinator's tools: partnerships with their health, and one member's page.
+from tandem.dashboard import views_members, views_partnerships  # noqa: E402
+
+urlpatterns += views_partnerships.urlpatterns + views_members.urlpatterns

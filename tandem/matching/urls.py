@@ -28,3 +28,8 @@ urlpatterns = [
     ),
     path("<slug:slug>/rules/<int:rule_id>/delete/", views.rule_delete, name="rule_delete"),
 ]
+
+# Pair by hand (its own module, see docs/matching-app.md).
+from tandem.matching import views_hand  # noqa: E402
+
+urlpatterns.append(path("<slug:slug>/by-hand/", views_hand.hand_pair, name="hand"))

@@ -109,6 +109,10 @@ def partnership(w: World) -> dict[str, Any]:
     return {"pk": w.partnership.pk}
 
 
+def member(w: World) -> dict[str, Any]:
+    return {"slug": w.a.slug, "pk": w.memberships["member"].pk}
+
+
 GET_POST = ("GET", "POST")
 POST = ("POST",)
 
@@ -297,6 +301,15 @@ PAGES: dict[str, Rule] = {
     "dashboard:nudge_stalled": Rule(COORDINATORS, kwargs=slug, methods=POST),
     "dashboard:help_flag_handle": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
     "dashboard:help_flag_reopen": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
+    # the coordinator's tools: partnerships with their health, one member's page
+    "dashboard:partnership_list": Rule(COORDINATORS, kwargs=slug),
+    "dashboard:partnership_end": Rule(
+        COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}, methods=POST
+    ),
+    "dashboard:member_detail": Rule(COORDINATORS, kwargs=member),
+    "dashboard:member_status": Rule(COORDINATORS, kwargs=member, methods=POST),
+    "dashboard:member_remove": Rule(COORDINATORS, kwargs=member, methods=POST),
+    "matching:hand": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
     # invitations: account set-up
     "programs:invitation_setup": Rule(TOKEN, kwargs=invitation_token, methods=GET_POST),
     "programs:invitation_account_setup": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),

@@ -1,0 +1,43 @@
+"""Forms of the coordinator's tools: end a partnership, change a member's status, remove one."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tandem.partnerships.models import PartnershipEvent
+from tandem.partnerships.services_coordinator import (
+    MSG_COORDINATOR_REASON,
+    MSG_STATUS_UNKNOWN,
+    SETTABLE_STATUSES,
+)
+from tandem.partnerships.services_life import MSG_END_REASON, REASON_MAX_LENGTH
+
+
+class CoordinatorEndForm(forms.Form):
+    end_reason = forms.ChoiceField(
+        label=_("Why does it end?"),
+        choices=[("", _("Choose a reason")), *PartnershipEvent.EndReason.choices],
+        error_messages={"required": MSG_END_REASON, "invalid_choice": MSG_END_REASON},
+    )
+    reason = forms.CharField(
+        label=_("Your reason (for coordinators and the audit log; partners do not see it)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": MSG_COORDINATOR_REASON},
+    )
+
+
+class MemberStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(s.value, s.label) for s in SETTABLE_STATUSES],
+        error_messages={"required": MSG_STATUS_UNKNOWN, "invalid_choice": MSG_STATUS_UNKNOWN},
+    )
+
+
+class MemberRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do they leave? (kept in the audit log)"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say why they leave the program.")},
+    )

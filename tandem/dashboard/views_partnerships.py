@@ -1,0 +1,150 @@
+"""The coordinator's list of a program's partnerships with their health, and ending one.
+
+Coordinators of the program only; everyone else gets 404 (as for a program that does not
+exist). Linked from the program dashboard.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tandem.core.errors import Conflict, ValidationFailed
+from tandem.dashboard.forms import CoordinatorEndForm
+from tandem.dashboard.selectors_partnerships import (
+    HEALTH_FILTERS,
+    QUIET_WEEKS,
+    STATE_FILTERS,
+    partnership_health_page,
+)
+from tandem.goals.views import not_found_as_404
+from tandem.partnerships.services_coordinator import partnership_end_by_coordinator
+from tandem.programs.models import Program
+from tandem.programs.selectors import access_program_as_coordinator
+
+MSG_UNKNOWN_FILTER = "Unknown filter “{value}”: showing every partnership. Pick one of the filters."
+MSG_ENDED = "The partnership has ended; its partners have been told by email."
+
+
+def _filters(request: HttpRequest) -> tuple[str | None, str | None, list[str]]:
+    state = request.GET.get("state") or None
+    health = request.GET.get("health") or None
+    errors = []
+    if state is not None and state not in STATE_FILTERS:
+        errors.append(_(MSG_UNKNOWN_FILTER).format(value=state))
+        state = None
+    if health is not None and health not in HEALTH_FILTERS:
+        errors.append(_(MSG_UNKNOWN_FILTER).format(value=health))
+        health = None
+    return state, health, errors
+
+
+def _list_url(slug: str, *, state: str | None, health: str | None) -> str:
+    query = urlencode({k: v for k, v in (("state", state), ("health", health)) if v})
+    url = reverse("dashboard:partnership_list", kwargs={"slug": slug})
+    return f"{url}?{query}" if query else url
+
+
+def _render(
+    request: HttpRequest,
+    program: Program,
+    *,
+    errors: list[str],
+    state: str | None,
+    health: str | None,
+    end_form: CoordinatorEndForm | None = None,
+    end_for: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    page, items = partnership_health_page(
+        program=program, state=state, health=health, page=request.GET.get("page")
+    )
+    return render(
+        request,
+        "dashboard/partnerships.html",
+        {
+            "program": program,
+            "page": page,
+            "items": items,
+            "state": state,
+            "health": health,
+            "states": [(k, v.label) for k, v in STATE_FILTERS.items()],
+            "healths": list(HEALTH_FILTERS.items()),
+            "quiet_weeks": QUIET_WEEKS,
+            "errors": errors,
+            "end_form": end_form or CoordinatorEndForm(),
+            "end_for": end_for,
+            "query": urlencode({k: v for k, v in (("state", state), ("health", health)) if v}),
+        },
+        status=status,
+    )
+
+
+@login_required
+@not_found_as_404
+def partnership_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the program's partnerships with their health, filterable, 25 a page."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    state, health, errors = _filters(request)
+    return _render(
+        request,
+        program,
+        errors=errors,
+        state=state,
+        health=health,
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def partnership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """End a partnership for its partners, with the coordinator's reason (audited)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    state, health, _errors = _filters(request)
+    form = CoordinatorEndForm(request.POST)
+    if not form.is_valid():
+        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
+        return _render(
+            request,
+            program,
+            errors=errors,
+            state=state,
+            health=health,
+            end_form=form,
+            end_for=pk,
+            status=400,
+        )
+    try:
+        partnership_end_by_coordinator(
+            program=program,
+            partnership_id=pk,
+            actor=request.user,
+            end_reason=form.cleaned_data["end_reason"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (ValidationFailed, Conflict) as exc:
+        return _render(
+            request,
+            program,
+            errors=[exc.message],
+            state=state,
+            health=health,
+            end_form=form,
+            end_for=pk,
+            status=exc.status_code,
+        )
+    messages.success(request, _(MSG_ENDED))
+    return redirect(_list_url(slug, state=state, health=health))
+
+
+urlpatterns = [
+    path("<slug:slug>/partnerships/", partnership_list, name="partnership_list"),
+    path("<slug:slug>/partnerships/<int:pk>/end/", partnership_end, name="partnership_end"),
+]
