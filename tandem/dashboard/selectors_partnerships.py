@@ -142,7 +142,7 @@ def partnership_health_page(
         PAGE_SIZE,
     )
     current = paginator.get_page(page)
-    rows = list(current.object_list)
+    rows: list[Any] = list(current.object_list)
     ids = [p.pk for p in rows]
     seconds: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for partnership_id, seat_id, started, ended in Turn.objects.filter(
@@ -151,7 +151,8 @@ def partnership_health_page(
         started_at__isnull=False,
         ended_at__isnull=False,
     ).values_list("meeting__partnership_id", "seat_id", "started_at", "ended_at"):
-        seconds[partnership_id][seat_id] += max(0.0, (ended - started).total_seconds())
+        if started is not None and ended is not None:
+            seconds[partnership_id][seat_id] += max(0.0, (ended - started).total_seconds())
     items = []
     for p in rows:
         live = [s for s in p.all_seats if s.active]
