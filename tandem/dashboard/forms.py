@@ -41,3 +41,10 @@ class MemberRemoveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Say why they leave the program.")},
     )
+
+
+class ReassignForm(CoordinatorEndForm):
+    membership = forms.IntegerField(
+        label=_("Who moves"),
+        error_messages={"required": _("Pick who moves among the partnership's current partners.")},
+    )

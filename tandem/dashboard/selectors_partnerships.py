@@ -41,6 +41,8 @@ HEALTH_FILTERS = {
 class PartnershipHealth:
     partnership: Partnership
     partner_names: list[str]
+    # (membership id, name) of the current partners, for the reassign form.
+    live_partners: list[tuple[int, str]]
     last_held_at: datetime | None
     meetings_held: int
     meetings_planned: int
@@ -161,6 +163,7 @@ def partnership_health_page(
             PartnershipHealth(
                 partnership=p,
                 partner_names=[meeting_selectors.seat_name(s) for s in shown],
+                live_partners=[(s.membership_id, meeting_selectors.seat_name(s)) for s in live],
                 last_held_at=p.last_held_at,
                 meetings_held=p.meetings_held,
                 meetings_planned=p.meetings_planned,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import Conflict, ValidationFailed
-from tandem.dashboard.forms import CoordinatorEndForm
+from tandem.dashboard.forms import CoordinatorEndForm, ReassignForm
 from tandem.dashboard.selectors_partnerships import (
     HEALTH_FILTERS,
     QUIET_WEEKS,
@@ -23,12 +23,18 @@ from tandem.dashboard.selectors_partnerships import (
     partnership_health_page,
 )
 from tandem.goals.views import not_found_as_404
+from tandem.matching.selectors_hand import hand_pool, hand_size_range
+from tandem.matching.services_hand import partnership_reassign
 from tandem.partnerships.services_coordinator import partnership_end_by_coordinator
 from tandem.programs.models import Program
 from tandem.programs.selectors import access_program_as_coordinator
 
 MSG_UNKNOWN_FILTER = "Unknown filter “{value}”: showing every partnership. Pick one of the filters."
 MSG_ENDED = "The partnership has ended; its partners have been told by email."
+MSG_REASSIGNED = (
+    "Reassigned: the old partnership has ended and the new one is made; everyone is told by email."
+)
+MSG_BAD_PICK = "Pick the new partners from the list."
 
 
 def _filters(request: HttpRequest) -> tuple[str | None, str | None, list[str]]:
@@ -59,6 +65,8 @@ def _render(
     health: str | None,
     end_form: CoordinatorEndForm | None = None,
     end_for: int | None = None,
+    reassign_form: ReassignForm | None = None,
+    reassign_for: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
     page, items = partnership_health_page(
@@ -79,6 +87,10 @@ def _render(
             "errors": errors,
             "end_form": end_form or CoordinatorEndForm(),
             "end_for": end_for,
+            "reassign_form": reassign_form or ReassignForm(),
+            "reassign_for": reassign_for,
+            "pool": hand_pool(program=program),
+            "group_more": hand_size_range(program=program)[1] > 2,
             "query": urlencode({k: v for k, v in (("state", state), ("health", health)) if v}),
         },
         status=status,
@@ -144,7 +156,64 @@ def partnership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(_list_url(slug, state=state, health=health))
 
 
+@login_required
+@require_POST
+@not_found_as_404
+def partnership_reassign_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Move one partner into a new pairing (the old partnership ends); audited, emails queued."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    state, health, _errors = _filters(request)
+    form = ReassignForm(request.POST)
+    errors = []
+    try:
+        partners = [int(v) for v in request.POST.getlist("partners")]
+    except ValueError:
+        partners = []
+        errors.append(_(MSG_BAD_PICK))
+    if not form.is_valid():
+        errors += [str(e) for field_errors in form.errors.values() for e in field_errors]
+    if errors:
+        return _render(
+            request,
+            program,
+            errors=errors,
+            state=state,
+            health=health,
+            reassign_form=form,
+            reassign_for=pk,
+            status=400,
+        )
+    try:
+        partnership_reassign(
+            program=program,
+            partnership_id=pk,
+            membership_id=form.cleaned_data["membership"],
+            partner_ids=partners,
+            actor=request.user,
+            end_reason=form.cleaned_data["end_reason"],
+            reason=form.cleaned_data["reason"],
+        )
+    except (ValidationFailed, Conflict) as exc:
+        return _render(
+            request,
+            program,
+            errors=[exc.message],
+            state=state,
+            health=health,
+            reassign_form=form,
+            reassign_for=pk,
+            status=exc.status_code,
+        )
+    messages.success(request, _(MSG_REASSIGNED))
+    return redirect(_list_url(slug, state=state, health=health))
+
+
 urlpatterns = [
     path("<slug:slug>/partnerships/", partnership_list, name="partnership_list"),
     path("<slug:slug>/partnerships/<int:pk>/end/", partnership_end, name="partnership_end"),
+    path(
+        "<slug:slug>/partnerships/<int:pk>/reassign/",
+        partnership_reassign_view,
+        name="partnership_reassign",
+    ),
 ]

@@ -18,7 +18,13 @@ from tandem.core.models import AuditEvent
 from tandem.matching import selectors
 from tandem.matching.models import MatchRun, Proposal, ProposalMember
 from tandem.matching.selectors_hand import hand_check, hand_size_range
+from tandem.partnerships.models import Partnership, PartnershipEvent
 from tandem.partnerships.services import partnership_create_from_match
+from tandem.partnerships.services_coordinator import (
+    MSG_COORDINATOR_REASON,
+    partnership_end_by_coordinator,
+)
+from tandem.partnerships.services_life import MSG_END_REASON
 from tandem.programs.models import Membership, Program
 
 MSG_PAIR_SIZE = "Pick exactly two people to pair (you picked {count})."
@@ -141,3 +147,54 @@ def partnership_create_by_hand(
     run_id = run.pk
     transaction.on_commit(lambda: match_introductions_task.enqueue(run_id))
     return run
+
+
+MSG_REASSIGN_NOT_PARTNER = "Pick who moves among the partnership's current partners."
+MSG_REASSIGN_PICK = "Pick the new partner (or, for a circle, the new circle) from the list."
+
+
+@transaction.atomic
+def partnership_reassign(
+    *,
+    program: Program,
+    partnership_id: int,
+    membership_id: int,
+    partner_ids: Sequence[int],
+    actor: Any,
+    end_reason: str,
+    reason: str,
+) -> MatchRun:
+    """Move a partner to a new pairing: end their partnership, pair them by hand anew.
+
+    One transaction: the current partnership ends by the coordinator (reason kept for
+    coordinators and the audit log, partners told by email) and the member is paired with
+    ``partner_ids`` under the engine's hard rules; if the new pairing breaks a rule, nothing
+    changes. The partners left behind go back to "ready for matching".
+    """
+    seat_ids = set(
+        Partnership.objects.filter(program=program, pk=partnership_id)
+        .exclude(status=Partnership.Status.ENDED)
+        .values_list("seats__membership_id", flat=True)
+        .filter(seats__active=True)
+    )
+    problems = []
+    if int(membership_id) not in seat_ids:
+        problems.append(MSG_REASSIGN_NOT_PARTNER)
+    if not partner_ids:
+        problems.append(MSG_REASSIGN_PICK)
+    if end_reason not in PartnershipEvent.EndReason.values:
+        problems.append(MSG_END_REASON)
+    if not reason.strip():
+        problems.append(MSG_COORDINATOR_REASON)
+    if problems:
+        raise ValidationFailed(" ".join(problems))
+    partnership_end_by_coordinator(
+        program=program,
+        partnership_id=partnership_id,
+        actor=actor,
+        end_reason=end_reason,
+        reason=reason,
+    )
+    return partnership_create_by_hand(
+        program=program, membership_ids=[int(membership_id), *partner_ids], actor=actor
+    )

@@ -306,6 +306,9 @@ PAGES: dict[str, Rule] = {
     "dashboard:partnership_end": Rule(
         COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}, methods=POST
     ),
+    "dashboard:partnership_reassign": Rule(
+        COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}, methods=POST
+    ),
     "dashboard:member_detail": Rule(COORDINATORS, kwargs=member),
     "dashboard:member_status": Rule(COORDINATORS, kwargs=member, methods=POST),
     "dashboard:member_remove": Rule(COORDINATORS, kwargs=member, methods=POST),

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from tandem.core import clock
 from tandem.core.models import AuditEvent
@@ -216,3 +217,89 @@ def test_another_programs_partnership_looks_missing(client, program, coordinator
     response = _end(client, program, other, end_reason="other", reason="r")
     assert response.status_code == 404
     assert Partnership.objects.get(pk=other.pk).status == Partnership.Status.ACTIVE
+
+
+# -- reassigning a partner -----------------------------------------------------------------
+
+
+def _reassign(client, program, partnership, **data):
+    return client.post(
+        reverse("dashboard:partnership_reassign", args=[program.slug, partnership.pk]), data
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reassigning_ends_the_old_pair_and_pairs_the_member_anew(client, mailoutbox):
+    from tandem.matching.tests.helpers import member
+
+    program = ProgramFactory(status="running", name="Skiers")
+    coordinator = CoordinatorFactory(program=program).user
+    client.force_login(coordinator)
+    old, people = partnership_of(program, "Ana", "Ben")
+    cleo = member(program, "Cleo")
+    assert f'<option value="{cleo.pk}">Cleo</option>' in _list(client, program).text
+
+    response = _reassign(
+        client,
+        program,
+        old,
+        membership=people["Ana"].pk,
+        partners=[cleo.pk],
+        end_reason="not_a_fit",
+        reason="REASSIGN-REASON",
+    )
+
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.status == Partnership.Status.ENDED
+    new = Partnership.objects.exclude(pk=old.pk).get()
+    assert {s.membership_id for s in new.seats.all()} == {people["Ana"].pk, cleo.pk}
+    statuses = dict(
+        Membership.objects.filter(program=program, role="member").values_list("pk", "status")
+    )
+    assert statuses == {people["Ana"].pk: "matched", people["Ben"].pk: "ready", cleo.pk: "matched"}
+    assert AuditEvent.objects.filter(program=program, action="program_changed").count() == 1
+    assert AuditEvent.objects.filter(program=program, action="match_published").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    subjects = sorted((m.to[0], m.subject) for m in mailoutbox)
+    assert subjects == [
+        ("ana@example.org", "[Tandem] Meet your partner in Skiers"),
+        ("ana@example.org", "[Tandem] Your partnership in Skiers has ended"),
+        ("ben@example.org", "[Tandem] Your partnership in Skiers has ended"),
+        ("cleo@example.org", "[Tandem] Meet your partner in Skiers"),
+    ]
+    assert all("REASSIGN-REASON" not in m.body for m in mailoutbox)
+
+
+def test_a_reassignment_that_breaks_a_rule_changes_nothing(client, program, coordinator):
+    from tandem.matching.tests.helpers import member
+
+    old, people = partnership_of(program, "Ana", "Ben")
+    cleo = member(program, "Cleo", languages=["Basque"])
+    response = _reassign(
+        client,
+        program,
+        old,
+        membership=people["Ana"].pk,
+        partners=[cleo.pk],
+        end_reason="not_a_fit",
+        reason="r",
+    )
+    assert response.status_code == 400
+    assert "Ana and Cleo share no language" in response.text
+    assert Partnership.objects.get().status == Partnership.Status.ACTIVE
+    assert not PartnershipEvent.objects.exists()
+    assert not AuditEvent.objects.filter(program=program).exists()
+
+
+def test_a_reassignment_names_every_missing_choice(client, program, coordinator):
+    from tandem.matching.services_hand import MSG_REASSIGN_NOT_PARTNER, MSG_REASSIGN_PICK
+
+    old, _ = partnership_of(program, "Ana", "Ben")
+    stranger = partnership_of(program, "Tom", "Tia")[1]["Tom"]
+    response = _reassign(
+        client, program, old, membership=stranger.pk, end_reason="other", reason="r"
+    )
+    assert response.status_code == 400
+    assert escape(f"{MSG_REASSIGN_NOT_PARTNER} {MSG_REASSIGN_PICK}") in response.text
+    assert Partnership.objects.filter(status="active").count() == 2
