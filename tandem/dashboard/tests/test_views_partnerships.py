@@ -103,6 +103,11 @@ def test_filters_by_state_and_health(client, program, coordinator, frozen_clock)
     assert shown("?health=quiet") == {quiet}
 
 
+def test_the_dashboard_links_to_the_list(client, program, coordinator):
+    page = client.get(reverse("dashboard:program", args=[program.slug])).text
+    assert reverse("dashboard:partnership_list", args=[program.slug]) in page
+
+
 def test_an_unknown_filter_says_so_and_shows_everything(client, program, coordinator):
     partnership_of(program, "Ana", "Ben")
     response = _list(client, program, "?health=sad")

@@ -81,13 +81,15 @@ def test_roster_lists_everyone_with_name_email_status_intake_joined_and_role(
     assert rows[0].startswith("<td>Cora Lead</td>")
     assert "coord@example.org" in rows[0] and "Coordinator" in rows[0]
     assert "Not needed" in rows[0] and "Not yet" not in rows[0]
+    ana_page = reverse("dashboard:member_detail", args=[program.slug, with_profile.pk])
     assert (
-        '<td>Ana R.</td> <td><a href="mailto:ana@example.org">ana@example.org</a></td> '
+        f'<td><a href="{ana_page}">Ana R.</a></td> '
+        '<td><a href="mailto:ana@example.org">ana@example.org</a></td> '
         "<td>Member</td> <td>Ready for matching</td> <td>Complete</td> "
         '<td><time datetime="2027-03-04T10:00:00+00:00">4 Mar 2027</time></td>'
     ) in rows[1]
     # No profile and no account name: the email stands in for the name; the intake is not complete.
-    assert rows[2].startswith("<td>ben@example.org</td>")
+    assert rows[2].startswith("<td><a href=") and ">ben@example.org</a></td>" in rows[2]
     assert "<td>Filling the intake</td>" in rows[2]
     assert "Not yet" in rows[2]
 
@@ -97,8 +99,8 @@ def test_incomplete_intake_is_shown_as_not_yet(client, program, coordinator):
     ProfileFactory(membership=membership, display_name="Draft Dora", submitted_at=None)
     client.force_login(coordinator.user)
     text = " ".join(client.get(roster_url(program)).text.split())
-    assert "<td>Draft Dora</td>" in text
-    dora_row = text.split("<td>Draft Dora</td>")[1].split("</tr>")[0]
+    assert ">Draft Dora</a></td>" in text
+    dora_row = text.split(">Draft Dora</a></td>")[1].split("</tr>")[0]
     assert "Not yet" in dora_row
 
 
