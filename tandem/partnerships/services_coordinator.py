@@ -119,7 +119,7 @@ def partnership_end_by_coordinator(
         raise ValidationFailed(" ".join(problems.values()), field=field)
     reason = check_length(reason, field="reason")
     partnership = (
-        Partnership.objects.select_for_update()
+        Partnership.objects.select_for_update(of=("self",))
         .select_related("program")
         .filter(program=program, pk=partnership_id)
         .first()
