@@ -173,6 +173,7 @@ PAGES: dict[str, Rule] = {
     "programs:invitation": Rule(TOKEN, kwargs=invitation_token, methods=GET_POST),
     "programs:invitation_signup": Rule(TOKEN, kwargs=invitation_token, methods=GET_POST),
     "programs:roster": Rule(COORDINATORS, kwargs=slug),
+    "programs:roster_export": Rule(COORDINATORS, kwargs=slug),
     "programs:create": Rule(AUTHENTICATED, methods=GET_POST, anonymous="login"),
     "programs:manage": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
     "programs:coordinator_add": Rule(COORDINATORS, kwargs=slug, methods=POST),
@@ -265,6 +266,7 @@ PAGES: dict[str, Rule] = {
     "partnerships:end": Rule(PARTNERS, kwargs=partnership, methods=POST),
     "partnerships:rematch": Rule(PARTNERS, kwargs=partnership, methods=POST),
     "partnerships:rematch_queue": Rule(COORDINATORS, kwargs=slug),
+    "partnerships:export": Rule(COORDINATORS, kwargs=slug),
     "partnerships:rematch_handle": Rule(
         COORDINATORS, kwargs=slug_and(request_id="rematch_request"), methods=POST
     ),
