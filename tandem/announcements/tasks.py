@@ -110,9 +110,7 @@ def intake_reminder_email_send(*, reminder_id: int) -> bool:
             unsubscribe_url=_unsubscribe_url(membership),
         )
     except Exception:
-        IntakeReminder.objects.filter(pk=reminder.pk, emailed_at=emailed_at).update(
-            emailed_at=None
-        )
+        IntakeReminder.objects.filter(pk=reminder.pk, emailed_at=emailed_at).update(emailed_at=None)
         raise
     return True
 

@@ -43,9 +43,7 @@ def email_send_templated(
         to=[to],
         headers=headers,
     )
-    message.attach_alternative(
-        render_to_string(f"{folder}/{name}.html", context), "text/html"
-    )
+    message.attach_alternative(render_to_string(f"{folder}/{name}.html", context), "text/html")
     message.send()
 
 
