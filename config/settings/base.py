@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "tandem.goals",
     "tandem.dashboard",
     "tandem.announcements",
+    "tandem.cohorts",
     "tandem.api",
 ]
 

@@ -32,7 +32,7 @@ def run_worker() -> None:
 def world(mailoutbox):
     program = ProgramFactory(name="Spanish for skiers", slug="spanish")
     coordinator = CoordinatorFactory(program=program, user=UserFactory(email="cora@example.org"))
-    active, _ = partnership_of(program, "Ana", "Ben")
+    partnership_of(program, "Ana", "Ben")
     paused, people = partnership_of(program, "Cleo", "Dan")
     partnership_pause(partnership=paused, user=people["Cleo"].user)
     ida = MembershipFactory(
