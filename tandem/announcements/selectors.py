@@ -58,8 +58,8 @@ def announcement_audience_count(
     """Return how many people a segment emails and how many opted out, in one query."""
     rows = announcement_audience(
         program=program, member_status=member_status, partnership_state=partnership_state
-    ).values_list("opted_out", flat=True)
-    flags = list(rows)
+    )
+    flags = [bool(getattr(m, "opted_out", False)) for m in rows.select_related(None).only("id")]
     return Audience(recipients=flags.count(False), opted_out=flags.count(True))
 
 

@@ -111,7 +111,7 @@ def announcement_send(
             program=program, member_status=member_status, partnership_state=partnership_state
         )
     )
-    recipients = [m for m in audience if not m.opted_out]
+    recipients = [m for m in audience if not getattr(m, "opted_out", False)]
     if not recipients:
         raise Conflict(MSG_NOBODY)
     announcement = Announcement.objects.create(
@@ -182,7 +182,7 @@ def intake_reminder_send(
     sent: list[int] = []
     skipped = opted_out = 0
     for membership in members:
-        if membership.opted_out:
+        if getattr(membership, "opted_out", False):
             opted_out += 1
             continue
         if nudge_is_too_soon(last.get(membership.pk), now=now):

@@ -56,7 +56,7 @@ def program_copy(*, source: Program, coordinator: Any, name: str, slug: str = ""
             body=document.body,
             position=document.position,
         )
-        if document.file:
+        if document.file and document.file.name:
             with document.file.open("rb") as handle:
                 copy.file.save(os.path.basename(document.file.name), handle, save=False)
         copy.save()

@@ -1,6 +1,7 @@
 """The program's partnerships as a CSV download for its coordinators."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import path
 
 from tandem.core.errors import NotFound
@@ -9,7 +10,7 @@ from tandem.partnerships.services_export import PARTNERSHIP_EXPORT_HEADER, partn
 from tandem.programs import selectors as program_selectors
 
 
-def partnership_export_view(request: HttpRequest, slug: str) -> HttpResponse:
+def partnership_export_view(request: HttpRequest, slug: str) -> HttpResponseBase:
     """Stream every partnership of the program as CSV (recorded in the audit log)."""
     try:
         program = program_selectors.access_program_as_coordinator(user=request.user, slug=slug)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -21,7 +22,7 @@ def program():
     return ProgramFactory(slug="spanish")
 
 
-def _download(client, program) -> tuple[object, list[list[str]]]:
+def _download(client, program) -> tuple[Any, list[list[str]]]:
     response = client.get(reverse("partnerships:export", args=[program.slug]))
     text = b"".join(response.streaming_content).decode()
     return response, list(csv.reader(io.StringIO(text)))

@@ -19,9 +19,9 @@ def _roster_rows(program: Program) -> Iterator[tuple[Any, ...]]:
         if m.role == Membership.Role.COORDINATOR:
             intake = "not needed"
         else:
-            intake = "complete" if m.intake_complete else "not yet"
+            intake = "complete" if getattr(m, "intake_complete", False) else "not yet"
         yield (
-            m.display_name,
+            getattr(m, "display_name", ""),
             m.user.email,
             m.get_role_display(),
             m.get_status_display(),

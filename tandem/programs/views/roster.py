@@ -1,6 +1,7 @@
 """The coordinator's roster: everyone in a program, their status and intake, filterable by status."""
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import path
 
@@ -41,7 +42,7 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def roster_export_view(request: HttpRequest, slug: str) -> HttpResponse:
+def roster_export_view(request: HttpRequest, slug: str) -> HttpResponseBase:
     """Stream the roster as CSV to the program's coordinators (recorded in the audit log)."""
     try:
         program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
