@@ -17,6 +17,8 @@ urlpatterns = [
     path("meetings/", include("tandem.meetings.urls")),
     path("goals/", include("tandem.goals.urls")),
     path("dashboard/", include("tandem.dashboard.urls")),
+    path("announcements/", include("tandem.announcements.urls")),
+    path("cohorts/", include("tandem.cohorts.urls")),
     path("audit/", include("tandem.core.views_audit")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

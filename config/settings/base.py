@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "tandem.meetings",
     "tandem.goals",
     "tandem.dashboard",
+    "tandem.announcements",
+    "tandem.cohorts",
     "tandem.api",
 ]
 

@@ -58,6 +58,9 @@ class AuditEvent(models.Model):
         EXPORT = "export", "Data exported"
         ERASURE = "erasure", "Account erased"
         PROGRAM_CHANGED = "program_changed", "Program changed"
+        ANNOUNCEMENT_SENT = "announcement_sent", "Announcement sent"
+        INTAKE_REMINDED = "intake_reminded", "Intake reminders sent"
+        PROGRAM_COPIED = "program_copied", "Program copied"
 
     occurred_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices)

@@ -15,6 +15,7 @@ from tandem.core.models import AuditEvent
 from tandem.dashboard import selectors
 from tandem.dashboard.models import StalledNudge
 from tandem.goals.services import iso_week
+from tandem.interchange.cells import csv_safe
 from tandem.programs.models import Program
 
 NUDGE_INTERVAL = timedelta(days=7)
@@ -23,8 +24,6 @@ ALL_NUDGED = (
     "Every stalled partnership was nudged in the last week already; "
     "you can nudge them again seven days after the last nudge."
 )
-# Spreadsheets run a cell that starts like a formula; such cells get a leading quote.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def nudge_is_too_soon(last: datetime | None, *, now: datetime | None = None) -> bool:
@@ -64,12 +63,6 @@ def stalled_nudge_send(*, program: Program, user: Any) -> NudgeResult:
         sent += 1
         transaction.on_commit(partial(tasks.stalled_nudge_email_send.enqueue, nudge_id=nudge.pk))
     return NudgeResult(sent=sent, skipped=skipped)
-
-
-def csv_safe(value: Any) -> str:
-    """Return the cell as text, with a quote before anything a spreadsheet would run."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def figure_rows(figures: selectors.Figures) -> list[tuple[str, str, Any]]:

@@ -16,6 +16,8 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tandem.interchange.cells import FORMULA_PREFIXES
+
 __all__ = [
     "CHANNELS",
     "DAYS",
@@ -56,7 +58,6 @@ CHANNELS: tuple[str, ...] = ("phone", "video", "in person")
 DAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_GOALS = 5
 DEFAULT_LANGUAGE = "English"
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 # Messages. Kept as constants so that tests (and translations) use the exact text.
 MSG_TOO_LARGE = (

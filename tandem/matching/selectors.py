@@ -17,6 +17,7 @@ from tandem.matching.models import MatchRule, MatchRun, Proposal, ProposalMember
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Profile, Program, Tag
 from tandem.programs.selectors import access_program_as_coordinator
+from tandem.programs.selectors.program import program_cohort_ids
 
 Pair = tuple[int, int]
 
@@ -171,14 +172,31 @@ def engine_members(*, program: Program, memberships: Sequence[Membership]) -> li
 
 
 def earlier_partner_pairs(*, program: Program, membership_ids: Iterable[int]) -> set[Pair]:
-    """Return pairs of the given members who shared a partnership of the program before."""
+    """Return pairs of the given members who shared a partnership before.
+
+    Partnerships of the program count, and those of the cohorts it was copied from
+    (``previous_cohort``): there the same people had other memberships, so they are matched
+    by person and named by their membership here.
+    """
     wanted = set(membership_ids)
     seats: dict[int, list[int]] = defaultdict(list)
-    for partnership_id, membership_id in PartnershipMember.objects.filter(
-        partnership__program=program, membership_id__in=wanted
-    ).values_list("partnership_id", "membership_id"):
-        seats[partnership_id].append(membership_id)
-    return {ordered(a, b) for people in seats.values() for a, b in combinations(people, 2)}
+    cohorts = program_cohort_ids(program=program)
+    if len(cohorts) == 1:
+        for partnership_id, membership_id in PartnershipMember.objects.filter(
+            partnership__program=program, membership_id__in=wanted
+        ).values_list("partnership_id", "membership_id"):
+            seats[partnership_id].append(membership_id)
+    else:
+        here = dict(
+            Membership.objects.filter(program=program, pk__in=wanted).values_list("user_id", "pk")
+        )
+        for partnership_id, user_id in PartnershipMember.objects.filter(
+            partnership__program_id__in=cohorts, membership__user_id__in=list(here)
+        ).values_list("partnership_id", "membership__user_id"):
+            seats[partnership_id].append(here[user_id])
+    return {
+        ordered(a, b) for people in seats.values() for a, b in combinations(people, 2) if a != b
+    }
 
 
 def match_rules_for(*, program: Program) -> QuerySet[MatchRule]:

@@ -240,6 +240,8 @@ class RematchRequest(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Set by the worker when the program's coordinators were emailed (once per request).
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]

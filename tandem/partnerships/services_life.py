@@ -170,13 +170,16 @@ def partnership_close(
 
 @transaction.atomic
 def rematch_request_create(*, partnership: Partnership, user: Any) -> RematchRequest:
-    """Put the partner in the coordinator's queue for a new match (one open request each)."""
+    """Put the partner in the coordinator's queue for a new match (one open request each).
+
+    The program's coordinators are emailed through the worker after the commit.
+    """
     partnership, seat = seat_lock_for_change(partnership_id=partnership.pk, user=user)
     if seat.rematch_requests.filter(handled_at__isnull=True).exists():
         raise Conflict(MSG_REMATCH_OPEN)
     try:
         with transaction.atomic():
-            return RematchRequest.objects.create(
+            request = RematchRequest.objects.create(
                 program=partnership.program,
                 partnership=partnership,
                 seat=seat,
@@ -184,6 +187,10 @@ def rematch_request_create(*, partnership: Partnership, user: Any) -> RematchReq
             )
     except IntegrityError as exc:  # a double click that raced past the check above
         raise Conflict(MSG_REMATCH_OPEN) from exc
+    from tandem.partnerships.tasks import rematch_request_email_send
+
+    transaction.on_commit(lambda: rematch_request_email_send.enqueue(request_id=request.pk))
+    return request
 
 
 @transaction.atomic

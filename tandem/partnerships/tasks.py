@@ -24,8 +24,10 @@ from tandem.partnerships.models import (
     Message,
     MessagePreference,
     PartnershipEvent,
+    RematchRequest,
 )
 from tandem.partnerships.selectors_life import partnership_active_seats, seat_name
+from tandem.programs.models import Membership
 
 
 def _build(*, name: str, to: str, context: dict[str, Any]) -> EmailMultiAlternatives:
@@ -182,3 +184,55 @@ def message_digest_send(*, user_id: int, day: str) -> bool:
         claim.delete()
         raise
     return True
+
+
+@task()
+def rematch_request_email_send(*, request_id: int) -> int:
+    """Tell the program's coordinators that a partner asked for a new match; once per request.
+
+    Says who asked and links to the queue; never why (the request carries no text).
+    """
+    request = (
+        RematchRequest.objects.select_related(
+            "program", "seat__membership__user", "seat__membership__profile"
+        )
+        .filter(pk=request_id, notified_at__isnull=True)
+        .first()
+    )
+    if request is None:
+        return 0
+    notified_at = clock.now()
+    if not RematchRequest.objects.filter(pk=request.pk, notified_at__isnull=True).update(
+        notified_at=notified_at
+    ):
+        return 0
+    coordinators = (
+        Membership.objects.filter(program=request.program, role=Membership.Role.COORDINATOR)
+        .exclude(status=Membership.Status.LEFT)
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
+    link = absolute_url(
+        reverse("partnerships:rematch_queue", kwargs={"slug": request.program.slug})
+    )
+    emails = [
+        _build(
+            name="rematch_request",
+            to=coordinator.user.email,
+            context={
+                "program": request.program,
+                "requester": seat_name(request.seat),
+                "link": link,
+            },
+        )
+        for coordinator in coordinators
+    ]
+    try:
+        for email in emails:
+            email.send()
+    except Exception:
+        RematchRequest.objects.filter(pk=request.pk, notified_at=notified_at).update(
+            notified_at=None
+        )
+        raise
+    return len(emails)

@@ -10,6 +10,12 @@ urlpatterns = [
 ]
 
 # Ground rules, the life of a partnership and messages (one module each, see docs/partnerships.md).
-from tandem.partnerships import views_agreement, views_life, views_messages  # noqa: E402
+from tandem.partnerships import (  # noqa: E402
+    views_agreement,
+    views_export,
+    views_life,
+    views_messages,
+)
 
 urlpatterns += views_agreement.urlpatterns + views_life.urlpatterns + views_messages.urlpatterns
+urlpatterns += views_export.urlpatterns

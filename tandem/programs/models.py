@@ -54,6 +54,10 @@ class Program(TimeStampedModel):
             "meetings happen, never what is said."
         ),
     )
+    # The cohort this program was copied from: earlier partners there stay apart here.
+    previous_cohort = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_cohorts"
+    )
 
     class Meta:
         ordering = ["name"]

@@ -18,28 +18,32 @@ from tandem.programs.models import Invitation, WaitlistEntry
 
 
 def email_send_templated(
-    *, name: str, to: str, context: dict[str, Any], unsubscribe_url: str | None = None
+    *,
+    name: str,
+    to: str,
+    context: dict[str, Any],
+    unsubscribe_url: str | None = None,
+    folder: str = "programs/email",
 ) -> None:
     """Render and send one email (text with an HTML alternative) through Django's email API.
 
     ``unsubscribe_url`` adds the link to the body and a one-click ``List-Unsubscribe`` header
-    (RFC 8058), which every email to a waitlisted person must have.
+    (RFC 8058), which every email to a waitlisted person (and every announcement) must have.
+    Templates are ``<folder>/<name>_subject.txt``, ``<name>.txt`` and ``<name>.html``.
     """
     context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
-    subject = " ".join(render_to_string(f"programs/email/{name}_subject.txt", context).split())
+    subject = " ".join(render_to_string(f"{folder}/{name}_subject.txt", context).split())
     headers = {}
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string(f"programs/email/{name}.txt", context),
+        body=render_to_string(f"{folder}/{name}.txt", context),
         to=[to],
         headers=headers,
     )
-    message.attach_alternative(
-        render_to_string(f"programs/email/{name}.html", context), "text/html"
-    )
+    message.attach_alternative(render_to_string(f"{folder}/{name}.html", context), "text/html")
     message.send()
 
 

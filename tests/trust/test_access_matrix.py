@@ -27,6 +27,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tandem.announcements.selectors import unsubscribe_token
 from tandem.api.api import api
 from tests.trust.world import ROLES, World
 
@@ -177,6 +178,7 @@ PAGES: dict[str, Rule] = {
     "programs:invitation": Rule(TOKEN, kwargs=invitation_token, methods=GET_POST),
     "programs:invitation_signup": Rule(TOKEN, kwargs=invitation_token, methods=GET_POST),
     "programs:roster": Rule(COORDINATORS, kwargs=slug),
+    "programs:roster_export": Rule(COORDINATORS, kwargs=slug),
     "programs:create": Rule(AUTHENTICATED, methods=GET_POST, anonymous="login"),
     "programs:manage": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
     "programs:coordinator_add": Rule(COORDINATORS, kwargs=slug, methods=POST),
@@ -269,6 +271,7 @@ PAGES: dict[str, Rule] = {
     "partnerships:end": Rule(PARTNERS, kwargs=partnership, methods=POST),
     "partnerships:rematch": Rule(PARTNERS, kwargs=partnership, methods=POST),
     "partnerships:rematch_queue": Rule(COORDINATORS, kwargs=slug),
+    "partnerships:export": Rule(COORDINATORS, kwargs=slug),
     "partnerships:rematch_handle": Rule(
         COORDINATORS, kwargs=slug_and(request_id="rematch_request"), methods=POST
     ),
@@ -298,6 +301,16 @@ PAGES: dict[str, Rule] = {
     "dashboard:program": Rule(COORDINATORS, kwargs=slug),
     "dashboard:member_home": Rule(MEMBERS, kwargs=slug),
     "dashboard:export": Rule(COORDINATORS, kwargs=slug),
+    # announcements, intake reminders, the next cohort
+    "announcements:list": Rule(COORDINATORS, kwargs=slug),
+    "announcements:new": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
+    "announcements:intake_remind": Rule(COORDINATORS, kwargs=slug, methods=POST),
+    "announcements:unsubscribe": Rule(
+        TOKEN,
+        kwargs=lambda w: {"token": unsubscribe_token(membership=w.memberships["member"])},
+        methods=GET_POST,
+    ),
+    "cohorts:copy": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
     "dashboard:nudge_stalled": Rule(COORDINATORS, kwargs=slug, methods=POST),
     "dashboard:help_flag_handle": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
     "dashboard:help_flag_reopen": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),

@@ -151,3 +151,16 @@ def tag_list_with_counts(*, program: Program) -> QuerySet[Tag]:
         wanted=Coalesce(_tag_use_count(Profile.wants.through), 0),
         themed=Coalesce(_tag_use_count(Profile.themes.through), 0),
     )
+
+
+def program_cohort_ids(*, program: Program, limit: int = 50) -> list[int]:
+    """Return the ids of the program and of the cohorts it was copied from, newest first.
+
+    One query per earlier cohort (none for a program that is not a copy), at most ``limit``.
+    """
+    ids = [program.pk]
+    earlier = program.previous_cohort_id
+    while earlier is not None and earlier not in ids and len(ids) < limit:
+        ids.append(earlier)
+        earlier = Program.objects.filter(pk=earlier).values_list("previous_cohort_id", flat=True)[0]
+    return ids

@@ -1,13 +1,16 @@
 """The coordinator's roster: everyone in a program, their status and intake, filterable by status."""
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import path
 
 from tandem.core.errors import NotFound
+from tandem.core.exports import csv_streaming_response
 from tandem.programs import selectors
 from tandem.programs.models import Membership
 from tandem.programs.selectors.roster import roster_counts, roster_list
+from tandem.programs.services.roster import ROSTER_EXPORT_HEADER, roster_export
 
 UNKNOWN_STATUS = "Unknown status “{status}”: showing everyone. Pick one of the statuses above."
 
@@ -39,6 +42,21 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def roster_export_view(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """Stream the roster as CSV to the program's coordinators (recorded in the audit log)."""
+    try:
+        program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
+    except NotFound as exc:
+        raise Http404 from exc
+    rows = roster_export(
+        program=program, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
+    )
+    return csv_streaming_response(
+        filename=f"{program.slug}-people.csv", header=ROSTER_EXPORT_HEADER, rows=rows
+    )
+
+
 urlpatterns = [
     path("<slug:slug>/manage/members/", roster, name="roster"),
+    path("<slug:slug>/manage/members/export.csv", roster_export_view, name="roster_export"),
 ]
