@@ -79,7 +79,11 @@ CLOSED_PROGRAM_STATUSES = (Program.Status.RUNNING, Program.Status.CLOSED)
 
 
 class IntakeInvalid(ValidationFailed):
-    """One or more answers break a rule; ``errors`` maps each field to what to fix."""
+    """One or more answers break a rule; ``errors`` maps each field to what to fix.
+
+    Every answer is checked before raising, and an answer with several problems names them
+    all in its one message, so a person fixes everything in one go.
+    """
 
     def __init__(self, errors: dict[str, str]) -> None:
         first_field, first_message = next(iter(errors.items()))
@@ -130,24 +134,34 @@ def _dedupe_tags(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _add_error(errors: dict[str, str], name: str, message: str) -> None:
+    """Record ``message`` for ``name``, after any problem already found in that answer."""
+    errors[name] = f"{errors[name]} {message}" if name in errors else message
+
+
 def _check_tags(name: str, tags: Sequence[str], errors: dict[str, str]) -> None:
     if len(tags) > MAX_LIST_ITEMS:
-        errors[name] = MSG_TOO_MANY_ITEMS.format(limit=MAX_LIST_ITEMS, count=len(tags))
-        return
+        _add_error(errors, name, MSG_TOO_MANY_ITEMS.format(limit=MAX_LIST_ITEMS, count=len(tags)))
     for tag in tags:
         if len(tag) > MAX_TAG_LENGTH:
-            errors[name] = MSG_TAG_TOO_LONG.format(tag=tag, limit=MAX_TAG_LENGTH)
-            return
+            _add_error(errors, name, MSG_TAG_TOO_LONG.format(tag=tag, limit=MAX_TAG_LENGTH))
 
 
-def _clean_slots(slots: Iterable[Slot]) -> tuple[tuple[Slot, ...], str | None]:
+def _clean_slots(slots: Iterable[Slot], errors: dict[str, str]) -> tuple[Slot, ...]:
     checked: list[Slot] = []
     for slot in slots:
         if not (0 <= slot.day <= 6 and 0 <= slot.start < slot.end <= 1440):
-            return (), MSG_BAD_SLOT.format(day=slot.day, start=slot.start, end=slot.end)
+            _add_error(
+                errors,
+                "availability",
+                MSG_BAD_SLOT.format(day=slot.day, start=slot.start, end=slot.end),
+            )
+            continue
         checked.append(slot)
+    if "availability" in errors:
+        return ()
     # Merging through the CSV text form keeps the intake and the import identical by construction.
-    return parse_availability(format_availability(sorted(checked))), None
+    return parse_availability(format_availability(sorted(checked)))
 
 
 def _clean_emails(values: Iterable[str], own_email: str, errors: dict[str, str]) -> tuple[str, ...]:
@@ -159,14 +173,18 @@ def _clean_emails(values: Iterable[str], own_email: str, errors: dict[str, str])
         try:
             validate_email(value)
         except ValidationError:
-            errors["excluded_emails"] = MSG_BAD_EXCLUDED_EMAIL.format(value=raw.strip())
+            _add_error(errors, "excluded_emails", MSG_BAD_EXCLUDED_EMAIL.format(value=raw.strip()))
             continue
         if value == own_email.lower():
-            errors["excluded_emails"] = MSG_EXCLUDES_SELF.format(email=value)
+            _add_error(errors, "excluded_emails", MSG_EXCLUDES_SELF.format(email=value))
         elif value not in out:
             out.append(value)
     if len(out) > MAX_LIST_ITEMS:
-        errors["excluded_emails"] = MSG_TOO_MANY_ITEMS.format(limit=MAX_LIST_ITEMS, count=len(out))
+        _add_error(
+            errors,
+            "excluded_emails",
+            MSG_TOO_MANY_ITEMS.format(limit=MAX_LIST_ITEMS, count=len(out)),
+        )
     return tuple(out)
 
 
@@ -188,8 +206,7 @@ def intake_clean(*, data: IntakeData, own_email: str) -> IntakeData:
     themes = _dedupe_tags(data.themes)
     if len(themes) > MAX_GOALS:
         errors["themes"] = MSG_TOO_MANY_THEMES.format(count=len(themes), limit=MAX_GOALS)
-    else:
-        _check_tags("themes", themes, errors)
+    _check_tags("themes", themes, errors)
     offers = _dedupe_tags(data.offers)
     _check_tags("offers", offers, errors)
     wants = _dedupe_tags(data.wants)
@@ -212,9 +229,7 @@ def intake_clean(*, data: IntakeData, own_email: str) -> IntakeData:
     elif time_zone not in _time_zones():
         errors["time_zone"] = MSG_BAD_TIME_ZONE.format(value=time_zone)
 
-    availability, slot_error = _clean_slots(data.availability)
-    if slot_error:
-        errors["availability"] = slot_error
+    availability = _clean_slots(data.availability, errors)
     excluded = _clean_emails(data.excluded_emails, own_email, errors)
     if not data.consent:
         errors["consent"] = MSG_CONSENT_REQUIRED

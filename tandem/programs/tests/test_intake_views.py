@@ -225,3 +225,26 @@ def test_suggestions_are_for_members_only(client, member):
         reverse("programs:intake_suggest", args=[other.slug]), {"field": "offers", "offers": ""}
     )
     assert response.status_code == 404
+
+
+def test_every_problem_is_shown_at_once_even_when_one_answer_cannot_be_read(client, member):
+    data = form_data(
+        display_name="A" * 81,
+        availability_other="Funday 10-11",
+        time_zone="Mars/Base",
+        channel="",
+        excluded_emails="not-an-address\nwrong@",
+    )
+    del data["consent"]
+    response = client.post(url(member), data)
+    assert response.status_code == 200
+    html = response.text.replace("&#x27;", "'").replace("&quot;", '"')
+    assert "unknown day 'Funday'; use Mon, Tue" in html
+    assert svc.MSG_TOO_LONG.format(limit=80, length=81) in html
+    assert MSG_BAD_TIME_ZONE.format(value="Mars/Base") in html
+    assert svc.MSG_BAD_CHANNEL in html
+    assert svc.MSG_BAD_EXCLUDED_EMAIL.format(value="not-an-address") in html
+    assert svc.MSG_BAD_EXCLUDED_EMAIL.format(value="wrong@") in html
+    assert svc.MSG_CONSENT_REQUIRED in html
+    assert "Ensure this value" not in html
+    assert not Profile.objects.exists()

@@ -72,7 +72,9 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
     profile = profile_for(membership=membership)
     reason = intake_read_only_reason(membership=membership)
     if reason is None and request.method == "POST":
-        form = IntakeForm(request.POST, suggest_url=_suggest_url(program))
+        form = IntakeForm(
+            request.POST, suggest_url=_suggest_url(program), own_email=request.user.email
+        )
         if form.is_valid():
             try:
                 profile_submit(membership=membership, data=form.to_data())
