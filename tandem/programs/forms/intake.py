@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from tandem.core.forms import TandemForm
 from tandem.interchange.members_csv import DAYS, Slot, format_availability, parse_availability
 from tandem.programs.models import Profile
 from tandem.programs.services.intake import (
@@ -112,7 +113,7 @@ def _limited(name: str) -> forms.TextInput:
     return forms.TextInput(attrs={"maxlength": TEXT_LIMITS[name]})
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(TandemForm):
     # Lengths and required answers are checked by the service, which says what to fix.
     display_name = forms.CharField(
         label="Name to show your partner",
