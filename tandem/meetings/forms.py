@@ -3,12 +3,12 @@
 from django import forms
 
 from tandem.core.forms import TandemForm
-from tandem.meetings import recurrence
+from tandem.core.zones import zone_names_offered
 from tandem.meetings.models import Meeting, Note
 
 
 def zone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(recurrence.zone_names())]
+    return [(name, name) for name in zone_names_offered()]
 
 
 class SlotForm(TandemForm):

@@ -191,7 +191,9 @@ class IntakeForm(TandemForm):
                     "hx-swap": "innerHTML",
                 }
             self.fields[name].widget.attrs.update(attrs)
-        self.fields["time_zone"].widget.attrs.update({"list": "time-zones", "autocomplete": "off"})
+        self.fields["time_zone"].widget.attrs.update(
+            {"list": "time-zones", "autocomplete": "off", "data-browser-zone": ""}
+        )
 
     def tag_bound_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.tag_fields]

@@ -7,8 +7,6 @@ tags, availability and languages are normalised with the helpers of the member C
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -19,6 +17,7 @@ from django.db import transaction
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.zones import zone_is_known
 from tandem.interchange.members_csv import (
     DEFAULT_LANGUAGE,
     MAX_GOALS,
@@ -111,11 +110,6 @@ class IntakeData:
     city: str = ""
     languages: Sequence[str] = ()
     excluded_emails: Sequence[str] = field(default_factory=tuple)
-
-
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
 
 
 def split_list(text: str) -> list[str]:
@@ -226,7 +220,7 @@ def intake_clean(*, data: IntakeData, own_email: str) -> IntakeData:
     time_zone = data.time_zone.strip()
     if not time_zone:
         errors["time_zone"] = MSG_TIME_ZONE_REQUIRED
-    elif time_zone not in _time_zones():
+    elif not zone_is_known(time_zone):
         errors["time_zone"] = MSG_BAD_TIME_ZONE.format(value=time_zone)
 
     availability = _clean_slots(data.availability, errors)
