@@ -325,3 +325,59 @@ def profile_submit(*, membership: Membership, data: IntakeData) -> Profile:
         membership.status = Membership.Status.READY
         membership.save(update_fields=["status"])
     return profile
+
+
+MSG_IDENTITY_TIME_ZONE_REQUIRED = (
+    "Tell us your time zone, such as Europe/Madrid or America/New_York, so meeting times "
+    "are shown in your own hours."
+)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The name partners see and the zone times are shown in, the same in every program."""
+
+    display_name: str
+    time_zone: str
+    # Without an intake the zone has nowhere to live: the account page does not ask for it.
+    has_intake: bool = True
+
+
+def identity_for(*, user: Any) -> Identity:
+    """Return the person's name and zone as the account page shows them."""
+    profile = Profile.objects.filter(membership__user=user).order_by("-updated_at", "-id").first()
+    if profile is None:
+        return Identity(display_name=user.name, time_zone="", has_intake=False)
+    return Identity(display_name=profile.display_name or user.name, time_zone=profile.time_zone)
+
+
+@transaction.atomic
+def identity_update(*, user: Any, display_name: str, time_zone: str) -> Identity:
+    """Save the person's name and zone on the account and on every intake, matched or not.
+
+    The intake is read-only once matched, but these two answers stay the person's to change:
+    every page reads the name and zone from the profile, so each profile gets the new ones.
+    """
+    errors: dict[str, str] = {}
+    name = " ".join(display_name.split())
+    limit = TEXT_LIMITS["display_name"]
+    if not name:
+        errors["display_name"] = MSG_NAME_REQUIRED
+    elif len(name) > limit:
+        errors["display_name"] = MSG_TOO_LONG.format(limit=limit, length=len(name))
+    zone = time_zone.strip()
+    has_intake = Profile.objects.filter(membership__user=user).exists()
+    if not zone and has_intake:
+        errors["time_zone"] = MSG_IDENTITY_TIME_ZONE_REQUIRED
+    elif not zone:
+        pass
+    elif not zone_is_known(zone):
+        errors["time_zone"] = MSG_BAD_TIME_ZONE.format(value=zone)
+    if errors:
+        raise IntakeInvalid(errors)
+    user.name = name
+    user.save(update_fields=["name"])
+    Profile.objects.filter(membership__user=user).update(
+        display_name=name, time_zone=zone, updated_at=clock.now()
+    )
+    return Identity(display_name=name, time_zone=zone, has_intake=has_intake)
