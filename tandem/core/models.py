@@ -58,6 +58,9 @@ class AuditEvent(models.Model):
         EXPORT = "export", "Data exported"
         ERASURE = "erasure", "Account erased"
         PROGRAM_CHANGED = "program_changed", "Program changed"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        INVITATION_RESENT = "invitation_resent", "Invitation sent again"
+        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
 
     occurred_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices)
