@@ -98,7 +98,7 @@ def field_use_tandem_messages(field: forms.Field) -> None:
     for code, message in tandem_messages(field).items():
         current = field.error_messages.get(code)
         if current is None or str(current) == defaults.get(code):
-            field.error_messages[code] = message
+            field.error_messages[code] = message  # type: ignore[assignment]
 
 
 class TandemMessagesMixin:

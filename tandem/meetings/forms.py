@@ -51,7 +51,7 @@ class MarkForm(TandemForm):
     )
 
     def __init__(self, *args: object, seats: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["present"].choices = seats  # type: ignore[attr-defined]
 
 

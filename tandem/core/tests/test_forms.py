@@ -64,9 +64,9 @@ def test_django_itself_is_left_as_it_is():
 
 
 def _tandem_form_classes() -> list[type[forms.BaseForm]]:
-    for module in pkgutil.walk_packages(tandem.__path__, "tandem."):
-        if ".tests" not in module.name and ".migrations" not in module.name:
-            importlib.import_module(module.name)
+    for info in pkgutil.walk_packages(tandem.__path__, "tandem."):
+        if ".tests" not in info.name and ".migrations" not in info.name:
+            importlib.import_module(info.name)
     found: list[type[forms.BaseForm]] = []
     todo: list[type[forms.BaseForm]] = [forms.BaseForm]
     while todo:
