@@ -6,6 +6,10 @@ MANAGE := $(PY) manage.py
 UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Full links (emails the worker sends, the demo's printout) point where `make run` serves;
+# set TANDEM_SITE_URL yourself when people reach the site at another address.
+TANDEM_SITE_URL ?= http://$(HOST):$(PORT)
+SITE_ENV := TANDEM_SITE_URL=$(TANDEM_SITE_URL)
 
 .PHONY: run test install lint typecheck checks lockcheck lock pytest worker migrate demo serve clean format screenshots
 
@@ -30,17 +34,17 @@ migrate: install
 	$(MANAGE) migrate --no-input
 
 demo: migrate
-	$(MANAGE) load_demo
+	$(SITE_ENV) $(MANAGE) load_demo
 
 serve:
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(SITE_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 run: demo
-	@echo "Tandem is at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Tandem is at http://$(HOST):$(PORT)/  (Ctrl-C stops it; start its worker with: make worker PORT=$(PORT))"
+	$(SITE_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 worker: migrate
-	$(MANAGE) db_worker
+	$(SITE_ENV) $(MANAGE) db_worker
 
 lint: install
 	$(VENV)/bin/ruff check .

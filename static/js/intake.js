@@ -1,19 +1,9 @@
-// The intake page: guess the time zone, drag across the availability grid, pick suggested tags.
+// The intake page: drag across the availability grid, pick suggested tags (tandem.js fills
+// an empty time zone with the browser's).
 // Without this file the page still works: the grid is plain checkboxes, tags are typed.
 "use strict";
 
 (function () {
-  function guessTimeZone() {
-    var field = document.getElementById("id_time_zone");
-    if (!field || field.value.trim()) return;
-    try {
-      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      if (zone) field.value = zone;
-    } catch (err) {
-      // An old browser without Intl time zones: the member types it.
-    }
-  }
-
   function initGrid(table) {
     var dragging = false;
     var mode = true;
@@ -86,7 +76,6 @@
   }
 
   function init() {
-    guessTimeZone();
     document.querySelectorAll("table[data-availability-grid]").forEach(initGrid);
     document.addEventListener("click", addSuggestion);
     cityRequirement();

@@ -7,10 +7,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.accounts import selectors, services
-from tandem.accounts.forms import ApiTokenForm
+from tandem.accounts.forms import ApiTokenForm, IdentityForm
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound, ValidationFailed
+from tandem.core.zones import zone_names_offered
 from tandem.programs.selectors import program_list_for
+from tandem.programs.services.intake import IntakeInvalid, identity_for, identity_update
+
+MSG_IDENTITY_SAVED = "Saved: your partners see this name and times are shown in this zone."
 
 
 def _user(request: HttpRequest) -> User:
@@ -22,13 +26,22 @@ def _render_settings(
     request: HttpRequest,
     *,
     form: ApiTokenForm | None = None,
+    identity_form: IdentityForm | None = None,
     new_token: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    if identity_form is None:
+        identity = identity_for(user=_user(request))
+        identity_form = IdentityForm(
+            initial={"display_name": identity.display_name, "time_zone": identity.time_zone},
+            has_intake=identity.has_intake,
+        )
     return render(
         request,
         "accounts/settings.html",
         {
+            "identity_form": identity_form,
+            "time_zones": zone_names_offered(),
             "memberships": program_list_for(user=request.user),
             "tokens": selectors.api_token_list_for(user=_user(request)),
             "token_form": form or ApiTokenForm(),
@@ -59,6 +72,28 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
         else:
             return _render_settings(request, new_token=raw)
     return _render_settings(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def account_identity(request: HttpRequest) -> HttpResponse:
+    """Save the name partners see and the time zone, in every program (also once matched)."""
+    user = _user(request)
+    form = IdentityForm(request.POST, has_intake=identity_for(user=user).has_intake)
+    if form.is_valid():
+        try:
+            identity_update(
+                user=user,
+                display_name=form.cleaned_data["display_name"],
+                time_zone=form.cleaned_data.get("time_zone", ""),
+            )
+        except IntakeInvalid as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, MSG_IDENTITY_SAVED)
+            return redirect("accounts:settings")
+    return _render_settings(request, identity_form=form, status=400)
 
 
 @login_required

@@ -16,9 +16,10 @@ from tandem.accounts import services_data
 from tandem.accounts.models import User
 from tandem.core import clock
 from tandem.core.errors import ValidationFailed
+from tandem.core.forms import TandemForm
 
 
-class EraseForm(forms.Form):
+class EraseForm(TandemForm):
     password = forms.CharField(
         label="Your password",
         strip=False,

@@ -61,6 +61,9 @@ class AuditEvent(models.Model):
         ANNOUNCEMENT_SENT = "announcement_sent", "Announcement sent"
         INTAKE_REMINDED = "intake_reminded", "Intake reminders sent"
         PROGRAM_COPIED = "program_copied", "Program copied"
+        INVITATION_SENT = "invitation_sent", "Invitation sent"
+        INVITATION_RESENT = "invitation_resent", "Invitation sent again"
+        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
 
     occurred_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices)

@@ -23,7 +23,8 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404 from exc
     events = selectors.audit_event_list_for_program(program=program)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"program": program, "page": page})
+    context = {"program": program, "page": page, "rows": selectors.audit_rows(page.object_list)}
+    return render(request, "core/audit.html", context)
 
 
 urlpatterns = [

@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 
+from tandem.core.forms import TandemForm
 from tandem.goals.models import Goal, Question, Survey
 
 
-class GoalForm(forms.Form):
+class GoalForm(TandemForm):
     title = forms.CharField(max_length=160, label="Goal")
     why = forms.CharField(
         label="Why it matters", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -20,23 +21,23 @@ class GoalForm(forms.Form):
     )
 
 
-class StepForm(forms.Form):
+class StepForm(TandemForm):
     title = forms.CharField(max_length=160, label="Step")
     due_on = forms.DateField(
         label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(TandemForm):
     text = forms.CharField(max_length=280, label="Where I stand")
     percent = forms.IntegerField(label="Percent done", required=False, min_value=0, max_value=100)
 
 
-class CommentForm(forms.Form):
+class CommentForm(TandemForm):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(TandemForm):
     text = forms.CharField(max_length=300, label="Question")
     kind = forms.ChoiceField(choices=Question.Kind.choices, label="Answer as")
     choices = forms.CharField(
@@ -49,7 +50,7 @@ class QuestionForm(forms.Form):
         return [line for line in self.cleaned_data.get("choices", "").splitlines() if line.strip()]
 
 
-class HelpFlagForm(forms.Form):
+class HelpFlagForm(TandemForm):
     kind = forms.ChoiceField(label="The kind of help I need", choices=())
 
     def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -60,7 +61,7 @@ class HelpFlagForm(forms.Form):
 SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
-class SurveyAnswerForm(forms.Form):
+class SurveyAnswerForm(TandemForm):
     """One field per question (``q<id>``); a text question adds ``share<id>``, off by default."""
 
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
@@ -104,7 +105,7 @@ class SurveyAnswerForm(forms.Form):
         ]
 
 
-class PulseForm(forms.Form):
+class PulseForm(TandemForm):
     score = forms.TypedChoiceField(
         choices=SCALE_CHOICES, coerce=int, widget=forms.RadioSelect, label="How useful was it?"
     )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from tandem.core.forms import TandemForm
 from tandem.matching.engine import Weights
 from tandem.matching.models import WEIGHT_NAMES, MatchRun
 from tandem.programs.models import Program
@@ -20,7 +21,7 @@ WEIGHT_LABELS = {
 }
 
 
-class MatchRunForm(forms.Form):
+class MatchRunForm(TandemForm):
     """Parameters of a new run; the defaults come from the program."""
 
     format = forms.ChoiceField(choices=MatchRun.Format.choices)
@@ -84,7 +85,7 @@ class MatchRunForm(forms.Form):
         }
 
 
-class SwapForm(forms.Form):
+class SwapForm(TandemForm):
     """Two people from two different proposals of the run."""
 
     a = forms.TypedChoiceField(coerce=int, label="Swap")
@@ -97,7 +98,7 @@ class SwapForm(forms.Form):
         self.fields["b"].choices = blank + choices  # type: ignore[attr-defined]
 
 
-class PairForm(forms.Form):
+class PairForm(TandemForm):
     """Two people of one proposal (for a forbid inside a trio or circle)."""
 
     a = forms.IntegerField(required=False)

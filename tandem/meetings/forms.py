@@ -2,15 +2,16 @@
 
 from django import forms
 
-from tandem.meetings import recurrence
+from tandem.core.forms import TandemForm
+from tandem.core.zones import zone_names_offered
 from tandem.meetings.models import Meeting, Note
 
 
 def zone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(recurrence.zone_names())]
+    return [(name, name) for name in zone_names_offered()]
 
 
-class SlotForm(forms.Form):
+class SlotForm(TandemForm):
     """A first meeting (local date and time) in a zone: the start of a weekly series."""
 
     starts_on = forms.DateField(
@@ -20,7 +21,7 @@ class SlotForm(forms.Form):
     time_zone = forms.ChoiceField(label="Time zone", choices=zone_choices)
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(TandemForm):
     """A new local date and time for one meeting."""
 
     on = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
@@ -28,7 +29,7 @@ class RescheduleForm(forms.Form):
     time_zone = forms.ChoiceField(label="Time zone", choices=zone_choices)
 
 
-class CancelForm(forms.Form):
+class CancelForm(TandemForm):
     """Why one meeting is cancelled (optional); the other partners read it in their email."""
 
     reason = forms.CharField(
@@ -39,7 +40,7 @@ class CancelForm(forms.Form):
     )
 
 
-class MarkForm(forms.Form):
+class MarkForm(TandemForm):
     status = forms.ChoiceField(
         label="The meeting was",
         choices=[(Meeting.Status.HELD, "Held"), (Meeting.Status.MISSED, "Missed")],
@@ -50,11 +51,11 @@ class MarkForm(forms.Form):
     )
 
     def __init__(self, *args: object, seats: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["present"].choices = seats  # type: ignore[attr-defined]
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(TandemForm):
     text = forms.CharField(
         label="What I'll do before next time",
         max_length=500,
@@ -62,7 +63,7 @@ class CommitmentForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(TandemForm):
     body = forms.CharField(
         label="Note (Markdown)",
         max_length=20_000,

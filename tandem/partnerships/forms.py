@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from tandem.core.forms import TandemForm
 from tandem.partnerships.models import (
     MESSAGE_MAX_LENGTH,
     AgreementVersion,
@@ -30,7 +31,7 @@ MSG_GOAL_NEEDS_TEXT = "Write the goal, or clear its deadline."
 BLANK_GOAL_ROWS = 2
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(TandemForm):
     """The ground rules, with a few goal rows per partner (text and deadline)."""
 
     base_number = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -132,7 +133,7 @@ class AgreementForm(forms.Form):
         )
 
 
-class AgreementAcceptForm(forms.Form):
+class AgreementAcceptForm(TandemForm):
     number = forms.IntegerField(widget=forms.HiddenInput)
     promise = forms.BooleanField(
         label="I keep the confidentiality promise above.",
@@ -140,7 +141,7 @@ class AgreementAcceptForm(forms.Form):
     )
 
 
-class PauseForm(forms.Form):
+class PauseForm(TandemForm):
     reason = forms.CharField(
         label="Why (optional, your partners see it)",
         required=False,
@@ -149,7 +150,7 @@ class PauseForm(forms.Form):
     )
 
 
-class EndForm(forms.Form):
+class EndForm(TandemForm):
     end_reason = forms.ChoiceField(
         label="Why does the partnership end?",
         choices=[("", "Choose a reason"), *PartnershipEvent.EndReason.choices],
@@ -170,7 +171,7 @@ class EndForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(TandemForm):
     body = forms.CharField(
         label="Message",
         max_length=MESSAGE_MAX_LENGTH,
@@ -183,7 +184,7 @@ class MessageForm(forms.Form):
     )
 
 
-class MessagePreferenceForm(forms.Form):
+class MessagePreferenceForm(TandemForm):
     notify = forms.ChoiceField(
         label="Email me about new messages",
         choices=MessagePreference.Notify.choices,

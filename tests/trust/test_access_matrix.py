@@ -148,6 +148,7 @@ PAGES: dict[str, Rule] = {
     "account_reset_password_done": Rule(PUBLIC),
     # /me/: the person's own account
     "accounts:settings": Rule(AUTHENTICATED, anonymous="login"),
+    "accounts:identity": Rule(AUTHENTICATED, methods=POST, anonymous="login"),
     "accounts:token_create": Rule(AUTHENTICATED, methods=POST, anonymous="login"),
     "accounts:token_revoke": Rule(
         OWNER, kwargs=ids(token_id="api_token"), methods=POST, anonymous="login"

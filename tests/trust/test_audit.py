@@ -301,3 +301,62 @@ def test_site_admins_read_events_without_a_program_in_the_admin_and_cannot_chang
     member = Client()
     member.force_login(UserFactory())
     assert member.get("/admin/core/auditevent/").status_code == 302  # to the admin sign-in
+
+
+def test_a_program_change_reads_as_field_before_and_after_in_the_settings_words():
+    from tandem.programs.models import Program
+    from tandem.programs.services.program import program_update
+
+    program = ProgramFactory(slug="audited", status=Program.Status.WAITLIST, cadence_weeks=2)
+    coordinator = CoordinatorFactory(program=program).user
+    program_update(
+        program=program,
+        actor=coordinator,
+        status=Program.Status.INTAKE_OPEN,
+        cadence_weeks=3,
+        allow_trios=not program.allow_trios,
+    )
+    client = Client()
+    client.force_login(coordinator)
+    body = client.get("/audit/audited/").content.decode()
+    assert "Program changed" in body
+    assert (
+        '<li>Status: <span class="before">Waitlist</span> → <span class="after">Intake open</span></li>'
+        in body
+    )
+    assert (
+        '<li>Meet every (weeks): <span class="before">2</span> → <span class="after">3</span></li>'
+        in body
+    )
+    assert "Allow trios: " in body
+    for raw in ("cadence_weeks", "intake_open", "allow_trios"):
+        assert raw not in body
+
+
+def test_invitations_are_audited_when_sent_sent_again_and_accepted():
+    from tandem.programs.services.invitations import invitation_accept, invitation_send
+
+    program = ProgramFactory(slug="audited")
+    coordinator = CoordinatorFactory(program=program).user
+    invitation = invitation_send(
+        program=program, email="Ada@Example.org", role="member", invited_by=coordinator
+    )
+    invitation_send(program=program, email="ada@example.org", role="member", invited_by=coordinator)
+    ada = UserFactory(email="ada@example.org")
+    invitation_accept(token=invitation.token, user=ada)
+    rows = list(
+        AuditEvent.objects.filter(program=program)
+        .order_by("id")
+        .values_list("action", "actor_id", "subject_label", "after")
+    )
+    assert rows == [
+        ("invitation_sent", coordinator.pk, "ada@example.org", {"role": "member"}),
+        ("invitation_resent", coordinator.pk, "ada@example.org", {"role": "member"}),
+        ("invitation_accepted", ada.pk, "ada@example.org", {"role": "member"}),
+    ]
+    client = Client()
+    client.force_login(coordinator)
+    body = client.get("/audit/audited/").content.decode()
+    for label in ("Invitation sent", "Invitation sent again", "Invitation accepted"):
+        assert label in body
+    assert '<li>Role: <span class="after">Member</span></li>' in body

@@ -57,7 +57,7 @@ def test_token_form_without_label_says_what_to_fix(client):
     client.force_login(UserFactory())
     response = client.post(reverse("accounts:token_create"), {"label": ""})
     assert response.status_code == 400
-    assert "This field is required." in response.text
+    assert "This is needed: fill it in." in response.text
     assert not ApiToken.objects.exists()
 
 

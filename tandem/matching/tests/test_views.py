@@ -96,7 +96,7 @@ def test_new_run_form_with_errors_keeps_what_was_typed(client, program, coordina
         },
     )
     assert response.status_code == 400
-    assert "Ensure this value is less than or equal to 5." in response.text
+    assert "Enter 5 or less." in response.text
     assert 'value="42"' in response.text
     assert '<option value="circles" selected>' in response.text
     assert not MatchRun.objects.exists()

@@ -209,7 +209,7 @@ def test_empty_note_keeps_the_choice_and_says_what_to_fix(world):
         {"body": "   ", "visibility": "shared"},
     )
     assert response.status_code == 400
-    assert "This field is required." in response.text
+    assert "This is needed: fill it in." in response.text
     assert 'name="visibility" value="shared" required id="id_visibility_1" checked' in response.text
 
 

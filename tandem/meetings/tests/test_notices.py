@@ -262,7 +262,7 @@ def test_too_long_reason_keeps_the_input_on_that_meeting_and_cancels_nothing(cli
             reverse("meetings:cancel", args=[meetings[1].pk]), {"reason": reason}
         )
     assert response.status_code == 400
-    assert "Ensure this value has at most 300 characters (it has 301)." in response.text
+    assert "Keep this to 300 characters or fewer (it has 301)." in response.text
     assert response.text.count(f'value="{reason}"') == 1
     assert f'id="id_m{meetings[1].pk}_reason"' in response.text
     assert Meeting.objects.filter(status=Meeting.Status.CANCELLED).count() == 0

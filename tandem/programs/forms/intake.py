@@ -1,7 +1,9 @@
 """The intake form: turns what the browser sends into an IntakeData for the service.
 
 The form only parses (tag boxes, the availability grid, the "other times" text); every rule
-lives in ``services.intake.intake_clean`` so the API and the page answer the same.
+lives in ``services.intake.intake_clean`` so the API and the page answer the same. The form's
+``clean`` runs those rules on every answer it could read, even when another answer could not
+be read, so the page lists every problem at once.
 """
 
 from dataclasses import dataclass
@@ -9,9 +11,16 @@ from typing import Any
 
 from django import forms
 
+from tandem.core.forms import TandemForm
 from tandem.interchange.members_csv import DAYS, Slot, format_availability, parse_availability
 from tandem.programs.models import Profile
-from tandem.programs.services.intake import TEXT_LIMITS, IntakeData, split_list
+from tandem.programs.services.intake import (
+    TEXT_LIMITS,
+    IntakeData,
+    IntakeInvalid,
+    intake_clean,
+    split_list,
+)
 
 GRID_START = 6 * 60
 GRID_END = 23 * 60
@@ -99,15 +108,19 @@ def intake_initial(*, profile: Profile | None, user: Any) -> dict[str, Any]:
 TAG_HELP = "Separate with ; or commas."
 
 
-class IntakeForm(forms.Form):
+def _limited(name: str) -> forms.TextInput:
+    # The browser keeps to the limit; the service checks it (with its own message) for the API.
+    return forms.TextInput(attrs={"maxlength": TEXT_LIMITS[name]})
+
+
+class IntakeForm(TandemForm):
     # Lengths and required answers are checked by the service, which says what to fix.
     display_name = forms.CharField(
         label="Name to show your partner",
         required=False,
-        max_length=TEXT_LIMITS["display_name"],
-        widget=forms.TextInput(attrs={"required": True}),
+        widget=forms.TextInput(attrs={"required": True, "maxlength": TEXT_LIMITS["display_name"]}),
     )
-    pronouns = forms.CharField(required=False, max_length=TEXT_LIMITS["pronouns"])
+    pronouns = forms.CharField(required=False, widget=_limited("pronouns"))
     goals_text = forms.CharField(
         label="My goals",
         required=False,
@@ -122,11 +135,10 @@ class IntakeForm(forms.Form):
         required=False,
         choices=[("", "Prefer not to say"), *Profile.Stage.choices],
     )
-    organisation = forms.CharField(required=False, max_length=TEXT_LIMITS["organisation"])
-    department = forms.CharField(required=False, max_length=TEXT_LIMITS["department"])
+    organisation = forms.CharField(required=False, widget=_limited("organisation"))
+    department = forms.CharField(required=False, widget=_limited("department"))
     time_zone = forms.CharField(
         required=False,
-        max_length=64,
         help_text="An IANA zone such as Europe/Madrid; your free hours below are in this zone.",
     )
     availability = forms.MultipleChoiceField(
@@ -139,13 +151,14 @@ class IntakeForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label="Preferred way to meet",
+        # Not required here: the service says what to choose, along with every other problem.
+        required=False,
         choices=Profile.Channel.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose phone, video or in person."},
     )
     city = forms.CharField(
         required=False,
-        max_length=TEXT_LIMITS["city"],
+        widget=_limited("city"),
         help_text="Needed when you meet in person.",
     )
     languages = forms.CharField(required=False, help_text="Languages you can meet in. " + TAG_HELP)
@@ -163,8 +176,11 @@ class IntakeForm(forms.Form):
     day_names = DAYS
     tag_fields = ("themes", "offers", "wants")
 
-    def __init__(self, *args: Any, suggest_url: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, suggest_url: str = "", own_email: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.own_email = own_email
         for name in self.tag_fields:
             attrs = {"autocomplete": "off", "aria-controls": f"suggest-{name}"}
             if suggest_url:
@@ -175,7 +191,9 @@ class IntakeForm(forms.Form):
                     "hx-swap": "innerHTML",
                 }
             self.fields[name].widget.attrs.update(attrs)
-        self.fields["time_zone"].widget.attrs.update({"list": "time-zones", "autocomplete": "off"})
+        self.fields["time_zone"].widget.attrs.update(
+            {"list": "time-zones", "autocomplete": "off", "data-browser-zone": ""}
+        )
 
     def tag_bound_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.tag_fields]
@@ -187,31 +205,42 @@ class IntakeForm(forms.Form):
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            intake_clean(data=self.to_data(), own_email=self.own_email)
+        except IntakeInvalid as exc:
+            for name, message in exc.errors.items():
+                # An answer the form could not read already says why; one message per answer.
+                if name not in self.errors:
+                    self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
     def to_data(self) -> IntakeData:
-        """Return the parsed answers (call after ``is_valid()``)."""
+        """Return the parsed answers; an answer the form could not read counts as empty."""
         data = self.cleaned_data
-        slots = list(data["availability_other"])
-        for value in data["availability"]:
+        slots = list(data.get("availability_other", []))
+        for value in data.get("availability", []):
             day, start = (int(part) for part in value.split("-"))
             slots.append(Slot(day, start, start + GRID_STEP))
-        emails = data["excluded_emails"].replace(",", "\n").replace(";", "\n").split()
+        emails = data.get("excluded_emails", "").replace(",", "\n").replace(";", "\n").split()
         return IntakeData(
-            display_name=data["display_name"],
-            pronouns=data["pronouns"],
-            goals_text=data["goals_text"],
-            themes=split_list(data["themes"]),
-            offers=split_list(data["offers"]),
-            wants=split_list(data["wants"]),
-            stage=data["stage"],
-            organisation=data["organisation"],
-            department=data["department"],
-            time_zone=data["time_zone"],
+            display_name=data.get("display_name", ""),
+            pronouns=data.get("pronouns", ""),
+            goals_text=data.get("goals_text", ""),
+            themes=split_list(data.get("themes", "")),
+            offers=split_list(data.get("offers", "")),
+            wants=split_list(data.get("wants", "")),
+            stage=data.get("stage", ""),
+            organisation=data.get("organisation", ""),
+            department=data.get("department", ""),
+            time_zone=data.get("time_zone", ""),
             availability=slots,
-            channel=data["channel"],
-            city=data["city"],
-            languages=split_list(data["languages"]),
+            channel=data.get("channel", ""),
+            city=data.get("city", ""),
+            languages=split_list(data.get("languages", "")),
             excluded_emails=emails,
-            consent=data["consent"],
+            consent=data.get("consent", False),
         )
 
     def grid_rows(self) -> list[GridRow]:

@@ -5,13 +5,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from tandem.accounts.models import User
+from tandem.core.forms import TandemForm
 
 MSG_CHOOSE_ONE = "Choose a password for your account."
 MSG_TYPE_AGAIN = "Type the same password again, to be sure it is the one you meant."
 PASSWORDS_DIFFER = "The two passwords are not the same. Type the same password in both boxes."
 
 
-class AccountSetupForm(forms.Form):
+class AccountSetupForm(TandemForm):
     """Choose the first password of an account that was created for the person (an import)."""
 
     password1 = forms.CharField(

@@ -4,12 +4,13 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from tandem.core.errors import ValidationFailed
+from tandem.core.forms import TandemForm
 from tandem.programs.services.member_import import member_import_check_size
 
 MSG_NO_FILE = "Choose the CSV file to import, then press Preview."
 
 
-class MemberImportUploadForm(forms.Form):
+class MemberImportUploadForm(TandemForm):
     """Step 1: the file. Its size is checked before anything reads it."""
 
     file = forms.FileField(
@@ -30,7 +31,7 @@ class MemberImportUploadForm(forms.Form):
         return upload
 
 
-class MemberImportConfirmForm(forms.Form):
+class MemberImportConfirmForm(TandemForm):
     """Step 3: ties the confirmation to the file that was previewed."""
 
     digest = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=64)

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 
 from tandem.core.errors import DomainError
+from tandem.core.forms import TandemForm
 from tandem.programs.models import Document, Program, Resource, Tag
 
 
@@ -19,7 +20,7 @@ def form_add_domain_error(form: forms.Form, exc: DomainError) -> None:
         form.add_error(field, error.message)
 
 
-class ProgramCreateForm(forms.Form):
+class ProgramCreateForm(TandemForm):
     name = forms.CharField(required=False, max_length=500)
     slug = forms.CharField(
         label="Web address",
@@ -35,7 +36,7 @@ def _number(low: int, high: int) -> forms.NumberInput:
     return forms.NumberInput(attrs={"min": low, "max": high})
 
 
-class ProgramSettingsForm(forms.Form):
+class ProgramSettingsForm(TandemForm):
     name = forms.CharField(required=False, max_length=500)
     slug = forms.CharField(label="Web address", required=False, max_length=500)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -73,7 +74,7 @@ class ProgramSettingsForm(forms.Form):
         return {name: getattr(program, name) for name in cls.base_fields}
 
 
-class CoordinatorAddForm(forms.Form):
+class CoordinatorAddForm(TandemForm):
     email = forms.CharField(
         label="Email address",
         max_length=254,
@@ -82,7 +83,7 @@ class CoordinatorAddForm(forms.Form):
     )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(TandemForm):
     title = forms.CharField(required=False, max_length=500)
     kind = forms.ChoiceField(choices=Document.Kind.choices)
     body = forms.CharField(
@@ -98,7 +99,7 @@ class DocumentForm(forms.Form):
     )
 
 
-class ResourceForm(forms.Form):
+class ResourceForm(TandemForm):
     name = forms.CharField(required=False, max_length=500)
     kind = forms.ChoiceField(choices=Resource.Kind.choices)
     contact = forms.CharField(
@@ -112,7 +113,7 @@ class ResourceForm(forms.Form):
     )
 
 
-class TagMergeForm(forms.Form):
+class TagMergeForm(TandemForm):
     merge = forms.TypedChoiceField(label="Merge", coerce=int)
     keep = forms.TypedChoiceField(label="into", coerce=int)
 

@@ -1,11 +1,12 @@
 from django import forms
 
+from tandem.core.forms import TandemForm
 from tandem.programs.services.waitlist import WAITLIST_EMAIL_INVALID
 
 WAITLIST_EMAIL_REQUIRED = "Enter your email address, so we can tell you when the doors open."
 
 
-class WaitlistSignupForm(forms.Form):
+class WaitlistSignupForm(TandemForm):
     email = forms.EmailField(
         label="Your email",
         max_length=254,

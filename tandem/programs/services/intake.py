@@ -7,8 +7,6 @@ tags, availability and languages are normalised with the helpers of the member C
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -19,6 +17,7 @@ from django.db import transaction
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.zones import zone_is_known
 from tandem.interchange.members_csv import (
     DEFAULT_LANGUAGE,
     MAX_GOALS,
@@ -79,7 +78,11 @@ CLOSED_PROGRAM_STATUSES = (Program.Status.RUNNING, Program.Status.CLOSED)
 
 
 class IntakeInvalid(ValidationFailed):
-    """One or more answers break a rule; ``errors`` maps each field to what to fix."""
+    """One or more answers break a rule; ``errors`` maps each field to what to fix.
+
+    Every answer is checked before raising, and an answer with several problems names them
+    all in its one message, so a person fixes everything in one go.
+    """
 
     def __init__(self, errors: dict[str, str]) -> None:
         first_field, first_message = next(iter(errors.items()))
@@ -109,11 +112,6 @@ class IntakeData:
     excluded_emails: Sequence[str] = field(default_factory=tuple)
 
 
-@functools.cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 def split_list(text: str) -> list[str]:
     """Split what a person typed into a tag box (``;`` or ``,`` separated) into items."""
     return [item for item in text.replace(",", ";").split(";") if item.strip()]
@@ -130,24 +128,34 @@ def _dedupe_tags(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _add_error(errors: dict[str, str], name: str, message: str) -> None:
+    """Record ``message`` for ``name``, after any problem already found in that answer."""
+    errors[name] = f"{errors[name]} {message}" if name in errors else message
+
+
 def _check_tags(name: str, tags: Sequence[str], errors: dict[str, str]) -> None:
     if len(tags) > MAX_LIST_ITEMS:
-        errors[name] = MSG_TOO_MANY_ITEMS.format(limit=MAX_LIST_ITEMS, count=len(tags))
-        return
+        _add_error(errors, name, MSG_TOO_MANY_ITEMS.format(limit=MAX_LIST_ITEMS, count=len(tags)))
     for tag in tags:
         if len(tag) > MAX_TAG_LENGTH:
-            errors[name] = MSG_TAG_TOO_LONG.format(tag=tag, limit=MAX_TAG_LENGTH)
-            return
+            _add_error(errors, name, MSG_TAG_TOO_LONG.format(tag=tag, limit=MAX_TAG_LENGTH))
 
 
-def _clean_slots(slots: Iterable[Slot]) -> tuple[tuple[Slot, ...], str | None]:
+def _clean_slots(slots: Iterable[Slot], errors: dict[str, str]) -> tuple[Slot, ...]:
     checked: list[Slot] = []
     for slot in slots:
         if not (0 <= slot.day <= 6 and 0 <= slot.start < slot.end <= 1440):
-            return (), MSG_BAD_SLOT.format(day=slot.day, start=slot.start, end=slot.end)
+            _add_error(
+                errors,
+                "availability",
+                MSG_BAD_SLOT.format(day=slot.day, start=slot.start, end=slot.end),
+            )
+            continue
         checked.append(slot)
+    if "availability" in errors:
+        return ()
     # Merging through the CSV text form keeps the intake and the import identical by construction.
-    return parse_availability(format_availability(sorted(checked))), None
+    return parse_availability(format_availability(sorted(checked)))
 
 
 def _clean_emails(values: Iterable[str], own_email: str, errors: dict[str, str]) -> tuple[str, ...]:
@@ -159,14 +167,18 @@ def _clean_emails(values: Iterable[str], own_email: str, errors: dict[str, str])
         try:
             validate_email(value)
         except ValidationError:
-            errors["excluded_emails"] = MSG_BAD_EXCLUDED_EMAIL.format(value=raw.strip())
+            _add_error(errors, "excluded_emails", MSG_BAD_EXCLUDED_EMAIL.format(value=raw.strip()))
             continue
         if value == own_email.lower():
-            errors["excluded_emails"] = MSG_EXCLUDES_SELF.format(email=value)
+            _add_error(errors, "excluded_emails", MSG_EXCLUDES_SELF.format(email=value))
         elif value not in out:
             out.append(value)
     if len(out) > MAX_LIST_ITEMS:
-        errors["excluded_emails"] = MSG_TOO_MANY_ITEMS.format(limit=MAX_LIST_ITEMS, count=len(out))
+        _add_error(
+            errors,
+            "excluded_emails",
+            MSG_TOO_MANY_ITEMS.format(limit=MAX_LIST_ITEMS, count=len(out)),
+        )
     return tuple(out)
 
 
@@ -188,8 +200,7 @@ def intake_clean(*, data: IntakeData, own_email: str) -> IntakeData:
     themes = _dedupe_tags(data.themes)
     if len(themes) > MAX_GOALS:
         errors["themes"] = MSG_TOO_MANY_THEMES.format(count=len(themes), limit=MAX_GOALS)
-    else:
-        _check_tags("themes", themes, errors)
+    _check_tags("themes", themes, errors)
     offers = _dedupe_tags(data.offers)
     _check_tags("offers", offers, errors)
     wants = _dedupe_tags(data.wants)
@@ -209,12 +220,10 @@ def intake_clean(*, data: IntakeData, own_email: str) -> IntakeData:
     time_zone = data.time_zone.strip()
     if not time_zone:
         errors["time_zone"] = MSG_TIME_ZONE_REQUIRED
-    elif time_zone not in _time_zones():
+    elif not zone_is_known(time_zone):
         errors["time_zone"] = MSG_BAD_TIME_ZONE.format(value=time_zone)
 
-    availability, slot_error = _clean_slots(data.availability)
-    if slot_error:
-        errors["availability"] = slot_error
+    availability = _clean_slots(data.availability, errors)
     excluded = _clean_emails(data.excluded_emails, own_email, errors)
     if not data.consent:
         errors["consent"] = MSG_CONSENT_REQUIRED
@@ -316,3 +325,59 @@ def profile_submit(*, membership: Membership, data: IntakeData) -> Profile:
         membership.status = Membership.Status.READY
         membership.save(update_fields=["status"])
     return profile
+
+
+MSG_IDENTITY_TIME_ZONE_REQUIRED = (
+    "Tell us your time zone, such as Europe/Madrid or America/New_York, so meeting times "
+    "are shown in your own hours."
+)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The name partners see and the zone times are shown in, the same in every program."""
+
+    display_name: str
+    time_zone: str
+    # Without an intake the zone has nowhere to live: the account page does not ask for it.
+    has_intake: bool = True
+
+
+def identity_for(*, user: Any) -> Identity:
+    """Return the person's name and zone as the account page shows them."""
+    profile = Profile.objects.filter(membership__user=user).order_by("-updated_at", "-id").first()
+    if profile is None:
+        return Identity(display_name=user.name, time_zone="", has_intake=False)
+    return Identity(display_name=profile.display_name or user.name, time_zone=profile.time_zone)
+
+
+@transaction.atomic
+def identity_update(*, user: Any, display_name: str, time_zone: str) -> Identity:
+    """Save the person's name and zone on the account and on every intake, matched or not.
+
+    The intake is read-only once matched, but these two answers stay the person's to change:
+    every page reads the name and zone from the profile, so each profile gets the new ones.
+    """
+    errors: dict[str, str] = {}
+    name = " ".join(display_name.split())
+    limit = TEXT_LIMITS["display_name"]
+    if not name:
+        errors["display_name"] = MSG_NAME_REQUIRED
+    elif len(name) > limit:
+        errors["display_name"] = MSG_TOO_LONG.format(limit=limit, length=len(name))
+    zone = time_zone.strip()
+    has_intake = Profile.objects.filter(membership__user=user).exists()
+    if not zone and has_intake:
+        errors["time_zone"] = MSG_IDENTITY_TIME_ZONE_REQUIRED
+    elif not zone:
+        pass
+    elif not zone_is_known(zone):
+        errors["time_zone"] = MSG_BAD_TIME_ZONE.format(value=zone)
+    if errors:
+        raise IntakeInvalid(errors)
+    user.name = name
+    user.save(update_fields=["name"])
+    Profile.objects.filter(membership__user=user).update(
+        display_name=name, time_zone=zone, updated_at=clock.now()
+    )
+    return Identity(display_name=name, time_zone=zone, has_intake=has_intake)

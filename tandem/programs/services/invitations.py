@@ -15,7 +15,9 @@ from django.db import IntegrityError, transaction
 
 from tandem.accounts.models import User
 from tandem.core import clock
+from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, NotFound
+from tandem.core.models import AuditEvent
 from tandem.programs.models import Invitation, Membership, Program, WaitlistEntry
 
 INVITATION_VALID_FOR = timedelta(days=30)
@@ -62,6 +64,32 @@ def _inviter(invited_by: Any) -> Any:
 REFRESHED_FIELDS = ("role", "invited_by", "expires_at", "sent_at")
 
 
+def _audit_sent(
+    invitation: Invitation | None, *, program: Program, email: str, role: str, invited_by: Any
+) -> None:
+    """Record that an invitation goes out: "sent" the first time, "sent again" on a refresh."""
+    action = AuditEvent.Action.INVITATION_SENT
+    if invitation is not None:
+        action = AuditEvent.Action.INVITATION_RESENT
+    audit_record(
+        action=action,
+        actor=invited_by,
+        subject_label=email,
+        program=program,
+        after={"role": role},
+    )
+
+
+def _audit_accepted(invitation: Invitation, *, user: Any) -> None:
+    audit_record(
+        action=AuditEvent.Action.INVITATION_ACCEPTED,
+        actor=user,
+        subject_label=invitation.email,
+        program=invitation.program,
+        after={"role": invitation.role},
+    )
+
+
 def _refresh(invitation: Invitation, *, role: str, invited_by: Any, expires_at: datetime) -> None:
     """Set an open invitation's :data:`REFRESHED_FIELDS` so that the worker sends it again."""
     invitation.role = role
@@ -100,6 +128,7 @@ def invitation_send(
         .first()
     )
     expires_at = clock.now() + INVITATION_VALID_FOR
+    _audit_sent(invitation, program=program, email=email, role=role, invited_by=invited_by)
     if invitation is None:
         invitation = Invitation.objects.create(
             program=program,
@@ -165,6 +194,7 @@ def invitation_accept(*, token: str, user: Any) -> Membership:
     WaitlistEntry.objects.filter(program=invitation.program, email__iexact=invitation.email).update(
         status=WaitlistEntry.Status.JOINED, updated_at=now
     )
+    _audit_accepted(invitation, user=user)
     return membership
 
 
@@ -222,6 +252,14 @@ def invitation_account_setup_send(*, program: Program, invited_by: Any) -> Accou
     )
     # SQLite and PostgreSQL return the new ids from bulk_create.
     ids = [invitation.pk for invitation in (*expired.values(), *created)]
+    for email in emails:
+        _audit_sent(
+            expired.get(email),
+            program=program,
+            email=email,
+            role=Membership.Role.MEMBER,
+            invited_by=invited_by,
+        )
 
     from tandem.programs.tasks import invitation_account_setup_email_send
 
@@ -252,6 +290,7 @@ def invitation_account_setup_resend(*, membership: Membership, invited_by: Any) 
         .filter(program=membership.program, email__iexact=email, accepted_at__isnull=True)
         .first()
     )
+    found = invitation
     if invitation is None:
         try:
             with transaction.atomic():
@@ -276,6 +315,13 @@ def invitation_account_setup_resend(*, membership: Membership, invited_by: Any) 
             expires_at=now + INVITATION_VALID_FOR,
         )
         invitation.save(update_fields=REFRESHED_FIELDS)
+    _audit_sent(
+        found,
+        program=membership.program,
+        email=email,
+        role=Membership.Role.MEMBER,
+        invited_by=invited_by,
+    )
 
     from tandem.programs.tasks import invitation_account_setup_email_send
 

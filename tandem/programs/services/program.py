@@ -9,12 +9,14 @@ Status transitions (the only moves ``program_update`` accepts):
     closed      -> (none: closed is final)
 """
 
+import html
 import re
 from datetime import date
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from tandem.core.audit import audit_record
@@ -109,8 +111,12 @@ def user_has_verified_email(user: Any) -> bool:
 
 
 def program_slug_suggest(*, name: str) -> str:
-    """Return a free web address made from the name (``spanish``, ``spanish-2``, ...)."""
-    base = slugify(name)[:70].strip("-") or "program"
+    """Return a free web address made from the name (``spanish``, ``spanish-2``, ...).
+
+    Markup in the name is dropped first: "<b>Mentors</b> 2027" gives ``mentors-2027``.
+    """
+    text = html.unescape(strip_tags(name))
+    base = slugify(text)[:70].strip("-") or "program"
     if base in RESERVED_SLUGS:
         base = f"{base}-program"
     taken = set(Program.objects.filter(slug__startswith=base).values_list("slug", flat=True))

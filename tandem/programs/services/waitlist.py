@@ -24,6 +24,11 @@ WAITLIST_SIGNUP_ANSWER = (
 WAITLIST_EMAIL_INVALID = "Enter a whole email address, like name@example.org."
 WAITLIST_NOT_OPEN = "This program is not taking waitlist sign-ups at the moment."
 WAITLIST_DOORS_CANNOT_OPEN = "Only a program on its waitlist or taking intakes can open its doors."
+WAITLIST_NOBODY_TO_INVITE = (
+    "Nobody has confirmed their place and is waiting for an invitation yet, so there is "
+    "nobody to invite. Share the program's page; people count here once they confirm their "
+    "address."
+)
 WAITLIST_TOO_MANY_SIGNUPS = (
     "Too many sign-ups from your network in the last minute. Wait a minute and try again."
 )
@@ -122,9 +127,23 @@ def waitlist_unsubscribe(*, entry: WaitlistEntry) -> WaitlistEntry:
     return entry
 
 
+def waitlist_doors_refusal(*, program: Program, confirmed: int) -> str | None:
+    """Return why the doors cannot be opened now, or None when opening them would invite someone.
+
+    ``confirmed`` is how many entries are confirmed and not yet invited.
+    """
+    if program.status not in WAITLIST_DOORS_STATUSES:
+        return WAITLIST_DOORS_CANNOT_OPEN
+    if confirmed == 0:
+        return WAITLIST_NOBODY_TO_INVITE
+    return None
+
+
 @transaction.atomic
 def waitlist_open_doors(*, program: Program, actor: Any) -> int:
     """Invite every confirmed entry not yet invited; return how many were invited.
+
+    Refused (Conflict) when no entry is confirmed and waiting: there is nobody to invite.
 
     Invitation emails go out through the worker after commit. A program on its waitlist
     moves to intake open. Addresses that already take part are marked joined instead.
@@ -138,6 +157,9 @@ def waitlist_open_doors(*, program: Program, actor: Any) -> int:
         .filter(program=program, status=WaitlistEntry.Status.CONFIRMED)
         .order_by("created_at", "id")
     )
+    refusal = waitlist_doors_refusal(program=program, confirmed=len(entries))
+    if refusal:
+        raise Conflict(refusal)
     members = {
         email.lower()
         for email in Membership.objects.filter(

@@ -218,3 +218,26 @@ def test_consent_time_is_renewed_on_each_submission(membership):
     with clock.frozen(with_second):
         profile = profile_submit(membership=membership, data=answers())
     assert profile.consent_at == with_second
+
+
+def test_an_answer_with_several_problems_names_them_all(membership):
+    errors = errors_of(
+        membership,
+        answers(
+            excluded_emails=["nope", "ana@example.org", "wrong too"],
+            availability=[Slot(7, 0, 60), Slot(1, 600, 500)],
+        ),
+    )
+    assert errors["excluded_emails"] == " ".join(
+        [
+            svc.MSG_BAD_EXCLUDED_EMAIL.format(value="nope"),
+            svc.MSG_EXCLUDES_SELF.format(email="ana@example.org"),
+            svc.MSG_BAD_EXCLUDED_EMAIL.format(value="wrong too"),
+        ]
+    )
+    assert errors["availability"] == " ".join(
+        [
+            svc.MSG_BAD_SLOT.format(day=7, start=0, end=60),
+            svc.MSG_BAD_SLOT.format(day=1, start=600, end=500),
+        ]
+    )

@@ -225,3 +225,44 @@ def test_suggestions_are_for_members_only(client, member):
         reverse("programs:intake_suggest", args=[other.slug]), {"field": "offers", "offers": ""}
     )
     assert response.status_code == 404
+
+
+def test_every_problem_is_shown_at_once_even_when_one_answer_cannot_be_read(client, member):
+    data = form_data(
+        display_name="A" * 81,
+        availability_other="Funday 10-11",
+        time_zone="Mars/Base",
+        channel="",
+        excluded_emails="not-an-address\nwrong@",
+    )
+    del data["consent"]
+    response = client.post(url(member), data)
+    assert response.status_code == 200
+    html = response.text.replace("&#x27;", "'").replace("&quot;", '"')
+    assert "unknown day 'Funday'; use Mon, Tue" in html
+    assert svc.MSG_TOO_LONG.format(limit=80, length=81) in html
+    assert MSG_BAD_TIME_ZONE.format(value="Mars/Base") in html
+    assert svc.MSG_BAD_CHANNEL in html
+    assert svc.MSG_BAD_EXCLUDED_EMAIL.format(value="not-an-address") in html
+    assert svc.MSG_BAD_EXCLUDED_EMAIL.format(value="wrong@") in html
+    assert svc.MSG_CONSENT_REQUIRED in html
+    assert "Ensure this value" not in html
+    assert not Profile.objects.exists()
+
+
+def test_time_zone_list_offers_only_real_zones_and_leaves_the_choice_to_the_browser(client, member):
+    html = client.get(url(member)).text
+    zones = re.findall(r'<option value="([^"]+)">', html.split('<datalist id="time-zones">')[1])
+    assert "Europe/Madrid" in zones and "UTC" in zones
+    for odd in ("Factory", "localtime", "posixrules", "EST5EDT", "US/Eastern"):
+        assert odd not in zones
+    assert zones == sorted(zones)
+    field = re.search(r'<input[^>]*name="time_zone"[^>]*>', html)
+    assert field and "data-browser-zone" in field.group(0) and "value=" not in field.group(0)
+
+
+@pytest.mark.parametrize("odd", ["Factory", "localtime"])
+def test_an_odd_zone_name_is_refused(client, member, odd):
+    response = client.post(url(member), form_data(time_zone=odd))
+    assert response.status_code == 200
+    assert MSG_BAD_TIME_ZONE.format(value=odd) in response.text.replace("&#x27;", "'")

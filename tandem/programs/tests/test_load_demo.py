@@ -126,3 +126,11 @@ def test_demo_csv_is_realistic_input_for_matching():
             if a_teaches_b and b_teaches_a and len(free[a.email] & free[b.email]) >= 2:
                 with_swap |= {a.email, b.email}
     assert len(with_swap) >= 0.9 * len(rows)
+
+
+@pytest.mark.django_db
+def test_load_demo_prints_the_program_page_on_the_address_the_site_is_served_on(settings):
+    settings.SITE_URL = "http://127.0.0.1:8300"  # what `make run PORT=8300` passes
+    for out in (load(), load()):  # printed on the first run and on a second one
+        page = next(line for line in out.splitlines() if line.startswith("Program page:"))
+        assert page.startswith("Program page: http://127.0.0.1:8300/p/")

@@ -43,6 +43,19 @@ def test_slug_from_name_is_made_unique():
     assert program.slug == "book-club-3"
 
 
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("<b>Mentors</b> 2027", "mentors-2027"),
+        ("<em>Peer</em> &amp; <i>pair</i>", "peer-pair"),
+        ('<a href="https://x.example">Book</a> club', "book-club"),
+    ],
+)
+def test_slug_from_a_name_with_markup_leaves_the_markup_out(name, slug):
+    program = svc.program_create(creator=UserFactory(), name=name)
+    assert program.slug == slug
+
+
 def test_reserved_word_is_not_given_as_a_slug():
     program = svc.program_create(creator=UserFactory(), name="New")
     assert program.slug == "new-program"

@@ -399,3 +399,20 @@ def test_coordinator_list_pages_query_counts_do_not_grow(client, program, coordi
         Document.objects.create(program=program, title=f"Doc {i}", body="x")
         Resource.objects.create(program=program, name=f"R{i}", contact="c", when_to_use="w")
     assert [count_queries(client, url) for url in urls] == few
+
+
+def test_settings_that_cannot_be_read_say_what_to_fix_in_tandems_words(
+    client, program, coordinator
+):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("programs:manage", args=[program.slug]),
+        settings_data(program, cadence_weeks="two", kickoff_on="31/31/2027", status="paused"),
+    )
+    assert response.status_code == 200
+    html = response.text.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert "Enter a whole number, like 3." in html
+    assert "Enter a date, like 2027-03-14." in html
+    assert "Choose one of the options offered; “paused” is not one of them." in html
+    for django_wording in ("Enter a whole number.", "Enter a valid date.", "Select a valid choice"):
+        assert django_wording not in html

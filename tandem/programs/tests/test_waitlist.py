@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from tandem.programs.models import Invitation, Program, WaitlistEntry
 from tandem.programs.services.waitlist import (
     WAITLIST_DOORS_CANNOT_OPEN,
     WAITLIST_EMAIL_INVALID,
+    WAITLIST_NOBODY_TO_INVITE,
     WAITLIST_NOT_OPEN,
     WAITLIST_SIGNUP_ANSWER,
     WAITLIST_SIGNUPS_PER_MINUTE,
@@ -234,7 +236,9 @@ def test_one_click_unsubscribe_from_a_mail_client_needs_no_csrf_token(program):
 def test_unsubscribed_address_is_never_invited(program, coordinator):
     entry = confirmed_entry(program, "ada@example.org")
     waitlist_unsubscribe(entry=entry)
-    assert waitlist_open_doors(program=program, actor=coordinator) == 0
+    with pytest.raises(Conflict) as error:
+        waitlist_open_doors(program=program, actor=coordinator)
+    assert error.value.message == WAITLIST_NOBODY_TO_INVITE
     assert not Invitation.objects.exists()
     entry.refresh_from_db()
     assert entry.status == WaitlistEntry.Status.UNSUBSCRIBED
@@ -289,7 +293,8 @@ def test_opening_the_doors_again_invites_only_the_newly_confirmed(program, coord
     assert waitlist_open_doors(program=program, actor=coordinator) == 1
     confirmed_entry(program, "bob@example.org")
     assert waitlist_open_doors(program=program, actor=coordinator) == 1
-    assert waitlist_open_doors(program=program, actor=coordinator) == 0
+    with pytest.raises(Conflict):
+        waitlist_open_doors(program=program, actor=coordinator)
     assert sorted(Invitation.objects.values_list("email", flat=True)) == [
         "ada@example.org",
         "bob@example.org",
@@ -344,6 +349,31 @@ def test_manage_page_and_open_doors_are_404_for_anyone_but_its_coordinators(clie
     open_doors = reverse("programs:waitlist_open_doors", args=[program.slug])
     assert client.post(open_doors).status_code == 404
     assert not Invitation.objects.exists()
+
+
+def test_open_the_doors_is_disabled_and_says_why_when_nobody_is_waiting(
+    client, program, coordinator
+):
+    waitlist_signup(program=program, email="pending@example.org")
+    client.force_login(coordinator)
+    page = client.get(reverse("programs:waitlist_manage", args=[program.slug]))
+    assert re.search(r"<button[^>]*disabled[^>]*>Open the doors</button>", page.text)
+    assert WAITLIST_NOBODY_TO_INVITE.replace("'", "&#x27;") in page.text
+    response = client.post(
+        reverse("programs:waitlist_open_doors", args=[program.slug]), follow=True
+    )
+    assert WAITLIST_NOBODY_TO_INVITE.replace("'", "&#x27;") in response.text
+    program.refresh_from_db()
+    assert program.status == Program.Status.WAITLIST
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOORS_OPENED).exists()
+
+
+def test_open_the_doors_is_enabled_when_someone_confirmed_is_waiting(client, program, coordinator):
+    confirmed_entry(program, "ada@example.org")
+    client.force_login(coordinator)
+    page = client.get(reverse("programs:waitlist_manage", args=[program.slug]))
+    assert re.search(r"<button type=\"submit\">Open the doors</button>", page.text)
+    assert "Invites the 1 confirmed person not yet invited" in page.text
 
 
 def test_open_the_doors_button_invites_and_says_how_many(client, program, coordinator):

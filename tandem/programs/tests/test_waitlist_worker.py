@@ -44,3 +44,16 @@ def test_open_doors_emails_each_invitation_exactly_once_through_the_worker(setti
     invitation.refresh_from_db()
     assert invitation.sent_at is not None
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 3
+
+
+def test_the_worker_emails_links_on_the_address_the_site_is_served_on(settings, mailoutbox):
+    settings.SITE_URL = "http://127.0.0.1:8300"  # what `make worker PORT=8300` passes
+    program = ProgramFactory(status=Program.Status.WAITLIST)
+    coordinator = CoordinatorFactory(program=program).user
+    waitlist_confirm(entry=waitlist_signup(program=program, email="ada@example.org"))
+    waitlist_open_doors(program=program, actor=coordinator)
+    run_worker()
+    invitation = Invitation.objects.get(program=program)
+    body = mailoutbox[-1].body
+    assert f"http://127.0.0.1:8300{invitation.get_absolute_url()}" in body
+    assert "127.0.0.1:8000" not in body

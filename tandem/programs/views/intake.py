@@ -1,7 +1,5 @@
 """The intake pages: "tell us about your goals" and "what happens next"."""
 
-import functools
-import zoneinfo
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -12,6 +10,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.errors import Conflict, NotFound
+from tandem.core.zones import zone_names_offered
 from tandem.interchange.members_csv import DAYS, Slot
 from tandem.programs.forms.intake import IntakeForm, intake_initial
 from tandem.programs.models import Membership, Profile, Program, Tag
@@ -26,11 +25,6 @@ SUGGEST_FIELDS = {"themes": Tag.Kind.THEME, "offers": Tag.Kind.SKILL, "wants": T
 class DayFree:
     day: str
     ranges: str
-
-
-@functools.cache
-def _time_zone_names() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
 
 
 def _hhmm(minutes: int) -> str:
@@ -72,7 +66,9 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
     profile = profile_for(membership=membership)
     reason = intake_read_only_reason(membership=membership)
     if reason is None and request.method == "POST":
-        form = IntakeForm(request.POST, suggest_url=_suggest_url(program))
+        form = IntakeForm(
+            request.POST, suggest_url=_suggest_url(program), own_email=request.user.email
+        )
         if form.is_valid():
             try:
                 profile_submit(membership=membership, data=form.to_data())
@@ -94,7 +90,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
         "membership": membership,
         "form": form,
         "read_only_reason": reason,
-        "time_zones": _time_zone_names(),
+        "time_zones": zone_names_offered(),
         **_summary_context(profile),
     }
     status = 409 if reason and request.method == "POST" else 200

@@ -26,6 +26,7 @@ from tandem.programs.services.waitlist import (
     WAITLIST_SIGNUP_ANSWER,
     TooManyRequests,
     waitlist_confirm,
+    waitlist_doors_refusal,
     waitlist_open_doors,
     waitlist_signup,
     waitlist_signup_throttle,
@@ -130,11 +131,14 @@ def waitlist_manage_view(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(waitlist_entry_list(program=program), WAITLIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(
-        request,
-        "programs/waitlist_manage.html",
-        {"program": program, "page": page, "counts": waitlist_counts(program=program)},
-    )
+    counts = waitlist_counts(program=program)
+    context = {
+        "program": program,
+        "page": page,
+        "counts": counts,
+        "doors_refusal": waitlist_doors_refusal(program=program, confirmed=counts["confirmed"]),
+    }
+    return render(request, "programs/waitlist_manage.html", context)
 
 
 @require_POST
