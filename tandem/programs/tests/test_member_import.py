@@ -7,6 +7,8 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,8 +19,9 @@ from tandem.core.models import AuditEvent
 from tandem.interchange import members_csv as parser
 from tandem.interchange.members_csv import HEADERS, MAX_BYTES
 from tandem.programs.forms.member_import import MSG_NO_FILE
-from tandem.programs.models import Membership, Profile, Tag
+from tandem.programs.models import Invitation, Membership, Profile, Tag
 from tandem.programs.services import member_import as service
+from tandem.programs.services.invitations import invitation_accept
 from tandem.programs.services.member_import import member_import_apply, member_import_preview
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
@@ -192,10 +195,7 @@ def test_confirm_creates_accounts_memberships_and_profiles(
     )
     upload(client, program, data)
     response = confirm(client, program)
-    assert (
-        escape(views.MSG_DONE.format(created=2, updated=0, unchanged=0, accounts=2))
-        in response.text
-    )
+    assert escape(views.MSG_DONE.format(created=2, updated=0, unchanged=0)) in response.text
 
     ana = User.objects.get(email="ana@example.org")
     assert not ana.has_usable_password()
@@ -327,16 +327,76 @@ def test_consent_date_after_today_is_a_cell_error(program, frozen_clock):
     ]
 
 
-def test_existing_account_is_found_whatever_the_case(program, coordinator):
+def test_existing_account_is_invited_not_joined_whatever_the_case(program, coordinator):
     user = UserFactory(email="ana@example.org")
     result = member_import_apply(
         program=program, actor=coordinator, data=csv_bytes(row(email="ANA@example.ORG"))
     )
-    assert result.accounts_created == 0
+    assert (result.created, result.accounts_created, result.invited) == (1, 0, 1)
     assert User.objects.filter(email__iexact="ana@example.org").count() == 1
-    assert Membership.objects.get(program=program, user=user).profile.display_name == "Ana Souza"
+    assert not Membership.objects.filter(program=program, user=user).exists()
+    invitation = Invitation.objects.get(program=program)
+    assert (invitation.email, invitation.role) == ("ana@example.org", Membership.Role.MEMBER)
+    assert invitation.invited_by == coordinator
     user.refresh_from_db()
     assert user.has_usable_password()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invited_account_gets_the_email_and_joins_only_by_accepting(client, program, coordinator):
+    user = UserFactory(email="ana@example.org")
+    upload(client, program, csv_bytes(row(), row(email="ben@example.org", name="Ben")))
+    confirm(client, program)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    invitation = Invitation.objects.get(program=program, email="ana@example.org")
+    assert invitation.token in mail.outbox[0].body
+    assert not Membership.objects.filter(program=program, user=user).exists()
+    # Ben had no account: the import created it and the membership, as before.
+    assert Membership.objects.filter(program=program, user__email="ben@example.org").exists()
+
+    membership = invitation_accept(token=invitation.token, user=user)
+    assert (membership.program, membership.role) == (program, Membership.Role.MEMBER)
+
+
+def test_preview_reads_the_same_for_addresses_with_and_without_an_account(
+    client, program, coordinator
+):
+    UserFactory(email="has@example.org")
+
+    def page(email: str) -> tuple[str, tuple[int, int, int]]:
+        response = upload(client, program, csv_bytes(row(email=email)))
+        plan = response.context["plan"]
+        summary = response.text.split('id="import-summary"')[1].split("</section>")[0]
+        text = " ".join(summary.replace(email, "EMAIL").split())
+        return text, (len(plan.created), len(plan.updated), len(plan.unchanged))
+
+    with_account, counts_with = page("has@example.org")
+    without_account, counts_without = page("new@example.org")
+    assert counts_with == counts_without == (1, 0, 0)
+    assert with_account == without_account
+    assert "1</strong> new member" in with_account
+    assert "without a Tandem account" not in with_account
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reimporting_for_an_invited_account_changes_nothing_and_sends_nothing(
+    client, program, coordinator
+):
+    UserFactory(email="ana@example.org")
+    data = csv_bytes(row())
+    member_import_apply(program=program, actor=coordinator, data=data)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    mail.outbox.clear()
+    plan = member_import_preview(program=program, data=data)
+    assert plan.nothing_to_change and plan.unchanged == ("ana@example.org",)
+    response = upload(client, program, data)
+    assert escape(views.MSG_NOTHING_TO_CHANGE) in response.text
+    member_import_apply(program=program, actor=coordinator, data=data)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert mail.outbox == []
+    assert Invitation.objects.filter(program=program).count() == 1
 
 
 def test_tags_are_reused_by_key_and_merges_are_followed(program, coordinator):
@@ -421,7 +481,7 @@ def test_import_records_an_audit_event(client, program, coordinator):
     event = AuditEvent.objects.get(action=AuditEvent.Action.MEMBERS_IMPORTED)
     assert event.actor == coordinator
     assert event.program == program
-    assert event.after == {"created": 1, "updated": 1, "unchanged": 0, "accounts_created": 1}
+    assert event.after == {"created": 1, "updated": 1, "unchanged": 0}
 
 
 def test_confirm_without_a_preview_imports_nothing(client, program, coordinator):
