@@ -72,6 +72,10 @@ MSG_TOO_LARGE = (
     "Split it into smaller files and import them one by one."
 )
 MSG_EMPTY = "The file is empty. Export the members with a header row and try again."
+MSG_NO_MEMBERS = (
+    "The file has a header row but no members below it. Add one line per member and "
+    "upload it again."
+)
 MSG_NOT_UTF8 = (
     "The file is not UTF-8 text (the first unreadable byte is on line {line}). "
     'Save it as "CSV UTF-8" from your spreadsheet and import it again.'
@@ -193,10 +197,16 @@ class RowError:
 
 @dataclass(frozen=True)
 class ParseResult:
-    """Valid rows and all problems found; a row with any problem is left out of ``rows``."""
+    """Valid rows and all problems found; a row with any problem is left out of ``rows``.
+
+    ``rejected`` holds the rows with problems as far as they could be read (an unreadable
+    cell is empty, an unknown time zone UTC), so that callers can check them further and
+    report every problem at once; they must never be imported.
+    """
 
     rows: tuple[MemberRow, ...]
     errors: tuple[RowError, ...]
+    rejected: tuple[MemberRow, ...] = ()
 
 
 def normalise_tag(text: str) -> str:
@@ -380,6 +390,7 @@ def parse_members_csv(data: bytes) -> ParseResult:
         return ParseResult((), tuple(errors))
 
     rows: list[MemberRow] = []
+    rejected: list[MemberRow] = []
     first_line_of: dict[str, int] = {}
     canon = _TagCanon()
     previous_end = reader.line_num
@@ -396,7 +407,7 @@ def parse_members_csv(data: bytes) -> ParseResult:
         if not any(cell.strip() for cell in record):
             continue
         row, row_errors = _parse_record(record, line, index, len(header), canon)
-        if row is not None:
+        if row is not None and _EMAIL_RE.match(row.email):
             first = first_line_of.get(row.email)
             if first is not None:
                 row_errors.append(
@@ -409,9 +420,11 @@ def parse_members_csv(data: bytes) -> ParseResult:
             else:
                 first_line_of[row.email] = line
         errors.extend(row_errors)
-        if row is not None and not row_errors:
-            rows.append(row)
-    return ParseResult(tuple(rows), tuple(errors))
+        if row is not None:
+            (rejected if row_errors else rows).append(row)
+    if not rows and not errors:
+        errors.append(RowError(0, "", MSG_NO_MEMBERS))
+    return ParseResult(tuple(rows), tuple(errors), tuple(rejected))
 
 
 def _parse_record(
@@ -428,6 +441,9 @@ def _parse_record(
         )
         return None, errors
     raw: dict[str, str] = {name: "" for name in OPTIONAL_HEADERS}
+    # A formula cell is reported and then read as empty, so the row's other cells are still
+    # checked (every problem at once), without a second "empty" message for the same cell.
+    formulas: set[str] = set()
     for name in (*HEADERS, *(n for n in OPTIONAL_HEADERS if n in index)):
         i = index[name]
         cell = record[i] if i < len(record) else ""
@@ -435,13 +451,12 @@ def _parse_record(
         if stripped and stripped[0] in FORMULA_PREFIXES:
             errors.append(RowError(line, name, MSG_FORMULA.format(char=stripped[0])))
             raw[name] = ""
+            formulas.add(name)
             continue
         raw[name] = " ".join(cell.split()) if name != "availability" else cell.strip()
-    if errors:
-        return None, errors
 
     for name in REQUIRED_COLUMNS:
-        if not raw[name]:
+        if not raw[name] and name not in formulas:
             errors.append(RowError(line, name, MSG_REQUIRED.format(column=name.replace("_", " "))))
 
     email = raw["email"].lower()
@@ -451,6 +466,8 @@ def _parse_record(
     zone = raw["time_zone"]
     if zone and not _valid_time_zone(zone):
         errors.append(RowError(line, "time_zone", MSG_BAD_TIME_ZONE.format(value=zone)))
+    if not zone or not _valid_time_zone(zone):
+        zone = "UTC"  # only in a rejected row: a valid row has a valid zone
 
     availability: tuple[Slot, ...] = ()
     try:
@@ -495,8 +512,6 @@ def _parse_record(
     if consent is None:
         errors.append(RowError(line, "consent", MSG_BAD_CONSENT.format(value=raw["consent"])))
 
-    if errors:
-        return None, errors
     languages = canon.canon(_split_list(raw["languages"])) or (DEFAULT_LANGUAGE,)
     row = MemberRow(
         line=line,

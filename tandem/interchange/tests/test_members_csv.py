@@ -371,3 +371,20 @@ def test_consent_column_given_twice_is_an_error() -> None:
     assert only_error(data) == RowError(
         1, "consent", m.MSG_DUPLICATE_HEADER.format(column="consent")
     )
+
+
+def test_a_formula_cell_does_not_hide_the_rows_other_problems() -> None:
+    result = parse_members_csv(csv_bytes(row(name="=1+1", time_zone="Nowhere", stage="guru")))
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("name", m.MSG_FORMULA.format(char="=")),
+        ("time_zone", m.MSG_BAD_TIME_ZONE.format(value="Nowhere")),
+        ("stage", m.MSG_BAD_STAGE.format(value="guru", allowed=", ".join(m.STAGES))),
+    ]
+    assert result.rows == ()
+    # The row is handed back as read, for further checks, but never as a valid row.
+    assert [r.email for r in result.rejected] == ["ana@example.org"]
+
+
+@pytest.mark.parametrize("extra", ["", "\n\n", ",,,\n"])
+def test_a_header_without_members_says_the_file_has_no_members(extra: str) -> None:
+    assert only_error((HEADER + "\n" + extra).encode()) == RowError(0, "", m.MSG_NO_MEMBERS)

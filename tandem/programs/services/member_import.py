@@ -230,10 +230,12 @@ def member_import_parse(*, data: bytes) -> ParseResult:
 def member_import_preview(*, program: Program, data: bytes) -> MemberImportPlan:
     """Return what importing ``data`` into the program would do; write nothing."""
     parsed = member_import_parse(data=data)
-    # Rows that parsed are planned even when others have problems, so the coordinator sees
-    # every problem (the parser's and the program's) at once.
-    work = _plan(program=program, rows=parsed.rows)
-    errors = sorted([*parsed.errors, *work.errors], key=lambda e: (e.line, e.column))
+    # Every row is checked against the program too, also one the parser rejected, so the
+    # coordinator sees every problem of every cell (the parser's and the program's) at once.
+    work = _plan(program=program, rows=[*parsed.rows, *parsed.rejected])
+    rejected = {row.line for row in parsed.rejected}
+    work.items = [item for item in work.items if item.row.line not in rejected]
+    errors = sorted(dict.fromkeys([*parsed.errors, *work.errors]), key=lambda e: (e.line, e.column))
     return _summary(rows=len(parsed.rows), work=work, errors=tuple(errors))
 
 

@@ -599,6 +599,42 @@ def test_every_bad_row_is_listed_with_line_column_and_fix(client, program, coord
     )
 
 
+def test_preview_lists_every_problem_of_every_cell_at_once(client, program, coordinator):
+    MembershipFactory(program=program, user__email="gone@example.org", status="left")
+    data = csv_bytes(
+        row(name="=HYPERLINK(1)", time_zone="Mars/Olympus", organisation="x" * 121),
+        row(email="gone@example.org", stage="guru", wants="w" * 61),
+        row(email="coord@example.org", channel="in person", availability="Someday"),
+    )
+    CoordinatorFactory(program=program, user__email="coord@example.org")
+    response = upload(client, program, data)
+    errors = response.context["plan"].errors
+    assert [(e.line, e.column) for e in errors] == [
+        (2, "name"),
+        (2, "organisation"),
+        (2, "time_zone"),
+        (3, "email"),
+        (3, "stage"),
+        (3, "wants"),
+        (4, "availability"),
+        (4, "channel"),
+        (4, "email"),
+    ]
+    assert f"{len(errors)} problems to fix" in response.text
+    for error in errors:
+        assert escape(error.message) in response.text
+    assert not response.context["plan"].can_import
+
+
+def test_a_file_with_a_header_and_no_members_says_so(client, program, coordinator):
+    response = upload(client, program, csv_bytes())
+    plan = response.context["plan"]
+    assert [(e.line, e.message) for e in plan.errors] == [(0, parser.MSG_NO_MEMBERS)]
+    assert escape(parser.MSG_NO_MEMBERS) in response.text
+    assert escape(views.MSG_NOTHING_TO_CHANGE) not in response.text
+    assert not plan.can_import
+
+
 # Query counts
 
 
