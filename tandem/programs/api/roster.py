@@ -33,7 +33,7 @@ class RosterMemberOut(Schema):
 
     @staticmethod
     def resolve_status(obj: Membership) -> str | None:
-        return obj.member_status  # type: ignore[attr-defined, no-any-return]
+        return obj.member_status  # type: ignore[attr-defined]
 
     @staticmethod
     def resolve_joined_at(obj: Membership) -> datetime:

@@ -77,14 +77,14 @@ def member_list(*, program: Program, status: str | None = None) -> QuerySet[Memb
         Membership.objects.filter(program=program, role=Membership.Role.MEMBER)
     )
     if status:
-        members = members.filter(member_status=status)
+        members = members.filter(Q(member_status=status))
     return members
 
 
 def member_status_counts(*, program: Program) -> list[StatusCount]:
     """Return how many members are in each member status (zeros included), in one query."""
     counted = dict(
-        member_list(program=program)
+        member_list(program=program)  # type: ignore[misc]  # an annotation, not a field
         .order_by()
         .values("member_status")
         .annotate(n=Count("id"))

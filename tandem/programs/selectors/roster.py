@@ -1,6 +1,6 @@
 """Reads for a coordinator's roster of a program's people."""
 
-from django.db.models import BooleanField, Case, CharField, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
 from tandem.programs.models import Membership, Program
@@ -39,5 +39,5 @@ def roster_list(*, program: Program, status: str | None = None) -> QuerySet[Memb
         .order_by("created_at", "id")
     )
     if status:
-        memberships = memberships.filter(member_status=status)
+        memberships = memberships.filter(Q(member_status=status))
     return memberships

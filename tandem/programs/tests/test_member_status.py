@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -20,7 +22,7 @@ from tandem.programs.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def member(program: Program, email: str, status: str, **profile: object) -> Membership:
+def member(program: Program, email: str, status: str, **profile: object) -> Any:
     membership = MembershipFactory(program=program, user=UserFactory(email=email), status=status)
     if profile.pop("profile", True):
         ProfileFactory(membership=membership, **profile)
@@ -28,7 +30,7 @@ def member(program: Program, email: str, status: str, **profile: object) -> Memb
 
 
 @pytest.fixture
-def program() -> Program:
+def program() -> Any:
     program = ProgramFactory(slug="status")
     member(program, "invited@example.org", Membership.Status.INVITED, profile=False)
     member(program, "intake@example.org", Membership.Status.INTAKE, profile=False)
@@ -45,7 +47,7 @@ def program() -> Program:
 
 
 @pytest.fixture
-def coordinator(program: Program) -> Membership:
+def coordinator(program: Program) -> Any:
     # A coordinator's stored status is "ready"; they must never count as ready to match.
     return CoordinatorFactory(program=program, user=UserFactory(email="coord@example.org"))
 

@@ -35,7 +35,10 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
     counts = member_status_counts(program=program)
     labels = dict(MemberStatus.choices)
     rows = [
-        RosterRow(membership=m, status_label=str(labels.get(m.member_status, "")))
+        RosterRow(
+            membership=m,
+            status_label=str(labels.get(m.member_status, "")),  # type: ignore[attr-defined]
+        )
         for m in roster_list(program=program, status=status)
     ]
     return render(
