@@ -21,6 +21,7 @@ from tandem.meetings import selectors as meeting_selectors
 from tandem.meetings.models import Meeting, Turn
 from tandem.partnerships.models import AgreementVersion, Partnership, PartnershipMember
 from tandem.programs.models import Membership, Program
+from tandem.programs.selectors.member_status import member_status_counts
 
 # Balance bands: the ratio of the most to the least time in the mentee's seat.
 EVEN_RATIO = 55 / 45
@@ -128,14 +129,8 @@ class Figures:
 
 
 def members_by_status(*, program: Program) -> dict[str, int]:
-    """Return the program's members (coordinators aside) counted by status, in status order."""
-    counts = dict(
-        Membership.objects.filter(program=program, role=Membership.Role.MEMBER)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {label: counts.get(value, 0) for value, label in Membership.Status.choices}
+    """Return the program's members (coordinators aside) counted by member status, in order."""
+    return {c.label: c.count for c in member_status_counts(program=program)}
 
 
 def _agreed_cadence() -> Subquery:

@@ -15,15 +15,19 @@ import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from tandem.interchange.cells import FORMULA_PREFIXES
 
 __all__ = [
     "CHANNELS",
+    "CONSENT_NO",
+    "CONSENT_YES",
     "DAYS",
     "HEADERS",
     "MAX_BYTES",
     "MAX_GOALS",
+    "OPTIONAL_HEADERS",
     "STAGES",
     "MemberRow",
     "ParseResult",
@@ -53,6 +57,10 @@ HEADERS: tuple[str, ...] = (
     "channel",
     "exclude",
 )
+# Columns a file may leave out; a missing optional column reads as empty cells.
+OPTIONAL_HEADERS: tuple[str, ...] = ("consent",)
+CONSENT_YES: tuple[str, ...] = ("yes", "y", "true", "1")
+CONSENT_NO: tuple[str, ...] = ("no", "n", "false", "0")
 STAGES: tuple[str, ...] = ("student", "early", "mid", "senior", "executive")
 CHANNELS: tuple[str, ...] = ("phone", "video", "in person")
 DAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -65,6 +73,10 @@ MSG_TOO_LARGE = (
     "Split it into smaller files and import them one by one."
 )
 MSG_EMPTY = "The file is empty. Export the members with a header row and try again."
+MSG_NO_MEMBERS = (
+    "The file has a header row but no members below it. Add one line per member and "
+    "upload it again."
+)
 MSG_NOT_UTF8 = (
     "The file is not UTF-8 text (the first unreadable byte is on line {line}). "
     'Save it as "CSV UTF-8" from your spreadsheet and import it again.'
@@ -99,6 +111,10 @@ MSG_TOO_MANY_GOALS = "There are {count} goals; list at most {limit}, separated b
 MSG_EXCLUDES_SELF = "The member excludes their own email {email}; remove it from 'exclude'."
 MSG_BAD_EXCLUDE = (
     "{value!r} in 'exclude' is not a valid email address; list emails separated by ';'."
+)
+MSG_BAD_CONSENT = (
+    "{value!r} is not a consent answer; write yes (the member has consented), the day they "
+    "consented as YYYY-MM-DD (like 2027-01-15), or leave the cell empty (not yet)."
 )
 
 # Availability messages (raised as ValueError by parse_availability).
@@ -161,6 +177,9 @@ class MemberRow:
     languages: tuple[str, ...]
     channel: str
     exclude: tuple[str, ...]
+    # The member consented per the file ("yes" or a date); ``consent_on`` is the date if given.
+    consent: bool = False
+    consent_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -179,10 +198,16 @@ class RowError:
 
 @dataclass(frozen=True)
 class ParseResult:
-    """Valid rows and all problems found; a row with any problem is left out of ``rows``."""
+    """Valid rows and all problems found; a row with any problem is left out of ``rows``.
+
+    ``rejected`` holds the rows with problems as far as they could be read (an unreadable
+    cell is empty, an unknown time zone UTC), so that callers can check them further and
+    report every problem at once; they must never be imported.
+    """
 
     rows: tuple[MemberRow, ...]
     errors: tuple[RowError, ...]
+    rejected: tuple[MemberRow, ...] = ()
 
 
 def normalise_tag(text: str) -> str:
@@ -356,7 +381,7 @@ def parse_members_csv(data: bytes) -> ParseResult:
     names = [cell.strip().lower() for cell in header]
     index: dict[str, int] = {}
     for i, name in enumerate(names):
-        if name in HEADERS and name in index:
+        if name in (*HEADERS, *OPTIONAL_HEADERS) and name in index:
             errors.append(RowError(1, name, MSG_DUPLICATE_HEADER.format(column=name)))
         index.setdefault(name, i)
     missing = [name for name in HEADERS if name not in index]
@@ -366,6 +391,7 @@ def parse_members_csv(data: bytes) -> ParseResult:
         return ParseResult((), tuple(errors))
 
     rows: list[MemberRow] = []
+    rejected: list[MemberRow] = []
     first_line_of: dict[str, int] = {}
     canon = _TagCanon()
     previous_end = reader.line_num
@@ -382,7 +408,7 @@ def parse_members_csv(data: bytes) -> ParseResult:
         if not any(cell.strip() for cell in record):
             continue
         row, row_errors = _parse_record(record, line, index, len(header), canon)
-        if row is not None:
+        if row is not None and _EMAIL_RE.match(row.email):
             first = first_line_of.get(row.email)
             if first is not None:
                 row_errors.append(
@@ -395,9 +421,11 @@ def parse_members_csv(data: bytes) -> ParseResult:
             else:
                 first_line_of[row.email] = line
         errors.extend(row_errors)
-        if row is not None and not row_errors:
-            rows.append(row)
-    return ParseResult(tuple(rows), tuple(errors))
+        if row is not None:
+            (rejected if row_errors else rows).append(row)
+    if not rows and not errors:
+        errors.append(RowError(0, "", MSG_NO_MEMBERS))
+    return ParseResult(tuple(rows), tuple(errors), tuple(rejected))
 
 
 def _parse_record(
@@ -413,21 +441,23 @@ def _parse_record(
             RowError(line, "", MSG_TOO_MANY_CELLS.format(cells=len(record), headers=header_len))
         )
         return None, errors
-    raw: dict[str, str] = {}
-    for name in HEADERS:
+    raw: dict[str, str] = {name: "" for name in OPTIONAL_HEADERS}
+    # A formula cell is reported and then read as empty, so the row's other cells are still
+    # checked (every problem at once), without a second "empty" message for the same cell.
+    formulas: set[str] = set()
+    for name in (*HEADERS, *(n for n in OPTIONAL_HEADERS if n in index)):
         i = index[name]
         cell = record[i] if i < len(record) else ""
         stripped = cell.lstrip(" ")
         if stripped and stripped[0] in FORMULA_PREFIXES:
             errors.append(RowError(line, name, MSG_FORMULA.format(char=stripped[0])))
             raw[name] = ""
+            formulas.add(name)
             continue
         raw[name] = " ".join(cell.split()) if name != "availability" else cell.strip()
-    if errors:
-        return None, errors
 
     for name in REQUIRED_COLUMNS:
-        if not raw[name]:
+        if not raw[name] and name not in formulas:
             errors.append(RowError(line, name, MSG_REQUIRED.format(column=name.replace("_", " "))))
 
     email = raw["email"].lower()
@@ -437,6 +467,8 @@ def _parse_record(
     zone = raw["time_zone"]
     if zone and not _valid_time_zone(zone):
         errors.append(RowError(line, "time_zone", MSG_BAD_TIME_ZONE.format(value=zone)))
+    if not zone or not _valid_time_zone(zone):
+        zone = "UTC"  # only in a rejected row: a valid row has a valid zone
 
     availability: tuple[Slot, ...] = ()
     try:
@@ -477,8 +509,10 @@ def _parse_record(
         elif value not in exclude:
             exclude.append(value)
 
-    if errors:
-        return None, errors
+    consent, consent_on = _parse_consent(raw["consent"])
+    if consent is None:
+        errors.append(RowError(line, "consent", MSG_BAD_CONSENT.format(value=raw["consent"])))
+
     languages = canon.canon(_split_list(raw["languages"])) or (DEFAULT_LANGUAGE,)
     row = MemberRow(
         line=line,
@@ -496,5 +530,24 @@ def _parse_record(
         languages=languages,
         channel=channel,
         exclude=tuple(exclude),
+        consent=bool(consent),
+        consent_on=consent_on,
     )
     return row, errors
+
+
+def _parse_consent(text: str) -> tuple[bool | None, date | None]:
+    """Read a consent cell: (consented, on which day); ``(None, None)`` when unreadable.
+
+    >>> _parse_consent("Yes"), _parse_consent(""), _parse_consent("2027-01-15")
+    ((True, None), (False, None), (True, datetime.date(2027, 1, 15)))
+    """
+    value = text.strip().casefold()
+    if value in CONSENT_YES:
+        return True, None
+    if not value or value in CONSENT_NO:
+        return False, None
+    try:
+        return True, date.fromisoformat(value)
+    except ValueError:
+        return None, None

@@ -18,6 +18,7 @@ from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Profile, Program, Tag
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.programs.selectors.program import program_cohort_ids
+from tandem.programs.selectors.member_status import MemberStatus, member_list
 
 Pair = tuple[int, int]
 
@@ -55,19 +56,15 @@ def access_run(*, user: Any, pk: int, slug: str | None = None) -> MatchRun:
 
 
 def match_pool(*, program: Program) -> QuerySet[Membership]:
-    """Return the members a new run considers: ready, intake complete, in no live partnership.
+    """Return the members a new run considers: ready and in no live partnership.
 
-    Later rounds thus leave existing partnerships alone.
+    Ready is programs' member status (intake complete, consent given), the one rule the
+    roster and the dashboard count by. Later rounds thus leave existing partnerships alone.
     """
     live_seat = PartnershipMember.objects.filter(membership=OuterRef("pk"), active=True)
     return (
-        Membership.objects.filter(
-            program=program,
-            role=Membership.Role.MEMBER,
-            status=Membership.Status.READY,
-            profile__submitted_at__isnull=False,
-            profile__consent_at__isnull=False,
-        )
+        # One rule for "ready" (programs' member status), shared with the roster and dashboard.
+        member_list(program=program, status=MemberStatus.READY)
         .exclude(Exists(live_seat))
         .select_related("user", "profile")
         .order_by("created_at", "id")

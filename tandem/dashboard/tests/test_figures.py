@@ -14,7 +14,12 @@ from tandem.goals.models import Answer, Goal, HelpFlag, Pulse, Question, Survey,
 from tandem.meetings.models import Meeting, Turn
 from tandem.meetings.tests.factories import partnership_make
 from tandem.partnerships.models import Agreement, AgreementVersion, Partnership
-from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactory, ProgramFactory
+from tandem.programs.tests.factories import (
+    CoordinatorFactory,
+    MembershipFactory,
+    ProfileFactory,
+    ProgramFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +69,9 @@ def seeded(frozen_clock):
     Partnership.objects.create(
         program=program, status="ended", started_at=NOW - timedelta(weeks=20), ended_at=NOW
     )
-    MembershipFactory(program=program, status="ready")
-    MembershipFactory(program=program, status="ready")
+    # Ready for matching: intake submitted with consent (the factory's profile).
+    ProfileFactory(membership=MembershipFactory(program=program, status="ready"))
+    ProfileFactory(membership=MembershipFactory(program=program, status="ready"))
     MembershipFactory(program=program, status="intake")
     agreement = Agreement.objects.create(partnership=ef)
     AgreementVersion.objects.create(
@@ -108,7 +114,7 @@ def test_figures_of_the_seeded_program(seeded):
     assert figures.members_total == 9
     assert figures.members_by_status["Matched"] == 6
     assert figures.members_by_status["Ready for matching"] == 2
-    assert figures.members_by_status["Filling the intake"] == 1
+    assert figures.members_by_status["Intake to finish"] == 1
     assert figures.partnerships_by_status == {"Active": 3, "Paused": 0, "Ended": 1}
     assert [row.partnership.pk for row in figures.stalled] == [pairs["cd"].pk]
     assert figures.stalled[0].partner_names == ["Cleo", "Dan"]

@@ -1,18 +1,10 @@
 """Reads for a coordinator's roster of a program's people."""
 
-from dataclasses import dataclass
-
-from django.db.models import BooleanField, Case, CharField, Count, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf
 
 from tandem.programs.models import Membership, Program
-
-
-@dataclass(frozen=True)
-class StatusCount:
-    status: str
-    label: str
-    count: int
+from tandem.programs.selectors.member_status import membership_annotate_status
 
 
 def roster_list(*, program: Program, status: str | None = None) -> QuerySet[Membership]:
@@ -20,9 +12,11 @@ def roster_list(*, program: Program, status: str | None = None) -> QuerySet[Memb
 
     ``display_name`` is the intake display name, else the account's name, else the email
     (coordinators have no intake); ``intake_complete`` is true
-    when the intake was submitted with consent. One query whatever the number of people.
+    when the intake was submitted with consent; ``member_status`` is the member status
+    (None for a coordinator, whom a status filter leaves out). One query whatever the number
+    of people.
     """
-    memberships = (
+    memberships = membership_annotate_status(
         Membership.objects.filter(program=program)
         .select_related("user")
         .annotate(
@@ -45,20 +39,5 @@ def roster_list(*, program: Program, status: str | None = None) -> QuerySet[Memb
         .order_by("created_at", "id")
     )
     if status:
-        memberships = memberships.filter(status=status)
+        memberships = memberships.filter(Q(member_status=status))
     return memberships
-
-
-def roster_counts(*, program: Program) -> list[StatusCount]:
-    """Return how many people of the program are in each status (zeros included), in one query."""
-    counted = dict(
-        Membership.objects.filter(program=program)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    return [
-        StatusCount(status=value, label=str(label), count=counted.get(value, 0))
-        for value, label in Membership.Status.choices
-    ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -30,9 +32,11 @@ from tandem.interchange.members_csv import (
     parse_members_csv,
     tag_key,
 )
-from tandem.programs.models import Membership, Profile, Program, Tag
+from tandem.programs.models import Invitation, Membership, Profile, Program, Tag
+from tandem.programs.services.invitations import invitation_send
 
 __all__ = [
+    "MSG_CONSENT_IN_FUTURE",
     "MSG_FILE_HAS_ERRORS",
     "MSG_NOT_CSV",
     "MSG_UTF16",
@@ -69,6 +73,9 @@ MSG_IN_PERSON_NEEDS_CITY = (
     "Meeting in person needs the member's city, which the CSV cannot hold. "
     'Write "video" or "phone" here; the member can choose "in person" with their city in '
     "their intake."
+)
+MSG_CONSENT_IN_FUTURE = (
+    "The consent date {day} is after today; write the day the member consented, or yes."
 )
 MSG_FILE_HAS_ERRORS = "The file has problems (listed below); nothing was imported. Fix them and upload the file again."
 MSG_CHANGED_MEANWHILE = (
@@ -107,6 +114,7 @@ _PROFILE_FIELDS = (
     "excluded_emails",
     "channel",
     "submitted_at",
+    "consent_at",
 )
 # Profile tag fields and the kind of tag each holds; the CSV's "goals" fill "themes".
 _TAG_FIELDS: dict[str, str] = {
@@ -122,10 +130,11 @@ class MemberImportPlan:
 
     rows: int
     errors: tuple[RowError, ...]
+    # New to the program: members added, or people with an account who are invited to accept
+    # (told apart nowhere, so the preview never says whether an address has an account).
     created: tuple[str, ...]
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
-    new_accounts: tuple[str, ...]
 
     @property
     def can_import(self) -> bool:
@@ -142,13 +151,18 @@ class MemberImportPlan:
 
 @dataclass(frozen=True)
 class MemberImportResult:
-    """Counts of what an import did, and the emails in the file."""
+    """Counts of what an import did, and the emails in the file.
+
+    ``created`` counts members added and people invited alike; ``accounts_created`` and
+    ``invited`` are for the operator's code (the demo, tests), never shown to a coordinator.
+    """
 
     created: int
     updated: int
     unchanged: int
     accounts_created: int
     emails: tuple[str, ...]
+    invited: int = 0
 
 
 @dataclass(frozen=True)
@@ -173,6 +187,8 @@ class _Item:
     values: dict[str, Any]
     tags: dict[str, list[_TagRef]]
     changed: bool = False
+    # Someone with an account who is not in the program: invited to accept, never joined.
+    invite: bool = False
 
 
 @dataclass
@@ -214,10 +230,12 @@ def member_import_parse(*, data: bytes) -> ParseResult:
 def member_import_preview(*, program: Program, data: bytes) -> MemberImportPlan:
     """Return what importing ``data`` into the program would do; write nothing."""
     parsed = member_import_parse(data=data)
-    # Rows that parsed are planned even when others have problems, so the coordinator sees
-    # every problem (the parser's and the program's) at once.
-    work = _plan(program=program, rows=parsed.rows)
-    errors = sorted([*parsed.errors, *work.errors], key=lambda e: (e.line, e.column))
+    # Every row is checked against the program too, also one the parser rejected, so the
+    # coordinator sees every problem of every cell (the parser's and the program's) at once.
+    work = _plan(program=program, rows=[*parsed.rows, *parsed.rejected])
+    rejected = {row.line for row in parsed.rejected}
+    work.items = [item for item in work.items if item.row.line not in rejected]
+    errors = sorted(dict.fromkeys([*parsed.errors, *work.errors]), key=lambda e: (e.line, e.column))
     return _summary(rows=len(parsed.rows), work=work, errors=tuple(errors))
 
 
@@ -242,9 +260,10 @@ def member_import_apply(
     work = _plan(program=program, rows=parsed.rows)
     if work.errors:
         raise ValidationFailed(MSG_FILE_HAS_ERRORS)
-    created = [item for item in work.items if item.membership is None]
-    updated = [item for item in work.items if item.membership is not None and item.changed]
+    created = [item for item in work.items if _is_new(item)]
+    updated = [item for item in work.items if item.changed and not _is_new(item)]
     new_users = [item for item in work.items if item.user is None]
+    invited = [item for item in work.items if item.invite and item.changed]
     emails = tuple(item.row.email for item in work.items)
     if not created and not updated:
         return MemberImportResult(0, 0, len(work.items), 0, emails)
@@ -253,12 +272,18 @@ def member_import_apply(
             _write(program=program, work=work)
     except IntegrityError as exc:
         raise Conflict(MSG_CHANGED_MEANWHILE) from exc
+    # An import never joins an existing account to a program: the person accepts (or not).
+    for item in invited:
+        invitation_send(
+            program=program, email=item.row.email, role=Membership.Role.MEMBER, invited_by=actor
+        )
     result = MemberImportResult(
         created=len(created),
         updated=len(updated),
         unchanged=len(work.items) - len(created) - len(updated),
         accounts_created=len(new_users),
         emails=emails,
+        invited=len(invited),
     )
     audit_record(
         action=AuditEvent.Action.MEMBERS_IMPORTED,
@@ -269,7 +294,6 @@ def member_import_apply(
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
-            "accounts_created": result.accounts_created,
         },
         ip_address=ip_address,
     )
@@ -285,16 +309,18 @@ def _max_length(model: type[Model], name: str) -> int:
     return int(model._meta.get_field(name).max_length or 0)  # type: ignore[union-attr]
 
 
+def _is_new(item: _Item) -> bool:
+    """Tell whether the row adds someone to the program (a member, or an invitation)."""
+    return item.changed and item.membership is None
+
+
 def _summary(*, rows: int, work: _Work, errors: tuple[RowError, ...]) -> MemberImportPlan:
     return MemberImportPlan(
         rows=rows,
         errors=errors,
-        created=tuple(i.row.email for i in work.items if i.membership is None),
-        updated=tuple(i.row.email for i in work.items if i.membership is not None and i.changed),
-        unchanged=tuple(
-            i.row.email for i in work.items if i.membership is not None and not i.changed
-        ),
-        new_accounts=tuple(i.row.email for i in work.items if i.user is None),
+        created=tuple(i.row.email for i in work.items if _is_new(i)),
+        updated=tuple(i.row.email for i in work.items if i.changed and not _is_new(i)),
+        unchanged=tuple(i.row.email for i in work.items if not i.changed),
     )
 
 
@@ -337,6 +363,17 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
             users[user.email.lower()] = user
     for existing in Membership.objects.filter(program=program).select_related("user", "profile"):
         work.memberships[existing.user.email.lower()] = existing
+    invited: set[str] = set()
+    for chunk in _chunks([email for email in emails if email in users]):
+        invited.update(
+            email.lower()
+            for email in Invitation.objects.filter(
+                program=program,
+                email__in=chunk,
+                accepted_at__isnull=True,
+                expires_at__gt=clock.now(),
+            ).values_list("email", flat=True)
+        )
     tags = {tag.pk: tag for tag in Tag.objects.filter(program=program)}
     tag_by_key = {(tag.kind, tag.key): tag.pk for tag in tags.values()}
     for name in _TAG_FIELDS:
@@ -368,6 +405,11 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
         profile = _profile_of(membership)
         if row.channel == Profile.Channel.IN_PERSON and not (profile and profile.city):
             errors.append(RowError(row.line, "channel", MSG_IN_PERSON_NEEDS_CITY))
+        consent_at = _consent_at(row=row, profile=profile, now=now)
+        if consent_at is not None and consent_at > now:
+            errors.append(
+                RowError(row.line, "consent", MSG_CONSENT_IN_FUTURE.format(day=row.consent_on))
+            )
         if errors:
             work.errors.extend(errors)
             continue
@@ -393,6 +435,8 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
             # The intake counts as submitted once complete; a later import keeps the date.
             "submitted_at": (profile.submitted_at if profile else None)
             or (now if complete else None),
+            # Recorded as the file says; an import never withdraws consent a member gave.
+            "consent_at": consent_at,
         }
         item_tags = {
             name: list(
@@ -412,9 +456,21 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
             values=values,
             tags=item_tags,
         )
-        item.changed = _differs(item, work)
+        item.invite = membership is None and item.user is not None
+        # An open invitation waits for the person already: inviting again changes nothing.
+        item.changed = row.email not in invited if item.invite else _differs(item, work)
         work.items.append(item)
     return work
+
+
+def _consent_at(*, row: MemberRow, profile: Profile | None, now: datetime) -> datetime | None:
+    """Return when the member consented: as recorded already, else per the file (or None)."""
+    if profile is not None and profile.consent_at is not None:
+        return profile.consent_at
+    if row.consent_on is not None:
+        # The day the member consented begins at midnight in their own time zone.
+        return datetime.combine(row.consent_on, time(), tzinfo=ZoneInfo(row.time_zone))
+    return now if row.consent else None
 
 
 def _profile_of(membership: Membership | None) -> Profile | None:
@@ -445,7 +501,8 @@ def _differs(item: _Item, work: _Work) -> bool:
 def _write(*, program: Program, work: _Work) -> None:
     """Write the planned changes with bulk statements."""
     now = clock.now()
-    changed = [item for item in work.items if item.changed]
+    # Invited people are not written here: they join when they accept the invitation.
+    changed = [item for item in work.items if item.changed and not item.invite]
 
     new_tags: dict[tuple[str, str], Tag] = {}
     for item in changed:

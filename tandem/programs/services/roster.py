@@ -8,13 +8,15 @@ from django.db import transaction
 from tandem.core.audit import audit_record
 from tandem.core.models import AuditEvent
 from tandem.programs.models import Membership, Program
+from tandem.programs.selectors.member_status import MemberStatus
 from tandem.programs.selectors.roster import roster_list
 
 ROSTER_EXPORT_HEADER = ("name", "email", "role", "status", "intake", "joined")
 
 
 def _roster_rows(program: Program) -> Iterator[tuple[Any, ...]]:
-    # One query, read in chunks as the file is written.
+    # One query, read in chunks as the file is written; the status is the roster's own.
+    labels = dict(MemberStatus.choices)
     for m in roster_list(program=program).iterator(chunk_size=500):
         if m.role == Membership.Role.COORDINATOR:
             intake = "not needed"
@@ -24,7 +26,7 @@ def _roster_rows(program: Program) -> Iterator[tuple[Any, ...]]:
             getattr(m, "display_name", ""),
             m.user.email,
             m.get_role_display(),
-            m.get_status_display(),
+            str(labels.get(getattr(m, "member_status", None), "")),
             intake,
             m.created_at.date().isoformat(),
         )

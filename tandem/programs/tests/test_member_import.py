@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from html import escape
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,8 +19,9 @@ from tandem.core.models import AuditEvent
 from tandem.interchange import members_csv as parser
 from tandem.interchange.members_csv import HEADERS, MAX_BYTES
 from tandem.programs.forms.member_import import MSG_NO_FILE
-from tandem.programs.models import Membership, Profile, Tag
+from tandem.programs.models import Invitation, Membership, Profile, Tag
 from tandem.programs.services import member_import as service
+from tandem.programs.services.invitations import invitation_accept
 from tandem.programs.services.member_import import member_import_apply, member_import_preview
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
@@ -190,10 +195,7 @@ def test_confirm_creates_accounts_memberships_and_profiles(
     )
     upload(client, program, data)
     response = confirm(client, program)
-    assert (
-        escape(views.MSG_DONE.format(created=2, updated=0, unchanged=0, accounts=2))
-        in response.text
-    )
+    assert escape(views.MSG_DONE.format(created=2, updated=0, unchanged=0)) in response.text
 
     ana = User.objects.get(email="ana@example.org")
     assert not ana.has_usable_password()
@@ -283,16 +285,118 @@ def test_reimport_updates_only_the_changed_member(program, coordinator, frozen_c
     assert ben.submitted_at == frozen_clock
 
 
-def test_existing_account_is_found_whatever_the_case(program, coordinator):
+# Consent
+
+
+def with_consent(*rows: tuple[str, str]) -> bytes:
+    """Return a file with a consent column: (row, consent cell) pairs."""
+    return csv_bytes(*(f"{line},{cell}" for line, cell in rows), header=HEADER + ",consent")
+
+
+def test_consent_in_the_file_is_recorded_at_import(program, coordinator, frozen_clock):
+    member_import_apply(
+        program=program,
+        actor=coordinator,
+        data=with_consent(
+            (row(), "yes"),
+            (row(email="ben@example.org", time_zone="America/New_York"), "2026-11-02"),
+            (row(email="cy@example.org"), ""),
+        ),
+    )
+    consent = dict(Profile.objects.values_list("membership__user__email", "consent_at"))
+    assert consent["ana@example.org"] == frozen_clock
+    # A date is the start of that day in the member's own time zone.
+    assert consent["ben@example.org"] == datetime(2026, 11, 2, tzinfo=ZoneInfo("America/New_York"))
+    assert consent["cy@example.org"] is None
+
+
+def test_a_later_import_never_withdraws_or_moves_consent(program, coordinator, frozen_clock):
+    member_import_apply(program=program, actor=coordinator, data=with_consent((row(), "yes")))
+    for cell in ("", "no", "2026-01-01"):
+        plan = member_import_preview(program=program, data=with_consent((row(), cell)))
+        assert plan.unchanged == ("ana@example.org",)
+    member_import_apply(program=program, actor=coordinator, data=with_consent((row(), "no")))
+    assert Profile.objects.get().consent_at == frozen_clock
+
+
+def test_consent_date_after_today_is_a_cell_error(program, frozen_clock):
+    tomorrow = (frozen_clock + timedelta(days=2)).date().isoformat()
+    plan = member_import_preview(program=program, data=with_consent((row(), tomorrow)))
+    assert [(e.line, e.column, e.message) for e in plan.errors] == [
+        (2, "consent", service.MSG_CONSENT_IN_FUTURE.format(day=tomorrow))
+    ]
+
+
+def test_existing_account_is_invited_not_joined_whatever_the_case(program, coordinator):
     user = UserFactory(email="ana@example.org")
     result = member_import_apply(
         program=program, actor=coordinator, data=csv_bytes(row(email="ANA@example.ORG"))
     )
-    assert result.accounts_created == 0
+    assert (result.created, result.accounts_created, result.invited) == (1, 0, 1)
     assert User.objects.filter(email__iexact="ana@example.org").count() == 1
-    assert Membership.objects.get(program=program, user=user).profile.display_name == "Ana Souza"
+    assert not Membership.objects.filter(program=program, user=user).exists()
+    invitation = Invitation.objects.get(program=program)
+    assert (invitation.email, invitation.role) == ("ana@example.org", Membership.Role.MEMBER)
+    assert invitation.invited_by == coordinator
     user.refresh_from_db()
     assert user.has_usable_password()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invited_account_gets_the_email_and_joins_only_by_accepting(client, program, coordinator):
+    user = UserFactory(email="ana@example.org")
+    upload(client, program, csv_bytes(row(), row(email="ben@example.org", name="Ben")))
+    confirm(client, program)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    invitation = Invitation.objects.get(program=program, email="ana@example.org")
+    assert invitation.token in mail.outbox[0].body
+    assert not Membership.objects.filter(program=program, user=user).exists()
+    # Ben had no account: the import created it and the membership, as before.
+    assert Membership.objects.filter(program=program, user__email="ben@example.org").exists()
+
+    membership = invitation_accept(token=invitation.token, user=user)
+    assert (membership.program, membership.role) == (program, Membership.Role.MEMBER)
+
+
+def test_preview_reads_the_same_for_addresses_with_and_without_an_account(
+    client, program, coordinator
+):
+    UserFactory(email="has@example.org")
+
+    def page(email: str) -> tuple[str, tuple[int, int, int]]:
+        response = upload(client, program, csv_bytes(row(email=email)))
+        plan = response.context["plan"]
+        summary = response.text.split('id="import-summary"')[1].split("</section>")[0]
+        text = " ".join(summary.replace(email, "EMAIL").split())
+        return text, (len(plan.created), len(plan.updated), len(plan.unchanged))
+
+    with_account, counts_with = page("has@example.org")
+    without_account, counts_without = page("new@example.org")
+    assert counts_with == counts_without == (1, 0, 0)
+    assert with_account == without_account
+    assert "1</strong> new member" in with_account
+    assert "without a Tandem account" not in with_account
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reimporting_for_an_invited_account_changes_nothing_and_sends_nothing(
+    client, program, coordinator
+):
+    UserFactory(email="ana@example.org")
+    data = csv_bytes(row())
+    member_import_apply(program=program, actor=coordinator, data=data)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    mail.outbox.clear()
+    plan = member_import_preview(program=program, data=data)
+    assert plan.nothing_to_change and plan.unchanged == ("ana@example.org",)
+    response = upload(client, program, data)
+    assert escape(views.MSG_NOTHING_TO_CHANGE) in response.text
+    member_import_apply(program=program, actor=coordinator, data=data)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert mail.outbox == []
+    assert Invitation.objects.filter(program=program).count() == 1
 
 
 def test_tags_are_reused_by_key_and_merges_are_followed(program, coordinator):
@@ -377,7 +481,7 @@ def test_import_records_an_audit_event(client, program, coordinator):
     event = AuditEvent.objects.get(action=AuditEvent.Action.MEMBERS_IMPORTED)
     assert event.actor == coordinator
     assert event.program == program
-    assert event.after == {"created": 1, "updated": 1, "unchanged": 0, "accounts_created": 1}
+    assert event.after == {"created": 1, "updated": 1, "unchanged": 0}
 
 
 def test_confirm_without_a_preview_imports_nothing(client, program, coordinator):
@@ -493,6 +597,42 @@ def test_every_bad_row_is_listed_with_line_column_and_fix(client, program, coord
             1
         ]
     )
+
+
+def test_preview_lists_every_problem_of_every_cell_at_once(client, program, coordinator):
+    MembershipFactory(program=program, user__email="gone@example.org", status="left")
+    data = csv_bytes(
+        row(name="=HYPERLINK(1)", time_zone="Mars/Olympus", organisation="x" * 121),
+        row(email="gone@example.org", stage="guru", wants="w" * 61),
+        row(email="coord@example.org", channel="in person", availability="Someday"),
+    )
+    CoordinatorFactory(program=program, user__email="coord@example.org")
+    response = upload(client, program, data)
+    errors = response.context["plan"].errors
+    assert [(e.line, e.column) for e in errors] == [
+        (2, "name"),
+        (2, "organisation"),
+        (2, "time_zone"),
+        (3, "email"),
+        (3, "stage"),
+        (3, "wants"),
+        (4, "availability"),
+        (4, "channel"),
+        (4, "email"),
+    ]
+    assert f"{len(errors)} problems to fix" in response.text
+    for error in errors:
+        assert escape(error.message) in response.text
+    assert not response.context["plan"].can_import
+
+
+def test_a_file_with_a_header_and_no_members_says_so(client, program, coordinator):
+    response = upload(client, program, csv_bytes())
+    plan = response.context["plan"]
+    assert [(e.line, e.message) for e in plan.errors] == [(0, parser.MSG_NO_MEMBERS)]
+    assert escape(parser.MSG_NO_MEMBERS) in response.text
+    assert escape(views.MSG_NOTHING_TO_CHANGE) not in response.text
+    assert not plan.can_import
 
 
 # Query counts

@@ -45,7 +45,7 @@ def test_coordinator_fixes_a_bad_file_then_imports(live_server, page, tmp_path):
         assert Membership.objects.filter(role=Membership.Role.MEMBER).count() == 0
         page.get_by_role("button", name="Import 2 members").click()
         expect(page.get_by_role("status")).to_have_text(
-            MSG_DONE.format(created=2, updated=0, unchanged=0, accounts=2)
+            MSG_DONE.format(created=2, updated=0, unchanged=0)
         )
         assert Membership.objects.filter(role=Membership.Role.MEMBER).count() == 2
     except Exception:

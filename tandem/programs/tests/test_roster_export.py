@@ -56,7 +56,7 @@ def test_coordinator_downloads_everyone_with_formula_cells_quoted(client):
         "Ian",
         "ian@example.org",
         "Member",
-        "Filling the intake",
+        "Intake to finish",
         "not yet",
     ]
     assert by_email["cora@example.org"][4] == "not needed"

@@ -17,12 +17,10 @@ from tandem.programs.services.member_import import (
 )
 
 MSG_NOTHING_TO_CHANGE = (
-    "Nothing to change: every member in this file is already in the program with these details."
+    "Nothing to change: everyone in this file is already in the program (or invited to it) "
+    "with these details."
 )
-MSG_DONE = (
-    "Import finished: {created} new, {updated} updated, {unchanged} unchanged "
-    "({accounts} new accounts)."
-)
+MSG_DONE = "Import finished: {created} new, {updated} updated, {unchanged} unchanged."
 MSG_STALE = (
     "There is no previewed file waiting to be imported (it was imported already, or the "
     "preview expired). Upload the file again."
@@ -111,7 +109,6 @@ def member_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
                 created=result.created,
                 updated=result.updated,
                 unchanged=result.unchanged,
-                accounts=result.accounts_created,
             ),
         )
     else:

@@ -1,5 +1,7 @@
 """The coordinator's roster: everyone in a program, their status and intake, filterable by status."""
 
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -9,10 +11,17 @@ from tandem.core.errors import NotFound
 from tandem.core.exports import csv_streaming_response
 from tandem.programs import selectors
 from tandem.programs.models import Membership
-from tandem.programs.selectors.roster import roster_counts, roster_list
+from tandem.programs.selectors.member_status import MemberStatus, member_status_counts
+from tandem.programs.selectors.roster import roster_list
 from tandem.programs.services.roster import ROSTER_EXPORT_HEADER, roster_export
 
 UNKNOWN_STATUS = "Unknown status “{status}”: showing everyone. Pick one of the statuses above."
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    membership: Membership
+    status_label: str
 
 
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
@@ -23,16 +32,24 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404 from exc
     status = request.GET.get("status") or None
     status_error = None
-    if status is not None and status not in Membership.Status.values:
+    if status is not None and status not in MemberStatus.values:
         status_error = UNKNOWN_STATUS.format(status=status)
         status = None
-    counts = roster_counts(program=program)
+    counts = member_status_counts(program=program)
+    labels = dict(MemberStatus.choices)
+    rows = [
+        RosterRow(
+            membership=m,
+            status_label=str(labels.get(m.member_status, "")),  # type: ignore[attr-defined]
+        )
+        for m in roster_list(program=program, status=status)
+    ]
     return render(
         request,
         "programs/roster.html",
         {
             "program": program,
-            "memberships": roster_list(program=program, status=status),
+            "rows": rows,
             "counts": counts,
             "total": sum(c.count for c in counts),
             "status": status,
