@@ -251,7 +251,7 @@ def _store_result(
     MatchRun.objects.filter(pk=run.pk).update(
         status=MatchRun.Status.DONE,
         progress="",
-        stats=dataclasses.asdict(result.stats),
+        stats={**dataclasses.asdict(result.stats), "left_out": len(left_out)},
         finished_at=now,
         updated_at=now,
     )
@@ -301,9 +301,11 @@ def _swaps_keep(*, run: MatchRun, actor: Any) -> list[Proposal]:
     )
     blocked = selectors.blocked_pairs(run=run, memberships=everyone)
     locked_to: dict[int, set[int]] = {}
-    for a, b in MatchRule.objects.filter(program=run.program, kind=MatchRule.Kind.LOCK).filter(
-        Q(membership_a__in=ids) | Q(membership_b__in=ids)
-    ).values_list("membership_a_id", "membership_b_id"):
+    for a, b in (
+        MatchRule.objects.filter(program=run.program, kind=MatchRule.Kind.LOCK)
+        .filter(Q(membership_a__in=ids) | Q(membership_b__in=ids))
+        .values_list("membership_a_id", "membership_b_id")
+    ):
         locked_to.setdefault(a, set()).add(b)
         locked_to.setdefault(b, set()).add(a)
     kept = []

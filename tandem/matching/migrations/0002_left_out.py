@@ -5,24 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0001_initial'),
-        ('programs', '0003_document_private_upload_path'),
+        ("matching", "0001_initial"),
+        ("programs", "0003_document_private_upload_path"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LeftOutMember',
+            name="LeftOutMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('partnered', 'already in a partnership'), ('paused', 'paused'), ('invited', 'has not accepted the invitation yet'), ('no_intake', 'has not started the intake'), ('not_submitted', 'intake not submitted'), ('no_consent', 'consent to matching missing'), ('not_ready', 'not marked ready for matching')], max_length=20)),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programs.membership')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='left_out', to='matching.matchrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("partnered", "already in a partnership"),
+                            ("paused", "paused"),
+                            ("invited", "has not accepted the invitation yet"),
+                            ("no_intake", "has not started the intake"),
+                            ("not_submitted", "intake not submitted"),
+                            ("no_consent", "consent to matching missing"),
+                            ("not_ready", "not marked ready for matching"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programs.membership",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="left_out",
+                        to="matching.matchrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['run', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('run', 'membership'), name='leftout_once_per_run')],
+                "ordering": ["run", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("run", "membership"), name="leftout_once_per_run"
+                    )
+                ],
             },
         ),
     ]
