@@ -599,3 +599,41 @@ def test_lock_forbid_swap_remove_and_rule_removal_are_audited(program, coordinat
     removed = AuditEvent.objects.get(action=AuditEvent.Action.MATCH_REMOVED)
     assert removed.after["run"] == again.pk
     assert len(removed.after["memberships"]) == 2
+
+
+# -- "locked by the coordinator" is for the coordinator -----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_never_reads_locked_by_the_coordinator(
+    client, program, coordinator, people, mailoutbox
+):
+    locked_reason = "locked by the coordinator"
+    run = start(program, coordinator)
+    services.proposal_lock(
+        run=run, proposal_id=proposal_of(run, people["Ana"]).pk, actor=coordinator
+    )
+    again = services.match_run_rerun(run=run, actor=coordinator)
+    assert locked_reason in proposal_of(again, people["Ana"]).reasons
+    client.force_login(coordinator)
+    assert locked_reason in client.get(again.get_absolute_url()).text
+
+    services.match_run_publish(run_id=again.pk, actor=coordinator)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    to_ana = next(m for m in mailoutbox if m.to == ["ana@example.org"])
+    assert "- Ana teaches Spanish to Ben; Ben teaches Skiing to Ana" in to_ana.body
+    assert locked_reason not in to_ana.body.casefold()
+
+    partnership = proposal_of(again, people["Ana"]).partnership
+    client.force_login(people["Ana"].user)
+    page = client.get(partnership.get_absolute_url())
+    assert "Ana teaches Spanish to Ben; Ben teaches Skiing to Ana" in page.text
+    for response in (
+        page,
+        client.get("/partnerships/"),
+        client.get("/api/v1/partnerships/"),
+        client.get(f"/api/v1/dashboard/{program.slug}/me"),
+    ):
+        assert response.status_code == 200, response
+        assert locked_reason not in response.text.casefold()
+    assert client.get(f"/api/v1/matching/runs/{again.pk}").status_code == 404
