@@ -301,13 +301,13 @@ def _swaps_keep(*, run: MatchRun, actor: Any) -> list[Proposal]:
     )
     blocked = selectors.blocked_pairs(run=run, memberships=everyone)
     locked_to: dict[int, set[int]] = {}
-    for a, b in (
+    for low, high in (
         MatchRule.objects.filter(program=run.program, kind=MatchRule.Kind.LOCK)
         .filter(Q(membership_a__in=ids) | Q(membership_b__in=ids))
         .values_list("membership_a_id", "membership_b_id")
     ):
-        locked_to.setdefault(a, set()).add(b)
-        locked_to.setdefault(b, set()).add(a)
+        locked_to.setdefault(low, set()).add(high)
+        locked_to.setdefault(high, set()).add(low)
     kept = []
     for proposal in swapped:
         group = people[proposal.pk]
