@@ -37,7 +37,7 @@ MSG_ALREADY_PARTNERED = (
 )
 MSG_NO_LONGER_READY = (
     "{names} can no longer be matched (paused, left the program or changed their intake) "
-    "since this run; start a new run before publishing."
+    "since this run; remove their proposal, or start a new run."
 )
 
 

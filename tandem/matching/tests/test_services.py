@@ -513,6 +513,13 @@ def test_publish_refuses_someone_who_paused_since_the_run(program, coordinator, 
         services.match_run_publish(run_id=run.pk, actor=coordinator)
     assert exc.value.message == services.MSG_NO_LONGER_READY.format(names="Cleo")
     assert not Partnership.objects.exists()
+    # Removing their proposal makes the rest publishable again.
+    services.proposal_remove(
+        run=run, proposal_id=proposal_of(run, people["Cleo"]).pk, actor=coordinator
+    )
+    assert selectors.run_review(run=run).blocker == ""
+    services.match_run_publish(run_id=run.pk, actor=coordinator)
+    assert Partnership.objects.count() == 1
 
 
 # -- a proposal where nobody learns -------------------------------------------------------

@@ -309,7 +309,9 @@ def test_run_again_button_says_it_keeps_the_swaps(client, run, people, coordinat
     services.proposal_swap(run=run, a=people["Ben"].pk, b=people["Cleo"].pk, actor=coordinator)
     page = client.get(review_url(run)).text
     assert "Run again keeping the locks and swaps</button>" in page
-    assert "Your 2 swaps are kept: running again locks their people together first." in page
+    assert (
+        "The 2 swapped proposals are kept: running again locks their people together first." in page
+    )
 
 
 def test_review_warns_on_proposals_where_nobody_learns_a_skill(client, run, people, coordinator):
