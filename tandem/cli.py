@@ -23,6 +23,10 @@ __all__ = ["OUTPUT_COLUMNS", "main", "member_from_row"]
 
 OUTPUT_COLUMNS = ("group", "status", "email", "name", "partners", "score", "reasons")
 EXIT_BAD_INPUT = 2
+MSG_NO_MEMBERS = (
+    "{path} has a header row but no member lines; add one line per member "
+    "(see docs/member-csv.md) and run again."
+)
 REASON_SEPARATOR = " | "
 
 
@@ -125,6 +129,9 @@ def _match(args: argparse.Namespace) -> int:
         for error in parsed.errors:
             column = error.column or "-"
             print(f"line {error.line}, column {column}: {error.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not parsed.rows:
+        print(MSG_NO_MEMBERS.format(path=args.members), file=sys.stderr)
         return EXIT_BAD_INPUT
     members = [member_from_row(row) for row in parsed.rows]
     config = MatchConfig(

@@ -109,6 +109,10 @@ MSG_BAD_TIME_ZONE = (
 MSG_BAD_AVAILABILITY = "{detail}"
 MSG_TOO_MANY_GOALS = "There are {count} goals; list at most {limit}, separated by ';'."
 MSG_EXCLUDES_SELF = "The member excludes their own email {email}; remove it from 'exclude'."
+MSG_CONTROL_CHARACTER = (
+    "The cell contains an invisible control character (U+{code:04X}), which often comes from "
+    "a damaged export; delete and retype the cell."
+)
 MSG_BAD_EXCLUDE = (
     "{value!r} in 'exclude' is not a valid email address; list emails separated by ';'."
 )
@@ -134,6 +138,10 @@ MSG_SLOT_ORDER = (
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("email", "name", "time_zone")
 
+# Control characters that white-space folding would keep (NUL, ESC, DEL, ...): they would
+# reach the database, the output files and terminals. Tabs, line breaks and the separators
+# that str.split() folds away are allowed.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 _EMAIL_RE = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,.]+$")
 _SLOT_RE = re.compile(r"^(\S+)\s+(\S+?)\s*[-\u2013]\s*(\S+)$")
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -448,6 +456,13 @@ def _parse_record(
     for name in (*HEADERS, *(n for n in OPTIONAL_HEADERS if n in index)):
         i = index[name]
         cell = record[i] if i < len(record) else ""
+        control = _CONTROL_RE.search(cell)
+        if control is not None:
+            errors.append(
+                RowError(line, name, MSG_CONTROL_CHARACTER.format(code=ord(control.group())))
+            )
+            raw[name] = ""
+            continue
         stripped = cell.lstrip(" ")
         if stripped and stripped[0] in FORMULA_PREFIXES:
             errors.append(RowError(line, name, MSG_FORMULA.format(char=stripped[0])))

@@ -11,7 +11,7 @@ from ninja.responses import Status
 
 from tandem.api.errors import errors
 from tandem.matching import selectors, services
-from tandem.matching.models import MatchRule, MatchRun, Proposal, UnmatchedMember
+from tandem.matching.models import LeftOutMember, MatchRule, MatchRun, Proposal, UnmatchedMember
 
 router = Router(tags=["matching"])
 
@@ -72,12 +72,25 @@ class ProposalOut(Schema):
     edited: bool
     partnership: int | None
     members: list[PersonOut]
+    no_skill_gain: bool = Field(
+        ..., description="Nobody in the proposal learns a skill they asked for."
+    )
 
 
 class UnmatchedOut(Schema):
     membership: int
     name: str
     reason: str
+
+
+class LeftOutOut(Schema):
+    membership: int
+    name: str
+    reason: str = Field(..., description="Why the run did not consider them, in words.")
+    reason_code: str = Field(
+        ...,
+        description="partnered, paused, invited, no_intake, not_submitted, no_consent, not_ready",
+    )
 
 
 class RuleOut(Schema):
@@ -89,7 +102,12 @@ class RuleOut(Schema):
 class RunDetailOut(RunOut):
     proposals: list[ProposalOut]
     unmatched: list[UnmatchedOut]
+    left_out: list[LeftOutOut]
     rules: list[RuleOut]
+    publishable: bool = Field(..., description="A finished run that can still be published.")
+    publish_blocked: str = Field(
+        ..., description="Why a finished run can no longer be published (empty when it can)."
+    )
 
 
 class PairIn(Schema):
@@ -125,7 +143,7 @@ def _run(run: MatchRun) -> dict:
     }
 
 
-def _proposal(p: Proposal) -> dict:
+def _proposal(p: Proposal, review: selectors.RunReview) -> dict:
     return {
         "id": p.pk,
         "position": p.position,
@@ -142,6 +160,7 @@ def _proposal(p: Proposal) -> dict:
             }
             for s in p.seats.all()
         ],
+        "no_skill_gain": p.pk in review.no_skill_gain,
     }
 
 
@@ -153,6 +172,15 @@ def _unmatched(u: UnmatchedMember) -> dict:
     }
 
 
+def _left_out(item: LeftOutMember) -> dict:
+    return {
+        "membership": item.membership_id,
+        "name": selectors.membership_name(item.membership),
+        "reason": item.get_reason_display(),
+        "reason_code": item.reason,
+    }
+
+
 def _rule(r: MatchRule) -> dict:
     return {"id": r.pk, "kind": r.kind, "memberships": [r.membership_a_id, r.membership_b_id]}
 
@@ -161,9 +189,12 @@ def _detail(run: MatchRun) -> dict:
     review = selectors.run_review(run=run)
     return {
         **_run(run),
-        "proposals": [_proposal(p) for p in review.proposals],
+        "proposals": [_proposal(p, review) for p in review.proposals],
         "unmatched": [_unmatched(u) for u in review.unmatched],
+        "left_out": [_left_out(item) for item in review.left_out],
         "rules": [_rule(r) for r in review.rules],
+        "publishable": run.status == MatchRun.Status.DONE and not review.blocker,
+        "publish_blocked": review.blocker,
     }
 
 

@@ -161,6 +161,32 @@ class UnmatchedMember(models.Model):
         return f"{self.membership} unmatched in run #{self.run_id}"
 
 
+class LeftOutMember(models.Model):
+    """A member of the program whom a run did not consider, and why (for the coordinator)."""
+
+    class Reason(models.TextChoices):
+        PARTNERED = "partnered", "already in a partnership"
+        PAUSED = "paused", "paused"
+        INVITED = "invited", "has not accepted the invitation yet"
+        NO_INTAKE = "no_intake", "has not started the intake"
+        NOT_SUBMITTED = "not_submitted", "intake not submitted"
+        NO_CONSENT = "no_consent", "consent to matching missing"
+        NOT_READY = "not_ready", "not marked ready for matching"
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="left_out")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+
+    class Meta:
+        ordering = ["run", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "membership"], name="leftout_once_per_run"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} left out of run #{self.run_id}"
+
+
 class MatchRule(TimeStampedModel):
     """A coordinator's rule for every later run of a program: two people must, or must never,
     be matched. Stored with ``membership_a.pk < membership_b.pk``."""

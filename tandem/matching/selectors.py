@@ -13,7 +13,15 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from tandem.core.errors import NotFound
 from tandem.matching.engine import Member, Rules, Slot
-from tandem.matching.models import MatchRule, MatchRun, Proposal, ProposalMember, UnmatchedMember
+from tandem.matching.engine.explain import REASON_LOCKED
+from tandem.matching.models import (
+    LeftOutMember,
+    MatchRule,
+    MatchRun,
+    Proposal,
+    ProposalMember,
+    UnmatchedMember,
+)
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Profile, Program, Tag
 from tandem.programs.selectors import access_program_as_coordinator
@@ -21,6 +29,18 @@ from tandem.programs.selectors.program import program_cohort_ids
 from tandem.programs.selectors.member_status import MemberStatus, member_list
 
 Pair = tuple[int, int]
+
+MSG_NEWER_RUN_PUBLISHED = (
+    "Run #{run} was published after this run was started, so these proposals are out of date; "
+    "start a new run to match the people still waiting."
+)
+MSG_ALREADY_PARTNERED = (
+    "{names} joined another partnership since this run; start a new run before publishing."
+)
+MSG_NO_LONGER_READY = (
+    "{names} can no longer be matched (paused, left the program or changed their intake) "
+    "since this run; remove their proposal, or start a new run."
+)
 
 
 def ordered(a: int, b: int) -> Pair:
@@ -246,6 +266,60 @@ def blocked_pairs(*, run: MatchRun, memberships: Sequence[Membership]) -> set[Pa
     return blocked
 
 
+# -- who a run leaves out ---------------------------------------------------------------
+
+
+def _left_out_reason(membership: Membership, *, partnered: bool) -> str:
+    reason = LeftOutMember.Reason
+    profile = getattr(membership, "profile", None)
+    if partnered:
+        return reason.PARTNERED
+    if membership.status == Membership.Status.PAUSED:
+        return reason.PAUSED
+    if membership.status == Membership.Status.INVITED:
+        return reason.INVITED
+    if profile is None:
+        return reason.NO_INTAKE
+    if profile.submitted_at is None:
+        return reason.NOT_SUBMITTED
+    if profile.consent_at is None:
+        return reason.NO_CONSENT
+    return reason.NOT_READY
+
+
+def match_left_out(*, program: Program, pool_ids: Iterable[int]) -> list[tuple[Membership, str]]:
+    """Return the program's members outside the pool ``pool_ids``, each with why, in join order.
+
+    Whoever left the program is not listed. The first reason that applies is given: in a
+    partnership, paused, invited, no intake, intake not submitted, no consent, not ready.
+    """
+    live_seat = PartnershipMember.objects.filter(membership=OuterRef("pk"), active=True)
+    others = (
+        Membership.objects.filter(program=program, role=Membership.Role.MEMBER)
+        .exclude(status=Membership.Status.LEFT)
+        .exclude(pk__in=list(pool_ids))
+        .annotate(partnered=Exists(live_seat))
+        .select_related("profile")
+        .order_by("created_at", "id")
+    )
+    return [(m, _left_out_reason(m, partnered=m.partnered)) for m in others]
+
+
+def run_left_out(*, run: MatchRun) -> QuerySet[LeftOutMember]:
+    """Return the members a run did not consider, with their names (for the coordinator)."""
+    return LeftOutMember.objects.filter(run=run).select_related(
+        "membership__user", "membership__profile"
+    )
+
+
+def membership_name(membership: Membership) -> str:
+    """Return a member's name as matching shows it: display name, account name, then email."""
+    profile = getattr(membership, "profile", None)
+    return (
+        (profile.display_name if profile else "") or membership.user.name or membership.user.email
+    )
+
+
 # -- runs and review --------------------------------------------------------------------
 
 
@@ -287,6 +361,76 @@ def score_distribution(scores: Iterable[float], *, bins: int = 10) -> dict[str, 
     return {"labels": labels, "counts": counts}
 
 
+def match_run_publish_blocker(*, run: MatchRun, people: Sequence[Membership]) -> str:
+    """Return why a finished run can no longer be published, or "" when it can.
+
+    ``people`` are the members of its proposals. A run is out of date once another run of
+    the program was published after it started, or once one of its people has joined a
+    partnership or is no longer in the matching pool (paused, left, intake changed).
+    """
+    newer = (
+        MatchRun.objects.filter(
+            program=run.program_id,
+            status=MatchRun.Status.PUBLISHED,
+            published_at__gt=run.created_at,
+        )
+        .exclude(pk=run.pk)
+        .order_by("-published_at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if newer is not None:
+        return MSG_NEWER_RUN_PUBLISHED.format(run=newer)
+    if not people:
+        return ""
+    ids = [m.pk for m in people]
+    busy = set(
+        PartnershipMember.objects.filter(active=True, membership__in=ids).values_list(
+            "membership_id", flat=True
+        )
+    )
+    if busy:
+        names = ", ".join(membership_name(m) for m in people if m.pk in busy)
+        return MSG_ALREADY_PARTNERED.format(names=names)
+    still = set(match_pool(program=run.program).filter(pk__in=ids).values_list("pk", flat=True))
+    gone = [m for m in people if m.pk not in still]
+    if gone:
+        return MSG_NO_LONGER_READY.format(names=", ".join(membership_name(m) for m in gone))
+    return ""
+
+
+def proposals_without_skill_gain(*, program: Program, proposals: Sequence[Proposal]) -> set[int]:
+    """Return the ids of proposals in which nobody learns a skill they asked for.
+
+    A person gains when a partner offers one of the skills they want (merged tags count as
+    the tag they were merged into). A constant number of queries.
+    """
+    memberships = [s.membership for p in proposals for s in p.seats.all()]
+    skills = _skill_sets(memberships, program=program) if memberships else {}
+    empty: dict[str, set[str]] = {"offers": set(), "wants": set()}
+    out: set[int] = set()
+    for proposal in proposals:
+        ids = [s.membership_id for s in proposal.seats.all()]
+        gains = any(
+            skills.get(me, empty)["wants"]
+            & set().union(*(skills.get(o, empty)["offers"] for o in ids if o != me))
+            for me in ids
+        )
+        if not gains:
+            out.add(proposal.pk)
+    return out
+
+
+def swaps_that_cannot_be_kept(*, run: MatchRun, proposals: Sequence[Proposal]) -> int:
+    """Return how many of the run's swapped proposals a new run cannot keep as locks.
+
+    In a pairs run only a pair can be locked, so a swapped trio is dropped.
+    """
+    if run.format != MatchRun.Format.PAIRS:
+        return 0
+    return sum(1 for p in proposals if p.edited and not p.locked and len(p.seats.all()) != 2)
+
+
 @dataclass
 class RunReview:
     """Everything the review page and the API show for one run."""
@@ -296,6 +440,16 @@ class RunReview:
     unmatched: list[UnmatchedMember]
     rules: list[MatchRule]
     distribution: dict[str, list[Any]] = field(default_factory=dict)
+    left_out: list[LeftOutMember] = field(default_factory=list)
+    # Why this finished run can no longer be published ("" when it can).
+    blocker: str = ""
+    no_skill_gain: set[int] = field(default_factory=set)
+    swaps_dropped: int = 0
+
+    @property
+    def swaps(self) -> int:
+        """How many proposals the coordinator swapped (kept as locks by "Run again")."""
+        return sum(1 for p in self.proposals if p.edited and not p.locked)
 
     @property
     def certified_gap(self) -> str | None:
@@ -307,14 +461,23 @@ class RunReview:
 
 
 def run_review(*, run: MatchRun) -> RunReview:
-    """Return a run's proposals, unmatched, the program's rules and the score distribution."""
+    """Return a run's proposals, unmatched and left out, the program's rules, the score
+    distribution, whether it can still be published and which proposals teach nobody."""
     proposals = list(run_proposals(run=run))
+    blocker = ""
+    if run.status == MatchRun.Status.DONE:
+        people = [s.membership for p in proposals for s in p.seats.all()]
+        blocker = match_run_publish_blocker(run=run, people=people)
     return RunReview(
         run=run,
         proposals=proposals,
         unmatched=list(run_unmatched(run=run)),
         rules=list(match_rules_for(program=run.program)),
         distribution=score_distribution(p.score for p in proposals),
+        left_out=list(run_left_out(run=run)),
+        blocker=blocker,
+        no_skill_gain=proposals_without_skill_gain(program=run.program, proposals=proposals),
+        swaps_dropped=swaps_that_cannot_be_kept(run=run, proposals=proposals),
     )
 
 
@@ -348,9 +511,10 @@ class Introduction:
     reasons: list[str]
 
 
-def _skill_sets(memberships: Sequence[Membership]) -> dict[int, dict[str, set[str]]]:
-    program = memberships[0].program
-    names = _tag_names(program)
+def _skill_sets(
+    memberships: Sequence[Membership], *, program: Program | None = None
+) -> dict[int, dict[str, set[str]]]:
+    names = _tag_names(program or memberships[0].program)
     profile_to_membership = {m.profile.pk: m.pk for m in memberships}
     out: dict[int, dict[str, set[str]]] = {
         m.pk: {"offers": set(), "wants": set(), "themes": set()} for m in memberships
@@ -366,6 +530,14 @@ def _skill_sets(memberships: Sequence[Membership]) -> dict[int, dict[str, set[st
             if tag_id in names:
                 out[profile_to_membership[profile_id]][key].add(names[tag_id])
     return out
+
+
+def member_reasons(reasons: Iterable[str]) -> list[str]:
+    """Return the reasons of a match as its members may read them.
+
+    "Locked by the coordinator" is the coordinator's reason, never shown to members.
+    """
+    return [r for r in reasons if r != REASON_LOCKED]
 
 
 def _sorted(items: Iterable[str]) -> list[str]:
@@ -415,7 +587,7 @@ def partnership_introduction(*, partnership: Partnership, user: Any) -> Introduc
         partnership=partnership,
         me=me,
         partners=partners,
-        reasons=list(proposal.reasons) if proposal else [],
+        reasons=member_reasons(proposal.reasons) if proposal else [],
     )
 
 

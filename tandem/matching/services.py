@@ -21,13 +21,13 @@ from tandem.matching import selectors
 from tandem.matching.engine import MatchConfig, MatchResult, Weights, match_members, score_group
 from tandem.matching.models import (
     WEIGHT_NAMES,
+    LeftOutMember,
     MatchRule,
     MatchRun,
     Proposal,
     ProposalMember,
     UnmatchedMember,
 )
-from tandem.partnerships.models import PartnershipMember
 from tandem.partnerships.services import partnership_create_from_match
 from tandem.programs.models import Membership, Program
 
@@ -62,9 +62,9 @@ MSG_FORBID_NOT_IN_PROPOSAL = "Pick two people of this proposal to keep apart."
 MSG_ALREADY_PUBLISHED = "This run has already been published; its partnerships exist."
 MSG_NOT_READY_TO_PUBLISH = "Only a finished run can be published; wait for it or start a new one."
 MSG_NOTHING_TO_PUBLISH = "This run has no proposals to publish."
-MSG_ALREADY_PARTNERED = (
-    "{names} joined another partnership since this run; start a new run before publishing."
-)
+MSG_ALREADY_PARTNERED = selectors.MSG_ALREADY_PARTNERED
+MSG_NO_LONGER_READY = selectors.MSG_NO_LONGER_READY
+MSG_NEWER_RUN_PUBLISHED = selectors.MSG_NEWER_RUN_PUBLISHED
 MSG_RUN_CRASHED = "The run stopped on an unexpected error; try again, or tell the operator."
 MSG_RULE_NOT_FOUND = "That rule does not exist (any more)."
 
@@ -207,7 +207,10 @@ def match_run_execute(*, run_id: int) -> MatchRun:
             _fail(run_id, message)
             return MatchRun.objects.select_related("program").get(pk=run_id)
         _set_progress(run_id, PROGRESS_EXPLAINING)
-        _store_result(run, result, {m.pk: m for m in memberships})
+        left_out = selectors.match_left_out(
+            program=run.program, pool_ids=[m.pk for m in memberships]
+        )
+        _store_result(run, result, {m.pk: m for m in memberships}, left_out)
     except Exception:
         logger.exception("Match run %s failed", run_id)
         _fail(run_id, MSG_RUN_CRASHED)
@@ -216,7 +219,12 @@ def match_run_execute(*, run_id: int) -> MatchRun:
 
 
 @transaction.atomic
-def _store_result(run: MatchRun, result: MatchResult, by_id: Mapping[int, Membership]) -> None:
+def _store_result(
+    run: MatchRun,
+    result: MatchResult,
+    by_id: Mapping[int, Membership],
+    left_out: Sequence[tuple[Membership, str]],
+) -> None:
     proposals = Proposal.objects.bulk_create(
         Proposal(
             run=run,
@@ -236,34 +244,109 @@ def _store_result(run: MatchRun, result: MatchResult, by_id: Mapping[int, Member
         UnmatchedMember(run=run, membership=by_id[int(u.member)], reason=u.reason[:200])
         for u in result.unmatched
     )
+    LeftOutMember.objects.bulk_create(
+        LeftOutMember(run=run, membership=m, reason=reason) for m, reason in left_out
+    )
     now = clock.now()
     MatchRun.objects.filter(pk=run.pk).update(
         status=MatchRun.Status.DONE,
         progress="",
-        stats=dataclasses.asdict(result.stats),
+        stats={**dataclasses.asdict(result.stats), "left_out": len(left_out)},
         finished_at=now,
         updated_at=now,
     )
 
 
 def match_run_rerun(*, run: MatchRun, actor: Any) -> MatchRun:
-    """Start a new run with the same parameters; the program's locks and forbids apply to it."""
-    return match_run_start(
-        program=run.program,
-        created_by=actor,
-        format=run.format,
-        circle_size=run.circle_size,
-        allow_trios=run.allow_trios,
-        maximise_matched=run.maximise_matched,
-        fairness=run.fairness,
-        allow_repeats=run.allow_repeats,
-        weights=run.weights,
-        seed=run.seed,
-        parent=run,
+    """Start a new run with the same parameters; the program's locks and forbids apply to it.
+
+    Each proposal the coordinator swapped is kept: its people are locked together first
+    (see :func:`_swaps_keep`), so the new run has them as locked pairs or circles.
+    """
+    with transaction.atomic():
+        _swaps_keep(run=run, actor=actor)
+        new = match_run_create(
+            program=run.program,
+            created_by=actor,
+            format=run.format,
+            circle_size=run.circle_size,
+            allow_trios=run.allow_trios,
+            maximise_matched=run.maximise_matched,
+            fairness=run.fairness,
+            allow_repeats=run.allow_repeats,
+            weights=run.weights,
+            seed=run.seed,
+            parent=run,
+        )
+    if not new.in_worker:
+        new = match_run_execute(run_id=new.pk)
+    return new
+
+
+def _swaps_keep(*, run: MatchRun, actor: Any) -> list[Proposal]:
+    """Lock the people of every swapped, unlocked proposal of ``run``; return those locked.
+
+    A swap is not kept when it cannot be a lock: a trio in a pairs run (only pairs lock
+    there), someone no longer in the matching pool, two people a rule now keeps apart, or
+    someone already locked to a person outside the proposal (that lock is the newer choice).
+    """
+    swapped = [p for p in selectors.run_proposals(run=run) if p.edited and not p.locked]
+    if not swapped:
+        return []
+    people = {p.pk: [s.membership for s in p.seats.all()] for p in swapped}
+    everyone = [m for group in people.values() for m in group]
+    ids = [m.pk for m in everyone]
+    in_pool = set(
+        selectors.match_pool(program=run.program).filter(pk__in=ids).values_list("pk", flat=True)
     )
+    blocked = selectors.blocked_pairs(run=run, memberships=everyone)
+    locked_to: dict[int, set[int]] = {}
+    for low, high in (
+        MatchRule.objects.filter(program=run.program, kind=MatchRule.Kind.LOCK)
+        .filter(Q(membership_a__in=ids) | Q(membership_b__in=ids))
+        .values_list("membership_a_id", "membership_b_id")
+    ):
+        locked_to.setdefault(low, set()).add(high)
+        locked_to.setdefault(high, set()).add(low)
+    kept = []
+    for proposal in swapped:
+        group = people[proposal.pk]
+        members = {m.pk for m in group}
+        if run.format == MatchRun.Format.PAIRS and len(group) != 2:
+            continue
+        if not members <= in_pool:
+            continue
+        if any(selectors.ordered(x.pk, y.pk) in blocked for x, y in combinations(group, 2)):
+            continue
+        if any(locked_to.get(m, set()) - members for m in members):
+            continue
+        for a, b in pairwise(group):
+            _rule_set(program=run.program, kind=MatchRule.Kind.LOCK, a=a, b=b, actor=actor)
+        _audit_edit(
+            AuditEvent.Action.MATCH_LOCKED,
+            run=run,
+            actor=actor,
+            memberships=[m.pk for m in group],
+            swap_kept=True,
+        )
+        kept.append(proposal)
+    return kept
 
 
 # -- the coordinator's edits ------------------------------------------------------------
+
+
+def _audit_edit(
+    action: str, *, run: MatchRun, actor: Any, memberships: Sequence[int], **extra: Any
+) -> None:
+    # Membership ids, never names: the log is append-only and outlives an erasure.
+    audit_record(
+        action=action,
+        actor=actor,
+        program=run.program,
+        subject_label=str(run),
+        after={"run": run.pk, "memberships": list(memberships), **extra},
+    )
 
 
 def _editable(run: MatchRun) -> MatchRun:
@@ -327,6 +410,9 @@ def proposal_lock(*, run: MatchRun, proposal_id: int, actor: Any) -> Proposal:
         _rule_set(program=run.program, kind=MatchRule.Kind.LOCK, a=a, b=b, actor=actor)
     proposal.locked = True
     proposal.save(update_fields=["locked"])
+    _audit_edit(
+        AuditEvent.Action.MATCH_LOCKED, run=run, actor=actor, memberships=[p.pk for p in people]
+    )
     return proposal
 
 
@@ -363,6 +449,7 @@ def proposal_forbid(
         program=run.program, kind=MatchRule.Kind.FORBID, a=people[a], b=people[b], actor=actor
     )
     _unmatch(run, proposal, {a: REASON_FORBIDDEN, b: REASON_FORBIDDEN})
+    _audit_edit(AuditEvent.Action.MATCH_FORBIDDEN, run=run, actor=actor, memberships=[a, b])
     return rule
 
 
@@ -370,7 +457,10 @@ def proposal_forbid(
 def proposal_remove(*, run: MatchRun, proposal_id: int, actor: Any) -> None:
     """Remove a proposal from the run; its people go back to the unmatched."""
     run = _editable(run)
-    _unmatch(run, _proposal(run, proposal_id), {})
+    proposal = _proposal(run, proposal_id)
+    ids = list(proposal.seats.order_by("position", "id").values_list("membership_id", flat=True))
+    _unmatch(run, proposal, {})
+    _audit_edit(AuditEvent.Action.MATCH_REMOVED, run=run, actor=actor, memberships=ids)
 
 
 def group_score(
@@ -423,20 +513,28 @@ def proposal_swap(*, run: MatchRun, a: int, b: int, actor: Any) -> tuple[Proposa
         proposal.reasons = list(reasons)
         proposal.edited = True
         proposal.save(update_fields=["score", "reasons", "edited"])
+    _audit_edit(AuditEvent.Action.MATCH_SWAPPED, run=run, actor=actor, memberships=[a, b])
     return first, second
 
 
-def _name(m: Membership) -> str:
-    profile = getattr(m, "profile", None)
-    return (profile.display_name if profile else "") or m.user.name or m.user.email
+_name = selectors.membership_name
 
 
 @transaction.atomic
-def match_rule_delete(*, program: Program, rule_id: int) -> None:
+def match_rule_delete(*, program: Program, rule_id: int, actor: Any = None) -> None:
     """Delete one of the program's locks or forbids (later runs no longer honour it)."""
-    deleted, _ = MatchRule.objects.filter(program=program, pk=rule_id).delete()
-    if not deleted:
+    rule = MatchRule.objects.select_for_update().filter(program=program, pk=rule_id).first()
+    if rule is None:
         raise NotFound(MSG_RULE_NOT_FOUND)
+    before = {"kind": rule.kind, "memberships": [rule.membership_a_id, rule.membership_b_id]}
+    rule.delete()
+    audit_record(
+        action=AuditEvent.Action.MATCH_RULE_REMOVED,
+        actor=actor,
+        program=program,
+        subject_label=f"Match rule #{rule_id} in {program}",
+        before=before,
+    )
 
 
 # -- publishing -------------------------------------------------------------------------
@@ -458,14 +556,10 @@ def match_run_publish(*, run_id: int, actor: Any) -> MatchRun:
         raise ValidationFailed(MSG_NOTHING_TO_PUBLISH)
     groups = [[s.membership for s in p.seats.all()] for p in proposals]
     people = [m for group in groups for m in group]
-    busy = set(
-        PartnershipMember.objects.filter(active=True, membership__in=people).values_list(
-            "membership_id", flat=True
-        )
-    )
-    if busy:
-        names = ", ".join(_name(m) for m in people if m.pk in busy)
-        raise Conflict(MSG_ALREADY_PARTNERED.format(names=names))
+    # The review page hides Publish on such a run; this catches a change made meanwhile.
+    blocker = selectors.match_run_publish_blocker(run=run, people=people)
+    if blocker:
+        raise Conflict(blocker)
     now = clock.now()
     for proposal, group in zip(proposals, groups, strict=True):
         proposal.partnership = partnership_create_from_match(

@@ -236,7 +236,7 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def rule_delete(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
     """Delete one of the program's locks or forbids."""
     program = selectors.access_program_for_matching(user=request.user, slug=slug)
-    services.match_rule_delete(program=program, rule_id=rule_id)
+    services.match_rule_delete(program=program, rule_id=rule_id, actor=request.user)
     messages.success(request, MSG_RULE_DELETED)
     back = request.POST.get("next", "")
     if back.startswith(f"/matching/{program.slug}/"):

@@ -177,6 +177,26 @@ def test_carriage_return_at_cell_start_is_rejected() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "code"),
+    [("name", "An\x00a", 0), ("offers", "Spanish\x00", 0), ("email", "a\x1b[31m@x.org", 0x1B)],
+)
+def test_control_characters_are_refused_with_line_and_column(
+    column: str, value: str, code: int
+) -> None:
+    data = csv_bytes(row(email="ben@example.org", name="Ben"), "", row(**{column: value}))
+    result = parse_members_csv(data)
+    assert [r.email for r in result.rows] == ["ben@example.org"]
+    assert result.errors == (RowError(4, column, m.MSG_CONTROL_CHARACTER.format(code=code)),)
+    assert "U+0000" in m.MSG_CONTROL_CHARACTER.format(code=0)
+
+
+def test_line_breaks_and_tabs_inside_a_cell_are_still_fine() -> None:
+    result = parse_members_csv(csv_bytes(row(name="Ana\nMaria", department="Sales\tEMEA")))
+    assert result.errors == ()
+    assert (result.rows[0].name, result.rows[0].department) == ("Ana Maria", "Sales EMEA")
+
+
 def test_unknown_stage_lists_allowed_values() -> None:
     error = only_error(csv_bytes(row(stage="guru")))
     assert error == RowError(

@@ -173,3 +173,38 @@ def test_run_list_query_count_does_not_grow_with_runs(api, program):
     for _ in range(4):
         run_with_proposals(program, people)
     assert queries() == (one, 5)
+
+
+def test_run_detail_lists_left_out_publishability_and_no_skill_gain(
+    api, program, coordinator, run, people
+):
+    nora = member(program, "Nora")
+    nora.profile.consent_at = None
+    nora.profile.save()
+    fresh = services.match_run_start(program=program, created_by=coordinator)
+    body = api.get(f"{API}/runs/{fresh.pk}").json()
+    assert body["left_out"] == [
+        {
+            "membership": nora.pk,
+            "name": "Nora",
+            "reason": "consent to matching missing",
+            "reason_code": "no_consent",
+        }
+    ]
+    assert (body["publishable"], body["publish_blocked"]) == (True, "")
+    assert [p["no_skill_gain"] for p in body["proposals"]] == [False, False]
+
+    swapped = api.post(
+        f"{API}/runs/{fresh.pk}/swap",
+        {"a": people["Ben"].pk, "b": people["Cleo"].pk},
+        content_type="application/json",
+    ).json()
+    assert [p["no_skill_gain"] for p in swapped["proposals"]] == [True, True]
+
+    api.post(f"{API}/runs/{run.pk}/publish")
+    stale = api.get(f"{API}/runs/{fresh.pk}").json()
+    assert stale["publishable"] is False
+    assert stale["publish_blocked"] == services.MSG_NEWER_RUN_PUBLISHED.format(run=run.pk)
+    refused = api.post(f"{API}/runs/{fresh.pk}/publish")
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == stale["publish_blocked"]

@@ -5,13 +5,19 @@ from django.core.management import call_command
 
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import AuditEvent
-from tandem.matching import services
+from tandem.matching import selectors, services
 from tandem.matching.models import MatchRule, MatchRun, ProposalMember
 from tandem.matching.tests.helpers import four_members, member, names_in
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.services import partnership_create_from_match
 from tandem.programs.models import Membership, Tag
-from tandem.programs.tests.factories import CoordinatorFactory, ProfileFactory, ProgramFactory
+from tandem.programs.tests.factories import (
+    CoordinatorFactory,
+    MembershipFactory,
+    ProfileFactory,
+    ProgramFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -365,3 +371,276 @@ def test_profile_without_languages_uses_the_engine_default(program, coordinator)
     pool = list(selectors.match_pool(program=program))
     members = selectors.engine_members(program=program, memberships=pool)
     assert [m.languages for m in members] == [("English",), ("English",)]
+
+
+# -- who a run leaves out -----------------------------------------------------------------
+
+
+def test_a_run_records_who_it_left_out_and_why(program, coordinator, people):
+    paused = member(program, "Pia")
+    paused.status = Membership.Status.PAUSED
+    paused.save()
+    invited = member(program, "Ivo")
+    invited.status = Membership.Status.INVITED
+    invited.save()
+    MembershipFactory(program=program, user=UserFactory(name="Nora", email="nora@example.org"))
+    draft = member(program, "Dora")
+    draft.profile.submitted_at = None
+    draft.profile.save()
+    shy = member(program, "Sam")
+    shy.profile.consent_at = None
+    shy.profile.save()
+    ended = member(program, "Mo")
+    ended.status = Membership.Status.MATCHED
+    ended.save()
+    busy = [member(program, "Kai"), member(program, "Lou")]
+    partnership_create_from_match(program=program, memberships=busy)
+    gone = member(program, "Gil")
+    gone.status = Membership.Status.LEFT
+    gone.save()
+
+    run = start(program, coordinator)
+
+    left_out = [
+        (selectors.membership_name(x.membership), x.get_reason_display())
+        for x in selectors.run_left_out(run=run)
+    ]
+    assert left_out == [
+        ("Pia", "paused"),
+        ("Ivo", "has not accepted the invitation yet"),
+        ("Nora", "has not started the intake"),
+        ("Dora", "intake not submitted"),
+        ("Sam", "consent to matching missing"),
+        ("Mo", "not marked ready for matching"),
+        ("Kai", "already in a partnership"),
+        ("Lou", "already in a partnership"),
+    ]
+    assert run.stats["left_out"] == 8
+    assert run.stats["members"] == 4
+
+
+# -- running again keeps the swaps --------------------------------------------------------
+
+
+def test_run_again_keeps_a_swap_as_locked_pairs(program, coordinator, people):
+    run = start(program, coordinator)
+    services.proposal_swap(run=run, a=people["Ben"].pk, b=people["Cleo"].pk, actor=coordinator)
+    assert selectors.run_review(run=run).swaps == 2
+
+    again = services.match_run_rerun(run=run, actor=coordinator)
+
+    # Without the swap the engine pairs Ana with Ben and Cleo with Dan (the first test).
+    assert sorted(map(sorted, names_in(again))) == [["Ana", "Cleo"], ["Ben", "Dan"]]
+    assert all(p.locked for p in again.proposals.all())
+    locks = {
+        frozenset((r.membership_a_id, r.membership_b_id))
+        for r in MatchRule.objects.filter(program=program, kind=MatchRule.Kind.LOCK)
+    }
+    assert locks == {
+        frozenset((people["Ana"].pk, people["Cleo"].pk)),
+        frozenset((people["Ben"].pk, people["Dan"].pk)),
+    }
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.MATCH_LOCKED)
+    assert sorted(e.after["memberships"] for e in events) == sorted(
+        [
+            sorted([people["Ana"].pk, people["Cleo"].pk]),
+            sorted([people["Ben"].pk, people["Dan"].pk]),
+        ]
+    )
+    assert all(e.after["swap_kept"] is True and e.after["run"] == run.pk for e in events)
+
+
+def test_run_again_drops_a_swap_that_a_rule_now_keeps_apart(program, coordinator, people):
+    run = start(program, coordinator)
+    services.proposal_swap(run=run, a=people["Ben"].pk, b=people["Cleo"].pk, actor=coordinator)
+    MatchRule.objects.create(
+        program=program,
+        kind=MatchRule.Kind.FORBID,
+        membership_a=min(people["Ana"], people["Cleo"], key=lambda m: m.pk),
+        membership_b=max(people["Ana"], people["Cleo"], key=lambda m: m.pk),
+    )
+
+    again = services.match_run_rerun(run=run, actor=coordinator)
+
+    assert again.status == MatchRun.Status.DONE
+    assert {"Ana", "Cleo"} not in names_in(again)
+    assert {"Ben", "Dan"} in names_in(again)
+    assert proposal_of(again, people["Ben"]).locked
+
+
+def test_run_again_drops_a_swapped_trio_of_a_pairs_run_and_the_review_says_so(
+    program, coordinator, people
+):
+    member(program, "Eve", offers=["Spanish"], wants=["Skiing"])
+    run = start(program, coordinator, allow_trios=True)
+    trio = next(p for p in run.proposals.all() if p.seats.count() == 3)
+    pair = next(p for p in run.proposals.all() if p.seats.count() == 2)
+    a = trio.seats.order_by("position").first().membership_id
+    b = pair.seats.order_by("position").first().membership_id
+    services.proposal_swap(run=run, a=a, b=b, actor=coordinator)
+    review = selectors.run_review(run=run)
+    assert (review.swaps, review.swaps_dropped) == (2, 1)
+
+    services.match_run_rerun(run=run, actor=coordinator)
+
+    lock = MatchRule.objects.get(program=program, kind=MatchRule.Kind.LOCK)
+    assert {lock.membership_a_id, lock.membership_b_id} == set(
+        pair.seats.values_list("membership_id", flat=True)
+    )
+
+
+# -- a run that can no longer be published ------------------------------------------------
+
+
+def test_a_run_started_before_another_was_published_cannot_be_published(
+    program, coordinator, people
+):
+    older = start(program, coordinator)
+    newer = start(program, coordinator)
+    services.match_run_publish(run_id=newer.pk, actor=coordinator)
+    with pytest.raises(Conflict) as exc:
+        services.match_run_publish(run_id=older.pk, actor=coordinator)
+    assert exc.value.message == services.MSG_NEWER_RUN_PUBLISHED.format(run=newer.pk)
+    assert Partnership.objects.count() == 2
+    assert selectors.run_review(run=older).blocker == exc.value.message
+
+
+def test_publish_refuses_someone_who_paused_since_the_run(program, coordinator, people):
+    run = start(program, coordinator)
+    assert selectors.run_review(run=run).blocker == ""
+    Membership.objects.filter(pk=people["Cleo"].pk).update(status=Membership.Status.PAUSED)
+    with pytest.raises(Conflict) as exc:
+        services.match_run_publish(run_id=run.pk, actor=coordinator)
+    assert exc.value.message == services.MSG_NO_LONGER_READY.format(names="Cleo")
+    assert not Partnership.objects.exists()
+    # Removing their proposal makes the rest publishable again.
+    services.proposal_remove(
+        run=run, proposal_id=proposal_of(run, people["Cleo"]).pk, actor=coordinator
+    )
+    assert selectors.run_review(run=run).blocker == ""
+    services.match_run_publish(run_id=run.pk, actor=coordinator)
+    assert Partnership.objects.count() == 1
+
+
+# -- a proposal where nobody learns -------------------------------------------------------
+
+
+def test_a_proposal_where_nobody_gains_a_skill_they_asked_for_is_flagged(
+    program, coordinator, people
+):
+    run = start(program, coordinator)
+    assert selectors.run_review(run=run).no_skill_gain == set()
+    services.proposal_swap(run=run, a=people["Ben"].pk, b=people["Cleo"].pk, actor=coordinator)
+    # Ana (wants Skiing) and Cleo (offers Chess), Ben (wants Spanish) and Dan (offers Piano).
+    assert selectors.run_review(run=run).no_skill_gain == {
+        proposal_of(run, people["Ana"]).pk,
+        proposal_of(run, people["Ben"]).pk,
+    }
+
+
+def test_one_way_teaching_is_a_gain(program, coordinator):
+    member(program, "Ana", offers=["Spanish"])
+    member(program, "Ben", wants=["Spanish"])
+    run = start(program, coordinator)
+    assert run.proposals.count() == 1
+    assert selectors.run_review(run=run).no_skill_gain == set()
+
+
+# -- the coordinator's edits are audited --------------------------------------------------
+
+
+def test_lock_forbid_swap_remove_and_rule_removal_are_audited(program, coordinator, people):
+    run = start(program, coordinator)
+    ana, ben, cleo, dan = (people[n].pk for n in ("Ana", "Ben", "Cleo", "Dan"))
+    services.proposal_swap(run=run, a=ben, b=cleo, actor=coordinator)
+    services.proposal_lock(
+        run=run, proposal_id=proposal_of(run, people["Ana"]).pk, actor=coordinator
+    )
+    services.proposal_forbid(
+        run=run, proposal_id=proposal_of(run, people["Ben"]).pk, actor=coordinator
+    )
+    rule = MatchRule.objects.get(kind=MatchRule.Kind.LOCK)
+    services.match_rule_delete(program=program, rule_id=rule.pk, actor=coordinator)
+
+    rows = [
+        (e.action, e.actor_id, e.program_id, e.subject_label, e.before, e.after)
+        for e in AuditEvent.objects.order_by("id")
+    ]
+    label = str(run)
+    assert rows == [
+        (
+            "match_swapped",
+            coordinator.pk,
+            program.pk,
+            label,
+            {},
+            {"run": run.pk, "memberships": [ben, cleo]},
+        ),
+        (
+            "match_locked",
+            coordinator.pk,
+            program.pk,
+            label,
+            {},
+            {"run": run.pk, "memberships": [ana, cleo]},
+        ),
+        (
+            "match_forbidden",
+            coordinator.pk,
+            program.pk,
+            label,
+            {},
+            {"run": run.pk, "memberships": sorted([ben, dan])},
+        ),
+        (
+            "match_rule_removed",
+            coordinator.pk,
+            program.pk,
+            f"Match rule #{rule.pk} in {program}",
+            {"kind": "lock", "memberships": [min(ana, cleo), max(ana, cleo)]},
+            {},
+        ),
+    ]
+    again = start(program, coordinator)
+    services.proposal_remove(run=again, proposal_id=again.proposals.first().pk, actor=coordinator)
+    removed = AuditEvent.objects.get(action=AuditEvent.Action.MATCH_REMOVED)
+    assert removed.after["run"] == again.pk
+    assert len(removed.after["memberships"]) == 2
+
+
+# -- "locked by the coordinator" is for the coordinator -----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_never_reads_locked_by_the_coordinator(
+    client, program, coordinator, people, mailoutbox
+):
+    locked_reason = "locked by the coordinator"
+    run = start(program, coordinator)
+    services.proposal_lock(
+        run=run, proposal_id=proposal_of(run, people["Ana"]).pk, actor=coordinator
+    )
+    again = services.match_run_rerun(run=run, actor=coordinator)
+    assert locked_reason in proposal_of(again, people["Ana"]).reasons
+    client.force_login(coordinator)
+    assert locked_reason in client.get(again.get_absolute_url()).text
+
+    services.match_run_publish(run_id=again.pk, actor=coordinator)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    to_ana = next(m for m in mailoutbox if m.to == ["ana@example.org"])
+    assert "- Ana teaches Spanish to Ben; Ben teaches Skiing to Ana" in to_ana.body
+    assert locked_reason not in to_ana.body.casefold()
+
+    partnership = proposal_of(again, people["Ana"]).partnership
+    client.force_login(people["Ana"].user)
+    page = client.get(partnership.get_absolute_url())
+    assert "Ana teaches Spanish to Ben; Ben teaches Skiing to Ana" in page.text
+    for response in (
+        page,
+        client.get("/partnerships/"),
+        client.get("/api/v1/partnerships/"),
+        client.get(f"/api/v1/dashboard/{program.slug}/me"),
+    ):
+        assert response.status_code == 200, response
+        assert locked_reason not in response.text.casefold()
+    assert client.get(f"/api/v1/matching/runs/{again.pk}").status_code == 404

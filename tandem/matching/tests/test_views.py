@@ -9,6 +9,7 @@ from tandem.matching import services
 from tandem.matching.models import MatchRun, ProposalMember
 from tandem.matching.tests.helpers import four_members, member, names_in, run_with_proposals
 from tandem.partnerships.models import Partnership
+from tandem.programs.models import Membership
 from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -266,3 +267,56 @@ def test_review_states_the_proven_bound_of_a_run_too_large_to_solve_exactly(
     run.save(update_fields=["stats"])
     page = client.get(review_url(run)).text
     assert "within a proven 0.0004% of the best possible" in page
+
+
+def test_review_names_who_the_run_left_out_and_why(client, program, coordinator, people):
+    paused = member(program, "Pia")
+    paused.status = Membership.Status.PAUSED
+    paused.save()
+    run = services.match_run_start(program=program, created_by=coordinator)
+    client.force_login(coordinator)
+    page = client.get(review_url(run)).text
+    assert "Left out of this run" in page
+    assert "<strong>Pia</strong>: paused" in page
+    assert '<a href="#left-out"><strong>1</strong> left out</a>' in page
+
+
+def test_an_out_of_date_run_offers_a_new_run_instead_of_publish(
+    client, program, coordinator, people
+):
+    older = services.match_run_start(program=program, created_by=coordinator)
+    newer = services.match_run_start(program=program, created_by=coordinator)
+    client.force_login(coordinator)
+    assert 'id="publish"' in client.get(review_url(older)).text
+    services.match_run_publish(run_id=newer.pk, actor=coordinator)
+
+    page = client.get(review_url(older)).text
+    assert 'id="publish"' not in page
+    assert "This run can no longer be published." in page
+    assert services.MSG_NEWER_RUN_PUBLISHED.format(run=newer.pk) in page
+    assert 'id="start-new-run"' in page
+
+    # A publish posted from a page opened before still answers 409, with the reason.
+    refused = client.post(reverse("matching:publish", args=[program.slug, older.pk]))
+    assert refused.status_code == 409
+    assert services.MSG_NEWER_RUN_PUBLISHED.format(run=newer.pk) in refused.text
+    assert Partnership.objects.count() == 2
+
+
+def test_run_again_button_says_it_keeps_the_swaps(client, run, people, coordinator):
+    client.force_login(coordinator)
+    assert "Run again keeping the locks</button>" in client.get(review_url(run)).text
+    services.proposal_swap(run=run, a=people["Ben"].pk, b=people["Cleo"].pk, actor=coordinator)
+    page = client.get(review_url(run)).text
+    assert "Run again keeping the locks and swaps</button>" in page
+    assert (
+        "The 2 swapped proposals are kept: running again locks their people together first." in page
+    )
+
+
+def test_review_warns_on_proposals_where_nobody_learns_a_skill(client, run, people, coordinator):
+    client.force_login(coordinator)
+    warning = "Nobody here learns a skill they asked for."
+    assert warning not in client.get(review_url(run)).text
+    services.proposal_swap(run=run, a=people["Ben"].pk, b=people["Cleo"].pk, actor=coordinator)
+    assert client.get(review_url(run)).text.count(warning) == 2

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tandem.cli import _summary
-from tandem.interchange.members_csv import HEADERS
+from tandem.cli import MSG_NO_MEMBERS, _summary
+from tandem.interchange.members_csv import HEADERS, MSG_CONTROL_CHARACTER
 from tandem.matching.engine import MatchResult, MatchStats
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -86,3 +86,20 @@ def test_circles_format(tmp_path: Path) -> None:
     done = run(tmp_path, rows, "--format", "circles", "--circle-size", "3")
     assert done.returncode == 0, done.stderr
     assert "Matched 6 of 6 members in 2 groups" in done.stdout
+
+
+def test_a_file_with_a_header_and_no_members_says_so_and_exits_2(tmp_path: Path) -> None:
+    done = run(tmp_path, ["", ",,,,,,,,,,,,,"])
+    assert done.returncode == 2
+    assert done.stderr == MSG_NO_MEMBERS.format(path=tmp_path / "members.csv") + "\n"
+    assert "Matched" not in done.stdout
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_nul_byte_in_a_cell_is_refused_with_its_line(tmp_path: Path) -> None:
+    nul = ROWS[2].replace("Cy,", "C\x00y,")
+    done = run(tmp_path, [*ROWS[:2], nul])
+    assert done.returncode == 2
+    assert done.stderr == (f"line 4, column name: {MSG_CONTROL_CHARACTER.format(code=0)}\n")
+    assert "\x00" not in done.stdout + done.stderr
+    assert not (tmp_path / "out.csv").exists()
