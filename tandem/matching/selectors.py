@@ -25,8 +25,8 @@ from tandem.matching.models import (
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Profile, Program, Tag
 from tandem.programs.selectors import access_program_as_coordinator
-from tandem.programs.selectors.program import program_cohort_ids
 from tandem.programs.selectors.member_status import MemberStatus, member_list
+from tandem.programs.selectors.program import program_cohort_ids
 
 Pair = tuple[int, int]
 

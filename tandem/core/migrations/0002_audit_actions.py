@@ -4,15 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('sign_in', 'Signed in'), ('sign_in_failed', 'Failed sign-in'), ('role_changed', 'Role changed'), ('members_imported', 'Members imported'), ('doors_opened', 'Doors opened'), ('match_published', 'Matches published'), ('match_locked', 'Match locked'), ('match_forbidden', 'Match forbidden'), ('match_swapped', 'Match people swapped'), ('match_removed', 'Match proposal removed'), ('match_rule_removed', 'Match rule removed'), ('export', 'Data exported'), ('erasure', 'Account erased'), ('program_changed', 'Program changed'), ('announcement_sent', 'Announcement sent'), ('intake_reminded', 'Intake reminders sent'), ('program_copied', 'Program copied'), ('invitation_sent', 'Invitation sent'), ('invitation_resent', 'Invitation sent again'), ('invitation_accepted', 'Invitation accepted')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Failed sign-in"),
+                    ("role_changed", "Role changed"),
+                    ("members_imported", "Members imported"),
+                    ("doors_opened", "Doors opened"),
+                    ("match_published", "Matches published"),
+                    ("match_locked", "Match locked"),
+                    ("match_forbidden", "Match forbidden"),
+                    ("match_swapped", "Match people swapped"),
+                    ("match_removed", "Match proposal removed"),
+                    ("match_rule_removed", "Match rule removed"),
+                    ("export", "Data exported"),
+                    ("erasure", "Account erased"),
+                    ("program_changed", "Program changed"),
+                    ("announcement_sent", "Announcement sent"),
+                    ("intake_reminded", "Intake reminders sent"),
+                    ("program_copied", "Program copied"),
+                    ("invitation_sent", "Invitation sent"),
+                    ("invitation_resent", "Invitation sent again"),
+                    ("invitation_accepted", "Invitation accepted"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

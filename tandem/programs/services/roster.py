@@ -26,7 +26,7 @@ def _roster_rows(program: Program) -> Iterator[tuple[Any, ...]]:
             getattr(m, "display_name", ""),
             m.user.email,
             m.get_role_display(),
-            str(labels.get(getattr(m, "member_status", None), "")),
+            str(labels.get(getattr(m, "member_status", None) or "", "")),
             intake,
             m.created_at.date().isoformat(),
         )
