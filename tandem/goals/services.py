@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 
 from tandem.core import clock
+from tandem.core.deadlines import DUE_IN_PAST as DUE_IN_PAST
+from tandem.core.deadlines import due_date_check
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.goals import selectors
 from tandem.goals.models import (
@@ -41,7 +43,6 @@ NUDGE_TOO_SOON = (
     "You can nudge again from {next_day}: one nudge a week per goal."
 )
 PARTNERSHIP_NOT_ACTIVE = "This partnership is not active, so its goals cannot change."
-DUE_IN_PAST = "The due date has passed already: pick today or a later date."
 SURVEY_ALREADY_ANSWERED = "You have answered this survey already: thank you."
 ANSWER_REQUIRED = "Answer this question."
 SCALE_RANGE = "Pick a number from 1 to 5."
@@ -86,9 +87,7 @@ def _check_percent(percent: int | None) -> None:
 
 
 def _check_due(due_on: date | None, *, was: date | None = None) -> None:
-    # A date kept unchanged on an edit may lie in the past; a new one may not.
-    if due_on is not None and due_on != was and due_on < clock.today():
-        raise ValidationFailed(DUE_IN_PAST, field="due_on")
+    due_date_check(due_on, was=was)
 
 
 def _clean_title(title: str, message: str) -> str:
