@@ -103,14 +103,21 @@ def _clean_visibility(visibility: str) -> str:
     return visibility if visibility in Goal.Visibility.values else Goal.Visibility.PRIVATE
 
 
-def _percent_from_steps(goal: Goal) -> None:
-    """Set an open goal's percent to its done steps over all steps (kept when it has none)."""
+def _percent_from_steps(goal: Goal, *, never_lower: bool = False) -> None:
+    """Set an open goal's percent to its done steps over all steps (kept when it has none).
+
+    ``never_lower``: a step just done moves the goal forward only; the owner may have given a
+    higher percent in a progress update than the share of steps done.
+    """
     if goal.is_complete:
         return
     steps = list(Step.objects.filter(goal=goal).values_list("done_at", flat=True))
     if not steps:
         return
     percent = round(100 * sum(1 for d in steps if d is not None) / len(steps))
+    if never_lower:
+        stored = Goal.objects.filter(pk=goal.pk).values_list("percent", flat=True).first()
+        percent = max(percent, stored or 0)
     Goal.objects.filter(pk=goal.pk).update(percent=percent, updated_at=clock.now())
     goal.percent = percent
 
@@ -196,7 +203,7 @@ def step_complete(*, goal: Goal, user: Any, step_id: int) -> Step:
     if step.done_at is None:
         step.done_at = clock.now()
         step.save(update_fields=["done_at"])
-        _percent_from_steps(goal)
+        _percent_from_steps(goal, never_lower=True)
         ProgressUpdate.objects.create(
             goal=goal, text=f"Done: {step.title}"[:280], percent=goal.percent, step=step
         )

@@ -22,6 +22,7 @@ from tandem.core.htmx import htmx_refusal, is_htmx
 from tandem.core.links import absolute_url
 from tandem.meetings import calendar, forms, selectors, services
 from tandem.meetings.models import Meeting
+from tandem.partnerships.selectors_agreement import agreement_place
 
 
 def not_found_as_404[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
@@ -273,6 +274,7 @@ def _meeting_context(
         ),
         "status_label": selectors.meeting_status_label(meeting=meeting, state=state),
         "outcomes": [("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
+        "place": agreement_place(partnership=meeting.partnership),
         "now": clock.now(),
     }
 

@@ -123,5 +123,5 @@ def test_starting_turns_too_early_says_why_and_htmx_swaps_log_no_console_error(l
         page.wait_for_timeout(300)  # let htmx settle the swap
         assert problems == []
     except Exception:
-        page.screenshot(path=str(FAILURES / "meeting-refusal.png"), full_page=True)
+        page.screenshot(path=str(FAILURES / "meeting-refusal.png"), full_page=True, timeout=5000)
         raise

@@ -287,6 +287,24 @@ def test_meeting_ics_has_tzid_stable_uid_sequence_and_cancelled_status(client):
     assert (str(event["STATUS"]), str(cancelled["STATUS"])) == ("CONFIRMED", "CANCELLED")
 
 
+def test_ics_and_meeting_page_carry_the_place_agreed_in_the_ground_rules(client):
+    from tandem.partnerships.models import Agreement, AgreementVersion
+
+    with clock.frozen(MONDAY):
+        partnership, seats = _booked()
+    meeting = Meeting.objects.order_by("starts_at").first()
+    agreement = Agreement.objects.create(partnership=partnership)
+    AgreementVersion.objects.create(
+        agreement=agreement, number=1, cadence_weeks=1, meeting_minutes=60, channel="video",
+        where="https://meet.example.org/ana-ben", agreed_at=MONDAY,
+    )  # fmt: skip
+    client.force_login(seats[0].membership.user)
+    event = Calendar.from_ical(client.get(reverse("meetings:ics", args=[meeting.pk])).content)
+    assert str(event.events[0]["LOCATION"]) == "Video call: https://meet.example.org/ana-ben"
+    page = client.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert 'href="https://meet.example.org/ana-ben"' in page.text
+
+
 def test_calendar_feed_is_revocable_and_replaceable(client):
     with clock.frozen(MONDAY):
         _partnership, seats = _booked()
