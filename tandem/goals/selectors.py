@@ -48,6 +48,7 @@ SHARED_TEXT_LIMIT = 20
 # --- Time zones -----------------------------------------------------------------------------
 # One rule for every page (tandem/programs/selectors/zones.py); re-exported for the goals code.
 
+
 def member_name(membership: Membership) -> str:
     """Return the name a member goes by in the program (profile name, account name, address)."""
     try:

@@ -244,7 +244,7 @@ def test_goals_agreed_in_the_ground_rules_are_listed_on_the_goals_page(client, p
 
 
 def test_completing_a_step_never_lowers_the_percent_the_owner_gave(client, pair):
-    partnership, (ana, _ben) = pair
+    _partnership, (ana, _ben) = pair
     goal = _goal(ana)
     user = ana.membership.user
     steps = [services.step_add(goal=goal, user=user, title=f"Week {n}") for n in range(4)]
