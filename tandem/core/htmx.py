@@ -4,6 +4,8 @@ A refused htmx action answers with the domain error's message as a small alert f
 retargeted to the ``#htmx-refusal`` region of base.html (``HX-Retarget``/``HX-Reswap``), so the
 element the action aimed at stays as it was. The answer is a 200: htmx swaps only 2xx by
 default, and a browser logs every 4xx as a console error, which the browser tests refuse.
+An htmx form whose answer swaps the form back in (messages) shows the error on the form
+instead, like any form error.
 """
 
 from django.http import HttpRequest, HttpResponse

@@ -9,6 +9,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.htmx import is_htmx
 from tandem.partnerships.forms import MessageForm, MessagePreferenceForm
 from tandem.partnerships.models import Message, Partnership, PartnershipMember
 from tandem.partnerships.selectors_life import access_partnership_seat, seat_name
@@ -44,10 +45,6 @@ def _items(messages: list[Message], seat: PartnershipMember) -> list[dict[str, A
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _can_post(partnership: Partnership, seat: PartnershipMember) -> bool:
@@ -87,11 +84,11 @@ def messages_page(request: HttpRequest, pk: int) -> HttpResponse:
                 status = exc.status_code
             else:
                 form = MessageForm()
-                if not _is_htmx(request):
+                if not is_htmx(request):
                     return redirect("partnerships:messages", pk=partnership.pk)
         else:
             status = 400
-        if _is_htmx(request):
+        if is_htmx(request):
             # New messages since the client's last one, a fresh poller, and the form (out of band),
             # cleared on success or with the typed text and the error. htmx swaps 2xx only.
             after = _int(request.POST.get("after")) or 0

@@ -1,5 +1,6 @@
 """Two partners book a series, run a meeting whose timer hands over, and keep notes."""
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -123,5 +124,6 @@ def test_starting_turns_too_early_says_why_and_htmx_swaps_log_no_console_error(l
         page.wait_for_timeout(300)  # let htmx settle the swap
         assert problems == []
     except Exception:
-        page.screenshot(path=str(FAILURES / "meeting-refusal.png"), full_page=True, timeout=5000)
+        with contextlib.suppress(Exception):  # keep the original error if the page is stuck
+            page.screenshot(path=str(FAILURES / "meeting-refusal.png"), full_page=True)
         raise
