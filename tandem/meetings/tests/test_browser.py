@@ -107,6 +107,7 @@ def test_starting_turns_too_early_says_why_and_htmx_swaps_log_no_console_error(l
         time_zone="Europe/Madrid",
     )
     problems = watch_for_problems(page)
+    page.set_default_timeout(90_000)  # a loaded shared machine renders slowly
     try:
         sign_in(page, live_server, ben.membership.user)
         page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
