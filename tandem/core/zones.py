@@ -46,3 +46,14 @@ def zone_names_offered() -> tuple[str, ...]:
 def zone_is_known(name: str) -> bool:
     """Return whether ``name`` is a zone a person may give."""
     return name in zone_names_known()
+
+
+def zone_is_valid(name: str) -> bool:
+    """Return whether ``name`` is a zone this system knows and a person may give."""
+    if not name or not zone_is_known(name):
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -110,6 +110,8 @@ class Figures:
     members_total: int
     partnerships_by_status: dict[str, int]
     stalled: list[StalledPartnership]
+    # Active partnerships that have never held a meeting (stalled or still young).
+    partnerships_never_met: int
     meetings_planned: int
     meetings_held: int
     meetings_missed: int
@@ -269,6 +271,11 @@ def program_figures(*, program: Program, now: datetime | None = None) -> Figures
             label: partnership_counts.get(value, 0) for value, label in Partnership.Status.choices
         },
         stalled=partnership_list_stalled(program=program, now=at),
+        partnerships_never_met=Partnership.objects.filter(
+            program=program, status=Partnership.Status.ACTIVE
+        )
+        .exclude(meetings__status=Meeting.Status.HELD)
+        .count(),
         meetings_planned=meetings["planned"],
         meetings_held=meetings["held"],
         meetings_missed=meetings["missed"],

@@ -19,7 +19,9 @@ from tandem.interchange.cells import csv_safe
 from tandem.programs.models import Program
 
 NUDGE_INTERVAL = timedelta(days=7)
-NOTHING_STALLED = "No partnership is stalled: every active partnership met lately."
+NOTHING_STALLED = (
+    "No partnership is stalled: none has gone twice its cadence without a meeting held."
+)
 ALL_NUDGED = (
     "Every stalled partnership was nudged in the last week already; "
     "you can nudge them again seven days after the last nudge."

@@ -27,9 +27,13 @@ from tandem.goals.models import (
     Survey,
     SurveyResponse,
 )
-from tandem.meetings import recurrence
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.programs.models import Membership, Profile, Program, Resource
+from tandem.programs.models import Membership, Program, Resource
+from tandem.programs.selectors.zones import FALLBACK_ZONE as FALLBACK_ZONE
+from tandem.programs.selectors.zones import membership_zone as membership_zone
+from tandem.programs.selectors.zones import own_zone as own_zone
+from tandem.programs.selectors.zones import program_zone as program_zone
+from tandem.programs.selectors.zones import viewer_zone as viewer_zone
 
 # A survey stays open to answers this many days from its date.
 SURVEY_OPEN_DAYS = 21
@@ -42,55 +46,7 @@ SHARED_TEXT_LIMIT = 20
 
 
 # --- Time zones -----------------------------------------------------------------------------
-# Instants are stored in UTC and shown in the viewer's zone: the zone of the viewer's own
-# intake profile in the program; else (a coordinator without a profile) the zone most of the
-# program's members gave; else UTC.
-
-FALLBACK_ZONE = "UTC"
-
-
-def own_zone(membership: Membership) -> str | None:
-    """Return the zone of the membership's intake profile, or None without a valid one."""
-    try:
-        zone = membership.profile.time_zone
-    except ObjectDoesNotExist:
-        return None
-    return zone if recurrence.zone_is_valid(zone) else None
-
-
-def program_zone(*, program: Program) -> str:
-    """Return the zone most of the program's members gave (ties: the first by name), else UTC."""
-    rows = (
-        Profile.objects.filter(membership__program=program, membership__role=Membership.Role.MEMBER)
-        .exclude(membership__status=Membership.Status.LEFT)
-        .values_list("time_zone")
-        .annotate(n=Count("id"))
-        .order_by("-n", "time_zone")[:10]
-    )
-    for zone, _n in rows:
-        if recurrence.zone_is_valid(zone):
-            return str(zone)
-    return FALLBACK_ZONE
-
-
-def membership_zone(*, membership: Membership) -> str:
-    """Return the zone to show times in for this member or coordinator of a program."""
-    return own_zone(membership) or program_zone(program=membership.program)
-
-
-def viewer_zone(*, program: Program, user: Any) -> str:
-    """Return the zone to show the program's times in for this user (see above)."""
-    user_id = getattr(user, "pk", None)
-    membership = (
-        Membership.objects.select_related("program", "profile")
-        .filter(program=program, user_id=user_id)
-        .first()
-        if user_id is not None
-        else None
-    )
-    if membership is None:
-        return program_zone(program=program)
-    return membership_zone(membership=membership)
+# One rule for every page (tandem/programs/selectors/zones.py); re-exported for the goals code.
 
 
 def member_name(membership: Membership) -> str:

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 
 from tandem.core import clock
+from tandem.core.deadlines import DUE_IN_PAST as DUE_IN_PAST
+from tandem.core.deadlines import due_date_check
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.goals import selectors
 from tandem.goals.models import (
@@ -41,7 +43,6 @@ NUDGE_TOO_SOON = (
     "You can nudge again from {next_day}: one nudge a week per goal."
 )
 PARTNERSHIP_NOT_ACTIVE = "This partnership is not active, so its goals cannot change."
-DUE_IN_PAST = "The due date has passed already: pick today or a later date."
 SURVEY_ALREADY_ANSWERED = "You have answered this survey already: thank you."
 ANSWER_REQUIRED = "Answer this question."
 SCALE_RANGE = "Pick a number from 1 to 5."
@@ -86,9 +87,7 @@ def _check_percent(percent: int | None) -> None:
 
 
 def _check_due(due_on: date | None, *, was: date | None = None) -> None:
-    # A date kept unchanged on an edit may lie in the past; a new one may not.
-    if due_on is not None and due_on != was and due_on < clock.today():
-        raise ValidationFailed(DUE_IN_PAST, field="due_on")
+    due_date_check(due_on, was=was)
 
 
 def _clean_title(title: str, message: str) -> str:
@@ -104,14 +103,21 @@ def _clean_visibility(visibility: str) -> str:
     return visibility if visibility in Goal.Visibility.values else Goal.Visibility.PRIVATE
 
 
-def _percent_from_steps(goal: Goal) -> None:
-    """Set an open goal's percent to its done steps over all steps (kept when it has none)."""
+def _percent_from_steps(goal: Goal, *, never_lower: bool = False) -> None:
+    """Set an open goal's percent to its done steps over all steps (kept when it has none).
+
+    ``never_lower``: a step just done moves the goal forward only; the owner may have given a
+    higher percent in a progress update than the share of steps done.
+    """
     if goal.is_complete:
         return
     steps = list(Step.objects.filter(goal=goal).values_list("done_at", flat=True))
     if not steps:
         return
     percent = round(100 * sum(1 for d in steps if d is not None) / len(steps))
+    if never_lower:
+        stored = Goal.objects.filter(pk=goal.pk).values_list("percent", flat=True).first()
+        percent = max(percent, stored or 0)
     Goal.objects.filter(pk=goal.pk).update(percent=percent, updated_at=clock.now())
     goal.percent = percent
 
@@ -197,7 +203,7 @@ def step_complete(*, goal: Goal, user: Any, step_id: int) -> Step:
     if step.done_at is None:
         step.done_at = clock.now()
         step.save(update_fields=["done_at"])
-        _percent_from_steps(goal)
+        _percent_from_steps(goal, never_lower=True)
         ProgressUpdate.objects.create(
             goal=goal, text=f"Done: {step.title}"[:280], percent=goal.percent, step=step
         )

@@ -28,6 +28,7 @@ from tandem.goals.forms import (
     SurveyAnswerForm,
 )
 from tandem.goals.models import Goal, Survey
+from tandem.partnerships.selectors_agreement import agreement_goals_agreed
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
 MSG_GOAL_CREATED = "Goal added. Break it into steps so you know what to do next."
@@ -99,6 +100,7 @@ def goal_list(request: HttpRequest, pk: int) -> HttpResponse:
             "program": partnership.program,
             "mine": [g for g in goals if g.owner_id == seat.membership_id],
             "theirs": [g for g in goals if g.owner_id != seat.membership_id],
+            "agreed": agreement_goals_agreed(partnership=partnership),
             "form": form,
         },
         status=400 if form.errors else 200,

@@ -10,11 +10,15 @@ Pure functions (no database). Rules for clock changes, also in docs/meetings.md:
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
+
+# Zones are validated in core (every app shares the rule); kept here for the meetings code.
+from tandem.core.zones import zone_is_valid as zone_is_valid
+from tandem.core.zones import zone_names as zone_names
 
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 WEEKDAY_PLURALS = [
@@ -26,23 +30,6 @@ WEEKDAY_PLURALS = [
     "Saturdays",
     "Sundays",
 ]
-
-
-@cache
-def zone_names() -> frozenset[str]:
-    """Return the IANA zone names this system knows (read once: the scan is slow)."""
-    return frozenset(available_timezones())
-
-
-def zone_is_valid(name: str) -> bool:
-    """Return whether ``name`` is an IANA zone this system knows."""
-    if not name or name not in zone_names():
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 def weekly_rule(*, weekday: int, interval_weeks: int) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from tandem.core import clock
 from tandem.core.errors import NotFound
@@ -26,6 +27,7 @@ from tandem.meetings.models import (
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.selectors_agreement import agreement_rhythm
+from tandem.programs.selectors.zones import membership_zone
 
 UPCOMING_COUNT = 3
 ONE_SIDED_SHARE = 0.65
@@ -42,11 +44,8 @@ def seat_name(seat: PartnershipMember) -> str:
 
 
 def seat_zone(seat: PartnershipMember) -> str:
-    """Return the partner's IANA time zone (UTC when they have not said)."""
-    membership = seat.membership
-    if _has_profile(membership) and recurrence.zone_is_valid(membership.profile.time_zone):
-        return membership.profile.time_zone
-    return "UTC"
+    """Return the partner's IANA time zone: the one viewer-zone rule (programs' zones)."""
+    return membership_zone(membership=seat.membership)
 
 
 def _has_profile(membership: Any) -> bool:
@@ -599,6 +598,30 @@ def turn_state(
             break
     state.finished = state.started and state.current is None
     return state
+
+
+MARKED_STATUSES = (Meeting.Status.HELD, Meeting.Status.MISSED)
+IN_PROGRESS = gettext_lazy("In progress")
+
+
+def meeting_is_marked(meeting: Meeting) -> bool:
+    """Return whether a partner has marked the meeting held or missed."""
+    return meeting.status in MARKED_STATUSES
+
+
+def meeting_status_label(*, meeting: Meeting, state: TurnState) -> str:
+    """Return the meeting's status as its page heads it: "In progress" while turns run."""
+    if meeting.status == Meeting.Status.SCHEDULED and state.started and not state.finished:
+        return str(IN_PROGRESS)
+    return str(meeting.get_status_display())
+
+
+def meeting_mark_initial(*, meeting: Meeting, seats: list[PartnershipMember]) -> dict[str, Any]:
+    """Return the mark form's choices as saved, or everyone present before the first mark."""
+    if not meeting_is_marked(meeting):
+        return {"present": [s.pk for s in seats]}
+    present = meeting.attendance.filter(present=True).values_list("seat_id", flat=True)
+    return {"status": meeting.status, "present": list(present)}
 
 
 def turn_order_for(

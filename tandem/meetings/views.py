@@ -18,9 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core import clock
 from tandem.core.errors import DomainError, NotFound, ValidationFailed
+from tandem.core.htmx import htmx_refusal, is_htmx
 from tandem.core.links import absolute_url
 from tandem.meetings import calendar, forms, selectors, services
 from tandem.meetings.models import Meeting
+from tandem.partnerships.selectors_agreement import agreement_place
 
 
 def not_found_as_404[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
@@ -268,9 +270,11 @@ def _meeting_context(
         ),
         "mark_form": forms.MarkForm(
             seats=[(s.pk, selectors.seat_name(s)) for s in seats],
-            initial={"present": [s.pk for s in seats]},
+            initial=selectors.meeting_mark_initial(meeting=meeting, seats=seats),
         ),
+        "status_label": selectors.meeting_status_label(meeting=meeting, state=state),
         "outcomes": [("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
+        "place": agreement_place(partnership=meeting.partnership),
         "now": clock.now(),
     }
 
@@ -310,6 +314,7 @@ def turn_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @not_found_as_404
 def turn_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Start the turns or hand over; htmx gets the timer back, or why it was refused."""
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
     try:
         if action == "start":
@@ -320,9 +325,10 @@ def turn_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 meeting=meeting, seat=seat, turn_id=int(raw) if raw.isdigit() else None
             )
     except DomainError as exc:
-        if not request.headers.get("HX-Request"):
-            messages.error(request, exc.message)
-    if request.headers.get("HX-Request"):
+        if is_htmx(request):
+            return htmx_refusal(request, exc)
+        messages.error(request, exc.message)
+    if is_htmx(request):
         return render(
             request,
             "meetings/_timer.html",

@@ -7,6 +7,7 @@ after that date (accepting again says "still good"; an edit makes a new version 
 accepts afresh). Nothing needs scheduling and nothing can be reopened twice.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -200,3 +201,57 @@ def agreement_rhythm(*, partnership: Partnership) -> tuple[int, int]:
     if agreed is not None:
         return agreed.cadence_weeks, agreed.meeting_minutes
     return partnership.program.cadence_weeks, partnership.program.meeting_minutes
+
+
+def agreement_agreed(*, partnership: Partnership) -> AgreementVersion | None:
+    """Return the latest version of the ground rules every partner accepted, or None."""
+    return (
+        AgreementVersion.objects.filter(agreement__partnership=partnership, agreed_at__isnull=False)
+        .order_by("-number")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class AgreedPlace:
+    """Where the partners agreed to meet: the channel and the place, number or video link."""
+
+    channel: str
+    where: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.channel}: {self.where}" if self.where else self.channel
+
+
+def agreement_places(*, partnership_ids: Iterable[int]) -> dict[int, AgreedPlace]:
+    """Return where each partnership's latest agreed ground rules say they meet (one query)."""
+    rows = (
+        AgreementVersion.objects.filter(
+            agreement__partnership_id__in=set(partnership_ids), agreed_at__isnull=False
+        )
+        .order_by("agreement__partnership_id", "-number")
+        .values_list("agreement__partnership_id", "channel", "where")
+    )
+    labels = dict(AgreementVersion.Channel.choices)
+    places: dict[int, AgreedPlace] = {}
+    for partnership_id, channel, where in rows:
+        places.setdefault(
+            partnership_id, AgreedPlace(channel=str(labels.get(channel, channel)), where=where)
+        )
+    return places
+
+
+def agreement_place(*, partnership: Partnership) -> AgreedPlace | None:
+    """Return where the agreed ground rules say the partners meet, or None before they agree."""
+    return agreement_places(partnership_ids=[partnership.pk]).get(partnership.pk)
+
+
+def agreement_goals_agreed(*, partnership: Partnership) -> list[PartnerGoals]:
+    """Return the goals of the agreed ground rules, per partner (none before they agree)."""
+    agreed = agreement_agreed(partnership=partnership)
+    if agreed is None:
+        return []
+    seats = partnership_all_seats(partnership=partnership)
+    names = {s.pk: seat_name(s) for s in seats}
+    return [p for p in _goals_by_partner(agreement_content_of(agreed), seats, names) if p.goals]

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from tandem.core import clock
+from tandem.core.deadlines import due_date_check
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.partnerships.models import (
     Agreement,
@@ -88,7 +89,10 @@ def agreement_content_of(version: AgreementVersion) -> AgreementContent:
     )
 
 
-def _clean(content: AgreementContent, *, seat_ids: set[int]) -> AgreementContent:
+def _clean(
+    content: AgreementContent, *, seat_ids: set[int], previous: AgreementContent | None = None
+) -> AgreementContent:
+    """Return the content tidied; refuse what breaks a rule (goal deadlines as on Goals)."""
     if not 1 <= content.cadence_weeks <= 12:
         raise ValidationFailed(MSG_CADENCE, field="cadence_weeks")
     if not 15 <= content.meeting_minutes <= 240:
@@ -111,6 +115,12 @@ def _clean(content: AgreementContent, *, seat_ids: set[int]) -> AgreementContent
             raise ValidationFailed(MSG_GOAL_TEXT, field="goals")
         if not isinstance(goal.deadline, date):
             raise ValidationFailed(MSG_GOAL_DEADLINE, field="goals")
+        # The same rule as on Goals: a goal kept unchanged from the last version keeps its date.
+        kept = previous is not None and any(
+            g.seat_id == goal.seat_id and g.text == text and g.deadline == goal.deadline
+            for g in previous.goals
+        )
+        due_date_check(goal.deadline, was=goal.deadline if kept else None, field="goals")
         per_seat[goal.seat_id] = per_seat.get(goal.seat_id, 0) + 1
         if per_seat[goal.seat_id] > GOALS_PER_PARTNER:
             raise ValidationFailed(MSG_TOO_MANY_GOALS, field="goals")
@@ -151,9 +161,10 @@ def agreement_propose(
     """
     partnership, seat = seat_lock_for_change(partnership_id=partnership.pk, user=user)
     seat_ids = set(partnership.seats.filter(active=True).values_list("pk", flat=True))
-    content = _clean(content, seat_ids=seat_ids)
     agreement = _agreement_lock(partnership)
     current = agreement.current_version
+    previous = agreement_content_of(current) if current is not None else None
+    content = _clean(content, seat_ids=seat_ids, previous=previous)
     current_number = current.number if current is not None else None
     if base_number != current_number:
         raise Conflict(MSG_STALE_EDIT.format(number=current_number))

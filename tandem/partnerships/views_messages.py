@@ -9,6 +9,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.htmx import is_htmx
 from tandem.partnerships.forms import MessageForm, MessagePreferenceForm
 from tandem.partnerships.models import Message, Partnership, PartnershipMember
 from tandem.partnerships.selectors_life import access_partnership_seat, seat_name
@@ -23,6 +24,7 @@ from tandem.partnerships.services_messages import (
     message_preference_set,
     message_thread_mark_seen,
 )
+from tandem.programs.selectors.zones import membership_zone
 
 PREFERENCE_SAVED = "Saved: {choice}."
 
@@ -45,10 +47,6 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _can_post(partnership: Partnership, seat: PartnershipMember) -> bool:
     return seat.active and partnership.status != Partnership.Status.ENDED
 
@@ -65,6 +63,7 @@ def _thread_context(
         "older": items[0].pk if len(items) == MESSAGE_PAGE_SIZE else None,
         "last_id": items[-1].pk if items else 0,
         "can_post": _can_post(partnership, seat),
+        "viewer_zone": membership_zone(membership=seat.membership),
     }
 
 
@@ -85,11 +84,11 @@ def messages_page(request: HttpRequest, pk: int) -> HttpResponse:
                 status = exc.status_code
             else:
                 form = MessageForm()
-                if not _is_htmx(request):
+                if not is_htmx(request):
                     return redirect("partnerships:messages", pk=partnership.pk)
         else:
             status = 400
-        if _is_htmx(request):
+        if is_htmx(request):
             # New messages since the client's last one, a fresh poller, and the form (out of band),
             # cleared on success or with the typed text and the error. htmx swaps 2xx only.
             after = _int(request.POST.get("after")) or 0
@@ -105,6 +104,7 @@ def messages_page(request: HttpRequest, pk: int) -> HttpResponse:
                     "form": form,
                     "form_oob": True,
                     "can_post": _can_post(partnership, seat),
+                    "viewer_zone": membership_zone(membership=seat.membership),
                 },
             )
     context = _thread_context(partnership, seat, before_id=_int(request.GET.get("before")))
@@ -132,6 +132,7 @@ def messages_new(request: HttpRequest, pk: int) -> HttpResponse:
             "seat": seat,
             "items": _items(items, seat),
             "last_id": items[-1].pk if items else after,
+            "viewer_zone": membership_zone(membership=seat.membership),
         },
     )
 

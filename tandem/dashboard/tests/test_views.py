@@ -124,3 +124,15 @@ def test_member_home_names_the_live_partnerships_active_partners_only(client):
     client.force_login(ana.user)
     page = client.get(reverse("dashboard:member_home", args=[partnership.program.slug]))
     assert "Ben, Cy" in page.text
+
+
+def test_dashboard_does_not_claim_pairs_met_when_young_pairs_never_met(client, frozen_clock):
+    from tandem.meetings.tests.factories import partnership_make
+
+    program = ProgramFactory(status="running", cadence_weeks=2)
+    coordinator = CoordinatorFactory(program=program).user
+    partnership_make(program=program)
+    client.force_login(coordinator)
+    page = client.get(reverse("dashboard:program", args=[program.slug])).text
+    assert "every active partnership met lately" not in page
+    assert "1 active partnership has not held a meeting yet" in page

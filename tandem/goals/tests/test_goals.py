@@ -223,3 +223,37 @@ def test_completing_a_private_goal_tells_partners_without_its_title(
     assert "Secret plan" not in mailoutbox[0].body
     assert "Ana completed one of their goals" in mailoutbox[0].body
     assert IncentiveEarned.objects.get(goal=goal).incentive == ""
+
+
+def test_goals_agreed_in_the_ground_rules_are_listed_on_the_goals_page(client, pair):
+    partnership, (ana, ben) = pair
+    agreement = Agreement.objects.create(partnership=partnership)
+    deadline = (clock.today() + timedelta(days=60)).isoformat()
+    goals = [{"seat": ben.pk, "text": "Ski a red run", "deadline": deadline}]
+    AgreementVersion.objects.create(
+        agreement=agreement, number=1, cadence_weeks=2, meeting_minutes=60, goals=goals
+    )
+    client.force_login(ana.membership.user)
+    url = reverse("goals:partnership", args=[partnership.pk])
+    assert "Ski a red run" not in client.get(url).text  # proposed, not agreed yet
+    AgreementVersion.objects.filter(agreement=agreement).update(agreed_at=clock.now())
+    page = client.get(url).text
+    assert "Goals in our ground rules" in page
+    assert "<h3>Ben</h3>" in page
+    assert "Ski a red run" in page
+
+
+def test_completing_a_step_never_lowers_the_percent_the_owner_gave(client, pair):
+    _partnership, (ana, _ben) = pair
+    goal = _goal(ana)
+    user = ana.membership.user
+    steps = [services.step_add(goal=goal, user=user, title=f"Week {n}") for n in range(4)]
+    services.progress_add(goal=goal, user=user, text="Halfway there", percent=60)
+    client.force_login(user)
+    client.post(reverse("goals:step_done", args=[goal.pk, steps[0].pk]))
+    goal.refresh_from_db()
+    assert goal.percent == 60
+    for step in steps[1:3]:
+        client.post(reverse("goals:step_done", args=[goal.pk, step.pk]))
+    goal.refresh_from_db()
+    assert goal.percent == 75

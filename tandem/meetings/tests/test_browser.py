@@ -1,5 +1,6 @@
 """Two partners book a series, run a meeting whose timer hands over, and keep notes."""
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,10 @@ from django.test import Client
 
 from tandem.core import clock
 from tandem.core.testing import FAILURES
+from tandem.meetings import services
 from tandem.meetings.models import Meeting, Turn
 from tandem.meetings.tests.factories import partnership_make
+from tests.browser.helpers import watch_for_problems
 
 
 def sign_in(page, live_server, user):
@@ -89,4 +92,39 @@ def test_partners_book_a_series_run_a_meeting_and_keep_private_and_shared_notes(
         assert turn.ended_at is not None
     except Exception:
         page.screenshot(path=str(FAILURES / "meeting-failure.png"), full_page=True)
+        raise
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_starting_turns_too_early_says_why_and_htmx_swaps_log_no_console_error(live_server, page):
+    partnership, (_ana, ben) = partnership_make(meeting_minutes=30)
+    meeting = Meeting.objects.create(
+        partnership=partnership,
+        original_start=clock.now() + timedelta(minutes=40),
+        starts_at=clock.now() + timedelta(minutes=40),
+        duration_minutes=30,
+        time_zone="Europe/Madrid",
+    )
+    problems = watch_for_problems(page)
+    page.set_default_timeout(90_000)  # a loaded shared machine renders slowly
+    try:
+        sign_in(page, live_server, ben.membership.user)
+        page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+        page.get_by_role("button", name="Start the turns").click()
+        refusal = page.get_by_role("alert")
+        refusal.wait_for()
+        assert refusal.inner_text() == services.TURN_TOO_EARLY
+        assert page.get_by_role("button", name="Start the turns").is_visible()
+
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=clock.now())
+        page.get_by_role("button", name="Start the turns").click()
+        page.wait_for_selector("#timer >> text=Ana\u2019s turn")
+        page.get_by_role("button", name="Hand over now").click()
+        page.wait_for_selector("#timer >> text=Ben\u2019s turn")
+        page.wait_for_timeout(300)  # let htmx settle the swap
+        assert problems == []
+    except Exception:
+        with contextlib.suppress(Exception):  # keep the original error if the page is stuck
+            page.screenshot(path=str(FAILURES / "meeting-refusal.png"), full_page=True)
         raise

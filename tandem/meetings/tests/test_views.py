@@ -171,6 +171,53 @@ def test_held_needs_two_partners_there(client):
     }  # fmt: skip
 
 
+def test_starting_the_turns_too_early_over_htmx_answers_why_in_the_refusal_region(client):
+    with clock.frozen(MONDAY):
+        _partnership, seats = _booked()
+    meeting = Meeting.objects.order_by("starts_at").first()
+    client.force_login(seats[0].membership.user)
+    with clock.frozen(meeting.starts_at - timedelta(minutes=20)):
+        response = client.post(
+            reverse("meetings:turn_start", args=[meeting.pk]), HTTP_HX_REQUEST="true"
+        )
+    assert response.status_code == 200
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#htmx-refusal", "innerHTML")
+    assert f'role="alert">{services.TURN_TOO_EARLY}</p>' in response.text
+    assert not meeting.turns.exists()
+    page = client.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert 'id="htmx-refusal"' in page.text
+
+
+def test_meeting_page_heads_running_turns_in_progress_and_shows_the_saved_mark(client):
+    with clock.frozen(MONDAY):
+        _partnership, seats = _booked()
+    meeting = Meeting.objects.order_by("starts_at").first()
+    url = reverse("meetings:detail", args=[meeting.pk])
+    client.force_login(seats[0].membership.user)
+    with clock.frozen(meeting.starts_at):
+        client.post(reverse("meetings:turn_start", args=[meeting.pk]))
+        page = client.get(url)
+    assert "60 minutes · In progress</p>" in page.text
+    for turn in meeting.turns.order_by("position"):
+        with clock.frozen(meeting.starts_at + timedelta(minutes=30)):
+            services.turn_hand_over(meeting=meeting, seat=seats[0], turn_id=turn.pk)
+    with clock.frozen(meeting.starts_at + timedelta(minutes=60)):
+        page = client.get(url)
+        assert "60 minutes · Scheduled</p>" in page.text
+        assert "All turns are done. Mark the meeting below." in page.text
+        client.post(
+            reverse("meetings:mark", args=[meeting.pk]),
+            {"status": "missed", "present": [seats[0].pk]},
+        )
+        page = client.get(url)
+    assert "60 minutes · Missed</p>" in page.text
+    assert "All turns are done.</p>" in page.text
+    assert "Mark the meeting below" not in page.text
+    assert 'value="missed" required id="id_status_1" checked' in page.text
+    assert f'value="{seats[0].pk}" id="id_present_0" checked' in page.text
+    assert f'value="{seats[1].pk}" id="id_present_1" checked' not in page.text
+
+
 def _held_meeting(meeting, seats, minutes):
     """Run the turns with the given minutes per seat (in order), then mark it held."""
     at = meeting.starts_at
@@ -238,6 +285,24 @@ def test_meeting_ics_has_tzid_stable_uid_sequence_and_cancelled_status(client):
     assert [tz["TZID"] for tz in before.walk("VTIMEZONE")] == ["Europe/Madrid"]
     assert (event["SEQUENCE"], cancelled["SEQUENCE"]) == (0, 1)
     assert (str(event["STATUS"]), str(cancelled["STATUS"])) == ("CONFIRMED", "CANCELLED")
+
+
+def test_ics_and_meeting_page_carry_the_place_agreed_in_the_ground_rules(client):
+    from tandem.partnerships.models import Agreement, AgreementVersion
+
+    with clock.frozen(MONDAY):
+        partnership, seats = _booked()
+    meeting = Meeting.objects.order_by("starts_at").first()
+    agreement = Agreement.objects.create(partnership=partnership)
+    AgreementVersion.objects.create(
+        agreement=agreement, number=1, cadence_weeks=1, meeting_minutes=60, channel="video",
+        where="https://meet.example.org/ana-ben", agreed_at=MONDAY,
+    )  # fmt: skip
+    client.force_login(seats[0].membership.user)
+    event = Calendar.from_ical(client.get(reverse("meetings:ics", args=[meeting.pk])).content)
+    assert str(event.events[0]["LOCATION"]) == "Video call: https://meet.example.org/ana-ben"
+    page = client.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert 'href="https://meet.example.org/ana-ben"' in page.text
 
 
 def test_calendar_feed_is_revocable_and_replaceable(client):

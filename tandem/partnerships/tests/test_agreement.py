@@ -339,3 +339,37 @@ def test_ground_rules_page_queries_do_not_grow_with_versions(client, pair):
     small = count()
     add_versions(9)
     assert count() == small
+
+
+def test_a_goal_deadline_in_the_past_is_refused_like_on_goals_but_a_kept_one_stays(pair):
+    from tandem.core.deadlines import DUE_IN_PAST
+    from tandem.goals import services as goal_services
+
+    assert goal_services.DUE_IN_PAST == DUE_IN_PAST
+    partnership, _people = pair
+    s = seats(partnership)
+    past = sa.Goal(seat_id=s["Ben"].pk, text="Ski a red run", deadline=date(2027, 2, 15))
+    with clock.frozen(datetime(2027, 2, 16, 9, tzinfo=UTC)):
+        with pytest.raises(ValidationFailed) as exc:
+            propose(pair, goals=(past,))
+        assert (exc.value.message, exc.value.field) == (DUE_IN_PAST, "goals")
+    with clock.frozen(datetime(2027, 1, 20, 9, tzinfo=UTC)):
+        v1 = propose(pair, goals=(past,))
+    with clock.frozen(datetime(2027, 2, 16, 9, tzinfo=UTC)):
+        v2 = propose(pair, base=v1.number, goals=(past,), incentive="Paella")
+    assert v2.number == 2
+    assert not AgreementVersion.objects.filter(number=3).exists()
+
+
+def test_ground_rules_history_times_are_in_the_readers_zone_and_name_it(client, pair):
+    from tandem.programs.models import Profile
+
+    partnership, people = pair
+    Profile.objects.filter(membership=people["Ben"]).update(time_zone="America/New_York")
+    with clock.frozen(datetime(2027, 1, 20, 12, 0, tzinfo=UTC)):
+        propose(pair)
+    client.force_login(people["Ben"].user)
+    page = client.get(reverse("partnerships:agreement", args=[partnership.pk]))
+    assert "When (America/New_York)</th>" in page.text
+    assert "<td>20 Jan 2027, 07:00</td>" in page.text
+    assert "20 Jan 2027, 07:00 (America/New_York)</header>" in page.text

@@ -167,3 +167,25 @@ def test_thread_queries_do_not_grow_with_messages(client, pair):
         for k in range(45)
     )
     assert count() == (small, 50)
+
+
+def test_message_times_are_in_the_readers_own_zone_and_name_it(client, pair):
+    from datetime import UTC, datetime
+
+    from tandem.core import clock
+    from tandem.programs.models import Profile
+
+    partnership, people = pair
+    Profile.objects.filter(membership=people["Ben"]).update(time_zone="Asia/Kolkata")
+    with clock.frozen(datetime(2027, 3, 3, 12, 0, tzinfo=UTC)):
+        first = post(pair, "Ana", "Hello Ben")
+    client.force_login(people["Ben"].user)
+    page = client.get(reverse("partnerships:messages", args=[partnership.pk]))
+    assert "3 Mar, 17:30</time>" in page.text
+    assert "Times are in your time zone, Asia/Kolkata." in page.text
+    with clock.frozen(datetime(2027, 3, 3, 12, 5, tzinfo=UTC)):
+        post(pair, "Ana", "Still there?")
+    polled = client.get(
+        reverse("partnerships:messages_new", args=[partnership.pk]), {"after": first.pk}
+    )
+    assert "3 Mar, 17:35</time>" in polled.text

@@ -331,6 +331,18 @@ def test_help_page_lists_each_resource_with_when_to_use_it(client, program, memb
     assert "Other program" not in response.text
 
 
+def test_help_page_without_resources_says_to_ask_the_coordinator_and_has_one_heading(
+    client, program, coordinator, member
+):
+    coordinator.name = "Carmen"
+    coordinator.save()
+    client.force_login(member)
+    response = client.get(reverse("programs:help", args=[program.slug]))
+    assert response.text.count("Beyond peer support</") == 1
+    assert "ask your coordinator (Carmen) where to turn" in response.text
+    assert "these are the right places to turn" not in response.text
+
+
 def test_home_lists_my_programs_with_role_and_a_start_link(client, program, coordinator):
     open_program = ProgramFactory(name="Open to all", status=Program.Status.INTAKE_OPEN)
     client.force_login(coordinator)

@@ -55,6 +55,10 @@ def program_help(request: HttpRequest, slug: str) -> HttpResponse:
             "program": program,
             "membership": membership,
             "resources": list(program_selectors.resource_list(program=program)),
+            "coordinators": [
+                c.user.name or c.user.email
+                for c in program_selectors.coordinator_list(program=program)
+            ],
         },
     )
 
