@@ -18,7 +18,6 @@ from dateutil.rrule import rrulestr
 
 # Zones are validated in core (every app shares the rule); kept here for the meetings code.
 from tandem.core.zones import zone_is_valid as zone_is_valid
-from tandem.core.zones import zone_names as zone_names
 
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 WEEKDAY_PLURALS = [
