@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tandem.meetings",
     "tandem.goals",
     "tandem.dashboard",
+    "tandem.privacy",
     "tandem.api",
 ]
 

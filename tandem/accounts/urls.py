@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.accounts import views, views_data
+from tandem.accounts import views
 
 app_name = "accounts"
 
@@ -8,5 +8,4 @@ urlpatterns = [
     path("", views.account_settings, name="settings"),
     path("tokens/", views.api_token_create, name="token_create"),
     path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="token_revoke"),
-    *views_data.urlpatterns,
 ]

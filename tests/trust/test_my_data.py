@@ -10,13 +10,13 @@ from django.apps import apps
 from django.db import connection, models
 from django.test import Client
 
-from tandem.accounts import services_data
 from tandem.accounts.models import User
 from tandem.core.errors import ValidationFailed
 from tandem.core.models import AuditEvent
 from tandem.meetings import services as meetings
 from tandem.meetings.models import Note
 from tandem.meetings.selectors import seat_name
+from tandem.privacy import services as services_data
 from tandem.programs.models import Profile
 from tandem.programs.tests.factories import PASSWORD
 from tests.trust.world import PRIVATE_NOTE, SHARED_NOTE, World, build_world
