@@ -1,7 +1,7 @@
 """Every model that holds a person's data is claimed by an app's privacy declaration.
 
 Derived from ``django.apps``: a model holds a person's data when it links to an account, a
-membership or a partnership seat, or when it hangs off such a model and has a text field a
+membership or a partnership seat, or keeps an email address, or when it hangs off such a model and has a text field a
 person fills in. A new model of that kind fails here until its app's ``privacy.py`` says how
 it is downloaded and erased (or it is added to ``NOT_CLAIMED`` with the reason).
 """
@@ -44,6 +44,10 @@ def _links_to(model: type[models.Model], targets: set[type[models.Model]]) -> bo
     return False
 
 
+def _has_email(model: type[models.Model]) -> bool:
+    return any(isinstance(f, models.EmailField) for f in model._meta.concrete_fields)
+
+
 def _has_free_text(model: type[models.Model]) -> bool:
     for field in model._meta.concrete_fields:
         if isinstance(field, models.TextField | models.JSONField):
@@ -57,7 +61,7 @@ def models_holding_personal_data() -> set[str]:
     """Return the labels of every installed model that holds a person's data."""
     everything = [m for m in apps.get_models() if not m._meta.proxy]
     holding: set[type[models.Model]] = {m for m in everything if m in PERSON_MODELS}
-    holding |= {m for m in everything if _links_to(m, set(PERSON_MODELS))}
+    holding |= {m for m in everything if _links_to(m, set(PERSON_MODELS)) or _has_email(m)}
     # Children of such rows with text a person typed (a note's revisions, a goal's steps).
     grew = True
     while grew:
@@ -85,13 +89,13 @@ def test_every_model_holding_personal_data_is_claimed():
 
 
 def test_the_derivation_finds_a_new_unclaimed_model():
-    class Diary(models.Model):
+    class Diary(models.Model):  # noqa: DJ008
         membership = models.ForeignKey(Membership, on_delete=models.CASCADE)
 
         class Meta:
             app_label = "privacy"
 
-    class DiaryPage(models.Model):
+    class DiaryPage(models.Model):  # noqa: DJ008
         diary = models.ForeignKey(Diary, on_delete=models.CASCADE)
         text = models.TextField()
 
