@@ -22,7 +22,7 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 DATABASE = "tandem_bench_erasure"
 SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -52,7 +52,7 @@ def _seed(pairs: int) -> list[Any]:
     from tandem.meetings.models import Attendance, Commitment, Meeting, Note, NoteRevision, Turn
     from tandem.partnerships.models import Message
     from tandem.partnerships.services import partnership_create_from_match
-    from tandem.programs.models import Program
+    from tandem.programs.models import Membership, Program
     from tandem.programs.tests.factories import (
         CoordinatorFactory,
         MembershipFactory,
@@ -62,7 +62,9 @@ def _seed(pairs: int) -> list[Any]:
     )
 
     start = clock.now() - timedelta(days=365)
-    program = ProgramFactory(name="Bench", slug="bench", status=Program.Status.RUNNING)
+    program = cast(
+        Program, ProgramFactory(name="Bench", slug="bench", status=Program.Status.RUNNING)
+    )
     CoordinatorFactory(program=program, user=UserFactory(name="Cora Bench"))
     surveys = [Survey.objects.create(program=program, kind=k) for k in Survey.Kind.values]
     questions = {
@@ -74,12 +76,12 @@ def _seed(pairs: int) -> list[Any]:
     }
     users = []
     for p in range(pairs):
-        memberships = []
+        memberships: list[Membership] = []
         for side in range(2):
             user = UserFactory(
                 name=f"Person{p}x{side} Bench", email=f"p{p}x{side}@bench.example.org"
             )
-            membership = MembershipFactory(program=program, user=user)
+            membership = cast(Membership, MembershipFactory(program=program, user=user))
             ProfileFactory(membership=membership, display_name=f"Person{p}x{side}")
             memberships.append(membership)
             users.append(user)

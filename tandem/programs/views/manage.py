@@ -57,7 +57,10 @@ def program_create(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "programs/manage/create_refused.html",
-            {"message": program_services.NOT_APPROVED_TO_START, "email": request.user.email},
+            {
+                "message": program_services.NOT_APPROVED_TO_START,
+                "email": getattr(request.user, "email", ""),
+            },
             status=403,
         )
     verified = program_services.user_has_verified_email(request.user)
