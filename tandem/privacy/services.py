@@ -169,29 +169,41 @@ def _scrub_everywhere(needles: list[str], pseudonym: str) -> int:
     # A JSON column stores non-ASCII as \\uXXXX escapes; look for that spelling too.
     json_needles = needles + [json.dumps(n)[1:-1] for n in needles if not n.isascii()]
     changed = 0
+    # One query per table (every text column at once), not one per column.
     for model in apps.get_models(include_auto_created=True):
         if model is User:  # other people's accounts are theirs, even with the same name
             continue
-        for field in model._meta.concrete_fields:
-            if field.primary_key or not isinstance(
-                field, models.CharField | models.TextField | models.JSONField
-            ):
-                continue
-            manager = model._base_manager
-            query = Q()
+        fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not f.primary_key
+            and isinstance(f, models.CharField | models.TextField | models.JSONField)
+        ]
+        if not fields:
+            continue
+        query = Q()
+        casts: dict[str, Cast] = {}
+        for field in fields:
             if isinstance(field, models.JSONField):
+                alias = f"_scrub_{field.name}"
+                casts[alias] = Cast(field.name, TextField())
                 for needle in json_needles:
-                    query |= Q(_as_text__icontains=needle)
-                rows = manager.annotate(_as_text=Cast(field.name, TextField())).filter(query)
+                    query |= Q(**{f"{alias}__icontains": needle})
             else:
                 for needle in needles:
                     query |= Q(**{f"{field.name}__icontains": needle})
-                rows = manager.filter(query)
-            for pk, value in rows.values_list("pk", field.name):
+        manager = model._base_manager
+        rows = manager.annotate(**casts).filter(query) if casts else manager.filter(query)
+        names = [f.name for f in fields]
+        for pk, *values in rows.values_list("pk", *names):
+            update = {}
+            for name, value in zip(names, values, strict=True):
                 new = _replace_in(value, pattern, pseudonym)
                 if new != value:
-                    manager.filter(pk=pk).update(**{field.name: new})
-                    changed += 1
+                    update[name] = new
+            if update:
+                manager.filter(pk=pk).update(**update)
+                changed += 1
     return changed
 
 
