@@ -183,14 +183,17 @@ def main(argv: list[str] | None = None) -> int:
     times = []
     for user in users[: 2 * args.repeat : 2]:  # one partner of each of the first pairs
         person = person_of(user=user)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         account_erase(user=user, password=PASSWORD)
         wall = time.perf_counter() - start
+        cpu = time.process_time() - cpu
         times.append(wall)
         print(
             json.dumps(
                 {
                     "erase_seconds": round(wall, 3),
+                    "python_cpu_seconds": round(cpu, 3),
+                    "load_average_1m": os.getloadavg()[0],
                     "seats": len(person.seat_ids),
                     "members": len(users),
                     "seeded_seconds": round(seeded, 1),
