@@ -11,6 +11,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("tandem.accounts.urls")),
+    path("me/", include("tandem.privacy.urls")),
     path("p/", include("tandem.programs.urls")),
     path("matching/", include("tandem.matching.urls")),
     path("partnerships/", include("tandem.partnerships.urls")),

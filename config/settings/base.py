@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "tandem.dashboard",
     "tandem.announcements",
     "tandem.cohorts",
+    "tandem.privacy",
     "tandem.api",
 ]
 
@@ -199,6 +200,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 TANDEM_MATCH_INLINE_LIMIT = int(os.environ.get("TANDEM_MATCH_INLINE_LIMIT", "300"))
 # Closed programs older than this many months are deleted by `manage.py purge_closed_programs`.
 TANDEM_RETENTION_MONTHS = int(os.environ.get("TANDEM_RETENTION_MONTHS", "24"))
+# Who may start programs: "everyone", or "approved" (accounts a site admin approved).
+TANDEM_PROGRAM_CREATORS = os.environ.get("TANDEM_PROGRAM_CREATORS", "everyone")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):

@@ -14,6 +14,8 @@ if len(SECRET_KEY) < 50:
         "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 DEBUG = False
+# A public site asks a site admin to approve whoever starts a program (docs/privacy.md).
+TANDEM_PROGRAM_CREATORS = os.environ.get("TANDEM_PROGRAM_CREATORS", "approved")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(

@@ -42,6 +42,12 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
     name = models.CharField(max_length=150, blank=True)
+    # Read only when TANDEM_PROGRAM_CREATORS is "approved"; a site admin ticks it in the admin.
+    may_start_programs = models.BooleanField(
+        "may start programs",
+        default=False,
+        help_text="Approved by a site admin to start programs (when the site asks for approval).",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

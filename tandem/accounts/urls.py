@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.accounts import views, views_data
+from tandem.accounts import views
 
 app_name = "accounts"
 
@@ -9,5 +9,4 @@ urlpatterns = [
     path("identity/", views.account_identity, name="identity"),
     path("tokens/", views.api_token_create, name="token_create"),
     path("tokens/<int:token_id>/revoke/", views.api_token_revoke, name="token_revoke"),
-    *views_data.urlpatterns,
 ]

@@ -32,3 +32,9 @@ class Conflict(DomainError):
     """The action clashes with the current state (already done, already taken)."""
 
     status_code = 409
+
+
+class NotAllowed(DomainError):
+    """The person may not do this here at all (the site's rules, not the input)."""
+
+    status_code = 403

@@ -153,8 +153,8 @@ PAGES: dict[str, Rule] = {
     "accounts:token_revoke": Rule(
         OWNER, kwargs=ids(token_id="api_token"), methods=POST, anonymous="login"
     ),
-    "accounts:data": Rule(AUTHENTICATED, methods=GET_POST, anonymous="login"),
-    "accounts:delete": Rule(AUTHENTICATED, methods=GET_POST, anonymous="login"),
+    "privacy:data": Rule(AUTHENTICATED, methods=GET_POST, anonymous="login"),
+    "privacy:delete": Rule(AUTHENTICATED, methods=GET_POST, anonymous="login"),
     # the audit log
     "audit:log": Rule(COORDINATORS, kwargs=slug),
     # programs

@@ -10,12 +10,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tandem.accounts import services_data
 from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.models import AUDIT_APPEND_ONLY, AuditEvent, AuditLogAppendOnly
 from tandem.matching.services import match_run_publish
 from tandem.matching.tests.helpers import member, run_with_proposals
+from tandem.privacy import services as services_data
 from tandem.programs.services.program import coordinator_add
 from tandem.programs.tests.factories import (
     PASSWORD,

@@ -12,9 +12,9 @@ from tandem.accounts.models import User
 from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.models import AuditEvent
-from tandem.core.retention import months_before, programs_due_for_purge
 from tandem.meetings.models import Meeting, Note
 from tandem.partnerships.models import Partnership
+from tandem.privacy.retention import months_before, programs_due_for_purge
 from tandem.programs.models import Membership, Program
 from tandem.programs.tests.factories import ProgramFactory
 from tests.trust.world import build_world

@@ -15,12 +15,13 @@ from datetime import date
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from tandem.core.audit import audit_record
-from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from tandem.core.models import AuditEvent
 from tandem.programs.models import Invitation, Membership, Program
 
@@ -69,6 +70,10 @@ EDITABLE_FIELDS = (
 )
 
 EMAIL_NOT_VERIFIED = "Confirm your email address before you start a program."
+NOT_APPROVED_TO_START = (
+    "On this site a site admin approves who may start programs. Ask one of them (the people "
+    "who run this Tandem) to approve your account, then come back to this page."
+)
 NAME_REQUIRED = "Give the program a name."
 NAME_TOO_LONG = "Keep the name to 120 characters or fewer."
 AUDIENCE_TOO_LONG = "Keep the audience to 200 characters or fewer."
@@ -108,6 +113,13 @@ class ProgramInvalid(ValidationFailed):
 def user_has_verified_email(user: Any) -> bool:
     """Return True if the person has confirmed the address they sign in with."""
     return EmailAddress.objects.filter(user=user, verified=True, email__iexact=user.email).exists()
+
+
+def user_may_start_programs(user: Any) -> bool:
+    """Return True if the site lets this person start programs (TANDEM_PROGRAM_CREATORS)."""
+    if settings.TANDEM_PROGRAM_CREATORS == "everyone":
+        return True
+    return bool(user.is_superuser or user.may_start_programs)
 
 
 def program_slug_suggest(*, name: str) -> str:
@@ -234,6 +246,8 @@ def program_create(
     Without a ``slug`` one is made from the name. Everything else starts at the defaults and
     is set afterwards with ``program_update``.
     """
+    if not user_may_start_programs(creator):
+        raise NotAllowed(NOT_APPROVED_TO_START)
     if not user_has_verified_email(creator):
         raise ValidationFailed(EMAIL_NOT_VERIFIED)
     defaults = Program()

@@ -48,7 +48,21 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def program_create(request: HttpRequest) -> HttpResponse:
-    """Start a program; the person who starts it becomes its coordinator."""
+    """Start a program; the person who starts it becomes its coordinator.
+
+    Where the site asks for approval (TANDEM_PROGRAM_CREATORS) and this person has none, the
+    page says so and how to ask, instead of the form.
+    """
+    if not program_services.user_may_start_programs(request.user):
+        return render(
+            request,
+            "programs/manage/create_refused.html",
+            {
+                "message": program_services.NOT_APPROVED_TO_START,
+                "email": getattr(request.user, "email", ""),
+            },
+            status=403,
+        )
     verified = program_services.user_has_verified_email(request.user)
     form = ProgramCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

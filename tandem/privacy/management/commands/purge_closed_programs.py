@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from tandem.core import retention
+from tandem.privacy import retention
 
 
 class Command(BaseCommand):

@@ -8,15 +8,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from tandem.accounts import services_data
 from tandem.accounts.models import User
 from tandem.core import clock
 from tandem.core.errors import ValidationFailed
 from tandem.core.forms import TandemForm
+from tandem.privacy import services
 
 
 class EraseForm(TandemForm):
@@ -39,12 +38,12 @@ def data_download(request: HttpRequest) -> HttpResponse:
     """Show what the download holds; the button (POST) sends the zip."""
     if request.method == "POST":
         user = cast(User, request.user)
-        payload = services_data.account_export(user=user, ip_address=_ip(request))
+        payload = services.account_export(user=user, ip_address=_ip(request))
         response = HttpResponse(payload, content_type="application/zip")
         stamp = clock.now().strftime("%Y%m%d")
         response["Content-Disposition"] = f'attachment; filename="tandem-my-data-{stamp}.zip"'
         return response
-    return render(request, "accounts/data.html", {"files": services_data.EXPORT_FILES})
+    return render(request, "privacy/data.html", {"files": services.EXPORT_FILES})
 
 
 @login_required
@@ -55,7 +54,7 @@ def data_delete(request: HttpRequest) -> HttpResponse:
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            pseudonym = services_data.account_erase(
+            pseudonym = services.account_erase(
                 user=cast(User, request.user),
                 password=form.cleaned_data["password"],
                 ip_address=_ip(request),
@@ -71,10 +70,4 @@ def data_delete(request: HttpRequest) -> HttpResponse:
             )
             return redirect("home")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/data_delete.html", {"form": form}, status=status)
-
-
-urlpatterns = [
-    path("data/", data_download, name="data"),
-    path("delete/", data_delete, name="delete"),
-]
+    return render(request, "privacy/data_delete.html", {"form": form}, status=status)

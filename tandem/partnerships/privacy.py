@@ -1,0 +1,93 @@
+"""What the partnerships app holds about a person: seats, agreements, events, messages.
+
+See ``tandem/core/personal_data.py`` for the shape and docs/privacy.md for the rules.
+"""
+
+from typing import Any
+
+from django.db.models import Q
+
+from tandem.core.personal_data import Declaration, Erase, Holding, Person
+from tandem.partnerships.models import (
+    AgreementAcceptance,
+    AgreementVersion,
+    DigestSent,
+    Message,
+    MessagePreference,
+    Partnership,
+    PartnershipEvent,
+    PartnershipMember,
+    RematchRequest,
+)
+
+
+def _partners(partnership: Partnership) -> dict[str, Any]:
+    # Partners by display name only: their emails and intakes are theirs.
+    names = []
+    for seat in partnership.seats.select_related("membership__user", "membership__profile"):
+        profile = getattr(seat.membership, "profile", None)
+        names.append(str(getattr(profile, "display_name", "") or seat.membership.user.name))
+    return {"program": partnership.program.slug, "members": names}
+
+
+def _seats_leave(person: Person) -> dict[str, int]:
+    left = PartnershipMember.objects.filter(pk__in=person.seat_ids).update(active=False)
+    return {"seats_left": left}
+
+
+def _in_my_partnerships(p: Person) -> Q:
+    return Q(partnership_id__in=p.partnership_ids)
+
+
+DECLARATION = Declaration(
+    app="partnerships",
+    holdings=(
+        Holding(
+            Partnership,
+            rows=lambda p: Partnership.objects.filter(pk__in=p.partnership_ids).select_related(
+                "program"
+            ),
+            erase=Erase.KEEP,
+            computed=_partners,
+        ),
+        Holding(
+            PartnershipMember,
+            rows=lambda p: PartnershipMember.objects.filter(pk__in=p.seat_ids),
+            erase=Erase.KEEP,  # marked inactive: partners keep their partnership whole
+        ),
+        # An agreement is both partners' joint record: it stays as agreed.
+        Holding(
+            AgreementVersion,
+            rows=lambda p: AgreementVersion.objects.filter(
+                agreement__partnership_id__in=p.partnership_ids
+            ),
+            erase=Erase.KEEP,
+        ),
+        Holding(
+            AgreementAcceptance,
+            rows=lambda p: AgreementAcceptance.objects.filter(seat_id__in=p.seat_ids),
+            erase=Erase.KEEP,
+        ),
+        # The pause or end stays in the partnership's history; the person's words go.
+        Holding(
+            PartnershipEvent,
+            rows=lambda p: PartnershipEvent.objects.filter(actor_id__in=p.seat_ids),
+            erase=Erase.KEEP,
+            clear=("reason", "coordinator_feedback"),
+        ),
+        Holding(
+            RematchRequest,
+            rows=lambda p: RematchRequest.objects.filter(
+                Q(seat_id__in=p.seat_ids) | Q(handled_by=p.user)
+            ),
+            own=lambda p: Q(seat_id__in=p.seat_ids),
+        ),
+        Holding(Message, rows=lambda p: Message.objects.filter(author_id__in=p.seat_ids)),
+        Holding(
+            MessagePreference,
+            rows=lambda p: MessagePreference.objects.filter(seat_id__in=p.seat_ids),
+        ),
+        Holding(DigestSent, rows=lambda p: DigestSent.objects.filter(user=p.user)),
+    ),
+    finish=_seats_leave,
+)
