@@ -6,7 +6,14 @@ See ``tandem/core/personal_data.py`` for the shape and docs/privacy.md for the r
 from django.db.models import Q
 
 from tandem.core.personal_data import Declaration, Erase, Holding
-from tandem.matching.models import MatchRule, MatchRun, Proposal, ProposalMember, UnmatchedMember
+from tandem.matching.models import (
+    LeftOutMember,
+    MatchRule,
+    MatchRun,
+    Proposal,
+    ProposalMember,
+    UnmatchedMember,
+)
 
 DECLARATION = Declaration(
     app="matching",
@@ -31,6 +38,11 @@ DECLARATION = Declaration(
         Holding(
             UnmatchedMember,
             rows=lambda p: UnmatchedMember.objects.filter(membership_id__in=p.membership_ids),
+        ),
+        # Who a run left out and why (not ready, consent missing...): the person's own.
+        Holding(
+            LeftOutMember,
+            rows=lambda p: LeftOutMember.objects.filter(membership_id__in=p.membership_ids),
         ),
         Holding(
             MatchRule,

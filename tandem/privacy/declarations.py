@@ -6,6 +6,7 @@ person's data is claimed by none of them.
 """
 
 from tandem.accounts import privacy as accounts
+from tandem.announcements import privacy as announcements
 from tandem.core.personal_data import Declaration
 from tandem.dashboard import privacy as dashboard
 from tandem.goals import privacy as goals
@@ -22,4 +23,5 @@ DECLARATIONS: tuple[Declaration, ...] = (
     meetings.DECLARATION,
     goals.DECLARATION,
     dashboard.DECLARATION,
+    announcements.DECLARATION,
 )

@@ -33,7 +33,13 @@ from tandem.goals.models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from tandem.matching.models import MatchRule, UnmatchedMember
+from tandem.announcements.models import (
+    Announcement,
+    AnnouncementDelivery,
+    AnnouncementOptOut,
+    IntakeReminder,
+)
+from tandem.matching.models import LeftOutMember, MatchRule, UnmatchedMember
 from tandem.meetings import services as meetings
 from tandem.meetings.models import Delivery, Meeting, Note, ScheduleNotice, Turn
 from tandem.meetings.selectors import seat_name
@@ -65,6 +71,15 @@ def _every_kind_of_record(w: World) -> None:
         program=w.b, email="pia@a.example.org", expires_at=now + timedelta(days=9)
     )
     UnmatchedMember.objects.create(run=w.objects["run"], membership=pia, reason="No fit")
+    LeftOutMember.objects.create(run=w.objects["run"], membership=pia, reason="no_consent")
+    announcement = Announcement.objects.create(
+        program=w.a, author=w.users["coordinator"], subject="Kick-off", body="See you there"
+    )
+    AnnouncementDelivery.objects.create(announcement=announcement, membership=pia, sent_at=now)
+    AnnouncementOptOut.objects.create(membership=pia)
+    IntakeReminder.objects.create(
+        membership=pia, sent_by=w.users["coordinator"], week="2027-W03", sent_at=now
+    )
     low, high = sorted([pia, mia], key=lambda m: m.pk)
     MatchRule.objects.create(
         program=w.a, kind=MatchRule.Kind.FORBID, membership_a=low, membership_b=high
