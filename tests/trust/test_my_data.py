@@ -17,6 +17,12 @@ from django.db import connection, models
 from django.test import Client
 
 from tandem.accounts.models import User
+from tandem.announcements.models import (
+    Announcement,
+    AnnouncementDelivery,
+    AnnouncementOptOut,
+    IntakeReminder,
+)
 from tandem.core import clock
 from tandem.core.errors import ValidationFailed
 from tandem.core.models import AuditEvent
@@ -32,12 +38,6 @@ from tandem.goals.models import (
     Pulse,
     SurveyInvitation,
     SurveyResponse,
-)
-from tandem.announcements.models import (
-    Announcement,
-    AnnouncementDelivery,
-    AnnouncementOptOut,
-    IntakeReminder,
 )
 from tandem.matching.models import LeftOutMember, MatchRule, UnmatchedMember
 from tandem.meetings import services as meetings
