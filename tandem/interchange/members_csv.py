@@ -15,13 +15,17 @@ import re
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 __all__ = [
     "CHANNELS",
+    "CONSENT_NO",
+    "CONSENT_YES",
     "DAYS",
     "HEADERS",
     "MAX_BYTES",
     "MAX_GOALS",
+    "OPTIONAL_HEADERS",
     "STAGES",
     "MemberRow",
     "ParseResult",
@@ -51,6 +55,10 @@ HEADERS: tuple[str, ...] = (
     "channel",
     "exclude",
 )
+# Columns a file may leave out; a missing optional column reads as empty cells.
+OPTIONAL_HEADERS: tuple[str, ...] = ("consent",)
+CONSENT_YES: tuple[str, ...] = ("yes", "y", "true", "1")
+CONSENT_NO: tuple[str, ...] = ("no", "n", "false", "0")
 STAGES: tuple[str, ...] = ("student", "early", "mid", "senior", "executive")
 CHANNELS: tuple[str, ...] = ("phone", "video", "in person")
 DAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -98,6 +106,10 @@ MSG_TOO_MANY_GOALS = "There are {count} goals; list at most {limit}, separated b
 MSG_EXCLUDES_SELF = "The member excludes their own email {email}; remove it from 'exclude'."
 MSG_BAD_EXCLUDE = (
     "{value!r} in 'exclude' is not a valid email address; list emails separated by ';'."
+)
+MSG_BAD_CONSENT = (
+    "{value!r} is not a consent answer; write yes (the member has consented), the day they "
+    "consented as YYYY-MM-DD (like 2027-01-15), or leave the cell empty (not yet)."
 )
 
 # Availability messages (raised as ValueError by parse_availability).
@@ -160,6 +172,9 @@ class MemberRow:
     languages: tuple[str, ...]
     channel: str
     exclude: tuple[str, ...]
+    # The member consented per the file ("yes" or a date); ``consent_on`` is the date if given.
+    consent: bool = False
+    consent_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -355,7 +370,7 @@ def parse_members_csv(data: bytes) -> ParseResult:
     names = [cell.strip().lower() for cell in header]
     index: dict[str, int] = {}
     for i, name in enumerate(names):
-        if name in HEADERS and name in index:
+        if name in (*HEADERS, *OPTIONAL_HEADERS) and name in index:
             errors.append(RowError(1, name, MSG_DUPLICATE_HEADER.format(column=name)))
         index.setdefault(name, i)
     missing = [name for name in HEADERS if name not in index]
@@ -412,8 +427,8 @@ def _parse_record(
             RowError(line, "", MSG_TOO_MANY_CELLS.format(cells=len(record), headers=header_len))
         )
         return None, errors
-    raw: dict[str, str] = {}
-    for name in HEADERS:
+    raw: dict[str, str] = {name: "" for name in OPTIONAL_HEADERS}
+    for name in (*HEADERS, *(n for n in OPTIONAL_HEADERS if n in index)):
         i = index[name]
         cell = record[i] if i < len(record) else ""
         stripped = cell.lstrip(" ")
@@ -476,6 +491,10 @@ def _parse_record(
         elif value not in exclude:
             exclude.append(value)
 
+    consent, consent_on = _parse_consent(raw["consent"])
+    if consent is None:
+        errors.append(RowError(line, "consent", MSG_BAD_CONSENT.format(value=raw["consent"])))
+
     if errors:
         return None, errors
     languages = canon.canon(_split_list(raw["languages"])) or (DEFAULT_LANGUAGE,)
@@ -495,5 +514,24 @@ def _parse_record(
         languages=languages,
         channel=channel,
         exclude=tuple(exclude),
+        consent=bool(consent),
+        consent_on=consent_on,
     )
     return row, errors
+
+
+def _parse_consent(text: str) -> tuple[bool | None, date | None]:
+    """Read a consent cell: (consented, on which day); ``(None, None)`` when unreadable.
+
+    >>> _parse_consent("Yes"), _parse_consent(""), _parse_consent("2027-01-15")
+    ((True, None), (False, None), (True, datetime.date(2027, 1, 15)))
+    """
+    value = text.strip().casefold()
+    if value in CONSENT_YES:
+        return True, None
+    if not value or value in CONSENT_NO:
+        return False, None
+    try:
+        return True, date.fromisoformat(value)
+    except ValueError:
+        return None, None

@@ -322,3 +322,52 @@ def test_tags() -> None:
     assert normalise_tag("  Public \t Speaking ") == "Public Speaking"
     assert tag_key("  Public \t Speaking ") == "public speaking"
     assert tag_key("STRASSE") == tag_key("straße")
+
+
+# Consent (an optional column)
+
+
+def _with_consent(value: str) -> bytes:
+    return csv_bytes(row() + "," + _quote(value), header=HEADER + ",consent")
+
+
+def test_file_without_a_consent_column_records_no_consent() -> None:
+    result = parse_members_csv(csv_bytes(row()))
+    assert result.errors == ()
+    assert (result.rows[0].consent, result.rows[0].consent_on) == (False, None)
+
+
+@pytest.mark.parametrize("value", ["yes", "Yes", "TRUE", "1", " y "])
+def test_consent_yes_is_read(value: str) -> None:
+    result = parse_members_csv(_with_consent(value))
+    assert result.errors == ()
+    assert (result.rows[0].consent, result.rows[0].consent_on) == (True, None)
+
+
+@pytest.mark.parametrize("value", ["", "no", "False", "0"])
+def test_consent_empty_or_no_is_not_consent(value: str) -> None:
+    result = parse_members_csv(_with_consent(value))
+    assert result.errors == ()
+    assert result.rows[0].consent is False
+
+
+def test_consent_date_is_the_day_of_consent() -> None:
+    from datetime import date
+
+    result = parse_members_csv(_with_consent("2027-01-15"))
+    assert result.errors == ()
+    assert (result.rows[0].consent, result.rows[0].consent_on) == (True, date(2027, 1, 15))
+
+
+@pytest.mark.parametrize("value", ["maybe", "15/01/2027", "2027-02-30"])
+def test_unreadable_consent_names_the_cell_and_the_fix(value: str) -> None:
+    assert only_error(_with_consent(value)) == RowError(
+        2, "consent", m.MSG_BAD_CONSENT.format(value=value)
+    )
+
+
+def test_consent_column_given_twice_is_an_error() -> None:
+    data = csv_bytes(row() + ",yes,yes", header=HEADER + ",consent,Consent")
+    assert only_error(data) == RowError(
+        1, "consent", m.MSG_DUPLICATE_HEADER.format(column="consent")
+    )

@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -33,6 +35,7 @@ from tandem.interchange.members_csv import (
 from tandem.programs.models import Membership, Profile, Program, Tag
 
 __all__ = [
+    "MSG_CONSENT_IN_FUTURE",
     "MSG_FILE_HAS_ERRORS",
     "MSG_NOT_CSV",
     "MSG_UTF16",
@@ -69,6 +72,9 @@ MSG_IN_PERSON_NEEDS_CITY = (
     "Meeting in person needs the member's city, which the CSV cannot hold. "
     'Write "video" or "phone" here; the member can choose "in person" with their city in '
     "their intake."
+)
+MSG_CONSENT_IN_FUTURE = (
+    "The consent date {day} is after today; write the day the member consented, or yes."
 )
 MSG_FILE_HAS_ERRORS = "The file has problems (listed below); nothing was imported. Fix them and upload the file again."
 MSG_CHANGED_MEANWHILE = (
@@ -107,6 +113,7 @@ _PROFILE_FIELDS = (
     "excluded_emails",
     "channel",
     "submitted_at",
+    "consent_at",
 )
 # Profile tag fields and the kind of tag each holds; the CSV's "goals" fill "themes".
 _TAG_FIELDS: dict[str, str] = {
@@ -368,6 +375,11 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
         profile = _profile_of(membership)
         if row.channel == Profile.Channel.IN_PERSON and not (profile and profile.city):
             errors.append(RowError(row.line, "channel", MSG_IN_PERSON_NEEDS_CITY))
+        consent_at = _consent_at(row=row, profile=profile, now=now)
+        if consent_at is not None and consent_at > now:
+            errors.append(
+                RowError(row.line, "consent", MSG_CONSENT_IN_FUTURE.format(day=row.consent_on))
+            )
         if errors:
             work.errors.extend(errors)
             continue
@@ -393,6 +405,8 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
             # The intake counts as submitted once complete; a later import keeps the date.
             "submitted_at": (profile.submitted_at if profile else None)
             or (now if complete else None),
+            # Recorded as the file says; an import never withdraws consent a member gave.
+            "consent_at": consent_at,
         }
         item_tags = {
             name: list(
@@ -415,6 +429,16 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
         item.changed = _differs(item, work)
         work.items.append(item)
     return work
+
+
+def _consent_at(*, row: MemberRow, profile: Profile | None, now: datetime) -> datetime | None:
+    """Return when the member consented: as recorded already, else per the file (or None)."""
+    if profile is not None and profile.consent_at is not None:
+        return profile.consent_at
+    if row.consent_on is not None:
+        # The day the member consented begins at midnight in their own time zone.
+        return datetime.combine(row.consent_on, time(), tzinfo=ZoneInfo(row.time_zone))
+    return now if row.consent else None
 
 
 def _profile_of(membership: Membership | None) -> Profile | None:

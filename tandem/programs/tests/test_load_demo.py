@@ -126,3 +126,28 @@ def test_demo_csv_is_realistic_input_for_matching():
             if a_teaches_b and b_teaches_a and len(free[a.email] & free[b.email]) >= 2:
                 with_swap |= {a.email, b.email}
     assert len(with_swap) >= 0.9 * len(rows)
+
+
+@pytest.mark.django_db
+def test_first_run_matching_click_on_the_demo_produces_proposals(client):
+    from tandem.matching.forms import MatchRunForm
+    from tandem.matching.models import MatchRun
+
+    load()
+    program = Program.objects.get(slug=loader.PROGRAM_SLUG)
+    profiles = Profile.objects.filter(membership__program=program)
+    assert not profiles.filter(consent_at__isnull=True).exists()
+
+    # The form as the page offers it: every field at its initial value.
+    form = MatchRunForm(program=program)
+    initial = {name: form.get_initial_for_field(field, name) for name, field in form.fields.items()}
+    data = {
+        name: value for name, value in initial.items() if value is not None and value is not False
+    }
+    assert client.login(email=loader.COORDINATOR_EMAIL, password=loader.COORDINATOR_PASSWORD)
+    response = client.post(reverse("matching:runs", args=[program.slug]), data)
+
+    run = MatchRun.objects.get(program=program)
+    assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
+    assert run.status == MatchRun.Status.DONE
+    assert run.proposals.count() >= 15

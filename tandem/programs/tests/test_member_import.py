@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from html import escape
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -281,6 +283,48 @@ def test_reimport_updates_only_the_changed_member(program, coordinator, frozen_c
     assert ben.updated_at == later
     assert [t.name for t in ben.offers.all()] == ["Chess"]
     assert ben.submitted_at == frozen_clock
+
+
+# Consent
+
+
+def with_consent(*rows: tuple[str, str]) -> bytes:
+    """Return a file with a consent column: (row, consent cell) pairs."""
+    return csv_bytes(*(f"{line},{cell}" for line, cell in rows), header=HEADER + ",consent")
+
+
+def test_consent_in_the_file_is_recorded_at_import(program, coordinator, frozen_clock):
+    member_import_apply(
+        program=program,
+        actor=coordinator,
+        data=with_consent(
+            (row(), "yes"),
+            (row(email="ben@example.org", time_zone="America/New_York"), "2026-11-02"),
+            (row(email="cy@example.org"), ""),
+        ),
+    )
+    consent = dict(Profile.objects.values_list("membership__user__email", "consent_at"))
+    assert consent["ana@example.org"] == frozen_clock
+    # A date is the start of that day in the member's own time zone.
+    assert consent["ben@example.org"] == datetime(2026, 11, 2, tzinfo=ZoneInfo("America/New_York"))
+    assert consent["cy@example.org"] is None
+
+
+def test_a_later_import_never_withdraws_or_moves_consent(program, coordinator, frozen_clock):
+    member_import_apply(program=program, actor=coordinator, data=with_consent((row(), "yes")))
+    for cell in ("", "no", "2026-01-01"):
+        plan = member_import_preview(program=program, data=with_consent((row(), cell)))
+        assert plan.unchanged == ("ana@example.org",)
+    member_import_apply(program=program, actor=coordinator, data=with_consent((row(), "no")))
+    assert Profile.objects.get().consent_at == frozen_clock
+
+
+def test_consent_date_after_today_is_a_cell_error(program, frozen_clock):
+    tomorrow = (frozen_clock + timedelta(days=2)).date().isoformat()
+    plan = member_import_preview(program=program, data=with_consent((row(), tomorrow)))
+    assert [(e.line, e.column, e.message) for e in plan.errors] == [
+        (2, "consent", service.MSG_CONSENT_IN_FUTURE.format(day=tomorrow))
+    ]
 
 
 def test_existing_account_is_found_whatever_the_case(program, coordinator):
