@@ -5,14 +5,16 @@ and the reachability test (tests/trust/test_reachability.py) holds every page to
 coordinator page is added here by one line.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from tandem.core import clock
 from tandem.matching.models import MatchRun
@@ -22,9 +24,9 @@ from tandem.programs.models import Membership, Program, WaitlistEntry
 
 @dataclass(frozen=True)
 class CoordinatorPage:
-    label: str
+    label: StrOrPromise
     url_name: str  # reversed with the program's slug
-    about: str
+    about: StrOrPromise
 
 
 # One line per coordinator page of a program, in the order a program lives through them.
@@ -86,7 +88,7 @@ class Counts:
 class Cockpit:
     program: Program
     stage: Stage
-    stages: list[tuple[str, str]]
+    stages: Sequence[tuple[str, StrOrPromise]]
     counts: Counts
     review_run: MatchRun | None
     next_step: Link
@@ -130,7 +132,7 @@ def next_step_of(
         ) % {"n": counts.rematch_requests}
         return Link(label, _url("partnerships:rematch_queue", program))
     if stage == Stage.DRAFT:
-        return Link(_("Set the dates and open the program"), _url("programs:manage", program))
+        return Link(gettext("Set the dates and open the program"), _url("programs:manage", program))
     if stage == Stage.WAITLIST:
         label = ngettext(
             "%(n)d person on the waitlist: open the doors",
@@ -139,26 +141,28 @@ def next_step_of(
         ) % {"n": counts.waitlist}
         return Link(label, _url("programs:waitlist_manage", program))
     if stage == Stage.DOORS_OPEN:
-        return Link(_("Invite or import members"), _url("programs:import", program))
+        return Link(gettext("Invite or import members"), _url("programs:import", program))
     if review_run is not None:
         return Link(
-            _("Review match run %(n)d and publish it") % {"n": review_run.pk},
+            gettext("Review match run %(n)d and publish it") % {"n": review_run.pk},
             _url("matching:review", program, pk=review_run.pk),
         )
     if stage == Stage.INTAKE:
-        label = _("%(done)d of %(all)d have finished their intake: remind the other %(rest)d") % {
+        label = gettext(
+            "%(done)d of %(all)d have finished their intake: remind the other %(rest)d"
+        ) % {
             "done": counts.intake_done,
             "all": counts.members,
             "rest": counts.intake_missing,
         }
         return Link(label, _url("programs:roster", program))
     if stage == Stage.MATCHING:
-        return Link(_("Run matching"), _url("matching:runs", program))
+        return Link(gettext("Run matching"), _url("matching:runs", program))
     if stage == Stage.CLOSED:
-        return Link(_("Read the figures"), _url("dashboard:program", program))
+        return Link(gettext("Read the figures"), _url("dashboard:program", program))
     if stage in (Stage.MIDPOINT, Stage.RECAP):
-        return Link(_("Check the surveys"), _url("goals:survey_manage", program))
-    return Link(_("See how the partnerships are going"), _url("dashboard:program", program))
+        return Link(gettext("Check the surveys"), _url("goals:survey_manage", program))
+    return Link(gettext("See how the partnerships are going"), _url("dashboard:program", program))
 
 
 def cockpit_for(*, program: Program) -> Cockpit:

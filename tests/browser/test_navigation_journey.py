@@ -76,7 +76,7 @@ def test_coordinator_matches_from_the_cockpit_and_ana_finds_partner_and_meeting(
         publish = coordinator.locator("#publish")
         expect(publish).to_be_visible(timeout=30_000)
         publish.click()
-        expect(coordinator.get_by_text("Published")).to_be_visible()
+        expect(coordinator.get_by_text("partnerships created")).to_be_visible()
         run_worker()  # the introductions
         # Back to the cockpit by the breadcrumbs: the program now runs.
         coordinator.locator('nav[aria-label="breadcrumb"] a', has_text=PROGRAM).click()

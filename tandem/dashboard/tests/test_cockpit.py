@@ -106,7 +106,7 @@ def test_a_running_program_goes_through_midpoint_and_recap_and_rematch_requests_
 
 def test_cockpit_links_every_coordinator_page_in_a_constant_number_of_queries(client):
     program = ProgramFactory(status="intake_open")
-    response, coordinator = cockpit_page(client, program)
+    response, _coordinator = cockpit_page(client, program)
     for page in COORDINATOR_PAGES:
         assert reverse(page.url_name, args=[program.slug]) in response.text
     url = reverse("dashboard:cockpit", args=[program.slug])

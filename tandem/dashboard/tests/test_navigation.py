@@ -1,5 +1,7 @@
 """The site menu, the front page's programs and the member home's call to finish the intake."""
 
+from typing import Any, cast
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -68,7 +70,9 @@ def test_menu_costs_the_same_queries_however_many_programs(client):
         client.get(reverse("accounts:settings"))
     for n in range(4):
         program = ProgramFactory(status="running")
-        ana = ProfileFactory(membership__program=program, membership__user=user).membership
+        ana = cast(
+            Any, ProfileFactory(membership__program=program, membership__user=user)
+        ).membership
         match_run_publish(
             run_id=run_with_proposals(program, [ana, member(program, f"Ben {n}")]).pk,
             actor=CoordinatorFactory(program=program).user,
