@@ -55,11 +55,20 @@ def test_coordinator_matches_from_the_cockpit_and_ana_finds_partner_and_meeting(
     call_command("load_demo", verbosity=0)
     desk = browser.new_context(viewport=DESKTOP, locale="en-GB")
     phone = browser.new_context(viewport=PHONE, locale="en-GB", is_mobile=True)
+    # One browser context per person: a context shares its sign-in between its pages.
+    partner_desk = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    coordinator_phone_context = browser.new_context(viewport=PHONE, locale="en-GB", is_mobile=True)
     coordinator = desk.new_page()
     ana = phone.new_page()
     problems = watch_for_problems(coordinator) + watch_for_problems(ana)
     failures = {"nav-coordinator-failure.png": coordinator, "nav-ana-failure.png": ana}
-    with closing(desk), closing(phone), failure_shots(failures):
+    with (
+        closing(desk),
+        closing(phone),
+        closing(partner_desk),
+        closing(coordinator_phone_context),
+        failure_shots(failures),
+    ):
         # The coordinator: front page -> cockpit -> next step -> run, review, publish.
         sign_in(coordinator, base, *COORDINATOR)
         coordinator.get_by_role("button", name="Open the cockpit").click()
@@ -104,7 +113,7 @@ def test_coordinator_matches_from_the_cockpit_and_ana_finds_partner_and_meeting(
         partner_user = User.objects.get(pk=partner_seat.membership.user_id)
         partner_user.set_password(PASSWORD)
         partner_user.save()
-        other = desk.new_page()
+        other = partner_desk.new_page()
         sign_in(other, base, partner_user.email, PASSWORD)
         other.get_by_role("link", name=PROGRAM).click()
         other.locator("#home-meeting").get_by_role("link", name="Agree a time").click()
@@ -119,7 +128,7 @@ def test_coordinator_matches_from_the_cockpit_and_ana_finds_partner_and_meeting(
         expect(ana.locator('nav[aria-label="breadcrumb"]')).to_contain_text(PROGRAM)
 
         # The cockpit at phone width, for the README.
-        coordinator_phone = phone.new_page()
+        coordinator_phone = coordinator_phone_context.new_page()
         sign_in(coordinator_phone, base, *COORDINATOR)
         coordinator_phone.get_by_role("button", name="Open the cockpit").click()
         expect(coordinator_phone.locator("#next-step")).to_be_visible()

@@ -230,9 +230,9 @@ def test_manage_page_links_sub_pages(client, program, coordinator):
         "documents_manage",
         "resources_manage",
         "tags_manage",
-        "detail",
     ):
         assert reverse(f"programs:{name}", args=[program.slug]) in response.text
+    assert reverse("dashboard:cockpit", args=[program.slug]) in response.text
 
 
 # Coordinators
