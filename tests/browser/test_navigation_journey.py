@@ -13,6 +13,7 @@ from __future__ import annotations
 from contextlib import closing
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
@@ -109,10 +110,15 @@ def test_coordinator_matches_from_the_cockpit_and_ana_finds_partner_and_meeting(
         ana.locator("#home-meeting").get_by_role("link", name="Agree a time").click()
         ana.get_by_role("button", name="Propose this slot").first.click()
 
-        # The partner (an imported member: given a password here) accepts from their home.
+        # The partner (an imported member: given a password and a verified address here) accepts from their home.
         partner_user = User.objects.get(pk=partner_seat.membership.user_id)
         partner_user.set_password(PASSWORD)
         partner_user.save()
+        EmailAddress.objects.update_or_create(
+            user=partner_user,
+            email=partner_user.email,
+            defaults={"verified": True, "primary": True},
+        )
         other = partner_desk.new_page()
         sign_in(other, base, partner_user.email, PASSWORD)
         other.get_by_role("link", name=PROGRAM).click()
