@@ -3,12 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tandem.api.api import api
-from tandem.core import views as core_views
+from tandem.dashboard import views as dashboard_views
 
 handler404 = "tandem.core.views.page_not_found"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("tandem.accounts.urls")),
     path("me/", include("tandem.privacy.urls")),

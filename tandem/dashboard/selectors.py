@@ -18,9 +18,9 @@ from tandem.dashboard.models import StalledNudge
 from tandem.goals import selectors as goal_selectors
 from tandem.goals.models import Goal, Survey
 from tandem.meetings import selectors as meeting_selectors
-from tandem.meetings.models import Meeting, Turn
+from tandem.meetings.models import Commitment, Meeting, Turn
 from tandem.partnerships.models import AgreementVersion, Partnership, PartnershipMember
-from tandem.programs.models import Membership, Program
+from tandem.programs.models import Membership, Profile, Program
 from tandem.programs.selectors.member_status import member_status_counts
 
 # Balance bands: the ratio of the most to the least time in the mentee's seat.
@@ -48,6 +48,10 @@ class MemberHome:
     help_kinds: list[tuple[str, str]]
     # The zone every instant on the page is shown in (the member's own, see goals.selectors).
     time_zone: str
+    # What the member said they would do before next time, not yet asked about.
+    commitments: list[Commitment] = field(default_factory=list)
+    # The intake is unfinished or consent to matching is missing: the page asks to finish it.
+    intake_unfinished: bool = False
 
     @property
     def balance_timed(self) -> bool:
@@ -68,6 +72,18 @@ def member_home(*, membership: Membership) -> MemberHome:
         next_meeting = meeting_selectors.meeting_upcoming_first(partnership=partnership)
         balance = meeting_selectors.balance_for_partnership(partnership, seats=seats)
     goals = goal_selectors.goal_list_open_for_member(membership=membership)
+    commitments: list[Commitment] = []
+    if seat is not None:
+        commitments = list(
+            Commitment.objects.filter(seat=seat, reviewed_in__isnull=True)
+            .select_related("meeting")
+            .order_by("-meeting__starts_at")[:3]
+        )
+    state = (
+        Profile.objects.filter(membership=membership)
+        .values_list("submitted_at", "consent_at")
+        .first()
+    )
     return MemberHome(
         program=membership.program,
         membership=membership,
@@ -82,6 +98,8 @@ def member_home(*, membership: Membership) -> MemberHome:
         pulses=goal_selectors.pulse_waiting_for(membership=membership),
         help_kinds=goal_selectors.help_kinds_for(program=membership.program),
         time_zone=goal_selectors.membership_zone(membership=membership),
+        commitments=commitments,
+        intake_unfinished=state is None or None in state,
     )
 
 

@@ -6,6 +6,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("<slug:slug>/", views.program_dashboard, name="program"),
+    path("<slug:slug>/cockpit/", views.cockpit, name="cockpit"),
     path("<slug:slug>/me/", views.member_home, name="member_home"),
     path("<slug:slug>/export.csv", views.figures_export, name="export"),
     path("<slug:slug>/nudge-stalled/", views.stalled_nudge, name="nudge_stalled"),

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError
-from tandem.dashboard import selectors, services
+from tandem.dashboard import cockpit as cockpits
+from tandem.dashboard import navigation, selectors, services
 from tandem.goals import selectors as goal_selectors
 from tandem.goals import services as goal_services
 from tandem.goals.forms import HelpFlagForm, PulseForm
@@ -20,7 +21,9 @@ from tandem.programs.selectors import (
     access_program,
     access_program_as_coordinator,
     access_program_as_coordinator_with_membership,
+    program_list_public,
 )
+from tandem.programs.selectors import program as program_selectors
 
 MSG_NUDGED = "Nudged {sent} stalled partnership{plural}: the partners get an email."
 MSG_NUDGED_SKIPPED = " {skipped} already had a nudge in the last week."
@@ -28,14 +31,25 @@ MSG_FLAG_HANDLED = "Marked handled: {name}'s request for help."
 MSG_FLAG_REOPENED = "Reopened: {name}'s request for help is open again."
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """Show everyone the open programs, and a signed-in person their own programs once each:
+    their role, a matched member's partner, a coordinator's cockpit."""
+    places = navigation.places_for(user=request.user)
+    mine = {place.program.pk for place in places}
+    public = [program for program in program_list_public() if program.pk not in mine]
+    return render(request, "core/home.html", {"places": places, "public_programs": public})
+
+
 @login_required
 @not_found_as_404
 def member_home(request: HttpRequest, slug: str) -> HttpResponse:
-    """Show a member their partner, next meeting, goals, balance and what is waiting."""
+    """Show a member their home in the program: partner, next meeting, what is due and waiting,
+    the intake while unfinished, and the program's dates, guidebook and worksheets."""
     program, membership = access_program(user=request.user, slug=slug)
     if membership.is_coordinator:
-        return redirect("dashboard:program", slug=slug)
+        return redirect("dashboard:cockpit", slug=slug)
     home = selectors.member_home(membership=membership)
+    documents = list(program_selectors.document_list(program=program))
     return render(
         request,
         "dashboard/member_home.html",
@@ -44,7 +58,22 @@ def member_home(request: HttpRequest, slug: str) -> HttpResponse:
             "home": home,
             "pulse_form": PulseForm(),
             "help_form": HelpFlagForm(kinds=home.help_kinds),
+            "guidebook": [d for d in documents if d.kind == d.Kind.GUIDEBOOK],
+            "worksheets": [d for d in documents if d.kind == d.Kind.WORKSHEET],
+            "coordinators": list(program_selectors.coordinator_list(program=program)),
         },
+    )
+
+
+@login_required
+@not_found_as_404
+def cockpit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show a program's coordinators where it stands, the next step and every page of theirs."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return render(
+        request,
+        "dashboard/cockpit.html",
+        {"program": program, "cockpit": cockpits.cockpit_for(program=program)},
     )
 
 

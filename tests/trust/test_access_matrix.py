@@ -300,6 +300,7 @@ PAGES: dict[str, Rule] = {
     "goals:help_flag": Rule(MEMBERS_ONLY, kwargs=slug, methods=POST),
     # dashboard
     "dashboard:program": Rule(COORDINATORS, kwargs=slug),
+    "dashboard:cockpit": Rule(COORDINATORS, kwargs=slug),
     "dashboard:member_home": Rule(MEMBERS, kwargs=slug),
     "dashboard:export": Rule(COORDINATORS, kwargs=slug),
     # announcements, intake reminders, the next cohort

@@ -67,14 +67,14 @@ def test_dashboard_is_404_for_members_outsiders_and_other_programs_coordinators(
         )
 
 
-def test_member_home_is_404_outside_the_program_and_sends_coordinators_to_the_dashboard(client):
+def test_member_home_is_404_outside_the_program_and_sends_coordinators_to_the_cockpit(client):
     program = ProgramFactory(status="running")
     client.force_login(MembershipFactory(program=ProgramFactory()).user)
     assert client.get(reverse("dashboard:member_home", args=[program.slug])).status_code == 404
     client.force_login(CoordinatorFactory(program=program).user)
     response = client.get(reverse("dashboard:member_home", args=[program.slug]))
     assert response.status_code == 302
-    assert response.url == reverse("dashboard:program", args=[program.slug])
+    assert response.url == reverse("dashboard:cockpit", args=[program.slug])
 
 
 def test_export_neutralises_formula_cells_and_is_audited(client, frozen_clock):

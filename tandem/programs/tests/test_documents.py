@@ -197,7 +197,7 @@ def test_coordinator_uploads_a_worksheet_and_a_member_downloads_it(
     assert response.status_code == 302
     document = Document.objects.get()
     client.force_login(member)
-    home = client.get(reverse("programs:detail", args=[program.slug]))
+    home = client.get(reverse("programs:detail", args=[program.slug]), follow=True)
     file_url = reverse("programs:document_file", args=[program.slug, document.pk])
     assert file_url in home.text
     download = client.get(file_url)

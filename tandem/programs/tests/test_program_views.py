@@ -106,7 +106,7 @@ def test_member_pages_are_for_people_in_the_program_only(
     assert client.get(url).status_code == 404
     for person in (member, coordinator):
         client.force_login(person)
-        assert client.get(url).status_code == 200
+        assert client.get(url, follow=True).status_code == 200
 
 
 def test_missing_program_answers_like_someone_elses(client, coordinator):
@@ -230,9 +230,9 @@ def test_manage_page_links_sub_pages(client, program, coordinator):
         "documents_manage",
         "resources_manage",
         "tags_manage",
-        "detail",
     ):
         assert reverse(f"programs:{name}", args=[program.slug]) in response.text
+    assert reverse("dashboard:cockpit", args=[program.slug]) in response.text
 
 
 # Coordinators
@@ -290,23 +290,32 @@ def test_member_cannot_add_coordinators(client, program, member):
 # Member home, help page, home page
 
 
-def test_program_home_shows_dates_guidebook_help_and_manage_link(client, program, coordinator):
+def test_program_home_is_the_members_home_with_dates_guidebook_and_help(client, program, member):
     program.kickoff_on = date(2027, 2, 1)
     program.save()
     Document.objects.create(program=program, title="How we pair", body="Read me")
     Document.objects.create(program=program, kind="worksheet", title="Goals sheet", body="x")
-    client.force_login(coordinator)
-    response = client.get(reverse("programs:detail", args=[program.slug]))
+    client.force_login(member)
+    response = client.get(reverse("programs:detail", args=[program.slug]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("dashboard:member_home", args=[program.slug])
     assert "Monday 1 February 2027" in response.text
     assert "How we pair" in response.text
     assert "Goals sheet" in response.text
     assert reverse("programs:help", args=[program.slug]) in response.text
+
+
+def test_program_home_sends_a_coordinator_to_the_cockpit_with_the_settings_link(
+    client, program, coordinator
+):
+    client.force_login(coordinator)
+    response = client.get(reverse("programs:detail", args=[program.slug]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("dashboard:cockpit", args=[program.slug])
     assert reverse("programs:manage", args=[program.slug]) in response.text
 
 
 def test_member_sees_no_manage_link(client, program, member):
     client.force_login(member)
-    response = client.get(reverse("programs:detail", args=[program.slug]))
+    response = client.get(reverse("programs:detail", args=[program.slug]), follow=True)
     assert reverse("programs:manage", args=[program.slug]) not in response.text
 
 
@@ -379,7 +388,7 @@ def test_manage_page_query_count_does_not_grow_with_coordinators(client, program
 def test_program_home_and_help_query_counts_do_not_grow(client, program, member):
     client.force_login(member)
     urls = [
-        reverse("programs:detail", args=[program.slug]),
+        reverse("dashboard:member_home", args=[program.slug]),
         reverse("programs:help", args=[program.slug]),
     ]
     Document.objects.create(program=program, title="One", body="x")

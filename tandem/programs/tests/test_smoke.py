@@ -22,7 +22,10 @@ def test_member_of_another_program_gets_404_for_program_home(client):
     program_b = ProgramFactory()
     member_a = MembershipFactory(program=program_a)
     client.force_login(member_a.user)
-    assert client.get(reverse("programs:detail", args=[program_a.slug])).status_code == 200
+    assert (
+        client.get(reverse("programs:detail", args=[program_a.slug]), follow=True).status_code
+        == 200
+    )
     assert client.get(reverse("programs:detail", args=[program_b.slug])).status_code == 404
 
 

@@ -1,5 +1,5 @@
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 
 from tandem.core.errors import NotFound
@@ -23,23 +23,14 @@ def program_public(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """Show a program to one of its members or coordinators: dates, guidebook, worksheets."""
+    """Send a member to their home in the program (the one page for a member: dates, guidebook,
+    partner, meetings), a coordinator to the program's cockpit; others get 404."""
     try:
-        program, membership = selectors.access_program(user=request.user, slug=slug)
+        _program, membership = selectors.access_program(user=request.user, slug=slug)
     except NotFound as exc:
         raise Http404 from exc
-    documents = list(program_selectors.document_list(program=program))
-    return render(
-        request,
-        "programs/detail.html",
-        {
-            "program": program,
-            "membership": membership,
-            "guidebook": [d for d in documents if d.kind == d.Kind.GUIDEBOOK],
-            "worksheets": [d for d in documents if d.kind == d.Kind.WORKSHEET],
-            "coordinators": list(program_selectors.coordinator_list(program=program)),
-        },
-    )
+    home = "dashboard:cockpit" if membership.is_coordinator else "dashboard:member_home"
+    return redirect(home, slug=slug)
 
 
 def program_help(request: HttpRequest, slug: str) -> HttpResponse:
