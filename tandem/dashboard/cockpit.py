@@ -36,9 +36,20 @@ COORDINATOR_PAGES: list[CoordinatorPage] = [
     CoordinatorPage(_("Import members"), "programs:import", _("Add members from a CSV file")),
     CoordinatorPage(_("Matching"), "matching:runs", _("Run matching, review and publish")),
     CoordinatorPage(
+        _("Pair by hand"), "matching:hand", _("Pair two members, or a circle, yourself")
+    ),
+    CoordinatorPage(
+        _("Partnerships"),
+        "dashboard:partnership_list",
+        _("Every partnership and its health; end or reassign"),
+    ),
+    CoordinatorPage(
         _("New-match requests"), "partnerships:rematch_queue", _("Partners asking for a new match")
     ),
     CoordinatorPage(_("Dashboard"), "dashboard:program", _("How the program is going, in figures")),
+    CoordinatorPage(
+        _("Announcements"), "announcements:list", _("Email everyone, or a group of members")
+    ),
     CoordinatorPage(
         _("Surveys"), "goals:survey_manage", _("Kick-off, mid-point and recap questions")
     ),
@@ -46,6 +57,9 @@ COORDINATOR_PAGES: list[CoordinatorPage] = [
     CoordinatorPage(_("Resources"), "programs:resources_manage", _("Where to turn beyond peers")),
     CoordinatorPage(_("Audit log"), "audit:log", _("Who did what, and when")),
     CoordinatorPage(_("Settings"), "programs:manage", _("Dates, format, coordinators, tags")),
+    CoordinatorPage(
+        _("Next cohort"), "cohorts:copy", _("Copy this program into a new draft for the next round")
+    ),
 ]
 
 
@@ -68,6 +82,7 @@ class Link:
     label: str
     url: str
     about: str = ""
+    post: bool = False  # an action (a button in a form), not a page to open
 
 
 @dataclass(frozen=True)
@@ -155,7 +170,7 @@ def next_step_of(
             "all": counts.members,
             "rest": counts.intake_missing,
         }
-        return Link(label, _url("programs:roster", program))
+        return Link(label, _url("announcements:intake_remind", program), post=True)
     if stage == Stage.MATCHING:
         return Link(gettext("Run matching"), _url("matching:runs", program))
     if stage == Stage.CLOSED:

@@ -55,7 +55,7 @@ def test_a_draft_asks_for_the_settings_and_a_waitlist_to_open_the_doors(client):
     assert cockpit.next_step.url == reverse("programs:waitlist_manage", args=[program.slug])
 
 
-def test_unfinished_intakes_ask_to_remind_the_others_through_the_roster(client):
+def test_unfinished_intakes_ask_to_remind_the_others_and_the_button_reminds_them(client):
     program = ProgramFactory(status="intake_open")
     for _ in range(2):
         ProfileFactory(membership__program=program)
@@ -66,7 +66,15 @@ def test_unfinished_intakes_ask_to_remind_the_others_through_the_roster(client):
     assert "2 of 5 have finished their intake: remind the other 3" in response.text
     cockpit = cockpit_for(program=program)
     assert cockpit.stage == Stage.INTAKE
-    assert cockpit.next_step.url == reverse("programs:roster", args=[program.slug])
+    remind = reverse("announcements:intake_remind", args=[program.slug])
+    assert cockpit.next_step.url == remind and cockpit.next_step.post
+    assert f'<form method="post" action="{remind}">' in response.text
+    # The button reminds the three whose intake is unfinished, through the worker.
+    from tandem.announcements.models import IntakeReminder
+
+    reply = client.post(remind, follow=True)
+    assert "Reminded 3 people to finish their intake." in reply.text
+    assert IntakeReminder.objects.filter(membership__program=program).count() == 3
 
 
 def test_everyone_ready_asks_to_run_matching_then_to_review_the_run():
