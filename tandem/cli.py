@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from tandem.interchange.members_csv import MSG_NO_MEMBERS as MSG_FILE_HAS_NO_MEMBERS
 from tandem.interchange.members_csv import MemberRow, parse_members_csv
 from tandem.matching.engine import MatchConfig, MatchResult, Member, Slot, match_members
 
@@ -125,13 +126,14 @@ def _match(args: argparse.Namespace) -> int:
         print(f"Cannot read {args.members}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     parsed = parse_members_csv(data)
+    if not parsed.rows and [e.message for e in parsed.errors] in ([], [MSG_FILE_HAS_NO_MEMBERS]):
+        # The parser's own wording speaks of uploading; on the command line, name the file.
+        print(MSG_NO_MEMBERS.format(path=args.members), file=sys.stderr)
+        return EXIT_BAD_INPUT
     if parsed.errors:
         for error in parsed.errors:
             column = error.column or "-"
             print(f"line {error.line}, column {column}: {error.message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if not parsed.rows:
-        print(MSG_NO_MEMBERS.format(path=args.members), file=sys.stderr)
         return EXIT_BAD_INPUT
     members = [member_from_row(row) for row in parsed.rows]
     config = MatchConfig(

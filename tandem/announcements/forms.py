@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tandem.announcements.models import Announcement
+from tandem.core.forms import TandemForm
 from tandem.programs.models import Membership
 
 STATUS_CHOICES = [("", _("Any status"))] + [
@@ -12,7 +13,7 @@ STATUS_CHOICES = [("", _("Any status"))] + [
 STATE_CHOICES = [("", _("With or without a partnership")), *Announcement.PartnershipState.choices]
 
 
-class AnnouncementForm(forms.Form):
+class AnnouncementForm(TandemForm):
     subject = forms.CharField(label=_("Subject"), required=False, max_length=1000)
     body = forms.CharField(
         label=_("Message"),

@@ -11,11 +11,12 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.cohorts.services import program_copy
 from tandem.core.errors import DomainError, NotFound
+from tandem.core.forms import TandemForm
 from tandem.programs.forms.program import form_add_domain_error
 from tandem.programs.selectors import access_program_as_coordinator
 
 
-class CohortForm(forms.Form):
+class CohortForm(TandemForm):
     name = forms.CharField(label=gettext_lazy("Name"), required=False, max_length=500)
     slug = forms.CharField(
         label=gettext_lazy("Web address"),

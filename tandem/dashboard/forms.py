@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.forms import TandemForm
 from tandem.partnerships.models import PartnershipEvent
 from tandem.partnerships.services_coordinator import (
     MSG_COORDINATOR_REASON,
@@ -12,7 +13,7 @@ from tandem.partnerships.services_coordinator import (
 from tandem.partnerships.services_life import MSG_END_REASON, REASON_MAX_LENGTH
 
 
-class CoordinatorEndForm(forms.Form):
+class CoordinatorEndForm(TandemForm):
     end_reason = forms.ChoiceField(
         label=_("Why does it end?"),
         choices=[("", _("Choose a reason")), *PartnershipEvent.EndReason.choices],
@@ -26,7 +27,7 @@ class CoordinatorEndForm(forms.Form):
     )
 
 
-class MemberStatusForm(forms.Form):
+class MemberStatusForm(TandemForm):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[(s.value, s.label) for s in SETTABLE_STATUSES],
@@ -34,7 +35,7 @@ class MemberStatusForm(forms.Form):
     )
 
 
-class MemberRemoveForm(forms.Form):
+class MemberRemoveForm(TandemForm):
     reason = forms.CharField(
         label=_("Why do they leave? (kept in the audit log)"),
         max_length=REASON_MAX_LENGTH,

@@ -450,9 +450,10 @@ def _parse_record(
         )
         return None, errors
     raw: dict[str, str] = {name: "" for name in OPTIONAL_HEADERS}
-    # A formula cell is reported and then read as empty, so the row's other cells are still
-    # checked (every problem at once), without a second "empty" message for the same cell.
-    formulas: set[str] = set()
+    # A formula cell or one with a control character is reported and then read as empty, so
+    # the row's other cells are still checked (every problem at once), without a second
+    # "empty" message for the same cell.
+    refused: set[str] = set()
     for name in (*HEADERS, *(n for n in OPTIONAL_HEADERS if n in index)):
         i = index[name]
         cell = record[i] if i < len(record) else ""
@@ -462,17 +463,18 @@ def _parse_record(
                 RowError(line, name, MSG_CONTROL_CHARACTER.format(code=ord(control.group())))
             )
             raw[name] = ""
+            refused.add(name)
             continue
         stripped = cell.lstrip(" ")
         if stripped and stripped[0] in FORMULA_PREFIXES:
             errors.append(RowError(line, name, MSG_FORMULA.format(char=stripped[0])))
             raw[name] = ""
-            formulas.add(name)
+            refused.add(name)
             continue
         raw[name] = " ".join(cell.split()) if name != "availability" else cell.strip()
 
     for name in REQUIRED_COLUMNS:
-        if not raw[name] and name not in formulas:
+        if not raw[name] and name not in refused:
             errors.append(RowError(line, name, MSG_REQUIRED.format(column=name.replace("_", " "))))
 
     email = raw["email"].lower()

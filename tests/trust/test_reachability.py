@@ -31,6 +31,7 @@ NOT_CLICKED: dict[str, str] = {
     # Opened from an email Tandem sends.
     "programs:waitlist_confirm": "the link in the waitlist confirmation email",
     "programs:waitlist_unsubscribe": "the unsubscribe link in every waitlist email",
+    "announcements:unsubscribe": "the unsubscribe link in every announcement and reminder email",
     "programs:invitation": "the link in the invitation email",
     "programs:invitation_signup": "the invitation page's sign-up step (from the email link)",
     "programs:invitation_setup": "the account set-up link in an imported member's email",
