@@ -69,6 +69,10 @@ class AuditEvent(models.Model):
         INVITATION_SENT = "invitation_sent", "Invitation sent"
         INVITATION_RESENT = "invitation_resent", "Invitation sent again"
         INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+        PARTNERSHIP_ENDED = "partnership_ended", "Partnership ended by a coordinator"
+        MEMBER_STATUS_CHANGED = "member_status_changed", "Member status changed"
+        MEMBER_REMOVED = "member_removed", "Member removed from the program"
+        PAIRED_BY_HAND = "paired_by_hand", "Paired by hand"
 
     occurred_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices)

@@ -131,7 +131,7 @@ def partnership_create_by_hand(
         for k, m in enumerate(people)
     )
     audit_record(
-        action=AuditEvent.Action.MATCH_PUBLISHED,
+        action=AuditEvent.Action.PAIRED_BY_HAND,
         actor=actor,
         program=program,
         subject_label=f"Partnership #{partnership.pk} (by hand)",

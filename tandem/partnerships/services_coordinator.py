@@ -83,7 +83,7 @@ def _end(*, partnership: Partnership, actor: Any, end_reason: str, reason: str) 
         by_coordinator=True,
     )
     audit_record(
-        action=AuditEvent.Action.PROGRAM_CHANGED,
+        action=AuditEvent.Action.PARTNERSHIP_ENDED,
         actor=actor,
         subject_label=f"Partnership #{partnership.pk}",
         program=partnership.program,
@@ -162,7 +162,7 @@ def membership_status_set(
     membership.status = status
     membership.save(update_fields=["status", "updated_at"])
     audit_record(
-        action=AuditEvent.Action.ROLE_CHANGED,
+        action=AuditEvent.Action.MEMBER_STATUS_CHANGED,
         actor=actor,
         subject_label=membership.user.email,
         program=program,
@@ -203,7 +203,7 @@ def membership_remove(
     membership.updated_at = clock.now()
     membership.save(update_fields=["status", "updated_at"])
     audit_record(
-        action=AuditEvent.Action.ROLE_CHANGED,
+        action=AuditEvent.Action.MEMBER_REMOVED,
         actor=actor,
         subject_label=membership.user.email,
         program=program,

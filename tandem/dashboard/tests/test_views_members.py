@@ -113,7 +113,7 @@ def test_pausing_a_member_is_audited_and_keeps_their_partnership_running(
     people["Ana"].refresh_from_db()
     assert people["Ana"].status == Membership.Status.PAUSED
     assert Partnership.objects.get(pk=partnership.pk).status == Partnership.Status.ACTIVE
-    event = AuditEvent.objects.get(action=AuditEvent.Action.ROLE_CHANGED, program=program)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.MEMBER_STATUS_CHANGED, program=program)
     assert (event.actor, event.before, event.after) == (
         coordinator,
         {"status": "matched"},
@@ -194,10 +194,10 @@ def test_removing_a_member_ends_their_partnership_and_tells_the_partners(client,
     assert partnership.status == Partnership.Status.ENDED
     event = PartnershipEvent.objects.get(partnership=partnership)
     assert event.by_coordinator and event.end_reason == PartnershipEvent.EndReason.LEFT
-    removal = AuditEvent.objects.get(action=AuditEvent.Action.ROLE_CHANGED, program=program)
+    removal = AuditEvent.objects.get(action=AuditEvent.Action.MEMBER_REMOVED, program=program)
     assert removal.before == {"status": "matched"}
     assert removal.after == {"status": "left", "reason": "REMOVAL-REASON"}
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.PROGRAM_CHANGED).count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PARTNERSHIP_ENDED).count() == 1
     call_command("db_worker", "--batch", "--no-startup-delay")
     assert sorted(m.to[0] for m in mailoutbox) == ["ana@example.org", "ben@example.org"]
     assert all("REMOVAL-REASON" not in m.body for m in mailoutbox)

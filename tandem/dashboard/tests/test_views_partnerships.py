@@ -185,7 +185,7 @@ def test_coordinator_ends_a_partnership_partners_are_told_by_the_worker(client, 
     event = PartnershipEvent.objects.get(partnership=partnership)
     assert event.by_coordinator and event.actor is None
     assert event.coordinator_feedback == "COORDINATOR-REASON"
-    audit = AuditEvent.objects.get(action=AuditEvent.Action.PROGRAM_CHANGED, program=program)
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.PARTNERSHIP_ENDED, program=program)
     assert audit.actor == coordinator
     assert audit.after["status"] == "ended" and audit.after["reason"] == "COORDINATOR-REASON"
     assert mailoutbox == []
@@ -263,8 +263,8 @@ def test_reassigning_ends_the_old_pair_and_pairs_the_member_anew(client, mailout
         Membership.objects.filter(program=program, role="member").values_list("pk", "status")
     )
     assert statuses == {people["Ana"].pk: "matched", people["Ben"].pk: "ready", cleo.pk: "matched"}
-    assert AuditEvent.objects.filter(program=program, action="program_changed").count() == 1
-    assert AuditEvent.objects.filter(program=program, action="match_published").count() == 1
+    assert AuditEvent.objects.filter(program=program, action="partnership_ended").count() == 1
+    assert AuditEvent.objects.filter(program=program, action="paired_by_hand").count() == 1
     call_command("db_worker", "--batch", "--no-startup-delay")
     subjects = sorted((m.to[0], m.subject) for m in mailoutbox)
     assert subjects == [

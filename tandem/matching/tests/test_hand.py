@@ -92,7 +92,7 @@ def test_pairing_creates_the_partnership_audits_it_and_introduces_them(client, m
     run = MatchRun.objects.get()
     assert run.status == MatchRun.Status.PUBLISHED and run.stats["by_hand"]
     assert run.proposals.get().partnership == partnership
-    audit = AuditEvent.objects.get(action=AuditEvent.Action.MATCH_PUBLISHED)
+    audit = AuditEvent.objects.get(action=AuditEvent.Action.PAIRED_BY_HAND)
     assert audit.actor == coordinator
     assert audit.after["by_hand"] and audit.after["people"] == [ana.pk, ben.pk]
     assert mailoutbox == []
@@ -123,7 +123,7 @@ def test_every_broken_rule_is_named_at_once_and_nothing_is_created(client, progr
     ]
     assert MSG_BROKEN_RULES.format(problems="; ".join(problems)) in response.text
     assert not Partnership.objects.exists()
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.MATCH_PUBLISHED).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.PAIRED_BY_HAND).exists()
     preview = _check(client, program, ana, ben).text
     assert "They cannot be paired" in preview and "Create the partnership" not in preview
 
