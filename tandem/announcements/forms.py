@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.announcements.models import Announcement
 from tandem.core.forms import TandemForm
-from tandem.programs.models import Membership
+from tandem.programs.selectors.member_status import MemberStatus
 
 STATUS_CHOICES = [("", _("Any status"))] + [
-    (value, label) for value, label in Membership.Status.choices if value != Membership.Status.LEFT
+    (value, label) for value, label in MemberStatus.choices if value != MemberStatus.LEFT
 ]
 STATE_CHOICES = [("", _("With or without a partnership")), *Announcement.PartnershipState.choices]
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from tandem.core import clock
 from tandem.core.models import TimeStampedModel
 from tandem.programs.models import Membership, Program
+from tandem.programs.selectors.member_status import MemberStatus
 
 SUBJECT_MAX_LENGTH = 150
 BODY_MAX_LENGTH = 20000
@@ -31,7 +32,7 @@ class Announcement(TimeStampedModel):
     subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
     body = models.TextField(help_text="Markdown.")
     # The segment: empty means everyone.
-    member_status = models.CharField(max_length=20, choices=Membership.Status.choices, blank=True)
+    member_status = models.CharField(max_length=20, choices=MemberStatus.choices, blank=True)
     partnership_state = models.CharField(
         max_length=10, choices=PartnershipState.choices, blank=True
     )

@@ -10,6 +10,7 @@ from tandem.announcements.models import Announcement, AnnouncementOptOut, Intake
 from tandem.core.errors import NotFound
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Program
+from tandem.programs.selectors.member_status import member_list
 
 UNSUBSCRIBE_SALT = "tandem.announcements.unsubscribe"
 
@@ -27,13 +28,12 @@ def announcement_audience(
 ) -> QuerySet[Membership]:
     """Return the members a segment names (opted-out included), oldest first.
 
-    Everyone means every member who has not left (coordinators are not members). One query.
+    Everyone means every member who has not left (coordinators are not members); a status is
+    the member status the roster shows (``MemberStatus``). One query.
     """
-    members = Membership.objects.filter(program=program, role=Membership.Role.MEMBER).exclude(
+    members = member_list(program=program, status=member_status or None).exclude(
         status=Membership.Status.LEFT
     )
-    if member_status:
-        members = members.filter(status=member_status)
     if partnership_state:
         live = PartnershipMember.objects.filter(membership=OuterRef("pk"), active=True)
         state = Announcement.PartnershipState

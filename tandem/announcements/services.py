@@ -26,6 +26,7 @@ from tandem.core.models import AuditEvent
 from tandem.dashboard.services import nudge_is_too_soon
 from tandem.goals.services import iso_week
 from tandem.programs.models import Membership, Program
+from tandem.programs.selectors.member_status import MemberStatus
 
 MSG_SUBJECT_REQUIRED = "Write a subject: it is the first thing people see in their inbox."
 MSG_SUBJECT_TOO_LONG = "Keep the subject under {limit} characters (it has {count})."
@@ -73,7 +74,7 @@ def announcement_validate(
                 MSG_BODY_TOO_LONG.format(limit=BODY_MAX_LENGTH, count=len(body)), field="body"
             )
         )
-    statuses = set(Membership.Status.values) - {Membership.Status.LEFT}
+    statuses = set(MemberStatus.values) - {MemberStatus.LEFT}
     if member_status and member_status not in statuses:
         problems.append(ValidationFailed(MSG_STATUS_UNKNOWN, field="member_status"))
     if partnership_state and partnership_state not in Announcement.PartnershipState.values:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from tandem.announcements import services
 from tandem.announcements.models import Announcement, AnnouncementDelivery, AnnouncementOptOut
 from tandem.announcements.tasks import announcement_email_send, announcement_enqueue
+from tandem.core.errors import Conflict
 from tandem.core.models import AuditEvent
 from tandem.partnerships.services_life import partnership_pause
 from tandem.partnerships.tests.builders import partnership_of
@@ -106,6 +107,24 @@ def test_a_segment_reaches_only_its_members(world, mailoutbox, segment, expected
     _send(world, **segment)
     run_worker()
     assert _to(mailoutbox) == expected
+
+
+def test_a_status_segment_uses_the_status_the_roster_shows(world, mailoutbox):
+    # Stored "ready" with a submitted intake but no consent is "consent missing" on the roster.
+    from tandem.programs.tests.factories import ProfileFactory
+
+    ProfileFactory(
+        membership__program=world["program"],
+        membership__user=UserFactory(email="noa@example.org"),
+        consent_at=None,
+    )
+    _send(world, member_status="consent_missing")
+    run_worker()
+    assert _to(mailoutbox) == ["noa@example.org"]
+    mailoutbox.clear()
+    with pytest.raises(Conflict) as refused:
+        _send(world, member_status="ready")  # nobody is truly ready: refused, says why
+    assert refused.value.message == services.MSG_NOBODY
 
 
 def test_one_click_unsubscribe_skips_and_counts_the_member_next_time(client, world, mailoutbox):
