@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from typing import cast
 
 from django.contrib import messages
@@ -11,10 +12,26 @@ from tandem.accounts.forms import ApiTokenForm, IdentityForm
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound, ValidationFailed
 from tandem.core.zones import zone_names_offered
+from tandem.programs.models import Membership
 from tandem.programs.selectors import program_list_for
+from tandem.programs.selectors.member_status import MemberStatus, membership_annotate_status
 from tandem.programs.services.intake import IntakeInvalid, identity_for, identity_update
 
 MSG_IDENTITY_SAVED = "Saved: your partners see this name and times are shown in this zone."
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    membership: Membership
+    status_label: str  # the member status the roster shows; empty for a coordinator
+
+
+def _membership_rows(user: User) -> list[MembershipRow]:
+    labels = dict(MemberStatus.choices)
+    return [
+        MembershipRow(m, str(labels.get(getattr(m, "member_status", None) or "", "")))
+        for m in membership_annotate_status(program_list_for(user=user))
+    ]
 
 
 def _user(request: HttpRequest) -> User:
@@ -42,7 +59,7 @@ def _render_settings(
         {
             "identity_form": identity_form,
             "time_zones": zone_names_offered(),
-            "memberships": program_list_for(user=request.user),
+            "memberships": _membership_rows(_user(request)),
             "tokens": selectors.api_token_list_for(user=_user(request)),
             "token_form": form or ApiTokenForm(),
             "new_token": new_token,

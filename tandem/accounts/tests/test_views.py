@@ -27,10 +27,16 @@ def test_account_page_lists_each_program_with_its_role(client):
     MembershipFactory(
         user=user, program=ProgramFactory(name="Data circles"), status=Membership.Status.MATCHED
     )
+    # Stored "ready" without an intake is not ready: the page says what the roster says.
+    MembershipFactory(
+        user=user, program=ProgramFactory(name="Book club"), status=Membership.Status.READY
+    )
     MembershipFactory(program=ProgramFactory(name="Someone else's program"))
     client.force_login(user)
     text = " ".join(client.get(reverse("accounts:settings")).text.split())
-    assert "Spanish for skiers</a></td> <td>Coordinator</td> <td>Ready for matching</td>" in text
+    # A coordinator has no member status.
+    assert "Spanish for skiers</a></td> <td>Coordinator</td> <td>—</td>" in text
+    assert "Book club</a></td> <td>Member</td> <td>Intake to finish</td>" in text
     assert "Data circles</a></td> <td>Member</td> <td>Matched</td>" in text
     assert "Someone else" not in text
 
