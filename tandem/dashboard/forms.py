@@ -11,6 +11,7 @@ from tandem.partnerships.services_coordinator import (
     SETTABLE_STATUSES,
 )
 from tandem.partnerships.services_life import MSG_END_REASON, REASON_MAX_LENGTH
+from tandem.programs.selectors.member_status import MemberStatus
 
 
 class CoordinatorEndForm(TandemForm):
@@ -30,7 +31,10 @@ class CoordinatorEndForm(TandemForm):
 class MemberStatusForm(TandemForm):
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=[(s.value, s.label) for s in SETTABLE_STATUSES],
+        # Nothing preselected (the current status may not be one a coordinator sets); the
+        # labels are the roster's.
+        choices=[("", _("Choose a new status"))]
+        + [(s.value, dict(MemberStatus.choices)[s.value]) for s in SETTABLE_STATUSES],
         error_messages={"required": MSG_STATUS_UNKNOWN, "invalid_choice": MSG_STATUS_UNKNOWN},
     )
 

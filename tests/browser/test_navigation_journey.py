@@ -14,6 +14,7 @@ from contextlib import closing
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
@@ -27,6 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 COORDINATOR = ("coordinator@demo.tandem.test", "demo-coordinator")
 ANA = ("ana@demo.tandem.test", "demo-member")
 PROGRAM = "Peer Mentoring Circle 2027"
+NEXT_PROGRAM = "Peer Mentoring Circle 2028"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -46,6 +48,18 @@ def open_menu(page: Page) -> None:
 
 def close_menu(page: Page) -> None:
     page.locator(".site-menu summary").click()
+
+
+def to_cockpit(page: Page) -> None:
+    """From any page: the brand to the front page, then the program's cockpit."""
+    page.locator("a.brand").click()
+    page.get_by_role("button", name="Open the cockpit").click()
+    expect(page.get_by_role("heading", name=PROGRAM)).to_be_visible()
+
+
+def cockpit_page(page: Page, label: str) -> None:
+    """Follow one of the cockpit's coordinator pages."""
+    page.locator("ul.cockpit-pages").get_by_role("link", name=label, exact=True).click()
 
 
 def test_coordinator_matches_from_the_cockpit_and_ana_finds_partner_and_meeting(
@@ -139,4 +153,57 @@ def test_coordinator_matches_from_the_cockpit_and_ana_finds_partner_and_meeting(
         coordinator_phone.get_by_role("button", name="Open the cockpit").click()
         expect(coordinator_phone.locator("#next-step")).to_be_visible()
         shot(coordinator_phone, "cockpit-phone.png")
+
+        # The coordinator, from the cockpit: the partnerships and their health.
+        to_cockpit(coordinator)
+        cockpit_page(coordinator, "Partnerships")
+        expect(coordinator.get_by_role("heading", name="Partnerships", exact=True)).to_be_visible()
+        health = coordinator.locator("table.partnership-health tbody")
+        expect(health.locator("tr", has_text="Ana Souza")).to_contain_text("Active")
+        expect(health.locator("tr", has_text="Ana Souza")).to_contain_text(partner_name)
+        expect(
+            coordinator.get_by_role("navigation", name="Filter by health").get_by_role(
+                "link", name="Any health"
+            )
+        ).to_be_visible()
+        shot(coordinator, "partnerships-list.png")
+
+        # Ana's page, from the roster: her status and the partnerships she has had.
+        to_cockpit(coordinator)
+        cockpit_page(coordinator, "Members")
+        coordinator.get_by_role("link", name="Ana Souza", exact=True).click()
+        expect(coordinator.get_by_role("heading", name="Ana Souza", exact=True)).to_be_visible()
+        expect(coordinator.locator("#member-status")).to_have_text("Matched")
+        expect(coordinator.locator("#member-partnerships tbody")).to_contain_text(partner_name)
+        shot(coordinator, "member-page.png")
+
+        # An announcement: write, preview, send; the worker mails the members.
+        to_cockpit(coordinator)
+        cockpit_page(coordinator, "Announcements")
+        coordinator.get_by_role("button", name="Write an announcement").click()
+        coordinator.get_by_label("Subject").fill("Mid-point check-in")
+        coordinator.locator("textarea[name=body]").fill(
+            "Halfway there: tell us how your partnership is going."
+        )
+        coordinator.get_by_role("button", name="Preview").click()
+        expect(coordinator.get_by_role("heading", name="Preview")).to_be_visible()
+        expect(coordinator.locator('[data-count="recipients"]')).to_contain_text("get this email")
+        coordinator.get_by_role("button", name="Send").click()
+        expect(coordinator.get_by_role("heading", name="Announcements", exact=True)).to_be_visible()
+        run_worker()
+        sent = [m for m in mail.outbox if m.subject.endswith("Mid-point check-in")]
+        assert sent, [m.subject for m in mail.outbox]
+        assert [ANA[0]] in [m.to for m in sent], [m.to for m in sent]
+
+        # The next cohort: copy the program into a draft and open its cockpit.
+        to_cockpit(coordinator)
+        cockpit_page(coordinator, "Next cohort")
+        expect(coordinator.get_by_role("heading", name="Start the next cohort")).to_be_visible()
+        coordinator.get_by_label("Name").fill(NEXT_PROGRAM)
+        coordinator.get_by_role("button", name="Create the next cohort").click()
+        expect(coordinator.get_by_text("is ready as a draft")).to_be_visible()
+        coordinator.locator("nav.manage-nav").get_by_role("link", name="Cockpit").click()
+        expect(coordinator.get_by_role("heading", name=NEXT_PROGRAM)).to_be_visible()
+        expect(coordinator.locator("ol.stages li.current")).to_have_text("Draft")
+        expect(coordinator.locator("#count-members")).to_have_text("0")
     assert not problems, problems
