@@ -12,10 +12,18 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def make_dry_run(target: str, *args: str) -> list[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"TANDEM_SITE_URL", "MAKEFLAGS"}}
+    # Under `make test` the tests run inside make: drop what a parent make passes down (it
+    # would add "Entering/Leaving directory" lines to the output).
+    inherited = {"TANDEM_SITE_URL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+    env = {k: v for k, v in os.environ.items() if k not in inherited}
     make = shutil.which("make") or "make"
     result = subprocess.run(  # noqa: S603 (our own Makefile, fixed arguments)
-        [make, "-n", target, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [make, "--no-print-directory", "-n", target, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout.splitlines()
 
