@@ -51,7 +51,7 @@ def _seed(pairs: int) -> list[Any]:
     )
     from tandem.meetings.models import Attendance, Commitment, Meeting, Note, NoteRevision, Turn
     from tandem.partnerships.models import Message
-    from tandem.partnerships.services import partnership_create_from_match
+    from tandem.partnerships.services.partnership import partnership_create_from_match
     from tandem.programs.models import Membership, Program
     from tandem.programs.tests.factories import (
         CoordinatorFactory,

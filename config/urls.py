@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from tandem.api.api import api
+from config.api import api
 from tandem.dashboard import views as dashboard_views
 
-handler404 = "tandem.core.views.page_not_found"
+handler404 = "config.api.page_not_found"
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -20,7 +20,7 @@ urlpatterns = [
     path("dashboard/", include("tandem.dashboard.urls")),
     path("announcements/", include("tandem.announcements.urls")),
     path("cohorts/", include("tandem.cohorts.urls")),
-    path("audit/", include("tandem.core.views_audit")),
+    path("audit/", include("tandem.dashboard.urls_audit")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

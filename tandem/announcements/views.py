@@ -4,7 +4,6 @@ announcements, the intake reminder button; and the member's unsubscribe page."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -139,13 +138,3 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
         services.announcement_opt_out(membership=membership)
         return render(request, "announcements/unsubscribed.html", {"membership": membership})
     return render(request, "announcements/unsubscribe.html", {"membership": membership})
-
-
-app_name = "announcements"
-
-urlpatterns = [
-    path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
-    path("<slug:slug>/", announcement_list_view, name="list"),
-    path("<slug:slug>/new/", announcement_new_view, name="new"),
-    path("<slug:slug>/remind-intake/", intake_remind_view, name="intake_remind"),
-]

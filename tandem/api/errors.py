@@ -1,6 +1,6 @@
 """The API's error body, and the ``response=`` entries that declare it in the OpenAPI schema.
 
-Every error answer has the same body, made by the exception handlers in ``tandem/api/api.py``:
+Every error answer has the same body, made by the exception handlers in ``config/api.py``:
 ``{"detail": ..., "field": ...}``, plus ``errors`` (one entry per input at fault) on a 422.
 An operation declares the statuses it can answer::
 

@@ -1,3 +1,9 @@
-from tandem.cohorts.views import app_name, urlpatterns
+from django.urls import path
 
-__all__ = ["app_name", "urlpatterns"]
+from tandem.cohorts import views
+
+app_name = "cohorts"
+
+urlpatterns = [
+    path("<slug:slug>/next/", views.cohort_copy_view, name="copy"),
+]

@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -52,10 +51,3 @@ def cohort_copy_view(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("programs:manage", slug=program.slug)
     return render(request, "cohorts/copy.html", {"program": source, "form": form}, status=status)
-
-
-app_name = "cohorts"
-
-urlpatterns = [
-    path("<slug:slug>/next/", cohort_copy_view, name="copy"),
-]

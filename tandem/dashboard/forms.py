@@ -5,12 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import TandemForm
 from tandem.partnerships.models import PartnershipEvent
-from tandem.partnerships.services_coordinator import (
+from tandem.partnerships.services.coordinator import (
     MSG_COORDINATOR_REASON,
     MSG_STATUS_UNKNOWN,
     SETTABLE_STATUSES,
 )
-from tandem.partnerships.services_life import MSG_END_REASON, REASON_MAX_LENGTH
+from tandem.partnerships.services.life import MSG_END_REASON, REASON_MAX_LENGTH
 from tandem.programs.selectors.member_status import MemberStatus
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.dashboard import views
+from tandem.dashboard import views, views_members, views_partnerships
 
 app_name = "dashboard"
 
@@ -20,9 +20,19 @@ urlpatterns = [
         views.help_flag_reopen,
         name="help_flag_reopen",
     ),
+    # The coordinator's tools: partnerships with their health, and one member's page.
+    path("<slug:slug>/partnerships/", views_partnerships.partnership_list, name="partnership_list"),
+    path(
+        "<slug:slug>/partnerships/<int:pk>/end/",
+        views_partnerships.partnership_end,
+        name="partnership_end",
+    ),
+    path(
+        "<slug:slug>/partnerships/<int:pk>/reassign/",
+        views_partnerships.partnership_reassign_view,
+        name="partnership_reassign",
+    ),
+    path("<slug:slug>/members/<int:pk>/", views_members.member_detail, name="member_detail"),
+    path("<slug:slug>/members/<int:pk>/status/", views_members.member_status, name="member_status"),
+    path("<slug:slug>/members/<int:pk>/remove/", views_members.member_remove, name="member_remove"),
 ]
-
-# The coordinator's tools: partnerships with their health, and one member's page.
-from tandem.dashboard import views_members, views_partnerships  # noqa: E402
-
-urlpatterns += views_partnerships.urlpatterns + views_members.urlpatterns

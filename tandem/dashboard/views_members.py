@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +16,7 @@ from tandem.dashboard.forms import MemberRemoveForm, MemberStatusForm
 from tandem.dashboard.selectors_members import access_member_as_coordinator, member_page
 from tandem.goals.selectors import member_name
 from tandem.goals.views import not_found_as_404
-from tandem.partnerships.services_coordinator import membership_remove, membership_status_set
+from tandem.partnerships.services.coordinator import membership_remove, membership_status_set
 from tandem.programs.models import Membership, Program
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.programs.views.intake import availability_by_day
@@ -134,10 +133,3 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     done = MSG_REMOVED_PARTNERSHIP if had_partnership else MSG_REMOVED
     messages.success(request, _(done).format(name=name))
     return redirect("dashboard:member_detail", slug=slug, pk=membership.pk)
-
-
-urlpatterns = [
-    path("<slug:slug>/members/<int:pk>/", member_detail, name="member_detail"),
-    path("<slug:slug>/members/<int:pk>/status/", member_status, name="member_status"),
-    path("<slug:slug>/members/<int:pk>/remove/", member_remove, name="member_remove"),
-]

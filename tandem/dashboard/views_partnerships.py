@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +25,7 @@ from tandem.dashboard.selectors_partnerships import (
 from tandem.goals.views import not_found_as_404
 from tandem.matching.selectors_hand import hand_pool, hand_size_range
 from tandem.matching.services_hand import partnership_reassign
-from tandem.partnerships.services_coordinator import partnership_end_by_coordinator
+from tandem.partnerships.services.coordinator import partnership_end_by_coordinator
 from tandem.programs.models import Program
 from tandem.programs.selectors import access_program_as_coordinator
 
@@ -206,14 +206,3 @@ def partnership_reassign_view(request: HttpRequest, slug: str, pk: int) -> HttpR
         )
     messages.success(request, _(MSG_REASSIGNED))
     return redirect(_list_url(slug, state=state, health=health))
-
-
-urlpatterns = [
-    path("<slug:slug>/partnerships/", partnership_list, name="partnership_list"),
-    path("<slug:slug>/partnerships/<int:pk>/end/", partnership_end, name="partnership_end"),
-    path(
-        "<slug:slug>/partnerships/<int:pk>/reassign/",
-        partnership_reassign_view,
-        name="partnership_reassign",
-    ),
-]

@@ -28,7 +28,7 @@ from tandem.goals.forms import (
     SurveyAnswerForm,
 )
 from tandem.goals.models import Goal, Survey
-from tandem.partnerships.selectors_agreement import agreement_goals_agreed
+from tandem.partnerships.selectors.agreement import agreement_goals_agreed
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
 MSG_GOAL_CREATED = "Goal added. Break it into steps so you know what to do next."

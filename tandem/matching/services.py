@@ -28,7 +28,7 @@ from tandem.matching.models import (
     ProposalMember,
     UnmatchedMember,
 )
-from tandem.partnerships.services import partnership_create_from_match
+from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.models import Membership, Program
 
 logger = logging.getLogger(__name__)

@@ -19,12 +19,12 @@ from tandem.matching import selectors
 from tandem.matching.models import MatchRun, Proposal, ProposalMember
 from tandem.matching.selectors_hand import hand_check, hand_size_range
 from tandem.partnerships.models import Partnership, PartnershipEvent
-from tandem.partnerships.services import partnership_create_from_match
-from tandem.partnerships.services_coordinator import (
+from tandem.partnerships.services.coordinator import (
     MSG_COORDINATOR_REASON,
     partnership_end_by_coordinator,
 )
-from tandem.partnerships.services_life import MSG_END_REASON
+from tandem.partnerships.services.life import MSG_END_REASON
+from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.models import Membership, Program
 
 MSG_PAIR_SIZE = "Pick exactly two people to pair (you picked {count})."

@@ -14,7 +14,7 @@ from tandem.core import clock
 from tandem.core.links import absolute_url
 from tandem.meetings import recurrence, selectors
 from tandem.meetings.models import Meeting
-from tandem.partnerships.selectors_agreement import AgreedPlace, agreement_places
+from tandem.partnerships.selectors.agreement import AgreedPlace, agreement_places
 
 PRODID = "-//Tandem//Meetings//EN"
 

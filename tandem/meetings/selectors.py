@@ -26,7 +26,7 @@ from tandem.meetings.models import (
     Turn,
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.partnerships.selectors_agreement import agreement_rhythm
+from tandem.partnerships.selectors.agreement import agreement_rhythm
 from tandem.programs.selectors.zones import membership_zone
 
 UPCOMING_COUNT = 3

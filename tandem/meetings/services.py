@@ -26,7 +26,7 @@ from tandem.meetings.models import (
     Turn,
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.partnerships.selectors_agreement import agreement_rhythm
+from tandem.partnerships.selectors.agreement import agreement_rhythm
 
 PARTNERSHIP_NOT_ACTIVE = "This partnership is not active, so it cannot book meetings."
 UNKNOWN_ZONE = "Choose a time zone from the list (for example Europe/London)."

@@ -22,7 +22,7 @@ from tandem.core.htmx import htmx_refusal, is_htmx
 from tandem.core.links import absolute_url
 from tandem.meetings import calendar, forms, selectors, services
 from tandem.meetings.models import Meeting
-from tandem.partnerships.selectors_agreement import agreement_place
+from tandem.partnerships.selectors.agreement import agreement_place
 
 
 def not_found_as_404[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:

@@ -11,23 +11,23 @@ from ninja import Field, Router, Schema, Status
 from tandem.api.errors import errors
 from tandem.core import clock
 from tandem.partnerships.models import Message, PartnershipMember
-from tandem.partnerships.selectors import partnership_list_for
-from tandem.partnerships.selectors_agreement import agreement_overview
-from tandem.partnerships.selectors_life import access_partnership_seat, seat_name
-from tandem.partnerships.selectors_messages import message_list, message_preference_get
-from tandem.partnerships.services_agreement import (
+from tandem.partnerships.selectors.agreement import agreement_overview
+from tandem.partnerships.selectors.life import access_partnership_seat, seat_name
+from tandem.partnerships.selectors.messages import message_list, message_preference_get
+from tandem.partnerships.selectors.partnership import partnership_list_for
+from tandem.partnerships.services.agreement import (
     AgreementContent,
     Goal,
     agreement_accept,
     agreement_propose,
 )
-from tandem.partnerships.services_life import (
+from tandem.partnerships.services.life import (
     partnership_end,
     partnership_pause,
     partnership_resume,
     rematch_request_create,
 )
-from tandem.partnerships.services_messages import message_post, message_preference_set
+from tandem.partnerships.services.messages import message_post, message_preference_set
 
 router = Router(tags=["partnerships"])
 

@@ -17,15 +17,15 @@ from tandem.partnerships.models import (
     PartnershipEvent,
     PartnershipMember,
 )
-from tandem.partnerships.selectors_life import seat_name
-from tandem.partnerships.services_agreement import (
+from tandem.partnerships.selectors.life import seat_name
+from tandem.partnerships.services.agreement import (
     GOAL_MAX_LENGTH,
     MSG_GOAL_DEADLINE,
     MSG_PROMISE_REQUIRED,
     AgreementContent,
     Goal,
 )
-from tandem.partnerships.services_messages import MSG_EMPTY
+from tandem.partnerships.services.messages import MSG_EMPTY
 
 MSG_GOAL_NEEDS_TEXT = "Write the goal, or clear its deadline."
 BLANK_GOAL_ROWS = 2

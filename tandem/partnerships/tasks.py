@@ -26,7 +26,7 @@ from tandem.partnerships.models import (
     PartnershipEvent,
     RematchRequest,
 )
-from tandem.partnerships.selectors_life import partnership_active_seats, seat_name
+from tandem.partnerships.selectors.life import partnership_active_seats, seat_name
 from tandem.programs.models import Membership
 
 
@@ -146,7 +146,7 @@ def message_notification_send(*, message_id: int) -> int:
 @task()
 def message_digest_send(*, user_id: int, day: str) -> bool:
     """Send a person's daily digest (how many new messages per partnership), at most once a day."""
-    from tandem.partnerships.selectors_messages import message_digest_counts
+    from tandem.partnerships.selectors.messages import message_digest_counts
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or DigestSent.objects.filter(user=user, day=day).exists():

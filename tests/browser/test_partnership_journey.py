@@ -23,7 +23,7 @@ from tandem.core import clock
 from tandem.matching.tests.helpers import member
 from tandem.meetings.models import Meeting, MeetingSeries, Note, Turn
 from tandem.partnerships.models import AgreementVersion, Partnership
-from tandem.partnerships.services import partnership_create_from_match
+from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.models import Membership, Program
 from tandem.programs.tests.factories import ProgramFactory
 from tests.browser.helpers import failure_shots, shot, sign_in, watch_for_problems

@@ -27,8 +27,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from config.api import api
 from tandem.announcements.selectors import unsubscribe_token
-from tandem.api.api import api
 from tests.trust.world import ROLES, World
 
 pytestmark = pytest.mark.django_db

@@ -148,7 +148,7 @@ def test_proposing_moves_of_the_same_meeting_at_once_leaves_one_open_proposal():
 
 
 def test_accepting_the_same_ground_rules_at_once_records_each_partner_once():
-    agreements = pytest.importorskip("tandem.partnerships.services_agreement")
+    agreements = pytest.importorskip("tandem.partnerships.services.agreement")
     partnership, (ana, ben) = partnership_make()
     users = [ana.membership.user, ben.membership.user]
     content = agreements.AgreementContent(cadence_weeks=2, meeting_minutes=60, channel="video")
@@ -169,7 +169,7 @@ def test_accepting_the_same_ground_rules_at_once_records_each_partner_once():
 
 
 def test_editing_the_same_ground_rules_at_once_keeps_one_edit_and_loses_none_silently():
-    agreements = pytest.importorskip("tandem.partnerships.services_agreement")
+    agreements = pytest.importorskip("tandem.partnerships.services.agreement")
     partnership, (ana, ben) = partnership_make()
     users = [ana.membership.user, ben.membership.user]
     first = agreements.agreement_propose(

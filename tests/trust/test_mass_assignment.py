@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import transaction
 from django.test import Client
 
-from tandem.api.api import api
+from config.api import api
 from tests.trust.test_access_matrix import ALLOWED, API, PUBLIC, fill_path
 from tests.trust.world import World
 

@@ -22,7 +22,7 @@ from tandem.accounts.models import User
 from tandem.core import clock
 from tandem.meetings.models import Meeting
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.partnerships.services import partnership_create_from_match
+from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.models import Document, Invitation, Membership, Program, Resource
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
@@ -221,7 +221,7 @@ def _optional_content(w: World) -> None:
     """Agreement, messages, rematch, goals and surveys, through their services once they exist."""
     seat, _seat2 = w.seats
     partner, partner2 = w.users["partner"], w.users["partner2"]
-    agreements = _optional_module("tandem.partnerships.services_agreement")
+    agreements = _optional_module("tandem.partnerships.services.agreement")
     if agreements is not None:
         content = agreements.AgreementContent(
             cadence_weeks=1,
@@ -239,12 +239,12 @@ def _optional_content(w: World) -> None:
             agreements.agreement_accept(
                 partnership=w.partnership, user=user, number=version.number, promise=True
             )
-    messages = _optional_module("tandem.partnerships.services_messages")
+    messages = _optional_module("tandem.partnerships.services.messages")
     if messages is not None:
         w.objects["message"] = messages.message_post(
             partnership=w.partnership, user=partner, body=MESSAGE_TEXT
         )
-    life = _optional_module("tandem.partnerships.services_life")
+    life = _optional_module("tandem.partnerships.services.life")
     if life is not None:
         w.objects["rematch_request"] = life.rematch_request_create(
             partnership=w.partnership, user=partner2

@@ -12,7 +12,7 @@ from tandem.announcements.models import Announcement, AnnouncementDelivery, Anno
 from tandem.announcements.tasks import announcement_email_send, announcement_enqueue
 from tandem.core.errors import Conflict
 from tandem.core.models import AuditEvent
-from tandem.partnerships.services_life import partnership_pause
+from tandem.partnerships.services.life import partnership_pause
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.models import Membership
 from tandem.programs.tests.factories import (

@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from config.api import AUTH_REQUIRED
 from tandem.accounts import services
 from tandem.accounts.models import ApiToken
-from tandem.api.api import AUTH_REQUIRED
 from tandem.programs.models import Membership
 from tandem.programs.tests.factories import (
     CoordinatorFactory,

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from config.api import AUTH_REQUIRED, api
 from tandem.accounts import services
-from tandem.api.api import AUTH_REQUIRED, api
 from tandem.api.errors import ErrorOut, ValidationErrorOut, errors
 from tandem.programs.tests.factories import CoordinatorFactory, UserFactory
 

@@ -30,8 +30,8 @@ from hypothesis import HealthCheck, Phase, reject, settings
 from hypothesis import strategies as st
 from schemathesis.config import PositiveDataAcceptanceConfig
 
+from config.api import AUTH_REQUIRED, api
 from tandem.accounts.models import ApiToken, User
-from tandem.api.api import AUTH_REQUIRED, api
 from tandem.core import clock
 from tandem.matching import services as matching_services
 from tandem.meetings import services as meeting_services

@@ -10,7 +10,7 @@ from tandem.core.models import AuditEvent
 from tandem.goals.models import Question, Survey
 from tandem.matching import services as matching_services
 from tandem.matching.tests.helpers import member, names_in
-from tandem.partnerships.services import partnership_create_from_match
+from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.models import Document, Membership, Program, Resource
 from tandem.programs.services.program import NAME_REQUIRED
 from tandem.programs.tests.factories import (

@@ -12,7 +12,7 @@ from tandem.dashboard.cockpit import COORDINATOR_PAGES, Stage, cockpit_for
 from tandem.matching.models import MatchRun
 from tandem.matching.services import match_run_publish
 from tandem.matching.tests.helpers import member, run_with_proposals
-from tandem.partnerships.services_life import rematch_request_create
+from tandem.partnerships.services.life import rematch_request_create
 from tandem.programs.models import Program, WaitlistEntry
 from tandem.programs.tests.factories import (
     CoordinatorFactory,

@@ -7,7 +7,7 @@ from django.urls import reverse
 from tandem.core.models import AuditEvent
 from tandem.matching.tests.helpers import member
 from tandem.partnerships.models import Partnership, PartnershipEvent
-from tandem.partnerships.services_coordinator import (
+from tandem.partnerships.services.coordinator import (
     MSG_ALREADY_LEFT,
     MSG_STATUS_IN_PARTNERSHIP,
     MSG_STATUS_INTAKE_INCOMPLETE,

@@ -15,11 +15,11 @@ from tandem.dashboard.tests.builders import program_populate
 from tandem.goals.models import Goal, HelpFlag
 from tandem.meetings.models import Meeting
 from tandem.partnerships.models import Partnership, PartnershipEvent, RematchRequest
-from tandem.partnerships.services_coordinator import (
+from tandem.partnerships.services.coordinator import (
     MSG_ALREADY_ENDED,
     MSG_COORDINATOR_REASON,
 )
-from tandem.partnerships.services_life import MSG_END_REASON
+from tandem.partnerships.services.life import MSG_END_REASON
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.models import Membership
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory

@@ -18,7 +18,7 @@ from tandem.matching.services_hand import (
 )
 from tandem.matching.tests.helpers import member
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.partnerships.services_life import partnership_end
+from tandem.partnerships.services.life import partnership_end
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.models import Membership
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory

@@ -9,7 +9,7 @@ from tandem.matching import selectors, services
 from tandem.matching.models import MatchRule, MatchRun, ProposalMember
 from tandem.matching.tests.helpers import four_members, member, names_in
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.partnerships.services import partnership_create_from_match
+from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.models import Membership, Tag
 from tandem.programs.tests.factories import (
     CoordinatorFactory,

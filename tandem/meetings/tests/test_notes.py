@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from config.api import AUTH_REQUIRED
 from tandem.accounts.services import api_token_create
-from tandem.api.api import AUTH_REQUIRED
 from tandem.core import clock
 from tandem.meetings import services
 from tandem.meetings.models import Meeting, NoteRevision

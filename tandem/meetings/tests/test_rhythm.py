@@ -8,8 +8,8 @@ import pytest
 from tandem.core import clock
 from tandem.meetings import services
 from tandem.meetings.tests.factories import partnership_make
-from tandem.partnerships.selectors_agreement import agreement_default_content
-from tandem.partnerships.services_agreement import agreement_accept, agreement_propose
+from tandem.partnerships.selectors.agreement import agreement_default_content
+from tandem.partnerships.services.agreement import agreement_accept, agreement_propose
 
 MONDAY = datetime(2027, 1, 11, 9, tzinfo=UTC)
 PAIR = [("Ana", "Europe/Madrid"), ("Ben", "Europe/Madrid")]

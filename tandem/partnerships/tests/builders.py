@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from tandem.matching.tests.helpers import member
 from tandem.partnerships.models import Partnership
-from tandem.partnerships.services import partnership_create_from_match
+from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.models import Membership, Program
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, ValidationFailed
-from tandem.partnerships import services_agreement as sa
 from tandem.partnerships.models import AgreementAcceptance, AgreementVersion
-from tandem.partnerships.selectors_agreement import agreement_overview
+from tandem.partnerships.selectors.agreement import agreement_overview
+from tandem.partnerships.services import agreement as sa
 from tandem.partnerships.tests.builders import ROLES, outsiders, partnership_of
 from tandem.programs.tests.factories import ProgramFactory
 

@@ -10,8 +10,8 @@ import pytest
 from django.db import OperationalError, connection
 
 from tandem.core.errors import Conflict
-from tandem.partnerships import services_agreement as sa
 from tandem.partnerships.models import AgreementAcceptance, AgreementVersion
+from tandem.partnerships.services import agreement as sa
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.tests.factories import ProgramFactory
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tandem.core.models import AuditEvent
-from tandem.partnerships.services_life import partnership_end, partnership_pause
+from tandem.partnerships.services.life import partnership_end, partnership_pause
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 

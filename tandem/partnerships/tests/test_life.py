@@ -6,15 +6,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tandem.core.errors import Conflict, ValidationFailed
-from tandem.partnerships import services_life as sl
 from tandem.partnerships.models import (
     Partnership,
     PartnershipEvent,
     PartnershipMember,
     RematchRequest,
 )
-from tandem.partnerships.services import partnership_create_from_match
-from tandem.partnerships.services_messages import message_post
+from tandem.partnerships.services import life as sl
+from tandem.partnerships.services.messages import message_post
+from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.partnerships.tests.builders import ROLES, outsiders, partnership_of
 from tandem.programs.models import Membership
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory

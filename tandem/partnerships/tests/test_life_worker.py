@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from tandem.partnerships.models import PartnershipEvent
-from tandem.partnerships.services_life import (
+from tandem.partnerships.services.life import (
     partnership_end,
     partnership_pause,
     partnership_resume,

@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tandem.core.errors import ValidationFailed
-from tandem.partnerships import services_messages as sm
 from tandem.partnerships.models import Message, MessagePreference
-from tandem.partnerships.selectors_messages import message_unread_count
+from tandem.partnerships.selectors.messages import message_unread_count
+from tandem.partnerships.services import messages as sm
 from tandem.partnerships.tests.builders import ROLES, outsiders
 from tandem.programs.tests.factories import ProgramFactory
 

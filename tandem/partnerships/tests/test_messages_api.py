@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tandem.partnerships.models import Message
-from tandem.partnerships.services_messages import message_post
+from tandem.partnerships.services.messages import message_post
 from tandem.partnerships.tests.builders import ROLES, outsiders, partnership_of
 from tandem.programs.models import Membership
 from tandem.programs.tests.factories import ProgramFactory, UserFactory

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from tandem.core import clock
 from tandem.partnerships.models import DigestSent
-from tandem.partnerships.services_messages import message_post, message_preference_set
+from tandem.partnerships.services.messages import message_post, message_preference_set
 from tandem.partnerships.tasks import message_notification_send
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.tests.factories import ProgramFactory

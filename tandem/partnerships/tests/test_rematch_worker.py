@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tandem.partnerships.models import RematchRequest
-from tandem.partnerships.services_life import rematch_request_create
+from tandem.partnerships.services.life import rematch_request_create
 from tandem.partnerships.tasks import rematch_request_email_send
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.models import Membership

@@ -6,7 +6,7 @@ from django.urls import reverse
 from tandem.matching import services
 from tandem.matching.tests.helpers import four_members, member
 from tandem.partnerships.models import Partnership
-from tandem.partnerships.services import partnership_create_from_match
+from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

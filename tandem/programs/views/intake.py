@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.errors import Conflict, NotFound
@@ -127,10 +127,3 @@ def next_steps(request: HttpRequest, slug: str) -> HttpResponse:
         **_summary_context(profile),
     }
     return render(request, "programs/next_steps.html", context)
-
-
-urlpatterns = [
-    path("<slug:slug>/intake/", intake, name="intake"),
-    path("<slug:slug>/intake/suggest/", intake_suggest, name="intake_suggest"),
-    path("<slug:slug>/next/", next_steps, name="next_steps"),
-]

@@ -8,7 +8,7 @@ from allauth.account.views import SignupView
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core import clock
@@ -264,24 +264,3 @@ class InvitationSignupView(SignupView):
             login_url=f"{reverse('account_login')}?{query}",
         )
         return context
-
-
-urlpatterns = [
-    path("invitation/<str:token>/", invitation_detail, name="invitation"),
-    path(
-        "invitation/<str:token>/signup/",
-        InvitationSignupView.as_view(),
-        name="invitation_signup",
-    ),
-    path("invitation/<str:token>/setup/", invitation_setup, name="invitation_setup"),
-    path(
-        "<slug:slug>/manage/members/account-setup/",
-        invitation_account_setup_list,
-        name="invitation_account_setup",
-    ),
-    path(
-        "<slug:slug>/manage/members/account-setup/<int:pk>/send/",
-        invitation_account_setup_resend_one,
-        name="invitation_account_setup_resend",
-    ),
-]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.errors import DomainError, NotFound
@@ -396,50 +396,3 @@ def tags_manage(request: HttpRequest, slug: str) -> HttpResponse:
         "programs/manage/tags.html",
         {"program": program, "form": form, "skills": skills, "themes": themes},
     )
-
-
-urlpatterns = [
-    path("new/", program_create, name="create"),
-    path("<slug:slug>/manage/", program_manage, name="manage"),
-    path("<slug:slug>/manage/coordinators/", coordinator_add, name="coordinator_add"),
-    path(
-        "<slug:slug>/manage/coordinators/<int:membership_id>/remove/",
-        coordinator_remove,
-        name="coordinator_remove",
-    ),
-    path("<slug:slug>/manage/documents/", documents_manage, name="documents_manage"),
-    path("<slug:slug>/manage/documents/new/", document_create, name="document_create"),
-    path(
-        "<slug:slug>/manage/documents/<int:document_id>/edit/",
-        document_edit,
-        name="document_edit",
-    ),
-    path(
-        "<slug:slug>/manage/documents/<int:document_id>/move/",
-        document_move,
-        name="document_move",
-    ),
-    path(
-        "<slug:slug>/manage/documents/<int:document_id>/delete/",
-        document_delete,
-        name="document_delete",
-    ),
-    path("<slug:slug>/manage/resources/", resources_manage, name="resources_manage"),
-    path("<slug:slug>/manage/resources/new/", resource_create, name="resource_create"),
-    path(
-        "<slug:slug>/manage/resources/<int:resource_id>/edit/",
-        resource_edit,
-        name="resource_edit",
-    ),
-    path(
-        "<slug:slug>/manage/resources/<int:resource_id>/move/",
-        resource_move,
-        name="resource_move",
-    ),
-    path(
-        "<slug:slug>/manage/resources/<int:resource_id>/delete/",
-        resource_delete,
-        name="resource_delete",
-    ),
-    path("<slug:slug>/manage/tags/", tags_manage, name="tags_manage"),
-]

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.errors import DomainError, NotFound
@@ -114,9 +113,3 @@ def member_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.info(request, MSG_NOTHING_TO_CHANGE)
     return redirect("programs:import", slug=program.slug)
-
-
-urlpatterns = [
-    path("<slug:slug>/manage/import/", member_import_upload, name="import"),
-    path("<slug:slug>/manage/import/confirm/", member_import_confirm, name="import_confirm"),
-]

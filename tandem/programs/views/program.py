@@ -1,6 +1,5 @@
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 
 from tandem.core.errors import NotFound
 from tandem.programs import selectors
@@ -84,12 +83,3 @@ def document_file(request: HttpRequest, slug: str, document_id: int) -> FileResp
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-urlpatterns = [
-    path("<slug:slug>/", program_public, name="public"),
-    path("<slug:slug>/home/", program_detail, name="detail"),
-    path("<slug:slug>/help/", program_help, name="help"),
-    path("<slug:slug>/documents/<int:document_id>/", document_read, name="document"),
-    path("<slug:slug>/documents/<int:document_id>/file/", document_file, name="document_file"),
-]

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import path
 
 from tandem.core.errors import NotFound
 from tandem.core.exports import csv_streaming_response
@@ -71,9 +70,3 @@ def roster_export_view(request: HttpRequest, slug: str) -> HttpResponseBase:
     return csv_streaming_response(
         filename=f"{program.slug}-people.csv", header=ROSTER_EXPORT_HEADER, rows=rows
     )
-
-
-urlpatterns = [
-    path("<slug:slug>/manage/members/", roster, name="roster"),
-    path("<slug:slug>/manage/members/export.csv", roster_export_view, name="roster_export"),
-]

@@ -8,7 +8,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -154,20 +153,3 @@ def waitlist_open_doors_view(request: HttpRequest, slug: str) -> HttpResponse:
         text = DOORS_OPENED_MESSAGE.format(count=count, noun=noun) if count else DOORS_OPENED_NONE
         messages.success(request, text)
     return redirect("programs:waitlist_manage", slug=program.slug)
-
-
-urlpatterns = [
-    path("waitlist/confirm/<str:token>/", waitlist_confirm_view, name="waitlist_confirm"),
-    path(
-        "waitlist/unsubscribe/<str:token>/",
-        waitlist_unsubscribe_view,
-        name="waitlist_unsubscribe",
-    ),
-    path("<slug:slug>/waitlist/", waitlist_signup_view, name="waitlist_signup"),
-    path("<slug:slug>/manage/waitlist/", waitlist_manage_view, name="waitlist_manage"),
-    path(
-        "<slug:slug>/manage/waitlist/open-doors/",
-        waitlist_open_doors_view,
-        name="waitlist_open_doors",
-    ),
-]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tandem.partnerships.services_messages import message_digests_enqueue
+from tandem.partnerships.services.messages import message_digests_enqueue
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from tandem.core.errors import NotFound
 from tandem.matching.selectors import partnership_introduction
-from tandem.partnerships.selectors import access_partnership, partnership_list_for
+from tandem.partnerships.selectors.partnership import access_partnership, partnership_list_for
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Reads for the core app: the audit log as a program's coordinators see it."""
+"""Reads for the audit log page: the audit log as a program's coordinators see it."""
 
 from dataclasses import dataclass
 from typing import Any

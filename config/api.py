@@ -1,10 +1,15 @@
-"""The REST API under /api/v1/: one router per app, session or personal-token authentication."""
+"""The REST API under /api/v1/: the apps' routers assembled, with authentication and errors.
+
+This is the top of the API: it imports every app's router. The apps themselves import only
+the base in ``tandem.api`` (error schemas, fields, pagination), never this module.
+"""
 
 from typing import Any
 
 from django.conf import settings
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
@@ -117,9 +122,15 @@ def database_refused(request: HttpRequest, exc: DataError) -> HttpResponse:
     return _error(request, NOT_FOUND, status=404)
 
 
-def not_found_json(request: HttpRequest) -> HttpResponse:
-    """Answer a path under /api/ that no route matches with the API's JSON error body."""
-    return _error(request, NOT_FOUND, status=404)
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer 404: the API's JSON error body under /api/, the site's page elsewhere.
+
+    API routes with an ``{int:...}`` converter never see a negative id; without this, such a
+    request would get an HTML page from a JSON API.
+    """
+    if request.path.startswith("/api/"):
+        return _error(request, NOT_FOUND, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 @api.exception_handler(Http404)

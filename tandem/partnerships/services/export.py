@@ -12,7 +12,7 @@ from django.db import transaction
 from tandem.core.audit import audit_record
 from tandem.core.models import AuditEvent
 from tandem.partnerships.models import PartnershipMember
-from tandem.partnerships.selectors_life import seat_name
+from tandem.partnerships.selectors.life import seat_name
 from tandem.programs.models import Program
 
 PARTNERSHIP_EXPORT_HEADER = (

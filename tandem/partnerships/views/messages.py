@@ -5,21 +5,20 @@ from typing import Any
 from django.contrib import messages as flash
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.htmx import is_htmx
 from tandem.partnerships.forms import MessageForm, MessagePreferenceForm
 from tandem.partnerships.models import Message, Partnership, PartnershipMember
-from tandem.partnerships.selectors_life import access_partnership_seat, seat_name
-from tandem.partnerships.selectors_messages import (
+from tandem.partnerships.selectors.life import access_partnership_seat, seat_name
+from tandem.partnerships.selectors.messages import (
     MESSAGE_PAGE_SIZE,
     message_list,
     message_preference_get,
     message_unread_count,
 )
-from tandem.partnerships.services_messages import (
+from tandem.partnerships.services.messages import (
     message_post,
     message_preference_set,
     message_thread_mark_seen,
@@ -158,11 +157,3 @@ def messages_preference(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         flash.error(request, "Choose how you want to hear about new messages.")
     return redirect("partnerships:messages", pk=partnership.pk)
-
-
-urlpatterns = [
-    path("<int:pk>/messages/", messages_page, name="messages"),
-    path("<int:pk>/messages/new/", messages_new, name="messages_new"),
-    path("<int:pk>/messages/summary/", messages_summary, name="messages_summary"),
-    path("<int:pk>/messages/preference/", messages_preference, name="messages_preference"),
-]

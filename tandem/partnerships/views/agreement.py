@@ -5,20 +5,19 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.partnerships.forms import AgreementAcceptForm, AgreementForm
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.partnerships.selectors_agreement import (
+from tandem.partnerships.selectors.agreement import (
     AgreementOverview,
     agreement_default_content,
     agreement_overview,
 )
-from tandem.partnerships.selectors_life import access_partnership_seat, partnership_active_seats
-from tandem.partnerships.services_agreement import (
+from tandem.partnerships.selectors.life import access_partnership_seat, partnership_active_seats
+from tandem.partnerships.services.agreement import (
     agreement_accept,
     agreement_content_of,
     agreement_propose,
@@ -177,11 +176,3 @@ def agreement_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, ACCEPTED.format(number=number))
     return redirect("partnerships:agreement", pk=partnership.pk)
-
-
-urlpatterns = [
-    path("<int:pk>/agreement/", agreement_page, name="agreement"),
-    path("<int:pk>/agreement/summary/", agreement_summary, name="agreement_summary"),
-    path("<int:pk>/agreement/edit/", agreement_edit, name="agreement_edit"),
-    path("<int:pk>/agreement/accept/", agreement_accept_view, name="agreement_accept"),
-]

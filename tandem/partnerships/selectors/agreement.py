@@ -20,11 +20,11 @@ from tandem.partnerships.models import (
     Partnership,
     PartnershipMember,
 )
-from tandem.partnerships.selectors_life import (
+from tandem.partnerships.selectors.life import (
     partnership_all_seats,
     seat_name,
 )
-from tandem.partnerships.services_agreement import AgreementContent, Goal, agreement_content_of
+from tandem.partnerships.services.agreement import AgreementContent, Goal, agreement_content_of
 
 
 @dataclass(frozen=True)

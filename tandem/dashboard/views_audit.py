@@ -3,15 +3,12 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.views.decorators.http import require_GET
 
-from tandem.core import selectors
 from tandem.core.errors import NotFound
+from tandem.dashboard import selectors_audit as selectors
 
 PAGE_SIZE = 50
-
-app_name = "audit"
 
 
 @require_GET
@@ -24,9 +21,4 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     events = selectors.audit_event_list_for_program(program=program)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"program": program, "page": page, "rows": selectors.audit_rows(page.object_list)}
-    return render(request, "core/audit.html", context)
-
-
-urlpatterns = [
-    path("<slug:slug>/", audit_log, name="log"),
-]
+    return render(request, "dashboard/audit.html", context)

@@ -2,11 +2,10 @@
 
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
-from django.urls import path
 
 from tandem.core.errors import NotFound
 from tandem.core.exports import csv_streaming_response
-from tandem.partnerships.services_export import PARTNERSHIP_EXPORT_HEADER, partnership_export
+from tandem.partnerships.services.export import PARTNERSHIP_EXPORT_HEADER, partnership_export
 from tandem.programs import selectors as program_selectors
 
 
@@ -22,8 +21,3 @@ def partnership_export_view(request: HttpRequest, slug: str) -> HttpResponseBase
     return csv_streaming_response(
         filename=f"{program.slug}-partnerships.csv", header=PARTNERSHIP_EXPORT_HEADER, rows=rows
     )
-
-
-urlpatterns = [
-    path("<slug:slug>/export.csv", partnership_export_view, name="export"),
-]

@@ -4,20 +4,19 @@ coordinator's queue of requests for a new match."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.partnerships.forms import EndForm, PauseForm
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.partnerships.selectors_life import (
+from tandem.partnerships.selectors.life import (
     access_partnership_seat,
     partnership_ending_list,
     partnership_event_list,
     rematch_request_list,
     rematch_request_open_for,
 )
-from tandem.partnerships.services_life import (
+from tandem.partnerships.services.life import (
     partnership_end,
     partnership_pause,
     partnership_resume,
@@ -178,15 +177,3 @@ def rematch_handle(request: HttpRequest, slug: str, request_id: int) -> HttpResp
     else:
         messages.success(request, REQUEST_HANDLED)
     return redirect("partnerships:rematch_queue", slug=slug)
-
-
-urlpatterns = [
-    path("<int:pk>/life/", life_page, name="life"),
-    path("<int:pk>/life/summary/", life_summary, name="life_summary"),
-    path("<int:pk>/pause/", life_pause, name="pause"),
-    path("<int:pk>/resume/", life_resume, name="resume"),
-    path("<int:pk>/end/", life_end, name="end"),
-    path("<int:pk>/rematch/", life_rematch, name="rematch"),
-    path("<slug:slug>/requests/", rematch_queue, name="rematch_queue"),
-    path("<slug:slug>/requests/<int:request_id>/handled/", rematch_handle, name="rematch_handle"),
-]

@@ -14,7 +14,7 @@ from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import AuditEvent
 from tandem.partnerships.models import Partnership, PartnershipEvent, PartnershipMember
-from tandem.partnerships.services_life import MSG_END_REASON, check_length, partnership_close
+from tandem.partnerships.services.life import MSG_END_REASON, check_length, partnership_close
 from tandem.programs.models import Membership, Program
 
 MSG_ALREADY_ENDED = "This partnership has ended already; there is nothing to end."

@@ -22,7 +22,7 @@ from tandem.partnerships.models import (
     AgreementVersion,
     Partnership,
 )
-from tandem.partnerships.services_life import seat_lock_for_change
+from tandem.partnerships.services.life import seat_lock_for_change
 
 MSG_STALE_EDIT = (
     "Someone saved new ground rules (version {number}) while you were editing. "

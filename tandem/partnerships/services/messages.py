@@ -19,7 +19,7 @@ from tandem.partnerships.models import (
     Partnership,
     PartnershipMember,
 )
-from tandem.partnerships.services_life import seat_lock_for_change
+from tandem.partnerships.services.life import seat_lock_for_change
 
 MSG_EMPTY = "Write a message before sending."
 MSG_TOO_LONG = "A message can be at most 2,000 characters; yours has {count}. Shorten it."
@@ -71,7 +71,7 @@ def message_digests_enqueue(*, today: date | None = None) -> int:
     Safe to run more than once a day: each task claims ``DigestSent(user, day)`` first, so a
     person gets at most one digest a day however often this runs.
     """
-    from tandem.partnerships.selectors_messages import message_digest_candidates
+    from tandem.partnerships.selectors.messages import message_digest_candidates
     from tandem.partnerships.tasks import message_digest_send
 
     day = today or clock.today()
