@@ -11,11 +11,12 @@ from tandem.accounts import selectors, services
 from tandem.accounts.forms import ApiTokenForm, IdentityForm
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound, ValidationFailed
+from tandem.core.forms import add_domain_error
 from tandem.core.zones import zone_names_offered
 from tandem.programs.models import Membership
 from tandem.programs.selectors import program_list_for
 from tandem.programs.selectors.member_status import MemberStatus, membership_annotate_status
-from tandem.programs.services.intake import IntakeInvalid, identity_for, identity_update
+from tandem.programs.services.intake import identity_for, identity_update
 
 MSG_IDENTITY_SAVED = "Saved: your partners see this name and times are shown in this zone."
 
@@ -104,9 +105,8 @@ def account_identity(request: HttpRequest) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
                 time_zone=form.cleaned_data.get("time_zone", ""),
             )
-        except IntakeInvalid as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+        except ValidationFailed as exc:
+            add_domain_error(form, exc)
         else:
             messages.success(request, MSG_IDENTITY_SAVED)
             return redirect("accounts:settings")

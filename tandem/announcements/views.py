@@ -2,7 +2,7 @@
 announcements, the intake reminder button; and the member's unsubscribe page."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,18 +11,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.announcements import selectors, services, tasks
 from tandem.announcements.forms import AnnouncementForm
-from tandem.core.errors import Conflict, NotFound
+from tandem.core.errors import Conflict
+from tandem.core.forms import add_domain_error
 from tandem.core.markdown import markdown_to_html
-from tandem.programs.forms.program import form_add_domain_error
 from tandem.programs.models import Program
 from tandem.programs.selectors import access_program_as_coordinator
 
 
 def _coordinated(request: HttpRequest, slug: str) -> Program:
-    try:
-        return access_program_as_coordinator(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    return access_program_as_coordinator(user=request.user, slug=slug)
 
 
 def announcement_list_view(request: HttpRequest, slug: str) -> HttpResponse:
@@ -50,7 +47,7 @@ def announcement_new_view(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         problems = services.announcement_validate(**data)
         for problem in problems:
-            form_add_domain_error(form, problem)
+            add_domain_error(form, problem)
         if problems:
             status = 400
         elif "send" in request.POST:
@@ -130,10 +127,7 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 
     Reached only from the link in announcement and reminder emails.
     """
-    try:
-        membership = selectors.membership_by_unsubscribe_token(token=token)
-    except NotFound as exc:
-        raise Http404 from exc
+    membership = selectors.membership_by_unsubscribe_token(token=token)
     if request.method == "POST":
         services.announcement_opt_out(membership=membership)
         return render(request, "announcements/unsubscribed.html", {"membership": membership})

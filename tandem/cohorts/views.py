@@ -2,16 +2,15 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tandem.cohorts.services import program_copy
-from tandem.core.errors import DomainError, NotFound
-from tandem.core.forms import TandemForm
-from tandem.programs.forms.program import form_add_domain_error
+from tandem.core.errors import DomainError
+from tandem.core.forms import TandemForm, add_domain_error
 from tandem.programs.selectors import access_program_as_coordinator
 
 
@@ -28,17 +27,14 @@ class CohortForm(TandemForm):
 @require_http_methods(["GET", "POST"])
 def cohort_copy_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Copy the program's settings, documents, resources and surveys into a new draft."""
-    try:
-        source = access_program_as_coordinator(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    source = access_program_as_coordinator(user=request.user, slug=slug)
     form = CohortForm(request.POST or None, initial={"name": source.name})
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
             program = program_copy(source=source, coordinator=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form_add_domain_error(form, exc)
+            add_domain_error(form, exc)
             status = 400
         else:
             messages.success(

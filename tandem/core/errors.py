@@ -14,6 +14,14 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    def problems(self) -> list[tuple[str | None, str]]:
+        """Return each problem as (field, message); a field of None is about the whole form.
+
+        One error is one problem; an error that checked every answer first (the intake, the
+        program's settings) carries all of them, so a form shows everything to fix at once.
+        """
+        return [(self.field, self.message)]
+
 
 class ValidationFailed(DomainError):
     """The input breaks a rule; the message says what to change."""

@@ -12,6 +12,8 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.errors import DomainError
+
 # Messages by field class; a field takes those of its own class over those of its bases.
 # Codes from validators (min_value, max_length, ...) are looked up in the field's messages
 # too (``Field.run_validators``), so they are replaced here as well.
@@ -115,3 +117,13 @@ class TandemMessagesMixin:
 
 class TandemForm(TandemMessagesMixin, forms.Form):
     """A Django form whose messages say what to fix in the person's words."""
+
+
+def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
+    """Put what a service refused on the form: each problem on its field, else above the form.
+
+    The one way a view turns a domain error into a form error: forms parse what was typed, the
+    services hold the rules, and the page shows the service's words (the API says the same).
+    """
+    for field, message in exc.problems():
+        form.add_error(field if field in form.fields else None, message)

@@ -2,8 +2,10 @@
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import reverse
+
+from tandem.core.errors import NotFound
 
 NO_STORE = "no-store, private"
 
@@ -37,3 +39,23 @@ class PrivateNoStoreMiddleware:
         if self._api_prefix is None:
             self._api_prefix = reverse("api:api-root")
         return self._api_prefix
+
+
+class DomainNotFoundMiddleware:
+    """Answer a page whose view let a domain :class:`~tandem.core.errors.NotFound` escape with 404.
+
+    Selectors and services raise ``NotFound`` for what does not exist and for what belongs to
+    someone the caller may not see (the same answer, so nothing leaks). Views let it through;
+    this is the one place that turns it into Django's 404 page. The API maps it to a JSON 404 on
+    its own (``tandem.api.errors``) before it reaches here.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception

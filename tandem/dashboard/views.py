@@ -16,7 +16,6 @@ from tandem.goals import selectors as goal_selectors
 from tandem.goals import services as goal_services
 from tandem.goals.forms import HelpFlagForm, PulseForm
 from tandem.goals.models import HelpFlag
-from tandem.goals.views import not_found_as_404
 from tandem.programs.selectors import (
     access_program,
     access_program_as_coordinator,
@@ -41,7 +40,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@not_found_as_404
 def member_home(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a member their home in the program: partner, next meeting, what is due and waiting,
     the intake while unfinished, and the program's dates, guidebook and worksheets."""
@@ -66,7 +64,6 @@ def member_home(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@not_found_as_404
 def cockpit(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a program's coordinators where it stands, the next step and every page of theirs."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
@@ -78,7 +75,6 @@ def cockpit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@not_found_as_404
 def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a program's coordinators how it is going, in figures (never any content)."""
     program, membership = access_program_as_coordinator_with_membership(
@@ -102,7 +98,6 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Mark a member's request for help handled (who and when are kept)."""
     return _help_flag_action(
@@ -116,7 +111,6 @@ def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def help_flag_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Reopen a request for help marked handled by mistake."""
     return _help_flag_action(
@@ -149,7 +143,6 @@ def _back_to_help_flags(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def stalled_nudge(request: HttpRequest, slug: str) -> HttpResponse:
     """Nudge every stalled partnership in one click (once a week each)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
@@ -167,7 +160,6 @@ def stalled_nudge(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@not_found_as_404
 def figures_export(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the dashboard's figures as a CSV file (recorded in the audit log)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)

@@ -15,7 +15,6 @@ from tandem.core.errors import Conflict, ValidationFailed
 from tandem.dashboard.forms import MemberRemoveForm, MemberStatusForm
 from tandem.dashboard.selectors_members import access_member_as_coordinator, member_page
 from tandem.goals.selectors import member_name
-from tandem.goals.views import not_found_as_404
 from tandem.partnerships.services.coordinator import membership_remove, membership_status_set
 from tandem.programs.models import Membership, Program
 from tandem.programs.selectors import access_program_as_coordinator
@@ -61,7 +60,6 @@ def _member(request: HttpRequest, slug: str, pk: int) -> tuple[Program, Membersh
 
 
 @login_required
-@not_found_as_404
 def member_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show one member's status, intake answers and partnerships (never their content)."""
     program, membership = _member(request, slug, pk)
@@ -70,7 +68,6 @@ def member_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def member_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Set the member's status (filling the intake, ready, paused); audited."""
     program, membership = _member(request, slug, pk)
@@ -104,7 +101,6 @@ def member_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Remove the member from the program, ending their live partnership; audited."""
     program, membership = _member(request, slug, pk)

@@ -22,7 +22,6 @@ from tandem.dashboard.selectors_partnerships import (
     STATE_FILTERS,
     partnership_health_page,
 )
-from tandem.goals.views import not_found_as_404
 from tandem.matching.selectors_hand import hand_pool, hand_size_range
 from tandem.matching.services_hand import partnership_reassign
 from tandem.partnerships.services.coordinator import partnership_end_by_coordinator
@@ -98,7 +97,6 @@ def _render(
 
 
 @login_required
-@not_found_as_404
 def partnership_list(request: HttpRequest, slug: str) -> HttpResponse:
     """List the program's partnerships with their health, filterable, 25 a page."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
@@ -115,7 +113,6 @@ def partnership_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def partnership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """End a partnership for its partners, with the coordinator's reason (audited)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
@@ -158,7 +155,6 @@ def partnership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def partnership_reassign_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Move one partner into a new pairing (the old partnership ends); audited, emails queued."""
     program = access_program_as_coordinator(user=request.user, slug=slug)

@@ -5,17 +5,17 @@ Views parse, call a selector or a service, and render; a domain error becomes a 
 """
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, NotFound
+from tandem.core.forms import add_domain_error
 from tandem.goals import selectors, services
 from tandem.goals.forms import (
     CommentForm,
@@ -56,29 +56,10 @@ MSG_HELP_RAISED = (
 View = Callable[..., HttpResponse]
 
 
-def not_found_as_404(view: View) -> View:
-    """Turn the domain's NotFound into Django's 404 (another person's object looks missing)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-
-    return wrapper
-
-
-def _add_error(form: Any, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 # --- Goals ----------------------------------------------------------------------------------
 
 
 @login_required
-@not_found_as_404
 def goal_list(request: HttpRequest, pk: int) -> HttpResponse:
     """List my goals and my partners' shared goals in one partnership; add a goal."""
     partnership, seat = selectors.access_partnership_for_goals(user=request.user, pk=pk)
@@ -87,7 +68,7 @@ def goal_list(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             goal = services.goal_create(seat=seat, **form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, MSG_GOAL_CREATED)
             return redirect(goal)
@@ -125,7 +106,6 @@ def _detail(request: HttpRequest, goal: Goal, status: int = 200, **forms_: Any) 
 
 
 @login_required
-@not_found_as_404
 def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a goal: steps, progress, comments, and the celebration once it is complete."""
     return _detail(request, selectors.access_goal(user=request.user, pk=pk))
@@ -148,7 +128,7 @@ def _goal_action(
     except DomainError as exc:
         if form is None:
             return _detail(request, goal, status=exc.status_code, error=exc.message)
-        _add_error(form, exc)
+        add_domain_error(form, exc)
         return _detail(request, goal, status=exc.status_code, **{form_name: form})
     messages.success(request, message(goal) if callable(message) else message)
     return redirect(goal)
@@ -164,7 +144,6 @@ def _goal_initial(goal: Goal) -> dict[str, Any]:
 
 
 @login_required
-@not_found_as_404
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Let the owner change a goal's title, why, due date and who sees it."""
     goal = selectors.access_goal_as_owner(user=request.user, pk=pk)
@@ -174,7 +153,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.goal_update(goal=goal, user=request.user, **form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             hidden = was_shared and not goal.is_shared
             messages.success(request, MSG_GOAL_NOW_PRIVATE if hidden else MSG_GOAL_SAVED)
@@ -188,7 +167,6 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@not_found_as_404
 def step_edit(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     """Let the owner change a step's title and due date."""
     goal, step = selectors.access_step_as_owner(user=request.user, goal_pk=pk, step_pk=step_id)
@@ -197,7 +175,7 @@ def step_edit(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
         try:
             services.step_update(goal=goal, user=request.user, step_id=step.pk, **form.cleaned_data)
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, MSG_STEP_SAVED)
             return redirect(goal)
@@ -211,7 +189,6 @@ def step_edit(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def step_delete(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     """Remove a step of the owner's goal."""
     goal, step = selectors.access_step_as_owner(user=request.user, goal_pk=pk, step_pk=step_id)
@@ -226,7 +203,6 @@ def step_delete(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _goal_action(
         request,
@@ -240,7 +216,6 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def step_done(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     return _goal_action(
         request,
@@ -254,7 +229,6 @@ def step_done(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _goal_action(
         request,
@@ -268,7 +242,6 @@ def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _goal_action(
         request,
@@ -282,7 +255,6 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def goal_nudge(request: HttpRequest, pk: int) -> HttpResponse:
     return _goal_action(
         request,
@@ -296,7 +268,6 @@ def goal_nudge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def goal_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _goal_action(
         request,
@@ -312,7 +283,6 @@ def goal_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@not_found_as_404
 def survey_manage(request: HttpRequest, slug: str) -> HttpResponse:
     """Let a coordinator write the kick-off, mid-point and recap questions."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
@@ -334,7 +304,7 @@ def survey_manage(request: HttpRequest, slug: str) -> HttpResponse:
                     choices=form.choice_list(),
                 )
             except DomainError as exc:
-                _add_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, MSG_QUESTION_ADDED)
                 return redirect("goals:survey_manage", slug=program.slug)
@@ -358,7 +328,6 @@ def survey_manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@not_found_as_404
 def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Change a question's wording (and kind or options while nobody has answered)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
@@ -374,7 +343,7 @@ def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 choices=form.choice_list(),
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, MSG_QUESTION_SAVED)
             return redirect("goals:survey_manage", slug=program.slug)
@@ -388,7 +357,6 @@ def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     program = access_program_as_coordinator(user=request.user, slug=slug)
     question = selectors.access_question_as_coordinator(program=program, pk=pk)
@@ -402,7 +370,6 @@ def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@not_found_as_404
 def survey_answer(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     """Let a member answer an open survey once."""
     survey, membership = selectors.access_survey_to_answer(user=request.user, slug=slug, kind=kind)
@@ -414,7 +381,7 @@ def survey_answer(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
             try:
                 services.survey_answer(survey=survey, membership=membership, answers=form.answers())
             except DomainError as exc:
-                _add_error(form, exc)
+                add_domain_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, MSG_SURVEY_THANKS)
@@ -432,7 +399,6 @@ def survey_answer(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def pulse_answer(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Record how useful a held meeting was (from the member home)."""
     meeting, membership = selectors.access_meeting_to_rate(user=request.user, meeting_id=meeting_id)
@@ -454,7 +420,6 @@ def pulse_answer(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@not_found_as_404
 def help_flag_raise(request: HttpRequest, slug: str) -> HttpResponse:
     """Raise "I need more help than a peer can give" and land on the referral resources."""
     program, membership = access_program(user=request.user, slug=slug)

@@ -4,15 +4,16 @@ Edits answer htmx with the refreshed review section, and plain form posts with a
 """
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError, NotFound, ValidationFailed
+from tandem.core.errors import DomainError, ValidationFailed
+from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx
 from tandem.matching import selectors, services
 from tandem.matching.forms import MatchRunForm, PairForm, SwapForm
 from tandem.matching.models import MatchRun
@@ -27,23 +28,6 @@ MSG_SWAP_PICK_TWO = "Pick the two people to swap, one from each proposal."
 MSG_RULE_DELETED = "Rule removed; later runs no longer honour it."
 
 View = Callable[..., HttpResponse]
-
-
-def not_found_as_404(view: View) -> View:
-    """Turn the domain's NotFound into Django's 404."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-
-    return wrapper
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _swap_choices(review: selectors.RunReview) -> list[tuple[int, str]]:
@@ -65,7 +49,6 @@ def _review_context(run: MatchRun, **extra: Any) -> dict[str, Any]:
     }
 
 
-@not_found_as_404
 def run_list(request: HttpRequest, slug: str) -> HttpResponse:
     """List a program's runs and start a new one."""
     program = selectors.access_program_for_matching(user=request.user, slug=slug)
@@ -76,7 +59,7 @@ def run_list(request: HttpRequest, slug: str) -> HttpResponse:
                 program=program, created_by=request.user, **form.run_kwargs()
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            add_domain_error(form, exc)
         else:
             if run.in_worker:
                 messages.info(request, MSG_RUN_STARTED_WORKER)
@@ -91,14 +74,12 @@ def run_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@not_found_as_404
 def run_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show one run: proposals with scores and reasons, the unmatched, the score chart."""
     run = selectors.access_run(user=request.user, slug=slug, pk=pk)
     return render(request, "matching/review.html", _review_context(run))
 
 
-@not_found_as_404
 def run_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Answer the page's 2-second poll; when the run has finished, make htmx reload the page."""
     run = selectors.access_run(user=request.user, slug=slug, pk=pk)
@@ -126,7 +107,7 @@ def _after_edit(
         error = exc.message
         status = 409 if exc.status_code == 409 else 400
     run.refresh_from_db()
-    if _is_htmx(request):
+    if is_htmx(request):
         context = _review_context(
             run, error=error, notice="" if error else done, swap_form=swap_form if error else None
         )
@@ -140,7 +121,6 @@ def _after_edit(
 
 
 @require_POST
-@not_found_as_404
 def proposal_lock(request: HttpRequest, slug: str, pk: int, proposal_id: int) -> HttpResponse:
     """Lock a proposal: its people must be matched together from now on."""
     run = selectors.access_run(user=request.user, slug=slug, pk=pk)
@@ -153,7 +133,6 @@ def proposal_lock(request: HttpRequest, slug: str, pk: int, proposal_id: int) ->
 
 
 @require_POST
-@not_found_as_404
 def proposal_forbid(request: HttpRequest, slug: str, pk: int, proposal_id: int) -> HttpResponse:
     """Forbid a pair of a proposal and remove the proposal."""
     run = selectors.access_run(user=request.user, slug=slug, pk=pk)
@@ -171,7 +150,6 @@ def proposal_forbid(request: HttpRequest, slug: str, pk: int, proposal_id: int) 
 
 
 @require_POST
-@not_found_as_404
 def proposal_remove(request: HttpRequest, slug: str, pk: int, proposal_id: int) -> HttpResponse:
     """Remove a proposal; its people go back to the unmatched."""
     run = selectors.access_run(user=request.user, slug=slug, pk=pk)
@@ -184,7 +162,6 @@ def proposal_remove(request: HttpRequest, slug: str, pk: int, proposal_id: int) 
 
 
 @require_POST
-@not_found_as_404
 def proposal_swap(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Swap two people between two proposals."""
     run = selectors.access_run(user=request.user, slug=slug, pk=pk)
@@ -202,7 +179,6 @@ def proposal_swap(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-@not_found_as_404
 def run_rerun(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Start the run again with the same parameters, keeping the program's locks and forbids."""
     run = selectors.access_run(user=request.user, slug=slug, pk=pk)
@@ -215,7 +191,6 @@ def run_rerun(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-@not_found_as_404
 def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Publish the run: create the partnerships and email everyone their introduction."""
     run = selectors.access_run(user=request.user, slug=slug, pk=pk)
@@ -232,7 +207,6 @@ def run_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-@not_found_as_404
 def rule_delete(request: HttpRequest, slug: str, rule_id: int) -> HttpResponse:
     """Delete one of the program's locks or forbids."""
     program = selectors.access_program_for_matching(user=request.user, slug=slug)

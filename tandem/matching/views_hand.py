@@ -19,7 +19,6 @@ from tandem.matching.services_hand import (
     hand_pool_pick,
     partnership_create_by_hand,
 )
-from tandem.matching.views import not_found_as_404
 from tandem.programs.models import Program
 
 MSG_CREATED = "Partnership created: {names}. They get their introduction email."
@@ -63,7 +62,6 @@ def _render(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@not_found_as_404
 def hand_pair(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the pool, and with ``?m=..`` the engine's verdict; POST: create the partnership."""
     program = access_program_for_matching(user=request.user, slug=slug)

@@ -4,13 +4,11 @@ meeting; the pages that emails link to send a signed-out visitor to sign in firs
 Every page that can show notes is sent with ``Cache-Control: no-store``.
 """
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -18,29 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core import clock
 from tandem.core.errors import DomainError, NotFound, ValidationFailed
+from tandem.core.forms import add_domain_error
 from tandem.core.htmx import htmx_refusal, is_htmx
 from tandem.core.links import absolute_url
 from tandem.meetings import calendar, forms, selectors, services
 from tandem.meetings.models import Meeting
 from tandem.partnerships.selectors.agreement import agreement_place
-
-
-def not_found_as_404[**P](view: Callable[P, HttpResponse]) -> Callable[P, HttpResponse]:
-    """Turn the selectors' NotFound into Django's 404."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> HttpResponse:
-        try:
-            return view(*args, **kwargs)
-        except NotFound as exc:
-            raise Http404 from exc
-
-    return wrapper
-
-
-def _add_error(form: Any, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def _meeting_auto_id(meeting: Meeting) -> str:
@@ -104,7 +85,6 @@ def _schedule_context(
 
 @login_required
 @require_GET
-@not_found_as_404
 def partnership_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Show common slots, open proposals, the next meetings and the balance of turns."""
     partnership, seat = selectors.access_partnership_for_meetings(user=request.user, pk=pk)
@@ -112,7 +92,6 @@ def partnership_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@not_found_as_404
 def series_propose(request: HttpRequest, pk: int) -> HttpResponse:
     partnership, seat = selectors.access_partnership_for_meetings(user=request.user, pk=pk)
     form = forms.SlotForm(request.POST)
@@ -126,7 +105,7 @@ def series_propose(request: HttpRequest, pk: int) -> HttpResponse:
                 time_zone=form.cleaned_data["time_zone"],
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             if series.status == series.Status.ACTIVE:
                 messages.success(request, "Booked: the next meetings are in your calendar.")
@@ -139,7 +118,6 @@ def series_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@not_found_as_404
 def series_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
     series, seat = selectors.access_series(user=request.user, pk=pk)
     try:
@@ -158,7 +136,6 @@ def series_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
 
 
 @require_POST
-@not_found_as_404
 def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
     form = forms.RescheduleForm(request.POST, auto_id=_meeting_auto_id(meeting))
@@ -172,7 +149,7 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                 time_zone=form.cleaned_data["time_zone"],
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Move proposed. It takes effect once your partners accept.")
             return redirect("meetings:schedule", pk=meeting.partnership_id)
@@ -183,7 +160,6 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@not_found_as_404
 def reschedule_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
     proposal, seat = selectors.access_reschedule(user=request.user, pk=pk)
     try:
@@ -199,7 +175,6 @@ def reschedule_answer(request: HttpRequest, pk: int, answer: str) -> HttpRespons
 
 
 @require_POST
-@not_found_as_404
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel one meeting (with an optional reason); the other partners are emailed."""
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
@@ -208,7 +183,7 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_cancel(meeting=meeting, seat=seat, reason=form.cleaned_data["reason"])
         except ValidationFailed as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("meetings:schedule", pk=meeting.partnership_id)
@@ -282,7 +257,6 @@ def _meeting_context(
 @never_cache
 @login_required
 @require_GET
-@not_found_as_404
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting: agenda of turns with a timer, commitments, notes, attendance, balance."""
     meeting, seat, seats = selectors.access_meeting_with_seats(user=request.user, pk=pk)
@@ -299,7 +273,6 @@ def _rerender(request: HttpRequest, meeting: Meeting, seat: Any, **forms_: Any) 
 
 @never_cache
 @require_GET
-@not_found_as_404
 def turn_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The timer panel alone (polled by htmx so both partners see the hand-over)."""
     meeting, _seat = selectors.access_meeting(user=request.user, pk=pk)
@@ -312,7 +285,6 @@ def turn_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_POST
-@not_found_as_404
 def turn_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Start the turns or hand over; htmx gets the timer back, or why it was refused."""
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
@@ -343,7 +315,6 @@ def turn_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @never_cache
 @require_POST
-@not_found_as_404
 def commitment_save(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
     form = forms.CommitmentForm(request.POST)
@@ -351,7 +322,7 @@ def commitment_save(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.commitment_set(meeting=meeting, seat=seat, text=form.cleaned_data["text"])
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Saved: you will be asked about it next time.")
             return redirect(meeting)
@@ -360,7 +331,6 @@ def commitment_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_POST
-@not_found_as_404
 def commitment_review(request: HttpRequest, pk: int, commitment_id: int) -> HttpResponse:
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
     seats = selectors.seats_of(meeting.partnership)
@@ -385,7 +355,6 @@ def commitment_review(request: HttpRequest, pk: int, commitment_id: int) -> Http
 
 @never_cache
 @require_POST
-@not_found_as_404
 def meeting_mark(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
     seats = selectors.seats_of(meeting.partnership)
@@ -399,7 +368,7 @@ def meeting_mark(request: HttpRequest, pk: int) -> HttpResponse:
                 present_seat_ids=form.cleaned_data["present"],
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Thanks: the meeting is marked.")
             return redirect(meeting)
@@ -411,7 +380,6 @@ def meeting_mark(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_POST
-@not_found_as_404
 def note_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
     form = forms.NoteForm(request.POST)
@@ -424,7 +392,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
                 visibility=form.cleaned_data["visibility"],
             )
         except DomainError as exc:
-            _add_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Note saved.")
             return redirect(f"{meeting.get_absolute_url()}#notes")
@@ -433,7 +401,6 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-@not_found_as_404
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit your own note; its earlier versions are listed below (to you only)."""
     note, seat = selectors.access_own_note(user=request.user, pk=pk)
@@ -449,7 +416,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     visibility=form.cleaned_data["visibility"],
                 )
             except DomainError as exc:
-                _add_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "Note saved; the earlier version is kept.")
                 return redirect(f"{note.meeting.get_absolute_url()}#notes")
@@ -481,7 +448,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-@not_found_as_404
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, _ = selectors.access_meeting(user=request.user, pk=pk)
     meeting = (
@@ -499,7 +465,6 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@not_found_as_404
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private feed: every meeting of the token's owner (no notes, ever)."""
     feed = selectors.access_calendar_feed(token=token)

@@ -26,6 +26,7 @@ from django.urls.converters import IntConverter, SlugConverter
 
 import config.urls
 from tandem.accounts.models import ApiToken
+from tandem.core.errors import Conflict, NotFound
 from tandem.core.middleware import NO_STORE
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Program
@@ -51,10 +52,20 @@ def forbidden(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
 
+def someone_elses(request: HttpRequest) -> HttpResponse:
+    raise NotFound(SECRET_DETAIL)
+
+
+def refused(request: HttpRequest) -> HttpResponse:
+    raise Conflict(SECRET_DETAIL)
+
+
 # Test-only URL conf (``@pytest.mark.urls(__name__)``): the site plus two views that fail.
 urlpatterns = [
     path("test-only/boom/", boom),
     path("test-only/forbidden/", forbidden),
+    path("test-only/someone-elses/", someone_elses),
+    path("test-only/refused/", refused),
     *config.urls.urlpatterns,
 ]
 
@@ -360,6 +371,25 @@ def test_forbidden_action_shows_the_site_403_page(client, db):
     response = client.get("/test-only/forbidden/")
     assert response.status_code == 403
     assert "Not allowed" in response.content.decode()
+
+
+@pytest.mark.urls(__name__)
+def test_a_domain_not_found_that_escapes_a_view_is_the_site_404_page(client, db):
+    """Views let a selector's NotFound through; one middleware answers it with the 404 page."""
+    response = client.get("/test-only/someone-elses/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert SECRET_DETAIL not in html
+
+
+@pytest.mark.urls(__name__)
+def test_any_other_domain_error_that_escapes_a_view_stays_a_server_error(db):
+    """Only NotFound has a page of its own: a Conflict a view forgot to handle is a bug (500)."""
+    client = Client(raise_request_exception=False)
+    response = client.get("/test-only/refused/")
+    assert response.status_code == 500
+    assert SECRET_DETAIL not in response.content.decode()
 
 
 # --- email headers ---------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core import clock
-from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.forms import add_domain_error
 from tandem.partnerships.forms import AgreementAcceptForm, AgreementForm
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.selectors.agreement import (
@@ -31,10 +32,7 @@ STILL_GOOD = "Thanks: you said version {number} is still good."
 
 
 def _seat(request: HttpRequest, pk: int) -> tuple[Partnership, PartnershipMember]:
-    try:
-        return access_partnership_seat(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
+    return access_partnership_seat(user=request.user, pk=pk)
 
 
 def _page(
@@ -127,7 +125,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 409
             except ValidationFailed as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
                 status = 400
             else:
                 messages.success(request, SAVED.format(number=version.number))
@@ -166,8 +164,6 @@ def agreement_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
     except (Conflict, ValidationFailed) as exc:
         form.add_error(None, exc.message)
         return _page(request, partnership, seat, accept_form=form, status=exc.status_code)
-    except NotFound as exc:
-        raise Http404 from exc
     version = acceptance.version
     if acceptance.confirmed_at != acceptance.accepted_at:
         messages.success(request, STILL_GOOD.format(number=number))

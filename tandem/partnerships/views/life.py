@@ -2,11 +2,11 @@
 coordinator's queue of requests for a new match."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.errors import Conflict, ValidationFailed
 from tandem.partnerships.forms import EndForm, PauseForm
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.selectors.life import (
@@ -33,10 +33,7 @@ REQUEST_HANDLED = "Marked handled."
 
 
 def _seat(request: HttpRequest, pk: int) -> tuple[Partnership, PartnershipMember]:
-    try:
-        return access_partnership_seat(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
+    return access_partnership_seat(user=request.user, pk=pk)
 
 
 def _page(
@@ -150,10 +147,7 @@ def rematch_queue(request: HttpRequest, slug: str) -> HttpResponse:
 
     Never shows meeting content, notes, messages or ground rules.
     """
-    try:
-        program = program_selectors.access_program_as_coordinator(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    program = program_selectors.access_program_as_coordinator(user=request.user, slug=slug)
     return render(
         request,
         "partnerships/life_requests.html",
@@ -170,8 +164,6 @@ def rematch_handle(request: HttpRequest, slug: str, request_id: int) -> HttpResp
     try:
         program = program_selectors.access_program_as_coordinator(user=request.user, slug=slug)
         rematch_request_handle(program=program, request_id=request_id, actor=request.user)
-    except NotFound as exc:
-        raise Http404 from exc
     except Conflict as exc:
         messages.info(request, exc.message)
     else:

@@ -3,11 +3,11 @@
 from typing import Any
 
 from django.contrib import messages as flash
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.htmx import is_htmx
 from tandem.partnerships.forms import MessageForm, MessagePreferenceForm
 from tandem.partnerships.models import Message, Partnership, PartnershipMember
@@ -29,10 +29,7 @@ PREFERENCE_SAVED = "Saved: {choice}."
 
 
 def _seat(request: HttpRequest, pk: int) -> tuple[Partnership, PartnershipMember]:
-    try:
-        return access_partnership_seat(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
+    return access_partnership_seat(user=request.user, pk=pk)
 
 
 def _items(messages: list[Message], seat: PartnershipMember) -> list[dict[str, Any]]:

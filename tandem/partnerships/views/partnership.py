@@ -1,10 +1,9 @@
 """A member's partnerships: the list, and one partnership with the partners and why they match."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tandem.core.errors import NotFound
 from tandem.matching.selectors import partnership_introduction
 from tandem.partnerships.selectors.partnership import access_partnership, partnership_list_for
 
@@ -18,10 +17,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 def partnership_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one partnership to its partners only (anyone else gets 404)."""
-    try:
-        partnership = access_partnership(user=request.user, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
+    partnership = access_partnership(user=request.user, pk=pk)
     intro = partnership_introduction(partnership=partnership, user=request.user)
     return render(
         request,

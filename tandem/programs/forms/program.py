@@ -8,16 +8,8 @@ from typing import Any
 
 from django import forms
 
-from tandem.core.errors import DomainError
 from tandem.core.forms import TandemForm
 from tandem.programs.models import Document, Program, Resource, Tag
-
-
-def form_add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error (or every error it carries) on the matching form field."""
-    for error in getattr(exc, "errors", None) or [exc]:
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, error.message)
 
 
 class ProgramCreateForm(TandemForm):

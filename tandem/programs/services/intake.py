@@ -89,6 +89,9 @@ class IntakeInvalid(ValidationFailed):
         super().__init__(first_message, field=first_field)
         self.errors = errors
 
+    def problems(self) -> list[tuple[str | None, str]]:
+        return list(self.errors.items())
+
 
 @dataclass(frozen=True)
 class IntakeData:

@@ -109,6 +109,9 @@ class ProgramInvalid(ValidationFailed):
         super().__init__(errors[0].message, field=errors[0].field)
         self.errors = errors
 
+    def problems(self) -> list[tuple[str | None, str]]:
+        return [(error.field, error.message) for error in self.errors]
+
 
 def user_has_verified_email(user: Any) -> bool:
     """Return True if the person has confirmed the address they sign in with."""

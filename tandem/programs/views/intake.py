@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tandem.core.errors import Conflict, NotFound
+from tandem.core.errors import Conflict
+from tandem.core.forms import add_domain_error
 from tandem.core.zones import zone_names_offered
 from tandem.interchange.members_csv import DAYS, Slot
 from tandem.programs.forms.intake import IntakeForm, intake_initial
@@ -41,10 +42,7 @@ def availability_by_day(profile: Profile) -> list[DayFree]:
 
 
 def _access(request: HttpRequest, slug: str) -> tuple[Program, Membership]:
-    try:
-        return access_intake(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    return access_intake(user=request.user, slug=slug)
 
 
 def _suggest_url(program: Program) -> str:
@@ -73,8 +71,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 profile_submit(membership=membership, data=form.to_data())
             except IntakeInvalid as exc:
-                for field, message in exc.errors.items():
-                    form.add_error(field if field in form.fields else None, message)
+                add_domain_error(form, exc)
             except Conflict as exc:
                 reason = exc.message
             else:

@@ -6,13 +6,13 @@ from urllib.parse import urlencode
 from allauth.account.adapter import get_adapter
 from allauth.account.views import SignupView
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core import clock
-from tandem.core.errors import Conflict, NotFound
+from tandem.core.errors import Conflict
 from tandem.programs import selectors
 from tandem.programs.forms.invitations import AccountSetupForm
 from tandem.programs.models import Invitation, Membership, Program
@@ -73,10 +73,7 @@ def _closed_reason(invitation: Invitation) -> str | None:
 
 
 def _get_invitation(token: str) -> Invitation:
-    try:
-        return invitation_get_by_token(token=token)
-    except NotFound as exc:
-        raise Http404 from exc
+    return invitation_get_by_token(token=token)
 
 
 def after_join_url(membership: Membership) -> str:
@@ -172,10 +169,7 @@ def invitation_setup(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _coordinated_program(request: HttpRequest, slug: str) -> Program:
-    try:
-        return selectors.access_program_as_coordinator(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    return selectors.access_program_as_coordinator(user=request.user, slug=slug)
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,10 +206,7 @@ def invitation_account_setup_list(request: HttpRequest, slug: str) -> HttpRespon
 def invitation_account_setup_resend_one(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Send one member their set-up link again (refused within 10 minutes of the last send)."""
     program = _coordinated_program(request, slug)
-    try:
-        membership = access_account_setup_membership(program=program, pk=pk)
-    except NotFound as exc:
-        raise Http404 from exc
+    membership = access_account_setup_membership(program=program, pk=pk)
     try:
         invitation = invitation_account_setup_resend(membership=membership, invited_by=request.user)
     except Conflict as exc:

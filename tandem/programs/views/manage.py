@@ -3,12 +3,14 @@ referral resources and tags. Anyone who does not coordinate the program gets a 4
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.core.errors import DomainError, NotFound
+from tandem.core.errors import Conflict, DomainError, ValidationFailed
+from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx
 from tandem.programs import selectors
 from tandem.programs.forms.program import (
     CoordinatorAddForm,
@@ -17,7 +19,6 @@ from tandem.programs.forms.program import (
     ProgramSettingsForm,
     ResourceForm,
     TagMergeForm,
-    form_add_domain_error,
 )
 from tandem.programs.models import Document, Invitation, Program, Resource
 from tandem.programs.selectors import program as program_selectors
@@ -28,19 +29,12 @@ from tandem.programs.services import tags as tag_services
 
 def _coordinated(request: HttpRequest, slug: str) -> Program:
     """Return the program if the signed-in person coordinates it; 404 for everyone else."""
-    try:
-        return selectors.access_program_as_coordinator(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    return selectors.access_program_as_coordinator(user=request.user, slug=slug)
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     """Send the browser to ``url``: a full page load for htmx requests too."""
-    if _is_htmx(request):
+    if is_htmx(request):
         return HttpResponse(headers={"HX-Redirect": url})
     return redirect(url)
 
@@ -69,7 +63,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
         try:
             program = program_services.program_create(creator=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form_add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"“{program.name}” is ready as a draft. Set it up below.")
             return redirect("programs:manage", slug=program.slug)
@@ -88,7 +82,7 @@ def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
                     program=program, actor=request.user, **form.cleaned_data
                 )
             except DomainError as exc:
-                form_add_domain_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, "Settings saved.")
                 return redirect("programs:manage", slug=program.slug)
@@ -120,7 +114,7 @@ def _coordinators_response(
     request: HttpRequest, program: Program, form: CoordinatorAddForm
 ) -> HttpResponse:
     """Answer htmx with the coordinators section; a plain form post goes back to the page."""
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "programs/manage/_coordinators.html",
@@ -142,7 +136,7 @@ def coordinator_add(request: HttpRequest, slug: str) -> HttpResponse:
                 program=program, email=form.cleaned_data["email"], added_by=request.user
             )
         except DomainError as exc:
-            form_add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             if isinstance(result, Invitation):
                 messages.success(request, f"Invitation to coordinate sent to {result.email}.")
@@ -161,9 +155,7 @@ def coordinator_remove(request: HttpRequest, slug: str, membership_id: int) -> H
         removed = program_services.coordinator_remove(
             program=program, membership_id=membership_id, removed_by=request.user
         )
-    except NotFound as exc:
-        raise Http404 from exc
-    except DomainError as exc:
+    except Conflict as exc:
         messages.error(request, exc.message)
     else:
         if removed.user_id == request.user.pk:
@@ -196,7 +188,7 @@ def document_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             document = document_services.document_create(program=program, **form.cleaned_data)
         except DomainError as exc:
-            form_add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"“{document.title}” added.")
             return redirect("programs:documents_manage", slug=program.slug)
@@ -214,7 +206,7 @@ def document_edit(request: HttpRequest, slug: str, document_id: int) -> HttpResp
             try:
                 document_services.document_update(document=document, **form.cleaned_data)
             except DomainError as exc:
-                form_add_domain_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"“{document.title}” saved.")
                 return redirect("programs:documents_manage", slug=program.slug)
@@ -230,12 +222,9 @@ def document_edit(request: HttpRequest, slug: str, document_id: int) -> HttpResp
 
 
 def _document(request: HttpRequest, slug: str, document_id: int) -> Document:
-    try:
-        return program_selectors.access_document_as_coordinator(
-            user=request.user, slug=slug, document_id=document_id
-        )
-    except NotFound as exc:
-        raise Http404 from exc
+    return program_selectors.access_document_as_coordinator(
+        user=request.user, slug=slug, document_id=document_id
+    )
 
 
 @require_POST
@@ -249,7 +238,7 @@ def document_move(request: HttpRequest, slug: str, document_id: int) -> HttpResp
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request, "programs/manage/_document_list.html", _document_list_context(program)
         )
@@ -275,12 +264,9 @@ def _resource_list_context(program: Program) -> dict:
 
 
 def _resource(request: HttpRequest, slug: str, resource_id: int) -> Resource:
-    try:
-        return program_selectors.access_resource_as_coordinator(
-            user=request.user, slug=slug, resource_id=resource_id
-        )
-    except NotFound as exc:
-        raise Http404 from exc
+    return program_selectors.access_resource_as_coordinator(
+        user=request.user, slug=slug, resource_id=resource_id
+    )
 
 
 def resources_manage(request: HttpRequest, slug: str) -> HttpResponse:
@@ -298,7 +284,7 @@ def resource_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             resource = document_services.resource_create(program=program, **form.cleaned_data)
         except DomainError as exc:
-            form_add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"“{resource.name}” added.")
             return redirect("programs:resources_manage", slug=program.slug)
@@ -316,7 +302,7 @@ def resource_edit(request: HttpRequest, slug: str, resource_id: int) -> HttpResp
             try:
                 document_services.resource_update(resource=resource, **form.cleaned_data)
             except DomainError as exc:
-                form_add_domain_error(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, f"“{resource.name}” saved.")
                 return redirect("programs:resources_manage", slug=program.slug)
@@ -347,7 +333,7 @@ def resource_move(request: HttpRequest, slug: str, resource_id: int) -> HttpResp
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(
             request, "programs/manage/_resource_list.html", _resource_list_context(program)
         )
@@ -381,10 +367,8 @@ def tags_manage(request: HttpRequest, slug: str) -> HttpResponse:
                 merge_id=form.cleaned_data["merge"],
                 keep_id=form.cleaned_data["keep"],
             )
-        except NotFound as exc:
-            raise Http404 from exc
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
+        except ValidationFailed as exc:
+            add_domain_error(form, exc)
         else:
             merged = next(t for t in tags if t.pk == form.cleaned_data["merge"])
             messages.success(request, f"“{merged.name}” merged into “{kept.name}”.")

@@ -1,11 +1,11 @@
 """Coordinator pages to import members from a CSV file: upload, preview, confirm."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.core.errors import DomainError, NotFound
+from tandem.core.errors import DomainError
 from tandem.programs import selectors
 from tandem.programs.forms.member_import import MemberImportConfirmForm, MemberImportUploadForm
 from tandem.programs.models import Program
@@ -32,10 +32,7 @@ def _session_key(program: Program) -> str:
 
 
 def _coordinated_program(request: HttpRequest, slug: str) -> Program:
-    try:
-        return selectors.access_program_as_coordinator(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    return selectors.access_program_as_coordinator(user=request.user, slug=slug)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,7 +1,6 @@
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from tandem.core.errors import NotFound
 from tandem.programs import selectors
 from tandem.programs.selectors import program as program_selectors
 from tandem.programs.services.documents import (
@@ -13,10 +12,7 @@ from tandem.programs.services.documents import (
 
 def program_public(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a program's public page: what it is, who it is for, and how to get in."""
-    try:
-        program = selectors.access_program_public(slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    program = selectors.access_program_public(slug=slug)
     membership = selectors.membership_get(user=request.user, program=program)
     return render(request, "programs/public.html", {"program": program, "membership": membership})
 
@@ -24,20 +20,14 @@ def program_public(request: HttpRequest, slug: str) -> HttpResponse:
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Send a member to their home in the program (the one page for a member: dates, guidebook,
     partner, meetings), a coordinator to the program's cockpit; others get 404."""
-    try:
-        _program, membership = selectors.access_program(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    _program, membership = selectors.access_program(user=request.user, slug=slug)
     home = "dashboard:cockpit" if membership.is_coordinator else "dashboard:member_home"
     return redirect(home, slug=slug)
 
 
 def program_help(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the referral resources: where to turn when a problem is beyond peer support."""
-    try:
-        program, membership = selectors.access_program(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    program, membership = selectors.access_program(user=request.user, slug=slug)
     return render(
         request,
         "programs/help.html",
@@ -55,23 +45,17 @@ def program_help(request: HttpRequest, slug: str) -> HttpResponse:
 
 def document_read(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
     """Show a guidebook page or worksheet to a member of its program."""
-    try:
-        program, document = program_selectors.access_document(
-            user=request.user, slug=slug, document_id=document_id
-        )
-    except NotFound as exc:
-        raise Http404 from exc
+    program, document = program_selectors.access_document(
+        user=request.user, slug=slug, document_id=document_id
+    )
     return render(request, "programs/document.html", {"program": program, "document": document})
 
 
 def document_file(request: HttpRequest, slug: str, document_id: int) -> FileResponse:
     """Send an uploaded document to a member of its program (never through MEDIA_URL)."""
-    try:
-        _program, document = program_selectors.access_document(
-            user=request.user, slug=slug, document_id=document_id
-        )
-    except NotFound as exc:
-        raise Http404 from exc
+    _program, document = program_selectors.access_document(
+        user=request.user, slug=slug, document_id=document_id
+    )
     if not document.file:
         raise Http404
     name = (document.file.name or "").rsplit("/", 1)[-1]

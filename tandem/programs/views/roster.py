@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from tandem.core.errors import NotFound
 from tandem.core.exports import csv_streaming_response
 from tandem.programs import selectors
 from tandem.programs.models import Membership
@@ -25,10 +24,7 @@ class RosterRow:
 
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
     """List every person in the program for its coordinators; anyone else gets 404."""
-    try:
-        program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
     status = request.GET.get("status") or None
     status_error = None
     if status is not None and status not in MemberStatus.values:
@@ -60,10 +56,7 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
 
 def roster_export_view(request: HttpRequest, slug: str) -> HttpResponseBase:
     """Stream the roster as CSV to the program's coordinators (recorded in the audit log)."""
-    try:
-        program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
     rows = roster_export(
         program=program, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
     )

@@ -6,12 +6,14 @@ from allauth.core.internal.httpkit import get_client_ip
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.forms import add_domain_error
+from tandem.core.htmx import is_htmx
 from tandem.programs import selectors
 from tandem.programs.forms.waitlist import WaitlistSignupForm
 from tandem.programs.models import Program, WaitlistEntry
@@ -38,17 +40,11 @@ DOORS_OPENED_NONE = "The doors are open. Nobody new was waiting, so no invitatio
 
 
 def _public_program(slug: str) -> Program:
-    try:
-        return selectors.access_program_public(slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    return selectors.access_program_public(slug=slug)
 
 
 def _coordinated_program(request: HttpRequest, slug: str) -> Program:
-    try:
-        return selectors.access_program_as_coordinator(user=request.user, slug=slug)
-    except NotFound as exc:
-        raise Http404 from exc
+    return selectors.access_program_as_coordinator(user=request.user, slug=slug)
 
 
 def client_ip_address(request: HttpRequest) -> str:
@@ -64,7 +60,7 @@ def client_ip_address(request: HttpRequest) -> str:
 def waitlist_signup_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Put an address on the waitlist; htmx swaps the form, a plain post gets a full page."""
     program = _public_program(slug)
-    is_htmx = request.headers.get("HX-Request") == "true"
+    from_htmx = is_htmx(request)
     context: dict[str, Any] = {
         "program": program,
         "membership": selectors.membership_get(user=request.user, program=program),
@@ -80,14 +76,14 @@ def waitlist_signup_view(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 429
             except ValidationFailed as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
                 status = 400
             else:
                 context["answer"] = WAITLIST_SIGNUP_ANSWER
         else:
             status = 400
     context["form"] = form
-    if is_htmx:
+    if from_htmx:
         # htmx swaps only 2xx answers; the fragment carries the error itself.
         return render(request, "programs/waitlist_signup.html", context)
     return render(request, "programs/waitlist_signup_page.html", context, status=status)
@@ -96,10 +92,7 @@ def waitlist_signup_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def waitlist_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     """Ask for one click (link scanners only GET), then confirm the place and say thanks."""
-    try:
-        entry = waitlist_entry_get_by_confirm_token(token=token)
-    except NotFound as exc:
-        raise Http404 from exc
+    entry = waitlist_entry_get_by_confirm_token(token=token)
     if request.method == "POST":
         entry = waitlist_confirm(entry=entry)
         return render(request, "programs/waitlist_confirmed.html", {"entry": entry})
@@ -114,10 +107,7 @@ def waitlist_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def waitlist_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     """Show an "Unsubscribe" button; the POST takes the address off the waitlist."""
-    try:
-        entry = waitlist_entry_get_by_unsubscribe_token(token=token)
-    except NotFound as exc:
-        raise Http404 from exc
+    entry = waitlist_entry_get_by_unsubscribe_token(token=token)
     if request.method == "POST":
         entry = waitlist_unsubscribe(entry=entry)
         return render(request, "programs/waitlist_unsubscribed.html", {"entry": entry})
