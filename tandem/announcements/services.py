@@ -23,8 +23,7 @@ from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import AuditEvent
-from tandem.dashboard.services import nudge_is_too_soon
-from tandem.goals.services import iso_week
+from tandem.core.nudges import iso_week, nudge_is_too_soon
 from tandem.programs.models import Membership, Program
 from tandem.programs.selectors.member_status import MemberStatus
 

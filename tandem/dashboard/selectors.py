@@ -14,6 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from tandem.core import clock
+from tandem.core.nudges import nudge_is_too_soon
 from tandem.dashboard.models import StalledNudge
 from tandem.goals import selectors as goal_selectors
 from tandem.goals.models import Goal, Survey
@@ -116,8 +117,6 @@ class StalledPartnership:
 
     @property
     def nudged_this_week(self) -> bool:
-        from tandem.dashboard.services import nudge_is_too_soon
-
         return nudge_is_too_soon(self.last_nudged_at)
 
 

@@ -3,7 +3,6 @@
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -12,13 +11,12 @@ from django.db import IntegrityError, transaction
 from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.models import AuditEvent
+from tandem.core.nudges import iso_week, nudge_is_too_soon
 from tandem.dashboard import selectors
 from tandem.dashboard.models import StalledNudge
-from tandem.goals.services import iso_week
 from tandem.interchange.cells import csv_safe
 from tandem.programs.models import Program
 
-NUDGE_INTERVAL = timedelta(days=7)
 NOTHING_STALLED = (
     "No partnership is stalled: none has gone twice its cadence without a meeting held."
 )
@@ -26,14 +24,6 @@ ALL_NUDGED = (
     "Every stalled partnership was nudged in the last week already; "
     "you can nudge them again seven days after the last nudge."
 )
-
-
-def nudge_is_too_soon(last: datetime | None, *, now: datetime | None = None) -> bool:
-    """Return whether a nudge sent at ``last`` forbids another one now (7 days, same week)."""
-    if last is None:
-        return False
-    at = now or clock.now()
-    return at - last < NUDGE_INTERVAL or iso_week(at) == iso_week(last)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from tandem.core import clock
 from tandem.core.deadlines import DUE_IN_PAST as DUE_IN_PAST
 from tandem.core.deadlines import due_date_check
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.nudges import NUDGE_INTERVAL, iso_week, nudge_is_too_soon
 from tandem.goals import selectors
 from tandem.goals.models import (
     Answer,
@@ -57,14 +58,6 @@ PULSE_ALREADY = "You have rated this meeting already: thank you."
 HELP_KIND_UNKNOWN = "Pick the kind of help you need from the list."
 HELP_FLAG_ALREADY_HANDLED = "{name} already marked this request handled on {day}."
 HELP_FLAG_ALREADY_OPEN = "This request for help is open already: there is nothing to reopen."
-
-NUDGE_INTERVAL = timedelta(days=7)
-
-
-def iso_week(at: datetime) -> str:
-    """Return the ISO year and week of an instant, as "2027-W02"."""
-    year, week, _ = at.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def _enqueue(task: Any, **kwargs: Any) -> None:
@@ -291,7 +284,7 @@ def goal_nudge(*, goal: Goal, user: Any) -> Nudge:
     now = clock.now()
     last = Nudge.objects.filter(goal=goal).order_by("-sent_at").first()
     zone = selectors.membership_zone(membership=seat.membership)
-    if last is not None and (now - last.sent_at < NUDGE_INTERVAL or last.week == iso_week(now)):
+    if last is not None and nudge_is_too_soon(last.sent_at, now=now):
         raise Conflict(_too_soon(goal, last, zone))
     try:
         with transaction.atomic():

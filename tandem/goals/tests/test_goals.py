@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.nudges import iso_week
 from tandem.goals import services
 from tandem.goals.models import Goal, IncentiveEarned, Nudge
 from tandem.meetings.tests.factories import partnership_make
@@ -150,7 +151,7 @@ def test_the_database_refuses_a_second_nudge_in_the_same_week(pair):
     goal = _goal(ana)
     services.goal_nudge(goal=goal, user=ben.membership.user)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Nudge.objects.create(goal=goal, sender=ben.membership, week=services.iso_week(clock.now()))
+        Nudge.objects.create(goal=goal, sender=ben.membership, week=iso_week(clock.now()))
 
 
 def test_owner_cannot_nudge_own_goal_and_private_goals_cannot_be_nudged(pair):
