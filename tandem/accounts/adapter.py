@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from tandem.accounts import slots
+
 TOO_MANY_LOGIN_ATTEMPTS = (
     "Too many failed sign-in attempts with this address. Wait {minutes} minutes and try "
     "again, or reset your password if you have forgotten it."
@@ -55,11 +57,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         # Someone who opened an invitation before signing in goes back to it.
-        from tandem.programs.views.invitations import pending_invitation_url
-
-        return pending_invitation_url(request) or super().get_login_redirect_url(request)
+        return slots.after_sign_in(request) or super().get_login_redirect_url(request)
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
-        from tandem.programs.views.invitations import pending_invitation_url
-
-        return pending_invitation_url(request) or super().get_signup_redirect_url(request)
+        return slots.after_sign_in(request) or super().get_signup_redirect_url(request)

@@ -5,9 +5,8 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from tandem.accounts import selectors, services
+from tandem.accounts import selectors, services, slots
 from tandem.api.errors import errors
-from tandem.programs.selectors import program_list_for
 
 router = Router(tags=["me"])
 
@@ -42,9 +41,9 @@ def me(request: HttpRequest) -> MeOut:
         name=user.name,  # type: ignore[union-attr]
         programs=[
             MyMembershipOut(
-                program=m.program.slug, program_name=m.program.name, role=m.role, status=m.status
+                program=m.program_slug, program_name=m.program_name, role=m.role, status=m.status
             )
-            for m in program_list_for(user=user)
+            for m in slots.memberships_of(user=user)
         ],
     )
 

@@ -1,4 +1,3 @@
-from dataclasses import dataclass
 from typing import cast
 
 from django.contrib import messages
@@ -7,32 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tandem.accounts import selectors, services
+from tandem.accounts import selectors, services, slots
 from tandem.accounts.forms import ApiTokenForm, IdentityForm
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound, ValidationFailed
 from tandem.core.forms import add_domain_error
 from tandem.core.zones import zone_names_offered
-from tandem.programs.models import Membership
-from tandem.programs.selectors import program_list_for
-from tandem.programs.selectors.member_status import MemberStatus, membership_annotate_status
-from tandem.programs.services.intake import identity_for, identity_update
 
 MSG_IDENTITY_SAVED = "Saved: your partners see this name and times are shown in this zone."
-
-
-@dataclass(frozen=True)
-class MembershipRow:
-    membership: Membership
-    status_label: str  # the member status the roster shows; empty for a coordinator
-
-
-def _membership_rows(user: User) -> list[MembershipRow]:
-    labels = dict(MemberStatus.choices)
-    return [
-        MembershipRow(m, str(labels.get(getattr(m, "member_status", None) or "", "")))
-        for m in membership_annotate_status(program_list_for(user=user))
-    ]
 
 
 def _user(request: HttpRequest) -> User:
@@ -49,7 +30,7 @@ def _render_settings(
     status: int = 200,
 ) -> HttpResponse:
     if identity_form is None:
-        identity = identity_for(user=_user(request))
+        identity = slots.identity_of(user=_user(request))
         identity_form = IdentityForm(
             initial={"display_name": identity.display_name, "time_zone": identity.time_zone},
             has_intake=identity.has_intake,
@@ -60,7 +41,7 @@ def _render_settings(
         {
             "identity_form": identity_form,
             "time_zones": zone_names_offered(),
-            "memberships": _membership_rows(_user(request)),
+            "memberships": slots.memberships_of(user=_user(request)),
             "tokens": selectors.api_token_list_for(user=_user(request)),
             "token_form": form or ApiTokenForm(),
             "new_token": new_token,
@@ -97,10 +78,10 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 def account_identity(request: HttpRequest) -> HttpResponse:
     """Save the name partners see and the time zone, in every program (also once matched)."""
     user = _user(request)
-    form = IdentityForm(request.POST, has_intake=identity_for(user=user).has_intake)
+    form = IdentityForm(request.POST, has_intake=slots.identity_of(user=user).has_intake)
     if form.is_valid():
         try:
-            identity_update(
+            slots.identity_save(
                 user=user,
                 display_name=form.cleaned_data["display_name"],
                 time_zone=form.cleaned_data.get("time_zone", ""),

@@ -23,6 +23,7 @@ from tandem.matching.models import (
     UnmatchedMember,
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.partnerships.slots import Introduction, PartnerCard
 from tandem.programs.models import Membership, Profile, Program, Tag
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.programs.selectors.member_status import MemberStatus, member_list
@@ -482,33 +483,8 @@ def run_review(*, run: MatchRun) -> RunReview:
 
 
 # -- introductions (emails and the partnership page) ------------------------------------
-
-
-@dataclass
-class PartnerCard:
-    """What one partner sees about another."""
-
-    membership_id: int
-    name: str
-    pronouns: str
-    email: str
-    organisation: str
-    department: str
-    time_zone: str
-    goals_text: str
-    themes: list[str]
-    teaches_me: list[str]
-    learns_from_me: list[str]
-
-
-@dataclass
-class Introduction:
-    """A partnership as seen by one of its partners."""
-
-    partnership: Partnership
-    me: Membership
-    partners: list[PartnerCard]
-    reasons: list[str]
+# PartnerCard and Introduction are partnerships' own (partnerships/slots.py): matching fills
+# that slot with partnership_introduction below.
 
 
 def _skill_sets(

@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tandem.matching.selectors import partnership_introduction
 from tandem.partnerships.selectors.partnership import access_partnership, partnership_list_for
+from tandem.partnerships.slots import partnership_introduction
 
 
 @login_required

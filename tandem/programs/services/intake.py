@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from tandem.accounts.slots import Identity
 from tandem.core import clock
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.zones import zone_is_known
@@ -334,16 +335,6 @@ MSG_IDENTITY_TIME_ZONE_REQUIRED = (
     "Tell us your time zone, such as Europe/Madrid or America/New_York, so meeting times "
     "are shown in your own hours."
 )
-
-
-@dataclass(frozen=True)
-class Identity:
-    """The name partners see and the zone times are shown in, the same in every program."""
-
-    display_name: str
-    time_zone: str
-    # Without an intake the zone has nowhere to live: the account page does not ask for it.
-    has_intake: bool = True
 
 
 def identity_for(*, user: Any) -> Identity:

@@ -1,0 +1,47 @@
+"""What the partnership pages ask of the apps above partnerships (see core/slots).
+
+A partnership page introduces the partners to each other: who they are, what each can teach
+the other and why they were put together. Why they match is the matching engine's knowledge,
+so matching fills :func:`partnership_introduction` in ``MatchingConfig.ready()``.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from tandem.core.slots import required_slot
+from tandem.partnerships.models import Partnership
+from tandem.programs.models import Membership
+
+
+@dataclass
+class PartnerCard:
+    """What one partner sees about another."""
+
+    membership_id: int
+    name: str
+    pronouns: str
+    email: str
+    organisation: str
+    department: str
+    time_zone: str
+    goals_text: str
+    themes: list[str]
+    teaches_me: list[str]
+    learns_from_me: list[str]
+
+
+@dataclass
+class Introduction:
+    """A partnership as seen by one of its partners."""
+
+    partnership: Partnership
+    me: Membership
+    partners: list[PartnerCard]
+    reasons: list[str]
+
+
+@required_slot
+def partnership_introduction(*, partnership: Partnership, user: Any) -> Introduction:
+    """Return the partners of ``user`` in ``partnership``: who they are, what each teaches the
+    other, and why they were matched. The caller has checked that ``user`` sits in it."""
+    raise NotImplementedError
