@@ -67,6 +67,7 @@ lock: install
 	UV=$(UV) scripts/lock $(ARGS)
 
 checks: install lockcheck
+	$(VENV)/bin/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-only-$$(printf 'x%.0s' {1..50}) \
 		DJANGO_ALLOWED_HOSTS=tandem.example.org EMAIL_HOST=smtp.example.org $(MANAGE) check --deploy --fail-level WARNING
