@@ -1,33 +1,29 @@
 """Writes for matching: runs, the coordinator's edits, rules, publishing, introductions."""
 
-import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from itertools import combinations, pairwise
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 
 from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
-from tandem.core.links import absolute_url
 from tandem.core.models import AuditEvent
 from tandem.matching import selectors
-from tandem.matching.engine import MatchConfig, MatchResult, Weights, match_members, score_group
+from tandem.matching.engine import score_group
 from tandem.matching.models import (
-    WEIGHT_NAMES,
-    LeftOutMember,
     MatchRule,
     MatchRun,
     Proposal,
     ProposalMember,
     UnmatchedMember,
 )
+from tandem.matching.runs import engine_config, match_run_execute, weights_checked
+from tandem.matching.tasks import match_introductions_task, match_run_task
 from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.models import Membership, Program
 
@@ -36,11 +32,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_INLINE_LIMIT = 300
 
 PROGRESS_QUEUED = "waiting for the worker"
-PROGRESS_BUILDING = "building candidates"
-PROGRESS_SOLVING = "solving"
-PROGRESS_EXPLAINING = "explaining"
 
-MSG_BAD_WEIGHTS = "Weights must be zero or positive, and at least one must be positive."
 MSG_BAD_CIRCLE_SIZE = "Circle size must be between 3 and 5 people."
 MSG_TOO_FEW_MEMBERS = (
     "Fewer than two members are ready for matching (intake complete and not already in a "
@@ -65,7 +57,6 @@ MSG_NOTHING_TO_PUBLISH = "This run has no proposals to publish."
 MSG_ALREADY_PARTNERED = selectors.MSG_ALREADY_PARTNERED
 MSG_NO_LONGER_READY = selectors.MSG_NO_LONGER_READY
 MSG_NEWER_RUN_PUBLISHED = selectors.MSG_NEWER_RUN_PUBLISHED
-MSG_RUN_CRASHED = "The run stopped on an unexpected error; try again, or tell the operator."
 MSG_RULE_NOT_FOUND = "That rule does not exist (any more)."
 
 REASON_FORBIDDEN = "the coordinator kept them apart from the proposed partner"
@@ -75,34 +66,6 @@ REASON_REMOVED = "the coordinator removed their proposal"
 def inline_limit() -> int:
     """Return the largest run that is matched inside the request (larger ones go to the worker)."""
     return int(getattr(settings, "TANDEM_MATCH_INLINE_LIMIT", DEFAULT_INLINE_LIMIT))
-
-
-def _weights(raw: Mapping[str, Any] | None) -> dict[str, float]:
-    base = dataclasses.asdict(Weights())
-    if raw:
-        for name in WEIGHT_NAMES:
-            if raw.get(name) is not None:
-                base[name] = float(raw[name])
-    try:
-        Weights(**base)
-    except ValueError as exc:
-        raise ValidationFailed(MSG_BAD_WEIGHTS, field="weights") from exc
-    return base
-
-
-def _config(run: MatchRun) -> MatchConfig:
-    return MatchConfig(
-        reference_date=run.reference_date,
-        weights=Weights(**_weights(run.weights)),
-        format="circles" if run.format == MatchRun.Format.CIRCLES else "pairs",
-        circle_size=run.circle_size,
-        allow_trios=run.allow_trios,
-        maximise_matched=run.maximise_matched,
-        fairness=run.fairness,
-        allow_repeats=run.allow_repeats,
-        seed=run.seed,
-        min_meeting_minutes=run.program.meeting_minutes,
-    )
 
 
 # -- runs -------------------------------------------------------------------------------
@@ -139,15 +102,13 @@ def match_run_create(
         maximise_matched=maximise_matched,
         fairness=fairness,
         allow_repeats=allow_repeats,
-        weights=_weights(weights),
+        weights=weights_checked(weights),
         seed=seed,
         reference_date=program.kickoff_on or clock.today(),
         in_worker=pool > inline_limit(),
         progress=PROGRESS_QUEUED,
     )
     if run.in_worker:
-        from tandem.matching.tasks import match_run_task
-
         run_id = run.pk
         transaction.on_commit(lambda: match_run_task.enqueue(run_id))
     return run
@@ -159,102 +120,6 @@ def match_run_start(**kwargs: Any) -> MatchRun:
     if not run.in_worker:
         run = match_run_execute(run_id=run.pk)
     return run
-
-
-def _set_progress(run_id: int, progress: str) -> None:
-    # Committed at once (outside any transaction) so the polling page sees it.
-    MatchRun.objects.filter(pk=run_id).update(progress=progress, updated_at=clock.now())
-
-
-def _fail(run_id: int, message: str) -> None:
-    MatchRun.objects.filter(pk=run_id).update(
-        status=MatchRun.Status.FAILED,
-        error=message,
-        progress="",
-        finished_at=clock.now(),
-        updated_at=clock.now(),
-    )
-
-
-def match_run_execute(*, run_id: int) -> MatchRun:
-    """Run the engine for a queued run and store its proposals; a run is executed once.
-
-    Progress ("building candidates", "solving", "explaining") is saved as it goes. Engine
-    refusals (a lock that another rule forbids, ...) fail the run with the engine's message,
-    names in place of ids.
-    """
-    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
-        status=MatchRun.Status.RUNNING,
-        started_at=clock.now(),
-        progress=PROGRESS_BUILDING,
-        updated_at=clock.now(),
-    )
-    run = MatchRun.objects.select_related("program").get(pk=run_id)
-    if not claimed:
-        return run
-    try:
-        memberships = list(selectors.match_pool(program=run.program))
-        members = selectors.engine_members(program=run.program, memberships=memberships)
-        rules = selectors.engine_rules(run=run, membership_ids=[m.pk for m in memberships])
-        config = _config(run)
-        _set_progress(run_id, PROGRESS_SOLVING)
-        try:
-            result = match_members(members, config, rules)
-        except ValueError as exc:
-            message = str(exc)
-            for member in members:
-                message = message.replace(repr(member.id), member.name)
-            _fail(run_id, message)
-            return MatchRun.objects.select_related("program").get(pk=run_id)
-        _set_progress(run_id, PROGRESS_EXPLAINING)
-        left_out = selectors.match_left_out(
-            program=run.program, pool_ids=[m.pk for m in memberships]
-        )
-        _store_result(run, result, {m.pk: m for m in memberships}, left_out)
-    except Exception:
-        logger.exception("Match run %s failed", run_id)
-        _fail(run_id, MSG_RUN_CRASHED)
-        raise
-    return MatchRun.objects.select_related("program").get(pk=run_id)
-
-
-@transaction.atomic
-def _store_result(
-    run: MatchRun,
-    result: MatchResult,
-    by_id: Mapping[int, Membership],
-    left_out: Sequence[tuple[Membership, str]],
-) -> None:
-    proposals = Proposal.objects.bulk_create(
-        Proposal(
-            run=run,
-            position=k,
-            score=group.score,
-            reasons=list(group.reasons),
-            locked=group.locked,
-        )
-        for k, group in enumerate(result.groups)
-    )
-    ProposalMember.objects.bulk_create(
-        ProposalMember(proposal=proposal, run=run, membership=by_id[int(member_id)], position=k)
-        for proposal, group in zip(proposals, result.groups, strict=True)
-        for k, member_id in enumerate(group.members)
-    )
-    UnmatchedMember.objects.bulk_create(
-        UnmatchedMember(run=run, membership=by_id[int(u.member)], reason=u.reason[:200])
-        for u in result.unmatched
-    )
-    LeftOutMember.objects.bulk_create(
-        LeftOutMember(run=run, membership=m, reason=reason) for m, reason in left_out
-    )
-    now = clock.now()
-    MatchRun.objects.filter(pk=run.pk).update(
-        status=MatchRun.Status.DONE,
-        progress="",
-        stats={**dataclasses.asdict(result.stats), "left_out": len(left_out)},
-        finished_at=now,
-        updated_at=now,
-    )
 
 
 def match_run_rerun(*, run: MatchRun, actor: Any) -> MatchRun:
@@ -471,7 +336,7 @@ def group_score(
     A group's score is the mean of its pair scores, as the engine computes it.
     """
     members = selectors.engine_members(program=run.program, memberships=memberships)
-    group = score_group(members, _config(run))
+    group = score_group(members, engine_config(run))
     return group.score, group.reasons
 
 
@@ -585,46 +450,5 @@ def match_run_publish(*, run_id: int, actor: Any) -> MatchRun:
             "unmatched": run.unmatched.count(),
         },
     )
-    from tandem.matching.tasks import match_introductions_task
-
     transaction.on_commit(lambda: match_introductions_task.enqueue(run_id))
     return run
-
-
-def _introduction_message(seat: ProposalMember) -> EmailMultiAlternatives:
-    partnership = seat.proposal.partnership
-    assert partnership is not None
-    intro = selectors.partnership_introduction(partnership=partnership, user=seat.membership.user)
-    program = partnership.program
-    context = {
-        "intro": intro,
-        "program": program,
-        "me_name": _name(intro.me),
-        "link": absolute_url(partnership.get_absolute_url()),
-    }
-    what = "partner" if len(intro.partners) == 1 else "circle"
-    return EmailMultiAlternatives(
-        subject=f"[Tandem] Meet your {what} in {program.name}",
-        body=render_to_string("matching/email/introduction.txt", context),
-        to=[seat.membership.user.email],
-    )
-
-
-def match_introductions_send(*, run_id: int) -> int:
-    """Email every partner of a published run their introduction; each email goes once.
-
-    A seat is claimed and its email sent in one transaction: a failed send leaves it to the
-    next attempt, and a second worker finds it already claimed.
-    """
-    run = MatchRun.objects.select_related("program").get(pk=run_id)
-    sent = 0
-    for seat in selectors.introductions_pending(run=run):
-        with transaction.atomic():
-            claimed = ProposalMember.objects.filter(pk=seat.pk, introduced_at__isnull=True).update(
-                introduced_at=clock.now()
-            )
-            if not claimed:
-                continue
-            _introduction_message(seat).send()
-        sent += 1
-    return sent

@@ -18,6 +18,7 @@ from tandem.core.models import AuditEvent
 from tandem.matching import selectors
 from tandem.matching.models import MatchRun, Proposal, ProposalMember
 from tandem.matching.selectors_hand import hand_check, hand_size_range
+from tandem.matching.tasks import match_introductions_task
 from tandem.partnerships.models import Partnership, PartnershipEvent
 from tandem.partnerships.services.coordinator import (
     MSG_COORDINATOR_REASON,
@@ -142,8 +143,6 @@ def partnership_create_by_hand(
             "people": [m.pk for m in people],
         },
     )
-    from tandem.matching.tasks import match_introductions_task
-
     run_id = run.pk
     transaction.on_commit(lambda: match_introductions_task.enqueue(run_id))
     return run

@@ -1,11 +1,17 @@
-"""Build the meetings app's emails. Never include notes, commitments or anything said."""
+"""The meetings app's emails: built, and each sent once (the worker's tasks call the senders).
+
+Never include notes, commitments or anything said.
+"""
 
 from typing import Any
 
 from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from tandem.core import clock
 from tandem.core.links import absolute_url
 from tandem.meetings import selectors
 from tandem.meetings.models import Delivery, Meeting, MeetingSeries, Reschedule, ScheduleNotice
@@ -101,3 +107,121 @@ def schedule_notice_email_build(
     title = " ".join(render_to_string(f"meetings/email/{name}_subject.txt", context).split())
     body = render_to_string(f"meetings/email/{name}.txt", context)
     return EmailMessage(subject=title, body=body, to=[seat.membership.user.email])
+
+
+# --- Sent once: a row claimed and the email sent in one transaction ---------------------------
+
+
+def delivery_send(*, meeting_id: int, seat_id: int, kind: str) -> bool:
+    """Claim the (meeting, partner, kind) delivery and send its email in one transaction.
+
+    Returns False when it was already sent (or no longer applies). If sending fails the claim
+    rolls back with it, so the next run tries again.
+    """
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_related("series", "partnership__program")
+            .filter(pk=meeting_id)
+            .first()
+        )
+        seat = (
+            PartnershipMember.objects.select_related("membership__user", "membership__profile")
+            .filter(Q(pk=seat_id), Q(active=True))
+            .first()
+        )
+        if meeting is None or seat is None or seat.partnership_id != meeting.partnership_id:
+            return False
+        if meeting.status != Meeting.Status.SCHEDULED:
+            return False
+        try:
+            with transaction.atomic():
+                Delivery.objects.create(meeting=meeting, seat=seat, kind=kind, sent_at=clock.now())
+        except IntegrityError:
+            return False
+        meeting_email_build(meeting=meeting, seat=seat, kind=kind).send()
+    return True
+
+
+_series_notice = MeetingSeries.objects.select_related("partnership__program", "proposed_by")
+
+
+_move_notice = Reschedule.objects.select_related(
+    "meeting__partnership__program", "proposed_by"
+).filter(meeting__status=Meeting.Status.SCHEDULED)
+
+
+# For each kind: the ScheduleNotice field that names its subject, and the subjects it still
+# applies to (a proposal answered, replaced or declined before the worker got to it does not).
+_NOTICE_SUBJECT: dict[str, tuple[str, QuerySet[Any]]] = {
+    ScheduleNotice.Kind.SERIES_PROPOSED: (
+        "series",
+        _series_notice.filter(status=MeetingSeries.Status.PROPOSED),
+    ),
+    ScheduleNotice.Kind.SERIES_AGREED: (
+        "series",
+        _series_notice.filter(status=MeetingSeries.Status.ACTIVE),
+    ),
+    ScheduleNotice.Kind.RESCHEDULE_PROPOSED: (
+        "reschedule",
+        _move_notice.filter(status=Reschedule.Status.PROPOSED),
+    ),
+    ScheduleNotice.Kind.RESCHEDULE_AGREED: (
+        "reschedule",
+        _move_notice.filter(status=Reschedule.Status.ACCEPTED),
+    ),
+    ScheduleNotice.Kind.MEETING_CANCELLED: (
+        "meeting",
+        Meeting.objects.select_related("partnership__program", "cancelled_by").filter(
+            status=Meeting.Status.CANCELLED
+        ),
+    ),
+}
+
+
+_ASKING = (ScheduleNotice.Kind.SERIES_PROPOSED, ScheduleNotice.Kind.RESCHEDULE_PROPOSED)
+
+
+def schedule_notice_send(*, kind: str, subject_id: int, seat_id: int) -> bool:
+    """Claim the (subject, partner, kind) notice and send its email in one transaction.
+
+    Returns False when it was already sent or no longer applies (a proposal that was answered,
+    replaced or declined before the worker got to it; the partner already accepted). If sending
+    fails the claim rolls back with it, so a retry sends it.
+    """
+    if kind not in _NOTICE_SUBJECT:
+        return False
+    with transaction.atomic():
+        field, applicable = _NOTICE_SUBJECT[kind]
+        subject = applicable.filter(pk=subject_id).first()
+        seat = (
+            PartnershipMember.objects.select_related("membership__user", "membership__profile")
+            .filter(pk=seat_id, active=True)
+            .first()
+        )
+        if subject is None or seat is None:
+            return False
+        partnership_id = (
+            subject.meeting.partnership_id
+            if isinstance(subject, Reschedule)
+            else subject.partnership_id
+        )
+        if seat.partnership_id != partnership_id:
+            return False
+        if (
+            kind in _ASKING
+            and not isinstance(subject, Meeting)
+            and subject.accepted_by.filter(pk=seat.pk).exists()
+        ):
+            return False  # they accepted before the email went out: nothing to ask
+        try:
+            with transaction.atomic():
+                ScheduleNotice.objects.create(
+                    kind=kind,
+                    seat=seat,
+                    sent_at=clock.now(),
+                    **{field: subject},
+                )
+        except IntegrityError:
+            return False
+        schedule_notice_email_build(kind=kind, subject=subject, seat=seat).send()
+    return True

@@ -6,8 +6,7 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import transaction
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
@@ -25,6 +24,7 @@ from tandem.meetings.models import (
     ScheduleNotice,
     Turn,
 )
+from tandem.meetings.tasks import meeting_email_send, schedule_notice_send
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.selectors.agreement import agreement_rhythm
 
@@ -510,8 +510,6 @@ def meeting_reminders_due(*, now: datetime | None = None) -> int:
     Run every few minutes (``manage.py send_reminders`` from cron). Enqueuing twice is safe:
     the task claims a ``Delivery`` row before sending, so each email goes out once.
     """
-    from tandem.meetings.tasks import meeting_email_send
-
     at = now or clock.now()
     meetings_extend(now=at)
     jobs: list[tuple[int, int, str]] = []
@@ -549,79 +547,11 @@ def _unsent(meetings: Any, kind: str) -> list[tuple[int, int, str]]:
     return [(m, s, kind) for m, s in pairs if (m, s) not in sent]
 
 
-def delivery_send(*, meeting_id: int, seat_id: int, kind: str) -> bool:
-    """Claim the (meeting, partner, kind) delivery and send its email in one transaction.
-
-    Returns False when it was already sent (or no longer applies). If sending fails the claim
-    rolls back with it, so the next run tries again.
-    """
-    from tandem.meetings.emails import meeting_email_build
-
-    with transaction.atomic():
-        meeting = (
-            Meeting.objects.select_related("series", "partnership__program")
-            .filter(pk=meeting_id)
-            .first()
-        )
-        seat = (
-            PartnershipMember.objects.select_related("membership__user", "membership__profile")
-            .filter(Q(pk=seat_id), Q(active=True))
-            .first()
-        )
-        if meeting is None or seat is None or seat.partnership_id != meeting.partnership_id:
-            return False
-        if meeting.status != Meeting.Status.SCHEDULED:
-            return False
-        try:
-            with transaction.atomic():
-                Delivery.objects.create(meeting=meeting, seat=seat, kind=kind, sent_at=clock.now())
-        except IntegrityError:
-            return False
-        meeting_email_build(meeting=meeting, seat=seat, kind=kind).send()
-    return True
-
-
 # --- Scheduling changes: told to the partners once ------------------------------------------
-
-_series_notice = MeetingSeries.objects.select_related("partnership__program", "proposed_by")
-_move_notice = Reschedule.objects.select_related(
-    "meeting__partnership__program", "proposed_by"
-).filter(meeting__status=Meeting.Status.SCHEDULED)
-
-# For each kind: the ScheduleNotice field that names its subject, and the subjects it still
-# applies to (a proposal answered, replaced or declined before the worker got to it does not).
-_NOTICE_SUBJECT: dict[str, tuple[str, QuerySet[Any]]] = {
-    ScheduleNotice.Kind.SERIES_PROPOSED: (
-        "series",
-        _series_notice.filter(status=MeetingSeries.Status.PROPOSED),
-    ),
-    ScheduleNotice.Kind.SERIES_AGREED: (
-        "series",
-        _series_notice.filter(status=MeetingSeries.Status.ACTIVE),
-    ),
-    ScheduleNotice.Kind.RESCHEDULE_PROPOSED: (
-        "reschedule",
-        _move_notice.filter(status=Reschedule.Status.PROPOSED),
-    ),
-    ScheduleNotice.Kind.RESCHEDULE_AGREED: (
-        "reschedule",
-        _move_notice.filter(status=Reschedule.Status.ACCEPTED),
-    ),
-    ScheduleNotice.Kind.MEETING_CANCELLED: (
-        "meeting",
-        Meeting.objects.select_related("partnership__program", "cancelled_by").filter(
-            status=Meeting.Status.CANCELLED
-        ),
-    ),
-}
-
-_ASKING = (ScheduleNotice.Kind.SERIES_PROPOSED, ScheduleNotice.Kind.RESCHEDULE_PROPOSED)
 
 
 def _notify(kind: str, subject_id: int, seat_ids: set[int]) -> None:
     """Enqueue one email per partner once the transaction commits (the task sends it once)."""
-    from tandem.meetings.tasks import schedule_notice_send
-
     for seat_id in sorted(seat_ids):
         transaction.on_commit(
             partial(_enqueue_notice, schedule_notice_send, kind, subject_id, seat_id)
@@ -636,51 +566,3 @@ def _notify_others(
 
 def _enqueue_notice(task: Any, kind: str, subject_id: int, seat_id: int) -> None:
     task.enqueue(kind=kind, subject_id=subject_id, seat_id=seat_id)
-
-
-def schedule_notice_send(*, kind: str, subject_id: int, seat_id: int) -> bool:
-    """Claim the (subject, partner, kind) notice and send its email in one transaction.
-
-    Returns False when it was already sent or no longer applies (a proposal that was answered,
-    replaced or declined before the worker got to it; the partner already accepted). If sending
-    fails the claim rolls back with it, so a retry sends it.
-    """
-    from tandem.meetings.emails import schedule_notice_email_build
-
-    if kind not in _NOTICE_SUBJECT:
-        return False
-    with transaction.atomic():
-        field, applicable = _NOTICE_SUBJECT[kind]
-        subject = applicable.filter(pk=subject_id).first()
-        seat = (
-            PartnershipMember.objects.select_related("membership__user", "membership__profile")
-            .filter(pk=seat_id, active=True)
-            .first()
-        )
-        if subject is None or seat is None:
-            return False
-        partnership_id = (
-            subject.meeting.partnership_id
-            if isinstance(subject, Reschedule)
-            else subject.partnership_id
-        )
-        if seat.partnership_id != partnership_id:
-            return False
-        if (
-            kind in _ASKING
-            and not isinstance(subject, Meeting)
-            and subject.accepted_by.filter(pk=seat.pk).exists()
-        ):
-            return False  # they accepted before the email went out: nothing to ask
-        try:
-            with transaction.atomic():
-                ScheduleNotice.objects.create(
-                    kind=kind,
-                    seat=seat,
-                    sent_at=clock.now(),
-                    **{field: subject},
-                )
-        except IntegrityError:
-            return False
-        schedule_notice_email_build(kind=kind, subject=subject, seat=seat).send()
-    return True

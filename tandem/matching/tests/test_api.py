@@ -2,8 +2,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tandem.matching import services
-from tandem.matching.models import MatchRun, ProposalMember
+from tandem.matching import runs, services
+from tandem.matching.models import WEIGHT_NAMES, MatchRun, ProposalMember
 from tandem.matching.tests.helpers import four_members, member, names_in, run_with_proposals
 from tandem.partnerships.models import Partnership
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
@@ -65,12 +65,12 @@ def test_create_run_returns_proposals_with_reasons(api, program, people):
 
 
 def test_create_run_with_bad_values_answers_400_or_422(api, program, people):
-    zero = dict.fromkeys(services.WEIGHT_NAMES, 0)
+    zero = dict.fromkeys(WEIGHT_NAMES, 0)
     response = api.post(
         f"{API}/programs/{program.slug}/runs", {"weights": zero}, content_type="application/json"
     )
     assert response.status_code == 400
-    assert response.json()["detail"] == services.MSG_BAD_WEIGHTS
+    assert response.json()["detail"] == runs.MSG_BAD_WEIGHTS
     too_big = api.post(
         f"{API}/programs/{program.slug}/runs", {"circle_size": 9}, content_type="application/json"
     )

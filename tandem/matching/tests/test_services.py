@@ -5,8 +5,8 @@ from django.core.management import call_command
 
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import AuditEvent
-from tandem.matching import selectors, services
-from tandem.matching.models import MatchRule, MatchRun, ProposalMember
+from tandem.matching import runs, selectors, services
+from tandem.matching.models import WEIGHT_NAMES, MatchRule, MatchRun, ProposalMember
 from tandem.matching.tests.helpers import four_members, member, names_in
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.services.partnership import partnership_create_from_match
@@ -132,10 +132,10 @@ def test_too_few_members_is_refused_with_a_clear_message(program, coordinator):
 
 
 def test_all_zero_weights_are_refused(program, coordinator, people):
-    zero = dict.fromkeys(services.WEIGHT_NAMES, 0.0)
+    zero = dict.fromkeys(WEIGHT_NAMES, 0.0)
     with pytest.raises(ValidationFailed) as exc:
         start(program, coordinator, weights=zero)
-    assert exc.value.message == services.MSG_BAD_WEIGHTS
+    assert exc.value.message == runs.MSG_BAD_WEIGHTS
 
 
 # -- edits ------------------------------------------------------------------------------
@@ -359,7 +359,7 @@ def test_large_run_goes_to_the_worker_and_finishes_there(program, coordinator, p
 
 def test_a_run_is_executed_once(program, coordinator, people):
     run = start(program, coordinator)
-    again = services.match_run_execute(run_id=run.pk)
+    again = runs.match_run_execute(run_id=run.pk)
     assert again.proposals.count() == 2
 
 

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tandem.matching import services
+from tandem.matching import runs, services
 from tandem.matching.models import MatchRun, ProposalMember
 from tandem.matching.tests.helpers import four_members, member, names_in, run_with_proposals
 from tandem.partnerships.models import Partnership
@@ -192,7 +192,7 @@ def test_status_poll_shows_progress_then_asks_htmx_to_reload(client, run, coordi
     client.force_login(coordinator)
     url = reverse("matching:status", args=[run.program.slug, run.pk])
     MatchRun.objects.filter(pk=run.pk).update(
-        status=MatchRun.Status.RUNNING, progress=services.PROGRESS_SOLVING
+        status=MatchRun.Status.RUNNING, progress=runs.PROGRESS_SOLVING
     )
     working = client.get(url, **HTMX)
     assert "Running</strong>: solving" in working.text

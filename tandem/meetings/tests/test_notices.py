@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tandem.core import clock
-from tandem.meetings import services
+from tandem.meetings import emails, services
 from tandem.meetings.models import Meeting, MeetingSeries, ScheduleNotice
 from tandem.meetings.tasks import schedule_notice_send
 from tandem.meetings.tests.factories import partnership_make
@@ -162,10 +162,10 @@ def test_a_proposal_answered_or_replaced_before_the_worker_runs_asks_nobody(mail
         partnership, (ana, ben, cleo), first = _proposed(people=TRIO)
         services.series_accept(series=first, seat=ben)
         # Ben accepted already: nothing to ask him. Cleo is still asked.
-        assert not services.schedule_notice_send(
+        assert not emails.schedule_notice_send(
             kind=ScheduleNotice.Kind.SERIES_PROPOSED, subject_id=first.pk, seat_id=ben.pk
         )
-        assert services.schedule_notice_send(
+        assert emails.schedule_notice_send(
             kind=ScheduleNotice.Kind.SERIES_PROPOSED, subject_id=first.pk, seat_id=cleo.pk
         )
         # A newer proposal replaces the first: its email, still queued, is dropped.
@@ -175,12 +175,12 @@ def test_a_proposal_answered_or_replaced_before_the_worker_runs_asks_nobody(mail
         )  # fmt: skip
         first.refresh_from_db()
         assert first.status == MeetingSeries.Status.REPLACED
-        assert not services.schedule_notice_send(
+        assert not emails.schedule_notice_send(
             kind=ScheduleNotice.Kind.SERIES_PROPOSED, subject_id=first.pk, seat_id=ana.pk
         )
         # Someone who is not in the partnership gets nothing, whatever the queue says.
         _, (stranger, _other) = partnership_make()
-        assert not services.schedule_notice_send(
+        assert not emails.schedule_notice_send(
             kind=ScheduleNotice.Kind.SERIES_PROPOSED, subject_id=first.pk, seat_id=stranger.pk
         )
     assert [m.to for m in mailoutbox] == [[cleo.membership.user.email]]

@@ -24,7 +24,46 @@ from tandem.partnerships.selectors.life import (
     partnership_all_seats,
     seat_name,
 )
-from tandem.partnerships.services.agreement import AgreementContent, Goal, agreement_content_of
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One partner's goal with its deadline."""
+
+    seat_id: int
+    text: str
+    deadline: date
+
+
+@dataclass(frozen=True)
+class AgreementContent:
+    """Everything a version holds that partners edit."""
+
+    cadence_weeks: int
+    meeting_minutes: int
+    channel: str
+    where: str = ""
+    goals: tuple[Goal, ...] = field(default_factory=tuple)
+    incentive: str = ""
+
+
+def agreement_content_of(version: AgreementVersion) -> AgreementContent:
+    """Return a version's content as a value that compares equal when nothing changed."""
+    return AgreementContent(
+        cadence_weeks=version.cadence_weeks,
+        meeting_minutes=version.meeting_minutes,
+        channel=version.channel,
+        where=version.where,
+        goals=tuple(
+            Goal(
+                seat_id=int(g["seat"]),
+                text=str(g["text"]),
+                deadline=date.fromisoformat(str(g["deadline"])),
+            )
+            for g in version.goals
+        ),
+        incentive=version.incentive,
+    )
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ operations lock the Agreement row (``select_for_update``; on SQLite the write tr
 no lost edit, and a version becomes agreed exactly once.
 """
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -22,6 +21,7 @@ from tandem.partnerships.models import (
     AgreementVersion,
     Partnership,
 )
+from tandem.partnerships.selectors.agreement import AgreementContent, Goal, agreement_content_of
 from tandem.partnerships.services.life import seat_lock_for_change
 
 MSG_STALE_EDIT = (
@@ -47,46 +47,6 @@ MSG_TOO_MANY_GOALS = "Keep it to 10 goals per partner."
 
 GOAL_MAX_LENGTH = 300
 GOALS_PER_PARTNER = 10
-
-
-@dataclass(frozen=True)
-class Goal:
-    """One partner's goal with its deadline."""
-
-    seat_id: int
-    text: str
-    deadline: date
-
-
-@dataclass(frozen=True)
-class AgreementContent:
-    """Everything a version holds that partners edit."""
-
-    cadence_weeks: int
-    meeting_minutes: int
-    channel: str
-    where: str = ""
-    goals: tuple[Goal, ...] = field(default_factory=tuple)
-    incentive: str = ""
-
-
-def agreement_content_of(version: AgreementVersion) -> AgreementContent:
-    """Return a version's content as a value that compares equal when nothing changed."""
-    return AgreementContent(
-        cadence_weeks=version.cadence_weeks,
-        meeting_minutes=version.meeting_minutes,
-        channel=version.channel,
-        where=version.where,
-        goals=tuple(
-            Goal(
-                seat_id=int(g["seat"]),
-                text=str(g["text"]),
-                deadline=date.fromisoformat(str(g["deadline"])),
-            )
-            for g in version.goals
-        ),
-        incentive=version.incentive,
-    )
 
 
 def _clean(

@@ -10,6 +10,8 @@ from tandem.core import clock
 from tandem.core.errors import NotFound
 from tandem.programs.models import Invitation, Membership, Program
 
+INVITATION_NOT_FOUND = "This invitation link is not valid. Check that you copied the whole link."
+
 
 def _without_password() -> Q:
     return Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)

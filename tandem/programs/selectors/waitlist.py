@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from tandem.core.errors import NotFound
 from tandem.programs.models import Invitation, Program, WaitlistEntry
-from tandem.programs.services.invitations import INVITATION_NOT_FOUND
+from tandem.programs.selectors.invitations import INVITATION_NOT_FOUND
 
 
 def waitlist_entry_list(*, program: Program) -> QuerySet[WaitlistEntry]:

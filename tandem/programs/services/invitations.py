@@ -19,12 +19,12 @@ from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, NotFound
 from tandem.core.models import AuditEvent
 from tandem.programs.models import Invitation, Membership, Program, WaitlistEntry
+from tandem.programs.selectors.invitations import INVITATION_NOT_FOUND
 
 INVITATION_VALID_FOR = timedelta(days=30)
 # A second "Send again" within this time is refused, so a double click sends one email.
 ACCOUNT_SETUP_RESEND_INTERVAL = timedelta(minutes=10)
 
-INVITATION_NOT_FOUND = "This invitation link is not valid. Check that you copied the whole link."
 INVITATION_EXPIRED = (
     "This invitation has expired. Ask the program's coordinator to send you a new one."
 )
