@@ -95,7 +95,12 @@ def _error(
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return _error(request, exc.message, field=exc.field, status=exc.status_code)
+    # An error that checked every answer first also lists each problem, as a 422 does.
+    problems = exc.problems()
+    extra: dict[str, Any] = {}
+    if len(problems) > 1:
+        extra["errors"] = [{"field": field, "message": message} for field, message in problems]
+    return _error(request, exc.message, field=exc.field, status=exc.status_code, **extra)
 
 
 @api.exception_handler(AuthenticationError)
@@ -168,6 +173,7 @@ def _register_routers() -> None:
     from tandem.meetings import api as meetings_api
     from tandem.partnerships import api as partnerships_api
     from tandem.programs.api import intake, program, roster, waitlist
+    from tandem.support import api as support_api
 
     api.add_router("/programs", program.router)
     api.add_router("/programs", roster.router)
@@ -179,6 +185,7 @@ def _register_routers() -> None:
     api.add_router("/partnerships", partnerships_api.router)
     api.add_router("/goals", goals_api.router)
     api.add_router("/dashboard", dashboard_api.router)
+    api.add_router("/support", support_api.router)
 
 
 _register_routers()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("partnerships/", include("tandem.partnerships.urls")),
     path("meetings/", include("tandem.meetings.urls")),
     path("goals/", include("tandem.goals.urls")),
+    path("support/", include("tandem.support.urls")),
     path("dashboard/", include("tandem.dashboard.urls")),
     path("announcements/", include("tandem.announcements.urls")),
     path("cohorts/", include("tandem.cohorts.urls")),

@@ -27,6 +27,22 @@ class ValidationFailed(DomainError):
     """The input breaks a rule; the message says what to change."""
 
 
+class AnswersInvalid(ValidationFailed):
+    """Several answers break a rule; ``errors`` maps each field to what to fix, first one first.
+
+    A service that checks every answer before refusing raises this (or a subclass that names
+    what was checked), so a form or an API client fixes everything in one go.
+    """
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first_field, first_message = next(iter(errors.items()))
+        super().__init__(first_message, field=first_field)
+        self.errors = errors
+
+    def problems(self) -> list[tuple[str | None, str]]:
+        return list(self.errors.items())
+
+
 class NotFound(DomainError):
     """The object does not exist, or belongs to someone the caller may not see (same answer)."""
 

@@ -73,6 +73,9 @@ class AuditEvent(models.Model):
         MEMBER_STATUS_CHANGED = "member_status_changed", "Member status changed"
         MEMBER_REMOVED = "member_removed", "Member removed from the program"
         PAIRED_BY_HAND = "paired_by_hand", "Paired by hand"
+        CHECK_IN_RECORDED = "check_in_recorded", "Support check-in recorded"
+        CHECK_IN_SENT = "check_in_sent", "Check-in message sent"
+        SUPPORT_PLAN_CHANGED = "support_plan_changed", "Support cadence changed"
 
     occurred_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices)

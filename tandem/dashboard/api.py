@@ -89,6 +89,9 @@ class FiguresOut(Schema):
     pulse_counts: dict[str, int]
     help_flags: int
     help_flags_open: int
+    supported_on_time: int
+    check_ins_overdue: int
+    check_ins_recent: int
 
 
 class HelpFlagOut(Schema):
@@ -181,6 +184,9 @@ def figures(request: HttpRequest, slug: str) -> dict:
         "pulse_counts": f.pulse.counts,
         "help_flags": f.help_flags_total,
         "help_flags_open": f.help_flags_open,
+        "supported_on_time": f.supported_on_time,
+        "check_ins_overdue": f.support.overdue,
+        "check_ins_recent": f.check_ins_recent,
     }
 
 

@@ -20,6 +20,7 @@ from tandem.core import clock
 from tandem.matching.models import MatchRun
 from tandem.partnerships.models import Partnership, RematchRequest
 from tandem.programs.models import Membership, Program, WaitlistEntry
+from tandem.support.selectors import support_summary
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,11 @@ COORDINATOR_PAGES: list[CoordinatorPage] = [
         _("Partnerships"),
         "dashboard:partnership_list",
         _("Every partnership and its health; end or reassign"),
+    ),
+    CoordinatorPage(
+        _("Support"),
+        "support:list",
+        _("Check-ins due with each partnership, and warning signs"),
     ),
     CoordinatorPage(
         _("New-match requests"), "partnerships:rematch_queue", _("Partners asking for a new match")
@@ -93,6 +99,7 @@ class Counts:
     waitlist: int
     partnerships: int
     rematch_requests: int
+    check_ins_to_do: int = 0  # overdue, signalled or due this week
 
     @property
     def intake_missing(self) -> int:
@@ -175,13 +182,20 @@ def next_step_of(
         return Link(gettext("Run matching"), _url("matching:runs", program))
     if stage == Stage.CLOSED:
         return Link(gettext("Read the figures"), _url("dashboard:program", program))
+    if counts.check_ins_to_do:
+        label = ngettext(
+            "%(n)d partnership to check in with",
+            "%(n)d partnerships to check in with",
+            counts.check_ins_to_do,
+        ) % {"n": counts.check_ins_to_do}
+        return Link(label, _url("support:list", program))
     if stage in (Stage.MIDPOINT, Stage.RECAP):
         return Link(gettext("Check the surveys"), _url("goals:survey_manage", program))
     return Link(gettext("See how the partnerships are going"), _url("dashboard:program", program))
 
 
 def cockpit_for(*, program: Program) -> Cockpit:
-    """Return the program's cockpit. Five queries, however large the program."""
+    """Return the program's cockpit. A dozen queries, however large the program."""
     members = Membership.objects.filter(program=program, role=Membership.Role.MEMBER).exclude(
         status=Membership.Status.LEFT
     )
@@ -204,6 +218,7 @@ def cockpit_for(*, program: Program) -> Cockpit:
         rematch_requests=RematchRequest.objects.filter(
             program=program, handled_at__isnull=True
         ).count(),
+        check_ins_to_do=support_summary(program=program).to_do,
     )
     # The latest run, when it is finished and waits for review (not once a later one is out).
     latest = MatchRun.objects.filter(program=program).order_by("-created_at", "-pk").first()

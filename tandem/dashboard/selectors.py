@@ -23,6 +23,8 @@ from tandem.meetings.models import Commitment, Meeting, Turn
 from tandem.partnerships.models import AgreementVersion, Partnership, PartnershipMember
 from tandem.programs.models import Membership, Profile, Program
 from tandem.programs.selectors.member_status import member_status_counts
+from tandem.support import selectors as support_selectors
+from tandem.support.models import CheckIn
 
 # Balance bands: the ratio of the most to the least time in the mentee's seat.
 EVEN_RATIO = 55 / 45
@@ -140,11 +142,25 @@ class Figures:
     surveys: list[goal_selectors.SurveyResult]
     help_flags_total: int
     help_flags_open: int
+    support: support_selectors.SupportSummary
+    check_ins_recent: int  # check-ins recorded or sent in the last four weeks
     charts: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def partnerships_active(self) -> int:
         return self.partnerships_by_status.get(Partnership.Status.ACTIVE.label, 0)
+
+    @property
+    def supported_on_time(self) -> int:
+        """Active partnerships whose check-in is not overdue (the support rate's numerator)."""
+        return self.support.active - self.support.overdue
+
+    @property
+    def support_rate(self) -> int | None:
+        """Percentage of active partnerships supported on time; None without any."""
+        if not self.support.active:
+            return None
+        return round(100 * self.supported_on_time / self.support.active)
 
 
 def members_by_status(*, program: Program) -> dict[str, int]:
@@ -304,6 +320,10 @@ def program_figures(*, program: Program, now: datetime | None = None) -> Figures
         surveys=goal_selectors.survey_results(program=program),
         help_flags_total=help_flags.total,
         help_flags_open=help_flags.open,
+        support=support_selectors.support_summary(program=program, now=at),
+        check_ins_recent=CheckIn.objects.filter(
+            program=program, occurred_at__gt=at - timedelta(weeks=4), occurred_at__lte=at
+        ).count(),
     )
     figures.charts = _charts(figures)
     return figures

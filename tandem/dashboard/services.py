@@ -67,6 +67,11 @@ def figure_rows(figures: selectors.Figures) -> list[tuple[str, str, Any]]:
     rows += [("Partnerships", status, n) for status, n in figures.partnerships_by_status.items()]
     rows.append(("Partnerships", "Stalled", len(figures.stalled)))
     rows += [
+        ("Support", "Active partnerships supported on time", figures.supported_on_time),
+        ("Support", "Check-ins overdue", figures.support.overdue),
+        ("Support", "Check-ins in the last 4 weeks", figures.check_ins_recent),
+    ]
+    rows += [
         ("Meetings", "Planned so far", figures.meetings_planned),
         ("Meetings", "Held", figures.meetings_held),
         ("Meetings", "Missed", figures.meetings_missed),

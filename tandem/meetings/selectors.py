@@ -697,6 +697,38 @@ def balance_for_partnership(
     return _balance_from(_meeting_turn_rows(partnership), seats)
 
 
+def balances_for_partnerships(
+    seats_by_partnership: dict[int, list[PartnershipMember]],
+) -> dict[int, Balance]:
+    """Return ``balance_for_partnership`` of many partnerships at once (one query in all).
+
+    ``seats_by_partnership`` maps each partnership's id to its seats as ``seats_of`` returns
+    them; the rule is the partnership page's own, so both always agree.
+    """
+    rows: dict[int, list[Any]] = defaultdict(list)
+    for row in (
+        Meeting.objects.filter(
+            partnership_id__in=list(seats_by_partnership), status=Meeting.Status.HELD
+        )
+        .order_by("partnership_id", "-starts_at", "-pk", "turns__position")
+        .values_list(
+            "partnership_id",
+            "pk",
+            "status",
+            "starts_at",
+            "turns__seat_id",
+            "turns__position",
+            "turns__started_at",
+            "turns__ended_at",
+        )
+    ):
+        rows[row[0]].append(row[1:])
+    return {
+        partnership_id: _balance_from(rows[partnership_id], seats)
+        for partnership_id, seats in seats_by_partnership.items()
+    }
+
+
 def _meeting_turn_rows(partnership: Partnership, *, meeting: Meeting | None = None) -> list[Any]:
     """Return the partnership's held meetings (and with ``meeting``, that meeting and every
     one starting before it), newest first, one row per turn; a meeting without turns gives one

@@ -14,6 +14,7 @@ from tandem.matching import privacy as matching
 from tandem.meetings import privacy as meetings
 from tandem.partnerships import privacy as partnerships
 from tandem.programs import privacy as programs
+from tandem.support import privacy as support
 
 DECLARATIONS: tuple[Declaration, ...] = (
     accounts.DECLARATION,
@@ -22,6 +23,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     partnerships.DECLARATION,
     meetings.DECLARATION,
     goals.DECLARATION,
+    support.DECLARATION,
     dashboard.DECLARATION,
     announcements.DECLARATION,
 )

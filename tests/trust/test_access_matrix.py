@@ -328,6 +328,16 @@ PAGES: dict[str, Rule] = {
     "dashboard:member_status": Rule(COORDINATORS, kwargs=member, methods=POST),
     "dashboard:member_remove": Rule(COORDINATORS, kwargs=member, methods=POST),
     "matching:hand": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
+    # support: check-ins with each partnership (notes are the coordinators' only)
+    "support:list": Rule(COORDINATORS, kwargs=slug),
+    "support:plan": Rule(COORDINATORS, kwargs=slug, methods=POST),
+    "support:partnership": Rule(COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}),
+    "support:check_in_record": Rule(
+        COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}, methods=POST
+    ),
+    "support:check_in_message": Rule(
+        COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}, methods=POST
+    ),
     # invitations: account set-up
     "programs:invitation_setup": Rule(TOKEN, kwargs=invitation_token, methods=GET_POST),
     "programs:invitation_account_setup": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
@@ -476,6 +486,24 @@ API: dict[str, Rule] = {
     ),
     "POST /api/v1/dashboard/{slug}/help-flags/{pk}/reopen": Rule(
         COORDINATORS, kwargs=slug_and(pk="help_flag")
+    ),
+    "GET /api/v1/support/{slug}": Rule(COORDINATORS, kwargs=slug),
+    "GET /api/v1/support/{slug}/plan": Rule(COORDINATORS, kwargs=slug),
+    "PUT /api/v1/support/{slug}/plan": Rule(
+        COORDINATORS, kwargs=slug, body=lambda w: {"every_weeks": 3}
+    ),
+    "GET /api/v1/support/{slug}/partnerships/{pk}/check-ins": Rule(
+        COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}
+    ),
+    "POST /api/v1/support/{slug}/partnerships/{pk}/check-ins": Rule(
+        COORDINATORS,
+        kwargs=lambda w: {**slug(w), **partnership(w)},
+        body=lambda w: {"channel": "call", "outcome": "going_well"},
+    ),
+    "POST /api/v1/support/{slug}/partnerships/{pk}/message": Rule(
+        COORDINATORS,
+        kwargs=lambda w: {**slug(w), **partnership(w)},
+        body=lambda w: {"message": "How is it going?"},
     ),
 }
 

@@ -266,6 +266,16 @@ def _optional_content(w: World) -> None:
         w.objects["question"] = goals.question_add(
             program=w.a, survey_kind="kickoff", text="How is it going?", kind="scale"
         )
+    support = _optional_module("tandem.support.services")
+    if support is not None:
+        w.objects["check_in"] = support.check_in_record(
+            program=w.a,
+            partnership=w.partnership,
+            actor=w.users["coordinator"],
+            answers=support.CheckInAnswers(
+                channel="call", outcome="needs_a_hand", note="Coordinator's private note"
+            ),
+        )
 
 
 def _optional_module(name: str) -> Any:

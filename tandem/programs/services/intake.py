@@ -17,7 +17,7 @@ from django.db import transaction
 
 from tandem.accounts.slots import Identity
 from tandem.core import clock
-from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.errors import AnswersInvalid, Conflict
 from tandem.core.zones import zone_is_known
 from tandem.interchange.members_csv import (
     DEFAULT_LANGUAGE,
@@ -78,20 +78,12 @@ MSG_NOT_A_MEMBER = "Only members of the program fill in an intake."
 CLOSED_PROGRAM_STATUSES = (Program.Status.RUNNING, Program.Status.CLOSED)
 
 
-class IntakeInvalid(ValidationFailed):
-    """One or more answers break a rule; ``errors`` maps each field to what to fix.
+class IntakeInvalid(AnswersInvalid):
+    """One or more answers of an intake break a rule; ``errors`` maps each field to what to fix.
 
     Every answer is checked before raising, and an answer with several problems names them
     all in its one message, so a person fixes everything in one go.
     """
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        first_field, first_message = next(iter(errors.items()))
-        super().__init__(first_message, field=first_field)
-        self.errors = errors
-
-    def problems(self) -> list[tuple[str | None, str]]:
-        return list(self.errors.items())
 
 
 @dataclass(frozen=True)

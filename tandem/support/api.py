@@ -1,0 +1,154 @@
+"""Support API (``/api/v1/support``): the check-ins due, a partnership's check-ins, the cadence.
+
+The program's coordinators only, with the same rules as the pages; anyone else gets 404.
+"""
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from tandem.api.errors import errors
+from tandem.programs.selectors import access_program_as_coordinator
+from tandem.support import selectors, services
+from tandem.support.models import CheckIn, SupportPlan
+
+router = Router(tags=["support"])
+
+
+class LastCheckInOut(Schema):
+    occurred_at: datetime
+    channel: str
+    outcome: str
+
+
+class QueueRowOut(Schema):
+    partnership_id: int
+    partners: list[str]
+    state: str
+    due_on: date
+    signals: list[str]
+    last_check_in: LastCheckInOut | None
+
+
+class CheckInOut(Schema):
+    id: int
+    occurred_at: datetime
+    channel: str
+    outcome: str
+    note: str
+    message: str
+    coordinator: str | None
+
+    @staticmethod
+    def resolve_coordinator(obj: CheckIn) -> str | None:
+        user = obj.coordinator
+        return (user.name or user.email) if user is not None else None
+
+
+class CheckInIn(Schema):
+    channel: str
+    outcome: str
+    note: str = ""
+    on: date | None = None
+
+
+class CheckInMessageIn(Schema):
+    message: str
+
+
+class PlanOut(Schema):
+    every_weeks: int
+    after_first_meeting: bool
+
+
+class PlanIn(Schema):
+    every_weeks: int
+    after_first_meeting: bool = True
+
+
+@router.get("/{slug}", response={200: list[QueueRowOut], **errors(404)})
+def queue(request: HttpRequest, slug: str) -> list[QueueRowOut]:
+    """List every active partnership with its check-in state, most urgent first."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return [
+        QueueRowOut(
+            partnership_id=row.partnership.pk,
+            partners=row.partner_names,
+            state=row.state,
+            due_on=row.due_on,
+            signals=[str(s.label) for s in row.signals],
+            last_check_in=LastCheckInOut(
+                occurred_at=row.last_check_in.occurred_at,
+                channel=row.last_check_in.channel,
+                outcome=row.last_check_in.outcome,
+            )
+            if row.last_check_in
+            else None,
+        )
+        for row in selectors.support_queue(program=program)
+    ]
+
+
+@router.get("/{slug}/plan", response={200: PlanOut, **errors(404)})
+def plan_get(request: HttpRequest, slug: str) -> SupportPlan:
+    """Return the program's support cadence."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return selectors.plan_for(program=program)
+
+
+@router.put("/{slug}/plan", response={200: PlanOut, **errors(400, 403, 404, 422)})
+def plan_put(request: HttpRequest, slug: str, payload: PlanIn) -> SupportPlan:
+    """Set the program's support cadence (1 to 26 weeks)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return services.support_plan_update(
+        program=program,
+        actor=request.user,
+        every_weeks=payload.every_weeks,
+        after_first_meeting=payload.after_first_meeting,
+    )
+
+
+@router.get(
+    "/{slug}/partnerships/{int:pk}/check-ins", response={200: list[CheckInOut], **errors(404)}
+)
+def check_in_list(request: HttpRequest, slug: str, pk: int) -> list[CheckIn]:
+    """List a partnership's check-ins, newest first, notes included (coordinators only)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    partnership = selectors.access_support_partnership(program=program, partnership_id=pk)
+    return selectors.check_ins_of(partnership=partnership)
+
+
+@router.post(
+    "/{slug}/partnerships/{int:pk}/check-ins",
+    response={201: CheckInOut, **errors(400, 403, 404, 409, 422)},
+)
+def check_in_create(
+    request: HttpRequest, slug: str, pk: int, payload: CheckInIn
+) -> Status[CheckInOut]:
+    """Record a check-in (every problem at once in ``errors``; 409 once the partnership ended)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    partnership = selectors.access_support_partnership(program=program, partnership_id=pk)
+    check_in = services.check_in_record(
+        program=program,
+        partnership=partnership,
+        actor=request.user,
+        answers=services.CheckInAnswers(**payload.model_dump()),
+    )
+    return Status(201, CheckInOut.model_validate(check_in, from_attributes=True))
+
+
+@router.post(
+    "/{slug}/partnerships/{int:pk}/message",
+    response={201: CheckInOut, **errors(400, 403, 404, 409, 422)},
+)
+def check_in_message(
+    request: HttpRequest, slug: str, pk: int, payload: CheckInMessageIn
+) -> Status[CheckInOut]:
+    """Email the partners a check-in message (replies go to you) and record it."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    partnership = selectors.access_support_partnership(program=program, partnership_id=pk)
+    check_in = services.check_in_message_send(
+        program=program, partnership=partnership, actor=request.user, message=payload.message
+    )
+    return Status(201, CheckInOut.model_validate(check_in, from_attributes=True))

@@ -1,0 +1,178 @@
+"""Writes for support: the program's cadence, recording a check-in, sending a check-in message.
+
+Every write is one transaction and is in the audit log (never a note's or a message's text).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tandem.core import clock
+from tandem.core.audit import audit_record
+from tandem.core.errors import AnswersInvalid, Conflict, ValidationFailed
+from tandem.core.models import AuditEvent
+from tandem.partnerships.models import Partnership
+from tandem.programs.models import Program
+from tandem.support import tasks
+from tandem.support.models import (
+    EVERY_WEEKS_MAX,
+    EVERY_WEEKS_MIN,
+    MESSAGE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    CheckIn,
+    SupportPlan,
+)
+
+
+def default_message() -> str:
+    """Return the check-in message a coordinator starts from (they edit it before sending)."""
+    return _(
+        "How is your partnership going? I check in with every partnership now and then.\n\n"
+        "Are you meeting as often as you planned, and do you both get to take your turn? "
+        "Is there anything that would make it easier, or anything you would like help with?\n\n"
+        "Reply to this email: it comes straight to me, and stays between us."
+    )
+
+
+RECORDABLE_CHANNELS = [c for c in CheckIn.Channel if c != CheckIn.Channel.MESSAGE]
+RECORDABLE_OUTCOMES = [o for o in CheckIn.Outcome if o != CheckIn.Outcome.ASKED]
+
+
+def msg_every_weeks() -> str:
+    return _("Check in every %(min)d to %(max)d weeks.") % {
+        "min": EVERY_WEEKS_MIN,
+        "max": EVERY_WEEKS_MAX,
+    }
+
+
+def msg_too_long(limit: int, length: int) -> str:
+    return _("Keep it to %(limit)d characters (this is %(length)d).") % {
+        "limit": limit,
+        "length": length,
+    }
+
+
+class CheckInInvalid(AnswersInvalid):
+    """Several answers of a check-in need a change; ``errors`` maps each field to what to fix."""
+
+
+@transaction.atomic
+def support_plan_update(
+    *, program: Program, actor: Any, every_weeks: int, after_first_meeting: bool
+) -> SupportPlan:
+    """Set how often the program's coordinators check in with each partnership."""
+    if not EVERY_WEEKS_MIN <= every_weeks <= EVERY_WEEKS_MAX:
+        raise ValidationFailed(msg_every_weeks(), field="every_weeks")
+    plan, _created = SupportPlan.objects.select_for_update().get_or_create(program=program)
+    before = {"every_weeks": plan.every_weeks, "after_first_meeting": plan.after_first_meeting}
+    plan.every_weeks = every_weeks
+    plan.after_first_meeting = after_first_meeting
+    plan.updated_at = clock.now()
+    plan.save()
+    after = {"every_weeks": every_weeks, "after_first_meeting": after_first_meeting}
+    if after != before:
+        audit_record(
+            action=AuditEvent.Action.SUPPORT_PLAN_CHANGED,
+            actor=actor,
+            program=program,
+            subject_label=str(program),
+            before=before,
+            after=after,
+        )
+    return plan
+
+
+def _active(program: Program, partnership: Partnership) -> Partnership:
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if locked.program_id != program.pk:
+        raise Conflict(_("That partnership is not in this program."))
+    if locked.status == Partnership.Status.ENDED:
+        raise Conflict(_("This partnership has ended: there is nobody to check in with."))
+    return locked
+
+
+def _audit(check_in: CheckIn, action: str, actor: Any) -> None:
+    audit_record(
+        action=action,
+        actor=actor,
+        program=check_in.program,
+        subject_label=f"Partnership #{check_in.partnership_id}",
+        after={
+            "partnership": check_in.partnership_id,
+            "channel": check_in.channel,
+            "outcome": check_in.outcome,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class CheckInAnswers:
+    channel: str
+    outcome: str
+    note: str = ""
+    on: date | None = None  # the day it happened; today when empty
+
+
+@transaction.atomic
+def check_in_record(
+    *, program: Program, partnership: Partnership, actor: Any, answers: CheckInAnswers
+) -> CheckIn:
+    """Record that a coordinator was in touch with a partnership; every problem at once."""
+    errors: dict[str, str] = {}
+    if answers.channel not in RECORDABLE_CHANNELS:
+        errors["channel"] = _("Choose how you were in touch.")
+    if answers.outcome not in RECORDABLE_OUTCOMES:
+        errors["outcome"] = _("Choose how it is going.")
+    note = answers.note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        errors["note"] = msg_too_long(NOTE_MAX_LENGTH, len(note))
+    now = clock.now()
+    if answers.on is not None and answers.on > now.date():
+        errors["on"] = _("A check-in cannot happen in the future: pick today or an earlier day.")
+    if errors:
+        raise CheckInInvalid(errors)
+    locked = _active(program, partnership)
+    occurred_at = now
+    if answers.on is not None and answers.on < now.date():
+        occurred_at = datetime.combine(answers.on, time(12, 0), tzinfo=now.tzinfo)
+    check_in = CheckIn.objects.create(
+        program=program,
+        partnership=locked,
+        coordinator=actor,
+        occurred_at=occurred_at,
+        channel=answers.channel,
+        outcome=answers.outcome,
+        note=note,
+    )
+    _audit(check_in, AuditEvent.Action.CHECK_IN_RECORDED, actor)
+    return check_in
+
+
+@transaction.atomic
+def check_in_message_send(
+    *, program: Program, partnership: Partnership, actor: Any, message: str
+) -> CheckIn:
+    """Email the partners a check-in message (replies reach the coordinator) and record it."""
+    text = message.strip()
+    if not text:
+        raise ValidationFailed(_("Write the message the partners will read."), field="message")
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise ValidationFailed(msg_too_long(MESSAGE_MAX_LENGTH, len(text)), field="message")
+    locked = _active(program, partnership)
+    check_in = CheckIn.objects.create(
+        program=program,
+        partnership=locked,
+        coordinator=actor,
+        channel=CheckIn.Channel.MESSAGE,
+        outcome=CheckIn.Outcome.ASKED,
+        message=text,
+    )
+    _audit(check_in, AuditEvent.Action.CHECK_IN_SENT, actor)
+    transaction.on_commit(
+        partial(tasks.check_in_message_email_send.enqueue, check_in_id=check_in.pk)
+    )
+    return check_in

@@ -1,0 +1,172 @@
+"""The support pages: the check-ins due, and one partnership's check-ins.
+
+Coordinators of the program only; everyone else gets 404, as for a program that does not exist.
+The list is linked from the cockpit (``COORDINATOR_PAGES``) and its next step; a partnership's
+page from the list and from the partnerships page.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.forms import add_domain_error
+from tandem.meetings import selectors as meeting_selectors
+from tandem.partnerships.models import Partnership
+from tandem.programs.models import Program
+from tandem.programs.selectors import access_program_as_coordinator
+from tandem.support import selectors, services
+from tandem.support.forms import CheckInForm, CheckInMessageForm, SupportPlanForm
+
+
+def _plan_form(program: Program) -> SupportPlanForm:
+    plan = selectors.plan_for(program=program)
+    return SupportPlanForm(
+        initial={"every_weeks": plan.every_weeks, "after_first_meeting": plan.after_first_meeting}
+    )
+
+
+def _render_list(
+    request: HttpRequest, program: Program, *, plan_form: SupportPlanForm, status: int = 200
+) -> HttpResponse:
+    rows = selectors.support_queue(program=program)
+    return render(
+        request,
+        "support/list.html",
+        {
+            "program": program,
+            "plan": selectors.plan_for(program=program),
+            "plan_form": plan_form,
+            "to_do": [r for r in rows if r.needs_attention],
+            "on_track": [r for r in rows if not r.needs_attention],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def support_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the program's active partnerships whose check-in is overdue, signalled or due."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return _render_list(request, program, plan_form=_plan_form(program))
+
+
+@login_required
+@require_POST
+def support_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    """Set the program's support cadence."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    form = SupportPlanForm(request.POST)
+    if form.is_valid():
+        try:
+            plan = services.support_plan_update(
+                program=program,
+                actor=request.user,
+                every_weeks=form.cleaned_data["every_weeks"],
+                after_first_meeting=form.cleaned_data["after_first_meeting"],
+            )
+        except ValidationFailed as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Saved: a check-in with each partnership every %(n)d weeks.")
+                % {"n": plan.every_weeks},
+            )
+            return redirect("support:list", slug=program.slug)
+    return _render_list(request, program, plan_form=form, status=400)
+
+
+def _render_partnership(
+    request: HttpRequest,
+    program: Program,
+    partnership: Partnership,
+    *,
+    record_form: CheckInForm | None = None,
+    message_form: CheckInMessageForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    row = next(
+        (r for r in selectors.support_queue(program=program) if r.partnership.pk == partnership.pk),
+        None,
+    )
+    seats = meeting_selectors.seats_of(partnership)
+    return render(
+        request,
+        "support/partnership.html",
+        {
+            "program": program,
+            "partnership": partnership,
+            "row": row,
+            "partner_names": [meeting_selectors.seat_name(s) for s in seats],
+            "check_ins": selectors.check_ins_of(partnership=partnership),
+            "record_form": record_form or CheckInForm(),
+            "message_form": message_form
+            or CheckInMessageForm(initial={"message": services.default_message()}),
+            "ended": partnership.status == Partnership.Status.ENDED,
+        },
+        status=status,
+    )
+
+
+def _access(request: HttpRequest, slug: str, pk: int) -> tuple[Program, Partnership]:
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return program, selectors.access_support_partnership(program=program, partnership_id=pk)
+
+
+@login_required
+@require_GET
+def support_partnership(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Show one partnership's check-ins, with forms to record one or send a check-in message."""
+    program, partnership = _access(request, slug, pk)
+    return _render_partnership(request, program, partnership)
+
+
+@login_required
+@require_POST
+def check_in_record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Record a check-in with the partnership."""
+    program, partnership = _access(request, slug, pk)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            services.check_in_record(
+                program=program,
+                partnership=partnership,
+                actor=request.user,
+                answers=form.to_answers(),
+            )
+        except (ValidationFailed, Conflict) as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Check-in recorded."))
+            return redirect("support:list", slug=program.slug)
+    return _render_partnership(request, program, partnership, record_form=form, status=400)
+
+
+@login_required
+@require_POST
+def check_in_message(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Email the partners a check-in message and record it."""
+    program, partnership = _access(request, slug, pk)
+    form = CheckInMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.check_in_message_send(
+                program=program,
+                partnership=partnership,
+                actor=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except (ValidationFailed, Conflict) as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, _("Check-in message on its way to the partners; replies come to you.")
+            )
+            return redirect("support:list", slug=program.slug)
+    return _render_partnership(request, program, partnership, message_form=form, status=400)
