@@ -1,5 +1,7 @@
 """Forms of the support pages: they parse what was typed; the services hold the rules."""
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,12 @@ from tandem.support.models import (
     MESSAGE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
 )
-from tandem.support.services import RECORDABLE_CHANNELS, RECORDABLE_OUTCOMES, CheckInAnswers
+from tandem.support.services import (
+    RECORDABLE_CHANNELS,
+    RECORDABLE_OUTCOMES,
+    CheckInAnswers,
+    check_in_day_problem,
+)
 
 
 class SupportPlanForm(TandemForm):
@@ -46,6 +53,14 @@ class CheckInForm(TandemForm):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def clean_on(self) -> date | None:
+        # Checked here too, so a day in the future is named with the other problems at once.
+        on = self.cleaned_data.get("on")
+        problem = check_in_day_problem(on)
+        if problem:
+            raise forms.ValidationError(problem)
+        return on
 
     def to_answers(self) -> CheckInAnswers:
         data = self.cleaned_data

@@ -2,7 +2,9 @@
 
 A partnership's check-in is **due** ``every_weeks`` after the last one (or after it started), and
 as soon as its first meeting is held when the program asks for that; it is **overdue** once that
-day has passed (the check-in after the first meeting is due within a week of it).
+day has passed. The check-in after the first meeting, and the one after a check-in that left
+something open (needs a hand, no answer yet, asked by email, heading for an ending), are due
+within a week.
 Early-warning signals put a partnership on the list whatever its cadence, until a
 check-in is recorded after the signal arose:
 
@@ -38,6 +40,21 @@ LOW_PULSE = 2
 DUE_SOON = timedelta(days=7)
 # The check-in after a partnership's first meeting is due within a week of it.
 AFTER_FIRST_MEETING_WITHIN = timedelta(days=7)
+# A check-in that left something open (a hand needed, no answer yet, a question asked by email,
+# an ending coming) calls for the next one within a week, whatever the cadence.
+FOLLOW_UP_WITHIN = timedelta(days=7)
+FOLLOW_UP_OUTCOMES = frozenset(
+    {
+        CheckIn.Outcome.NEEDS_A_HAND,
+        CheckIn.Outcome.NO_ANSWER,
+        CheckIn.Outcome.ASKED,
+        CheckIn.Outcome.HEADING_FOR_AN_END,
+    }
+)
+
+DUE_REGULAR = _("Its regular check-in")
+DUE_AFTER_FIRST_MEETING = _("After its first meeting")
+DUE_FOLLOW_UP = _("Following up the last check-in")
 
 SIGNAL_NO_FIRST_MEETING = _("No meeting held in the first two weeks")
 SIGNAL_TWO_MISSED = _("Two missed meetings in a row")
@@ -76,6 +93,7 @@ class SupportRow:
     partner_names: list[str]
     last_check_in: CheckIn | None
     due_on: date
+    due_reason: StrOrPromise
     state: str
     signals: list[Signal] = field(default_factory=list)
 
@@ -198,9 +216,16 @@ def support_queue(*, program: Program, now: datetime | None = None) -> list[Supp
             signals.append(Signal(SIGNAL_REMATCH, rematches[p.pk]))
         open_signals = [s for s in signals if last_at is None or s.since > last_at]
         due_on = (last_at or p.started_at).date() + timedelta(weeks=plan.every_weeks)
+        why = DUE_REGULAR
+        if last is not None and last.outcome in FOLLOW_UP_OUTCOMES:
+            follow_up = last.occurred_at.date() + FOLLOW_UP_WITHIN
+            if follow_up < due_on:
+                due_on, why = follow_up, DUE_FOLLOW_UP
         first_held = p.first_held_at
         if plan.after_first_meeting and first_held and (last_at is None or last_at < first_held):
-            due_on = min(due_on, first_held.date() + AFTER_FIRST_MEETING_WITHIN)
+            after_first = first_held.date() + AFTER_FIRST_MEETING_WITHIN
+            if after_first < due_on:
+                due_on, why = after_first, DUE_AFTER_FIRST_MEETING
         if due_on < today:
             state = State.OVERDUE
         elif open_signals:
@@ -215,6 +240,7 @@ def support_queue(*, program: Program, now: datetime | None = None) -> list[Supp
                 partner_names=[meeting_selectors.seat_name(s) for s in seats[p.pk]],
                 last_check_in=last,
                 due_on=due_on,
+                due_reason=why,
                 state=state,
                 signals=open_signals,
             )

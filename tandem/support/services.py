@@ -109,6 +109,13 @@ def _audit(check_in: CheckIn, action: str, actor: Any) -> None:
     )
 
 
+def check_in_day_problem(on: date | None) -> str | None:
+    """Return what is wrong with the day of a check-in (None when it is fine: today or before)."""
+    if on is not None and on > clock.today():
+        return _("A check-in cannot happen in the future: pick today or an earlier day.")
+    return None
+
+
 @dataclass(frozen=True)
 class CheckInAnswers:
     channel: str
@@ -131,8 +138,9 @@ def check_in_record(
     if len(note) > NOTE_MAX_LENGTH:
         errors["note"] = msg_too_long(NOTE_MAX_LENGTH, len(note))
     now = clock.now()
-    if answers.on is not None and answers.on > now.date():
-        errors["on"] = _("A check-in cannot happen in the future: pick today or an earlier day.")
+    day_problem = check_in_day_problem(answers.on)
+    if day_problem:
+        errors["on"] = day_problem
     if errors:
         raise CheckInInvalid(errors)
     locked = _active(program, partnership)

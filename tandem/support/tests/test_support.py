@@ -97,7 +97,8 @@ def test_the_first_meeting_held_makes_a_check_in_due_at_once(program, coordinato
     partnership, _ = partnership_of(program, "Ana", "Ben")
     _started(partnership, 5)
     _meeting(partnership, 1, Meeting.Status.HELD)
-    assert _row(program, partnership).state == State.DUE
+    row = _row(program, partnership)
+    assert row.state == State.DUE and row.due_reason == selectors.DUE_AFTER_FIRST_MEETING
     services.support_plan_update(
         program=program, actor=coordinator, every_weeks=4, after_first_meeting=False
     )
@@ -133,6 +134,18 @@ def test_a_cadence_outside_1_to_26_weeks_is_refused(program, coordinator, weeks)
     assert not SupportPlan.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("outcome", "next_in_days"), [("going_well", 28), ("needs_a_hand", 7), ("no_answer", 7)]
+)
+def test_a_check_in_that_left_something_open_calls_for_the_next_within_a_week(
+    program, coordinator, frozen_clock, outcome, next_in_days
+):
+    partnership, _ = partnership_of(program, "Ana", "Ben")
+    _started(partnership, 3)
+    _record(program, partnership, coordinator, outcome=outcome)
+    assert _row(program, partnership).due_on == clock.today() + timedelta(days=next_in_days)
+
+
 # --- warning signs -----------------------------------------------------------------------------
 
 
@@ -148,7 +161,7 @@ def test_no_first_meeting_within_two_weeks_is_a_warning_sign_until_a_check_in(
     assert row.state == State.SIGNAL
     _record(program, partnership, coordinator, outcome="needs_a_hand")
     row = _row(program, partnership)
-    assert row.signals == [] and row.state == State.ON_TRACK
+    assert row.signals == [] and row.state == State.DUE  # a hand needed: again within a week
 
 
 def test_two_missed_meetings_in_a_row_and_a_new_match_request_are_warning_signs(
@@ -279,6 +292,11 @@ def test_a_refused_check_in_shows_every_problem_on_its_field(client, program, co
     assert response.status_code == 400
     form = response.context["record_form"]
     assert set(form.errors) == {"channel", "outcome", "on"}
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
+    response = client.post(url, {"channel": "", "outcome": "going_well", "on": tomorrow})
+    form = response.context["record_form"]
+    assert set(form.errors) == {"channel", "on"}
+    assert "cannot happen in the future" in form.errors["on"][0]
     assert not CheckIn.objects.exists()
 
 
