@@ -14,6 +14,7 @@ from tandem.core import clock
 from tandem.core.links import absolute_url
 from tandem.core.markdown import markdown_to_html
 from tandem.programs.models import Membership
+from tandem.programs.names import member_name
 from tandem.programs.tasks import email_send_templated
 
 FOLDER = "announcements/email"
@@ -25,8 +26,7 @@ def _unsubscribe_url(membership: Membership) -> str:
 
 
 def _name(membership: Membership) -> str:
-    profile = getattr(membership, "profile", None)
-    return (profile.display_name if profile else "") or membership.user.name or ""
+    return member_name(membership, address="none")
 
 
 @task()

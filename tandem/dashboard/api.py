@@ -19,6 +19,7 @@ from tandem.dashboard import selectors, services
 from tandem.goals import selectors as goal_selectors
 from tandem.goals import services as goal_services
 from tandem.goals.models import HelpFlag
+from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
 router = Router(tags=["dashboard"])
@@ -104,7 +105,7 @@ class HelpFlagOut(Schema):
 
     @staticmethod
     def resolve_member(obj: HelpFlag) -> str:
-        return goal_selectors.member_name(obj.membership)
+        return member_name(obj.membership)
 
     @staticmethod
     def resolve_handled_by(obj: HelpFlag) -> str | None:

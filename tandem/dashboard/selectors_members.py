@@ -10,11 +10,11 @@ from datetime import datetime
 from django.db.models import Count, Prefetch, Q
 
 from tandem.core.errors import NotFound
-from tandem.goals.selectors import member_name
 from tandem.meetings import selectors as meeting_selectors
 from tandem.meetings.models import Meeting
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Profile, Program
+from tandem.programs.names import member_name
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from tandem.goals import selectors as goal_selectors
 from tandem.goals import services as goal_services
 from tandem.goals.forms import HelpFlagForm, PulseForm
 from tandem.goals.models import HelpFlag
+from tandem.programs.names import member_name
 from tandem.programs.selectors import (
     access_program,
     access_program_as_coordinator,
@@ -130,7 +131,7 @@ def _help_flag_action(
     except DomainError as exc:
         messages.info(request, exc.message)
     else:
-        messages.success(request, done.format(name=goal_selectors.member_name(flag.membership)))
+        messages.success(request, done.format(name=member_name(flag.membership)))
     return _back_to_help_flags(request, slug)
 
 

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.dashboard.forms import MemberRemoveForm, MemberStatusForm
 from tandem.dashboard.selectors_members import access_member_as_coordinator, member_page
-from tandem.goals.selectors import member_name
 from tandem.partnerships.services.coordinator import membership_remove, membership_status_set
 from tandem.programs.models import Membership, Program
+from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.programs.views.intake import availability_by_day
 

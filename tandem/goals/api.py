@@ -13,6 +13,7 @@ from tandem.api.errors import errors
 from tandem.core.errors import NotFound
 from tandem.goals import selectors, services
 from tandem.goals.models import Goal, Question
+from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
 router = Router(tags=["goals"])
@@ -156,7 +157,7 @@ def _goal_out(goal: Goal, user_id: int) -> dict:
     return {
         "id": goal.pk,
         "partnership_id": goal.partnership_id,
-        "owner": selectors.member_name(goal.owner),
+        "owner": member_name(goal.owner),
         "mine": goal.owner.user_id == user_id,
         "title": goal.title,
         "why": goal.why,
@@ -262,7 +263,7 @@ def comment_list(request: HttpRequest, pk: int) -> list[dict]:
     return [
         {
             "id": c.pk,
-            "author": selectors.member_name(c.author),
+            "author": member_name(c.author),
             "body": c.body,
             "created_at": c.created_at,
         }
@@ -278,7 +279,7 @@ def comment_add(request: HttpRequest, pk: int, payload: CommentIn) -> Status:
         201,
         {
             "id": comment.pk,
-            "author": selectors.member_name(comment.author),
+            "author": member_name(comment.author),
             "body": comment.body,
             "created_at": comment.created_at,
         },

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
@@ -47,17 +46,6 @@ SHARED_TEXT_LIMIT = 20
 
 # --- Time zones -----------------------------------------------------------------------------
 # One rule for every page (tandem/programs/selectors/zones.py); re-exported for the goals code.
-
-
-def member_name(membership: Membership) -> str:
-    """Return the name a member goes by in the program (profile name, account name, address)."""
-    try:
-        profile = membership.profile
-    except ObjectDoesNotExist:
-        profile = None
-    if profile is not None and profile.display_name:
-        return str(profile.display_name)
-    return membership.user.name or membership.user.email.split("@")[0]
 
 
 # --- Goals ----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from tandem.goals.models import (
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Program
+from tandem.programs.names import member_name
 
 TITLE_REQUIRED = "Give the goal a title: what do you want to reach?"
 STEP_TITLE_REQUIRED = "Say what the step is."
@@ -311,7 +312,7 @@ def _too_soon(goal: Goal, last: Nudge | None, zone: str) -> str:
     # The weekly rule counts in UTC weeks; the days are told in the nudger's own zone.
     next_day = max(last.sent_at + NUDGE_INTERVAL, _next_monday(last.sent_at))
     return NUDGE_TOO_SOON.format(
-        name=selectors.member_name(goal.owner),
+        name=member_name(goal.owner),
         day=_day(last.sent_at, zone),
         next_day=_day(next_day, zone),
     )

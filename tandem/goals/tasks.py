@@ -10,9 +10,9 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.core.links import absolute_url
 from tandem.goals.models import Goal, HelpFlag, Nudge, SurveyInvitation
-from tandem.goals.selectors import member_name
 from tandem.partnerships.models import PartnershipMember
 from tandem.programs.models import Membership
+from tandem.programs.names import member_name
 
 
 def _send(*, name: str, to: list[str], context: dict) -> None:

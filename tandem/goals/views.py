@@ -29,6 +29,7 @@ from tandem.goals.forms import (
 )
 from tandem.goals.models import Goal, Survey
 from tandem.partnerships.selectors.agreement import agreement_goals_agreed
+from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
 MSG_GOAL_CREATED = "Goal added. Break it into steps so you know what to do next."
@@ -94,7 +95,7 @@ def _detail(request: HttpRequest, goal: Goal, status: int = 200, **forms_: Any) 
         "goal": goal,
         "program": goal.partnership.program,
         "is_owner": is_owner,
-        "owner_name": selectors.member_name(goal.owner),
+        "owner_name": member_name(goal.owner),
         "step_form": forms_.get("step_form") or StepForm(),
         "progress_form": forms_.get("progress_form") or ProgressForm(),
         "comment_form": forms_.get("comment_form") or CommentForm(),
@@ -262,7 +263,7 @@ def goal_nudge(request: HttpRequest, pk: int) -> HttpResponse:
         None,
         "",
         lambda goal, _: services.goal_nudge(goal=goal, user=request.user),
-        lambda goal: MSG_NUDGED.format(name=selectors.member_name(goal.owner)),
+        lambda goal: MSG_NUDGED.format(name=member_name(goal.owner)),
     )
 
 

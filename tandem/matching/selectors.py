@@ -25,6 +25,7 @@ from tandem.matching.models import (
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.slots import Introduction, PartnerCard
 from tandem.programs.models import Membership, Profile, Program, Tag
+from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.programs.selectors.member_status import MemberStatus, member_list
 from tandem.programs.selectors.program import program_cohort_ids
@@ -173,7 +174,7 @@ def engine_members(*, program: Program, memberships: Sequence[Membership]) -> li
         members.append(
             Member(
                 id=str(membership.pk),
-                name=profile.display_name or membership.user.name or membership.user.email,
+                name=member_name(membership, address="full"),
                 time_zone=profile.time_zone or "UTC",
                 availability=_slots(profile.availability),
                 offers=offers[profile.pk],
@@ -315,10 +316,7 @@ def run_left_out(*, run: MatchRun) -> QuerySet[LeftOutMember]:
 
 def membership_name(membership: Membership) -> str:
     """Return a member's name as matching shows it: display name, account name, then email."""
-    profile = getattr(membership, "profile", None)
-    return (
-        (profile.display_name if profile else "") or membership.user.name or membership.user.email
-    )
+    return member_name(membership, address="full")
 
 
 # -- runs and review --------------------------------------------------------------------
@@ -546,7 +544,7 @@ def partnership_introduction(*, partnership: Partnership, user: Any) -> Introduc
         partners.append(
             PartnerCard(
                 membership_id=m.pk,
-                name=(profile.display_name if profile else "") or m.user.name or m.user.email,
+                name=member_name(m, address="full"),
                 pronouns=profile.pronouns if profile else "",
                 email=m.user.email,
                 organisation=profile.organisation if profile else "",

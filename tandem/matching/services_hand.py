@@ -27,6 +27,7 @@ from tandem.partnerships.services.coordinator import (
 from tandem.partnerships.services.life import MSG_END_REASON
 from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.models import Membership, Program
+from tandem.programs.names import member_name
 
 MSG_PAIR_SIZE = "Pick exactly two people to pair (you picked {count})."
 MSG_CIRCLE_SIZE = "Pick three to five people for a circle (you picked {count})."
@@ -73,8 +74,7 @@ def hand_pool_pick(*, program: Program, membership_ids: Sequence[int]) -> list[M
 
 def hand_member_name(m: Membership) -> str:
     """Return the name a member goes by in the program (intake name, account name, address)."""
-    profile = getattr(m, "profile", None)
-    return (profile.display_name if profile else "") or m.user.name or m.user.email
+    return member_name(m, address="full")
 
 
 @transaction.atomic

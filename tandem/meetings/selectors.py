@@ -27,6 +27,7 @@ from tandem.meetings.models import (
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.selectors.agreement import agreement_rhythm
+from tandem.programs.names import member_name
 from tandem.programs.selectors.zones import membership_zone
 
 UPCOMING_COUNT = 3
@@ -36,11 +37,7 @@ BALANCE_WINDOW = 3
 
 def seat_name(seat: PartnershipMember) -> str:
     """Return the name a partner goes by in this program."""
-    membership = seat.membership
-    profile = getattr(membership, "profile", None) if _has_profile(membership) else None
-    if profile is not None and profile.display_name:
-        return profile.display_name
-    return membership.user.name or membership.user.email.split("@")[0]
+    return member_name(seat.membership)
 
 
 def seat_zone(seat: PartnershipMember) -> str:

@@ -7,7 +7,6 @@ member or a visitor gets the same answer as for a partnership that does not exis
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
 from tandem.core.errors import NotFound
@@ -18,18 +17,14 @@ from tandem.partnerships.models import (
     RematchRequest,
 )
 from tandem.programs.models import Program
+from tandem.programs.names import member_name
 
 SEAT_RELATED = ("membership__user", "membership__profile")
 
 
 def seat_name(seat: PartnershipMember) -> str:
     """Return the name a partner goes by in the program (intake name, else account name)."""
-    membership = seat.membership
-    try:
-        display_name = membership.profile.display_name
-    except ObjectDoesNotExist:
-        display_name = ""
-    return display_name or membership.user.name or membership.user.email.split("@")[0]
+    return member_name(seat.membership)
 
 
 def access_partnership_seat(*, user: Any, pk: int) -> tuple[Partnership, PartnershipMember]:

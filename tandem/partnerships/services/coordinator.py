@@ -16,6 +16,7 @@ from tandem.core.models import AuditEvent
 from tandem.partnerships.models import Partnership, PartnershipEvent, PartnershipMember
 from tandem.partnerships.services.life import MSG_END_REASON, check_length, partnership_close
 from tandem.programs.models import Membership, Program
+from tandem.programs.names import member_name
 
 MSG_ALREADY_ENDED = "This partnership has ended already; there is nothing to end."
 MSG_COORDINATOR_REASON = "Say why you end the partnership (the partners do not see this text)."
@@ -42,8 +43,7 @@ SETTABLE_STATUSES = (
 
 
 def _name(membership: Membership) -> str:
-    display = membership.profile.display_name if _has_profile(membership) else ""
-    return display or membership.user.name or membership.user.email
+    return member_name(membership, address="full")
 
 
 def _has_profile(membership: Membership) -> bool:
