@@ -13,6 +13,7 @@ from tandem.api.errors import errors
 from tandem.core.errors import NotFound
 from tandem.goals import selectors, services
 from tandem.goals.models import Goal, Question
+from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
@@ -176,14 +177,14 @@ def _goal_out(goal: Goal, user_id: int) -> dict:
 @router.get("/partnerships/{pk}", response={200: list[GoalOut], **errors(404, 422)})
 def goal_list(request: HttpRequest, pk: int) -> list[dict]:
     """List my goals and my partners' shared goals in a partnership."""
-    partnership, _seat = selectors.access_partnership_for_goals(user=request.user, pk=pk)
+    partnership, _seat = access_partnership_seat(user=request.user, pk=pk)
     goals = selectors.goal_list_for_partnership(partnership=partnership, user=request.user)
     return [_goal_out(g, _uid(request)) for g in goals]
 
 
 @router.post("/partnerships/{pk}", response={201: GoalOut, **errors(400, 403, 404, 409, 422)})
 def goal_create(request: HttpRequest, pk: int, payload: GoalIn) -> Status:
-    _partnership, seat = selectors.access_partnership_for_goals(user=request.user, pk=pk)
+    _partnership, seat = access_partnership_seat(user=request.user, pk=pk)
     goal = services.goal_create(seat=seat, **payload.dict())
     return Status(
         201, _goal_out(selectors.access_goal(user=request.user, pk=goal.pk), _uid(request))

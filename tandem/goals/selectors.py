@@ -57,22 +57,6 @@ def _goals() -> QuerySet[Goal]:
     )
 
 
-def access_partnership_for_goals(*, user: Any, pk: int) -> tuple[Partnership, PartnershipMember]:
-    """Return the partnership and the user's seat; NotFound for anyone who is not a partner."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotFound()
-    seat = (
-        PartnershipMember.objects.select_related(
-            "partnership__program", "membership__user", "membership__profile"
-        )
-        .filter(partnership_id=pk, membership__user=user)
-        .first()
-    )
-    if seat is None:
-        raise NotFound()
-    return seat.partnership, seat
-
-
 def goal_visible_filter(*, user: Any) -> Q:
     """Return the filter of goals the user may see: their own, and their partners' shared ones."""
     return Q(owner__user=user) | Q(

@@ -29,6 +29,7 @@ from tandem.goals.forms import (
 )
 from tandem.goals.models import Goal, Survey
 from tandem.partnerships.selectors.agreement import agreement_goals_agreed
+from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
@@ -63,7 +64,7 @@ View = Callable[..., HttpResponse]
 @login_required
 def goal_list(request: HttpRequest, pk: int) -> HttpResponse:
     """List my goals and my partners' shared goals in one partnership; add a goal."""
-    partnership, seat = selectors.access_partnership_for_goals(user=request.user, pk=pk)
+    partnership, seat = access_partnership_seat(user=request.user, pk=pk)
     form = GoalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -19,6 +19,7 @@ from tandem.core.links import absolute_url
 from tandem.core.markdown import markdown_to_html
 from tandem.meetings import selectors, services
 from tandem.meetings.models import Meeting, MeetingSeries, Note, Reschedule
+from tandem.partnerships.selectors.partnership import access_partnership_seat
 
 # The API's own authentication (token or session); no credentials get 401.
 router = Router(tags=["meetings"])
@@ -216,7 +217,7 @@ def _no_store(response: HttpResponse) -> None:
 @router.get("/series", response={200: list[SeriesOut], **errors(404, 422)})
 def series_list(request: HttpRequest, partnership_id: int) -> list[SeriesOut]:
     """List a partnership's proposed, agreed and past series."""
-    partnership, _ = selectors.access_partnership_for_meetings(user=request.user, pk=partnership_id)
+    partnership, _ = access_partnership_seat(user=request.user, pk=partnership_id)
     seats = selectors.seats_of(partnership)
     return [_series_out(s, seats) for s in selectors.series_list_for(partnership=partnership)]
 
@@ -224,9 +225,7 @@ def series_list(request: HttpRequest, partnership_id: int) -> list[SeriesOut]:
 @router.post("/series", response={201: SeriesOut, **errors(400, 403, 404, 409, 422)})
 def series_propose(request: HttpRequest, payload: SeriesIn) -> Status[SeriesOut]:
     """Propose a weekly slot (wall time in a zone); it is booked once every partner accepts."""
-    partnership, seat = selectors.access_partnership_for_meetings(
-        user=request.user, pk=payload.partnership_id
-    )
+    partnership, seat = access_partnership_seat(user=request.user, pk=payload.partnership_id)
     series = services.series_propose(
         partnership=partnership,
         seat=seat,

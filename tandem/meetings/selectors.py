@@ -27,6 +27,7 @@ from tandem.meetings.models import (
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.selectors.agreement import agreement_rhythm
+from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.names import member_name
 from tandem.programs.selectors.zones import membership_zone
 
@@ -83,32 +84,7 @@ def seat_live_with_seats(
 
 def seat_for(*, partnership: Partnership, user: Any) -> PartnershipMember:
     """Return the user's seat in the partnership; NotFound when they have none."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotFound()
-    seat = (
-        partnership.seats.select_related("membership__user", "membership__profile")
-        .filter(membership__user=user)
-        .first()
-    )
-    if seat is None:
-        raise NotFound()
-    return seat
-
-
-def access_partnership_for_meetings(*, user: Any, pk: int) -> tuple[Partnership, PartnershipMember]:
-    """Return the partnership and the user's seat; NotFound for anyone who is not a partner."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotFound()
-    seat = (
-        PartnershipMember.objects.select_related(
-            "partnership__program", "membership__user", "membership__profile"
-        )
-        .filter(partnership_id=pk, membership__user=user)
-        .first()
-    )
-    if seat is None:
-        raise NotFound()
-    return seat.partnership, seat
+    return access_partnership_seat(user=user, pk=partnership.pk)[1]
 
 
 def access_meeting(*, user: Any, pk: int) -> tuple[Meeting, PartnershipMember]:

@@ -22,6 +22,7 @@ from tandem.core.links import absolute_url
 from tandem.meetings import calendar, forms, selectors, services
 from tandem.meetings.models import Meeting
 from tandem.partnerships.selectors.agreement import agreement_place
+from tandem.partnerships.selectors.partnership import access_partnership_seat
 
 
 def _meeting_auto_id(meeting: Meeting) -> str:
@@ -87,13 +88,13 @@ def _schedule_context(
 @require_GET
 def partnership_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Show common slots, open proposals, the next meetings and the balance of turns."""
-    partnership, seat = selectors.access_partnership_for_meetings(user=request.user, pk=pk)
+    partnership, seat = access_partnership_seat(user=request.user, pk=pk)
     return render(request, "meetings/schedule.html", _schedule_context(request, partnership, seat))
 
 
 @require_POST
 def series_propose(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership, seat = selectors.access_partnership_for_meetings(user=request.user, pk=pk)
+    partnership, seat = access_partnership_seat(user=request.user, pk=pk)
     form = forms.SlotForm(request.POST)
     if form.is_valid():
         try:

@@ -12,9 +12,9 @@ from tandem.api.errors import errors
 from tandem.core import clock
 from tandem.partnerships.models import Message, PartnershipMember
 from tandem.partnerships.selectors.agreement import agreement_overview
-from tandem.partnerships.selectors.life import access_partnership_seat, seat_name
+from tandem.partnerships.selectors.life import seat_name
 from tandem.partnerships.selectors.messages import message_list, message_preference_get
-from tandem.partnerships.selectors.partnership import partnership_list_for
+from tandem.partnerships.selectors.partnership import access_partnership_seat, partnership_list_for
 from tandem.partnerships.services.agreement import (
     AgreementContent,
     Goal,

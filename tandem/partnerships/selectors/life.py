@@ -5,11 +5,8 @@ life, messages): it returns the caller's seat or raises NotFound, so a coordinat
 member or a visitor gets the same answer as for a partnership that does not exist.
 """
 
-from typing import Any
-
 from django.db.models import QuerySet
 
-from tandem.core.errors import NotFound
 from tandem.partnerships.models import (
     Partnership,
     PartnershipEvent,
@@ -25,20 +22,6 @@ SEAT_RELATED = ("membership__user", "membership__profile")
 def seat_name(seat: PartnershipMember) -> str:
     """Return the name a partner goes by in the program (intake name, else account name)."""
     return member_name(seat.membership)
-
-
-def access_partnership_seat(*, user: Any, pk: int) -> tuple[Partnership, PartnershipMember]:
-    """Return the partnership and the user's seat in it (active or not); NotFound otherwise."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotFound()
-    seat = (
-        PartnershipMember.objects.select_related("partnership__program", *SEAT_RELATED)
-        .filter(partnership_id=pk, membership__user=user)
-        .first()
-    )
-    if seat is None:
-        raise NotFound()
-    return seat.partnership, seat
 
 
 def partnership_active_seats(*, partnership: Partnership) -> list[PartnershipMember]:

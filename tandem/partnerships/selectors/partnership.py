@@ -20,21 +20,30 @@ def partnership_list_for(*, user: Any) -> QuerySet[Partnership]:
     )
 
 
-def access_partnership(*, user: Any, pk: int) -> Partnership:
-    """Return the partnership if the user is (or was) one of its partners; NotFound otherwise.
+def access_partnership_seat(*, user: Any, pk: int) -> tuple[Partnership, PartnershipMember]:
+    """Return the partnership ``pk`` and the user's seat in it (active or not); NotFound for
+    anyone who is not (and never was) one of its partners, coordinators included, by design.
 
-    Coordinators are not partners: they get NotFound here, by design.
+    The one way a partnership's page, API operation or selector finds "the partnership and my
+    seat": one query, the program, the partner's account and intake profile loaded.
     """
     if not getattr(user, "is_authenticated", False):
         raise NotFound()
-    partnership = (
-        Partnership.objects.select_related("program")
-        .filter(pk=pk, seats__membership__user=user)
+    seat = (
+        PartnershipMember.objects.select_related(
+            "partnership__program", "membership__user", "membership__profile"
+        )
+        .filter(partnership_id=pk, membership__user=user)
         .first()
     )
-    if partnership is None:
+    if seat is None:
         raise NotFound()
-    return partnership
+    return seat.partnership, seat
+
+
+def access_partnership(*, user: Any, pk: int) -> Partnership:
+    """Return the partnership if the user is (or was) one of its partners; NotFound otherwise."""
+    return access_partnership_seat(user=user, pk=pk)[0]
 
 
 def partnership_seats(*, partnership: Partnership) -> QuerySet[PartnershipMember]:

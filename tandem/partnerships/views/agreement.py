@@ -17,7 +17,8 @@ from tandem.partnerships.selectors.agreement import (
     agreement_default_content,
     agreement_overview,
 )
-from tandem.partnerships.selectors.life import access_partnership_seat, partnership_active_seats
+from tandem.partnerships.selectors.life import partnership_active_seats
+from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.partnerships.services.agreement import (
     agreement_accept,
     agreement_content_of,

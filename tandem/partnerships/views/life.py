@@ -10,12 +10,12 @@ from tandem.core.errors import Conflict, ValidationFailed
 from tandem.partnerships.forms import EndForm, PauseForm
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.selectors.life import (
-    access_partnership_seat,
     partnership_ending_list,
     partnership_event_list,
     rematch_request_list,
     rematch_request_open_for,
 )
+from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.partnerships.services.life import (
     partnership_end,
     partnership_pause,

@@ -11,13 +11,14 @@ from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.htmx import is_htmx
 from tandem.partnerships.forms import MessageForm, MessagePreferenceForm
 from tandem.partnerships.models import Message, Partnership, PartnershipMember
-from tandem.partnerships.selectors.life import access_partnership_seat, seat_name
+from tandem.partnerships.selectors.life import seat_name
 from tandem.partnerships.selectors.messages import (
     MESSAGE_PAGE_SIZE,
     message_list,
     message_preference_get,
     message_unread_count,
 )
+from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.partnerships.services.messages import (
     message_post,
     message_preference_set,
