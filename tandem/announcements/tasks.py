@@ -1,7 +1,8 @@
 """Background tasks of announcements (run by the django-tasks-db worker: ``make worker``).
 
-Each task sends one email to one person and claims its row first (``sent_at`` or
-``emailed_at`` set where still empty), so a second run sends nothing. Every email carries the
+Each task sends one email to one person with ``core.emails.send_once``: it claims its row
+(``sent_at`` or ``emailed_at`` set where still empty) and sends in one transaction, so a second
+run sends nothing and a failed send leaves the row for a retry. Every email carries the
 unsubscribe link and the one-click ``List-Unsubscribe`` header, as waitlist emails do.
 """
 
@@ -11,11 +12,11 @@ from django.urls import reverse
 from tandem.announcements.models import AnnouncementDelivery, AnnouncementOptOut, IntakeReminder
 from tandem.announcements.selectors import unsubscribe_token
 from tandem.core import clock
+from tandem.core.emails import email_send_templated, send_once
 from tandem.core.links import absolute_url
 from tandem.core.markdown import markdown_to_html
 from tandem.programs.models import Membership
 from tandem.programs.names import member_name
-from tandem.programs.tasks import email_send_templated
 
 FOLDER = "announcements/email"
 
@@ -43,15 +44,13 @@ def announcement_email_send(*, delivery_id: int) -> bool:
         return False
     if AnnouncementOptOut.objects.filter(membership=delivery.membership_id).exists():
         return False  # opted out between the send and the worker
-    sent_at = clock.now()
-    if not AnnouncementDelivery.objects.filter(pk=delivery.pk, sent_at__isnull=True).update(
-        sent_at=sent_at
-    ):
-        return False
     announcement = delivery.announcement
     membership = delivery.membership
-    try:
-        email_send_templated(
+    return send_once(
+        claim=lambda: AnnouncementDelivery.objects.filter(
+            pk=delivery.pk, sent_at__isnull=True
+        ).update(sent_at=clock.now()),
+        send=lambda: email_send_templated(
             name="announcement",
             folder=FOLDER,
             to=membership.user.email,
@@ -65,11 +64,8 @@ def announcement_email_send(*, delivery_id: int) -> bool:
                 ),
             },
             unsubscribe_url=_unsubscribe_url(membership),
-        )
-    except Exception:
-        AnnouncementDelivery.objects.filter(pk=delivery.pk, sent_at=sent_at).update(sent_at=None)
-        raise
-    return True
+        ),
+    )
 
 
 @task()
@@ -90,13 +86,11 @@ def intake_reminder_email_send(*, reminder_id: int) -> bool:
     ).exists()
     if finished or AnnouncementOptOut.objects.filter(membership=membership).exists():
         return False
-    emailed_at = clock.now()
-    if not IntakeReminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(
-        emailed_at=emailed_at
-    ):
-        return False
-    try:
-        email_send_templated(
+    return send_once(
+        claim=lambda: IntakeReminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(
+            emailed_at=clock.now()
+        ),
+        send=lambda: email_send_templated(
             name="intake_reminder",
             folder=FOLDER,
             to=membership.user.email,
@@ -108,11 +102,8 @@ def intake_reminder_email_send(*, reminder_id: int) -> bool:
                 ),
             },
             unsubscribe_url=_unsubscribe_url(membership),
-        )
-    except Exception:
-        IntakeReminder.objects.filter(pk=reminder.pk, emailed_at=emailed_at).update(emailed_at=None)
-        raise
-    return True
+        ),
+    )
 
 
 def announcement_enqueue(delivery_id: int) -> None:

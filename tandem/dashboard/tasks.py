@@ -1,11 +1,9 @@
 """Background tasks of the dashboard (django-tasks-db worker)."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from tandem.core.emails import email_build
 from tandem.core.links import absolute_url
 from tandem.dashboard.models import StalledNudge
 from tandem.meetings import selectors as meeting_selectors
@@ -26,16 +24,12 @@ def stalled_nudge_email_send(*, nudge_id: int) -> int:
             "name": meeting_selectors.seat_name(seat),
             "partners": others,
             "program": partnership.program,
-            "site_url": settings.SITE_URL,
             "schedule_url": absolute_url(
                 reverse("meetings:schedule", kwargs={"pk": partnership.pk})
             ),
         }
-        subject = " ".join(render_to_string("dashboard/email/stalled_subject.txt", context).split())
-        EmailMessage(
-            subject=subject,
-            body=render_to_string("dashboard/email/stalled.txt", context),
-            to=[seat.membership.user.email],
+        email_build(
+            "stalled", folder="dashboard/email", to=seat.membership.user.email, context=context
         ).send()
         sent += 1
     return sent

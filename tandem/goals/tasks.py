@@ -1,13 +1,11 @@
 """Background tasks of the goals app (django-tasks-db worker). Each takes ids and claims its row
 before sending, so a retried task never sends twice."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tandem.core import clock
+from tandem.core.emails import email_build
 from tandem.core.links import absolute_url
 from tandem.goals.models import Goal, HelpFlag, Nudge, SurveyInvitation
 from tandem.partnerships.models import PartnershipMember
@@ -16,10 +14,7 @@ from tandem.programs.names import member_name
 
 
 def _send(*, name: str, to: list[str], context: dict) -> None:
-    context = {**context, "site_url": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"goals/email/{name}_subject.txt", context).split())
-    body = render_to_string(f"goals/email/{name}.txt", context)
-    EmailMessage(subject=subject, body=body, to=to).send()
+    email_build(name, folder="goals/email", to=to, context=context).send()
 
 
 @task()

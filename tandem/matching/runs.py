@@ -9,13 +9,14 @@ the services can queue the tasks without an import cycle.
 import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 
 from tandem.core import clock
+from tandem.core.emails import email_build, send_once
 from tandem.core.errors import ValidationFailed
 from tandem.core.links import absolute_url
 from tandem.matching import selectors
@@ -187,11 +188,9 @@ def _introduction_message(seat: ProposalMember) -> EmailMultiAlternatives:
         "me_name": _name(intro.me),
         "link": absolute_url(partnership.get_absolute_url()),
     }
-    what = "partner" if len(intro.partners) == 1 else "circle"
-    return EmailMultiAlternatives(
-        subject=f"[Tandem] Meet your {what} in {program.name}",
-        body=render_to_string("matching/email/introduction.txt", context),
-        to=[seat.membership.user.email],
+    context["circle"] = len(intro.partners) > 1
+    return email_build(
+        "introduction", folder="matching/email", to=seat.membership.user.email, context=context
     )
 
 
@@ -204,12 +203,10 @@ def match_introductions_send(*, run_id: int) -> int:
     run = MatchRun.objects.select_related("program").get(pk=run_id)
     sent = 0
     for seat in selectors.introductions_pending(run=run):
-        with transaction.atomic():
-            claimed = ProposalMember.objects.filter(pk=seat.pk, introduced_at__isnull=True).update(
-                introduced_at=clock.now()
-            )
-            if not claimed:
-                continue
-            _introduction_message(seat).send()
-        sent += 1
+        claim = ProposalMember.objects.filter(pk=seat.pk, introduced_at__isnull=True)
+        if send_once(
+            claim=partial(claim.update, introduced_at=clock.now()),
+            send=_introduction_message(seat).send,
+        ):
+            sent += 1
     return sent

@@ -6,17 +6,17 @@ Never include notes, commitments or anything said.
 from typing import Any
 
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tandem.core import clock
+from tandem.core.emails import email_build, send_once
 from tandem.core.links import absolute_url
 from tandem.meetings import selectors
 from tandem.meetings.models import Delivery, Meeting, MeetingSeries, Reschedule, ScheduleNotice
 from tandem.partnerships.models import PartnershipMember
 
+FOLDER = "meetings/email"
 TEMPLATES = {
     Delivery.Kind.REMINDER_24H: "reminder",
     Delivery.Kind.REMINDER_1H: "reminder",
@@ -48,9 +48,7 @@ def meeting_email_build(*, meeting: Meeting, seat: PartnershipMember, kind: str)
                 for b, d in zip(shift.before, shift.during, strict=True)
             ]
     name = TEMPLATES[Delivery.Kind(kind)]
-    subject = " ".join(render_to_string(f"meetings/email/{name}_subject.txt", context).split())
-    body = render_to_string(f"meetings/email/{name}.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[seat.membership.user.email])
+    return email_build(name, folder=FOLDER, to=seat.membership.user.email, context=context)
 
 
 def schedule_notice_email_build(
@@ -104,9 +102,7 @@ def schedule_notice_email_build(
         )
     # Each kind has its templates under its own name (meetings/email/<kind>.txt).
     name = ScheduleNotice.Kind(kind).value
-    title = " ".join(render_to_string(f"meetings/email/{name}_subject.txt", context).split())
-    body = render_to_string(f"meetings/email/{name}.txt", context)
-    return EmailMessage(subject=title, body=body, to=[seat.membership.user.email])
+    return email_build(name, folder=FOLDER, to=seat.membership.user.email, context=context)
 
 
 # --- Sent once: a row claimed and the email sent in one transaction ---------------------------
@@ -118,28 +114,26 @@ def delivery_send(*, meeting_id: int, seat_id: int, kind: str) -> bool:
     Returns False when it was already sent (or no longer applies). If sending fails the claim
     rolls back with it, so the next run tries again.
     """
-    with transaction.atomic():
-        meeting = (
-            Meeting.objects.select_related("series", "partnership__program")
-            .filter(pk=meeting_id)
-            .first()
-        )
-        seat = (
-            PartnershipMember.objects.select_related("membership__user", "membership__profile")
-            .filter(Q(pk=seat_id), Q(active=True))
-            .first()
-        )
-        if meeting is None or seat is None or seat.partnership_id != meeting.partnership_id:
-            return False
-        if meeting.status != Meeting.Status.SCHEDULED:
-            return False
-        try:
-            with transaction.atomic():
-                Delivery.objects.create(meeting=meeting, seat=seat, kind=kind, sent_at=clock.now())
-        except IntegrityError:
-            return False
-        meeting_email_build(meeting=meeting, seat=seat, kind=kind).send()
-    return True
+    meeting = (
+        Meeting.objects.select_related("series", "partnership__program")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    seat = (
+        PartnershipMember.objects.select_related("membership__user", "membership__profile")
+        .filter(Q(pk=seat_id), Q(active=True))
+        .first()
+    )
+    if meeting is None or seat is None or seat.partnership_id != meeting.partnership_id:
+        return False
+    if meeting.status != Meeting.Status.SCHEDULED:
+        return False
+    return send_once(
+        claim=lambda: Delivery.objects.create(
+            meeting=meeting, seat=seat, kind=kind, sent_at=clock.now()
+        ),
+        send=lambda: meeting_email_build(meeting=meeting, seat=seat, kind=kind).send(),
+    )
 
 
 _series_notice = MeetingSeries.objects.select_related("partnership__program", "proposed_by")
@@ -190,38 +184,31 @@ def schedule_notice_send(*, kind: str, subject_id: int, seat_id: int) -> bool:
     """
     if kind not in _NOTICE_SUBJECT:
         return False
-    with transaction.atomic():
-        field, applicable = _NOTICE_SUBJECT[kind]
-        subject = applicable.filter(pk=subject_id).first()
-        seat = (
-            PartnershipMember.objects.select_related("membership__user", "membership__profile")
-            .filter(pk=seat_id, active=True)
-            .first()
-        )
-        if subject is None or seat is None:
-            return False
-        partnership_id = (
-            subject.meeting.partnership_id
-            if isinstance(subject, Reschedule)
-            else subject.partnership_id
-        )
-        if seat.partnership_id != partnership_id:
-            return False
-        if (
-            kind in _ASKING
-            and not isinstance(subject, Meeting)
-            and subject.accepted_by.filter(pk=seat.pk).exists()
-        ):
-            return False  # they accepted before the email went out: nothing to ask
-        try:
-            with transaction.atomic():
-                ScheduleNotice.objects.create(
-                    kind=kind,
-                    seat=seat,
-                    sent_at=clock.now(),
-                    **{field: subject},
-                )
-        except IntegrityError:
-            return False
-        schedule_notice_email_build(kind=kind, subject=subject, seat=seat).send()
-    return True
+    field, applicable = _NOTICE_SUBJECT[kind]
+    subject = applicable.filter(pk=subject_id).first()
+    seat = (
+        PartnershipMember.objects.select_related("membership__user", "membership__profile")
+        .filter(pk=seat_id, active=True)
+        .first()
+    )
+    if subject is None or seat is None:
+        return False
+    partnership_id = (
+        subject.meeting.partnership_id
+        if isinstance(subject, Reschedule)
+        else subject.partnership_id
+    )
+    if seat.partnership_id != partnership_id:
+        return False
+    if (
+        kind in _ASKING
+        and not isinstance(subject, Meeting)
+        and subject.accepted_by.filter(pk=seat.pk).exists()
+    ):
+        return False  # they accepted before the email went out: nothing to ask
+    return send_once(
+        claim=lambda: ScheduleNotice.objects.create(
+            kind=kind, seat=seat, sent_at=clock.now(), **{field: subject}
+        ),
+        send=lambda: schedule_notice_email_build(kind=kind, subject=subject, seat=seat).send(),
+    )

@@ -9,15 +9,14 @@ contains what partners wrote (messages, reasons, ground rules): only who, what k
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.core import clock
+from tandem.core.emails import email_build
 from tandem.core.links import absolute_url
 from tandem.partnerships.models import (
     DigestSent,
@@ -31,17 +30,7 @@ from tandem.programs.models import Membership
 
 
 def _build(*, name: str, to: str, context: dict[str, Any]) -> EmailMultiAlternatives:
-    context = {**context, "site_url": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"partnerships/email/{name}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"partnerships/email/{name}.txt", context),
-        to=[to],
-    )
-    message.attach_alternative(
-        render_to_string(f"partnerships/email/{name}.html", context), "text/html"
-    )
-    return message
+    return email_build(name, folder="partnerships/email", to=to, context=context)
 
 
 @task()

@@ -4,47 +4,15 @@ Each task takes ids, reloads its rows and sends at most one email. Emails are re
 ``programs/email/<name>_subject.txt``, ``<name>.txt`` and ``<name>.html``.
 """
 
-from typing import Any
-
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tandem.core import clock
+from tandem.core.emails import email_send_templated
 from tandem.core.links import absolute_url
 from tandem.programs.models import Invitation, WaitlistEntry
 
-
-def email_send_templated(
-    *,
-    name: str,
-    to: str,
-    context: dict[str, Any],
-    unsubscribe_url: str | None = None,
-    folder: str = "programs/email",
-) -> None:
-    """Render and send one email (text with an HTML alternative) through Django's email API.
-
-    ``unsubscribe_url`` adds the link to the body and a one-click ``List-Unsubscribe`` header
-    (RFC 8058), which every email to a waitlisted person (and every announcement) must have.
-    Templates are ``<folder>/<name>_subject.txt``, ``<name>.txt`` and ``<name>.html``.
-    """
-    context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
-    subject = " ".join(render_to_string(f"{folder}/{name}_subject.txt", context).split())
-    headers = {}
-    if unsubscribe_url:
-        headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{folder}/{name}.txt", context),
-        to=[to],
-        headers=headers,
-    )
-    message.attach_alternative(render_to_string(f"{folder}/{name}.html", context), "text/html")
-    message.send()
+FOLDER = "programs/email"
 
 
 def waitlist_unsubscribe_url(entry: WaitlistEntry) -> str:
@@ -64,6 +32,7 @@ def waitlist_confirmation_email_send(*, entry_id: int) -> bool:
     if entry is None:
         return False
     email_send_templated(
+        folder=FOLDER,
         name="waitlist_confirm",
         to=entry.email,
         context={
@@ -102,6 +71,7 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     entry = invitation.waitlist_entry
     try:
         email_send_templated(
+            folder=FOLDER,
             name="invitation",
             to=invitation.email,
             context={
@@ -142,6 +112,7 @@ def invitation_account_setup_email_send(*, invitation_id: int) -> bool:
     entry = invitation.waitlist_entry
     try:
         email_send_templated(
+            folder=FOLDER,
             name="invitation_setup",
             to=invitation.email,
             context={
