@@ -5,7 +5,7 @@ from django.tasks import task
 from django.urls import reverse
 
 from tandem.core import clock
-from tandem.core.emails import email_build
+from tandem.core.emails import email_build, send_once
 from tandem.core.links import absolute_url
 from tandem.goals.models import Goal, HelpFlag, Nudge, SurveyInvitation
 from tandem.partnerships.models import PartnershipMember
@@ -79,31 +79,36 @@ def goal_completed_email_send(*, goal_id: int, seat_id: int) -> bool:
 @task()
 def survey_invitation_email_send(*, invitation_id: int) -> bool:
     """Ask one member to answer a survey; the claim on ``sent_at`` makes it go out once."""
-    claimed = SurveyInvitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
-        sent_at=clock.now()
+    invitation = (
+        SurveyInvitation.objects.select_related(
+            "survey__program", "membership__user", "membership__profile"
+        )
+        .filter(pk=invitation_id, sent_at__isnull=True)
+        .first()
     )
-    if not claimed:
+    if invitation is None:
         return False
-    invitation = SurveyInvitation.objects.select_related(
-        "survey__program", "membership__user", "membership__profile"
-    ).get(pk=invitation_id)
     survey = invitation.survey
-    _send(
-        name="survey",
-        to=[invitation.membership.user.email],
-        context={
-            "name": member_name(invitation.membership),
-            "survey": survey,
-            "program": survey.program,
-            "survey_url": absolute_url(
-                reverse(
-                    "goals:survey_answer",
-                    kwargs={"slug": survey.program.slug, "kind": survey.kind},
-                )
-            ),
-        },
+    return send_once(
+        claim=lambda: SurveyInvitation.objects.filter(
+            pk=invitation_id, sent_at__isnull=True
+        ).update(sent_at=clock.now()),
+        send=lambda: _send(
+            name="survey",
+            to=[invitation.membership.user.email],
+            context={
+                "name": member_name(invitation.membership),
+                "survey": survey,
+                "program": survey.program,
+                "survey_url": absolute_url(
+                    reverse(
+                        "goals:survey_answer",
+                        kwargs={"slug": survey.program.slug, "kind": survey.kind},
+                    )
+                ),
+            },
+        ),
     )
-    return True
 
 
 @task()

@@ -10,13 +10,13 @@ from datetime import date
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.tasks import task
 from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.core import clock
-from tandem.core.emails import email_build
+from tandem.core.emails import email_build, send_once
 from tandem.core.links import absolute_url
 from tandem.partnerships.models import (
     DigestSent,
@@ -33,6 +33,15 @@ def _build(*, name: str, to: str, context: dict[str, Any]) -> EmailMultiAlternat
     return email_build(name, folder="partnerships/email", to=to, context=context)
 
 
+def _notify_once(row: QuerySet[Any], emails: list[EmailMultiAlternatives]) -> int:
+    """Send ``emails`` once for ``row`` (claimed on ``notified_at``); return how many went."""
+    claimed = send_once(
+        claim=lambda: row.filter(notified_at__isnull=True).update(notified_at=clock.now()),
+        send=lambda: [email.send() for email in emails],
+    )
+    return len(emails) if claimed else 0
+
+
 @task()
 def partnership_event_email_send(*, event_id: int) -> int:
     """Tell every partner that the partnership was paused, resumed or ended; return emails sent."""
@@ -44,11 +53,6 @@ def partnership_event_email_send(*, event_id: int) -> int:
         .first()
     )
     if event is None:
-        return 0
-    notified_at = clock.now()
-    if not PartnershipEvent.objects.filter(pk=event.pk, notified_at__isnull=True).update(
-        notified_at=notified_at
-    ):
         return 0
     partnership = event.partnership
     seats = list(
@@ -78,15 +82,7 @@ def partnership_event_email_send(*, event_id: int) -> int:
         )
         for seat in seats
     ]
-    try:
-        for message in messages:
-            message.send()
-    except Exception:
-        PartnershipEvent.objects.filter(pk=event.pk, notified_at=notified_at).update(
-            notified_at=None
-        )
-        raise
-    return len(messages)
+    return _notify_once(PartnershipEvent.objects.filter(pk=event.pk), messages)
 
 
 @task()
@@ -100,11 +96,6 @@ def message_notification_send(*, message_id: int) -> int:
         .first()
     )
     if message is None:
-        return 0
-    notified_at = clock.now()
-    if not Message.objects.filter(pk=message.pk, notified_at__isnull=True).update(
-        notified_at=notified_at
-    ):
         return 0
     partnership = message.partnership
     wanting = set(
@@ -123,13 +114,7 @@ def message_notification_send(*, message_id: int) -> int:
         for seat in partnership_active_seats(partnership=partnership)
         if seat.pk in wanting and seat.pk != message.author_id
     ]
-    try:
-        for email in emails:
-            email.send()
-    except Exception:
-        Message.objects.filter(pk=message.pk, notified_at=notified_at).update(notified_at=None)
-        raise
-    return len(emails)
+    return _notify_once(Message.objects.filter(pk=message.pk), emails)
 
 
 @task()
@@ -144,11 +129,6 @@ def message_digest_send(*, user_id: int, day: str) -> bool:
     lines = message_digest_counts(user=user, now=now)
     if not lines:
         return False
-    try:
-        with transaction.atomic():
-            claim = DigestSent.objects.create(user=user, day=date.fromisoformat(day), sent_at=now)
-    except IntegrityError:
-        return False
     rows = [
         {
             "program": line.partnership.program.name,
@@ -159,20 +139,21 @@ def message_digest_send(*, user_id: int, day: str) -> bool:
         }
         for line in lines
     ]
-    try:
-        _build(
-            name="message_digest",
-            to=user.email,
-            context={
-                "name": user.name or user.email,
-                "rows": rows,
-                "total": sum(r["count"] for r in rows),
-            },
-        ).send()
-    except Exception:
-        claim.delete()
-        raise
-    return True
+    email = _build(
+        name="message_digest",
+        to=user.email,
+        context={
+            "name": user.name or user.email,
+            "rows": rows,
+            "total": sum(r["count"] for r in rows),
+        },
+    )
+    return send_once(
+        claim=lambda: DigestSent.objects.create(
+            user=user, day=date.fromisoformat(day), sent_at=now
+        ),
+        send=email.send,
+    )
 
 
 @task()
@@ -189,11 +170,6 @@ def rematch_request_email_send(*, request_id: int) -> int:
         .first()
     )
     if request is None:
-        return 0
-    notified_at = clock.now()
-    if not RematchRequest.objects.filter(pk=request.pk, notified_at__isnull=True).update(
-        notified_at=notified_at
-    ):
         return 0
     coordinators = (
         Membership.objects.filter(program=request.program, role=Membership.Role.COORDINATOR)
@@ -216,12 +192,4 @@ def rematch_request_email_send(*, request_id: int) -> int:
         )
         for coordinator in coordinators
     ]
-    try:
-        for email in emails:
-            email.send()
-    except Exception:
-        RematchRequest.objects.filter(pk=request.pk, notified_at=notified_at).update(
-            notified_at=None
-        )
-        raise
-    return len(emails)
+    return _notify_once(RematchRequest.objects.filter(pk=request.pk), emails)

@@ -8,7 +8,7 @@ from django.tasks import task
 from django.urls import reverse
 
 from tandem.core import clock
-from tandem.core.emails import email_send_templated
+from tandem.core.emails import email_send_templated, send_once
 from tandem.core.links import absolute_url
 from tandem.programs.models import Invitation, WaitlistEntry
 
@@ -46,84 +46,48 @@ def waitlist_confirmation_email_send(*, entry_id: int) -> bool:
     return True
 
 
+def _invitation_email_once(invitation_id: int, *, name: str, link: str) -> bool:
+    """Email an open invitation once with ``core.emails.send_once`` (claimed on ``sent_at``)."""
+    invitation = (
+        Invitation.objects.select_related("program", "waitlist_entry", "invited_by")
+        .filter(pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True)
+        .exclude(waitlist_entry__status=WaitlistEntry.Status.UNSUBSCRIBED)
+        .first()
+    )
+    if invitation is None:
+        return False
+    entry = invitation.waitlist_entry
+    return send_once(
+        claim=lambda: Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
+            sent_at=clock.now()
+        ),
+        send=lambda: email_send_templated(
+            folder=FOLDER,
+            name=name,
+            to=invitation.email,
+            context={
+                "program": invitation.program,
+                "invitation": invitation,
+                "invited_by": invitation.invited_by,
+                link: absolute_url(invitation.get_absolute_url()),
+            },
+            unsubscribe_url=waitlist_unsubscribe_url(entry) if entry is not None else None,
+        ),
+    )
+
+
 @task()
 def invitation_email_send(*, invitation_id: int) -> bool:
     """Email an invitation once; return whether an email went out.
 
-    Idempotent: the task claims the invitation by setting ``sent_at`` where it is still empty,
-    so a second run (or a second enqueue) sends nothing. If sending fails the claim is undone
-    and the worker records the error.
+    Idempotent: the invitation is claimed (``sent_at`` set where still empty) in the same
+    transaction as the send, so a second run (or a second enqueue) sends nothing, and a failed
+    send leaves it unclaimed while the worker records the error.
     """
-    invitation = (
-        Invitation.objects.select_related("program", "waitlist_entry", "invited_by")
-        .filter(pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True)
-        .exclude(waitlist_entry__status=WaitlistEntry.Status.UNSUBSCRIBED)
-        .first()
-    )
-    if invitation is None:
-        return False
-    sent_at = clock.now()
-    claimed = Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
-        sent_at=sent_at
-    )
-    if not claimed:
-        return False
-    entry = invitation.waitlist_entry
-    try:
-        email_send_templated(
-            folder=FOLDER,
-            name="invitation",
-            to=invitation.email,
-            context={
-                "program": invitation.program,
-                "invitation": invitation,
-                "invited_by": invitation.invited_by,
-                "accept_url": absolute_url(invitation.get_absolute_url()),
-            },
-            unsubscribe_url=waitlist_unsubscribe_url(entry) if entry is not None else None,
-        )
-    except Exception:
-        Invitation.objects.filter(pk=invitation.pk, sent_at=sent_at).update(sent_at=None)
-        raise
-    return True
+    return _invitation_email_once(invitation_id, name="invitation", link="accept_url")
 
 
 @task()
 def invitation_account_setup_email_send(*, invitation_id: int) -> bool:
-    """Email a "set up your account" invitation once; return whether an email went out.
-
-    Claims the invitation through ``sent_at`` like :func:`invitation_email_send`, so a second
-    run sends nothing.
-    """
-    invitation = (
-        Invitation.objects.select_related("program", "waitlist_entry", "invited_by")
-        .filter(pk=invitation_id, sent_at__isnull=True, accepted_at__isnull=True)
-        .exclude(waitlist_entry__status=WaitlistEntry.Status.UNSUBSCRIBED)
-        .first()
-    )
-    if invitation is None:
-        return False
-    sent_at = clock.now()
-    claimed = Invitation.objects.filter(pk=invitation.pk, sent_at__isnull=True).update(
-        sent_at=sent_at
-    )
-    if not claimed:
-        return False
-    entry = invitation.waitlist_entry
-    try:
-        email_send_templated(
-            folder=FOLDER,
-            name="invitation_setup",
-            to=invitation.email,
-            context={
-                "program": invitation.program,
-                "invitation": invitation,
-                "invited_by": invitation.invited_by,
-                "setup_url": absolute_url(invitation.get_absolute_url()),
-            },
-            unsubscribe_url=waitlist_unsubscribe_url(entry) if entry is not None else None,
-        )
-    except Exception:
-        Invitation.objects.filter(pk=invitation.pk, sent_at=sent_at).update(sent_at=None)
-        raise
-    return True
+    """Email a "set up your account" invitation once; return whether an email went out."""
+    return _invitation_email_once(invitation_id, name="invitation_setup", link="setup_url")
