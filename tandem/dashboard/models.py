@@ -19,6 +19,8 @@ class StalledNudge(models.Model):
     # ISO year and week of ``sent_at`` ("2027-W02"): the database holds one nudge a week.
     week = models.CharField(max_length=8)
     sent_at = models.DateTimeField(default=clock.now)
+    # When the worker emailed the partners (empty until then): the claim that sends it once.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]

@@ -3,7 +3,8 @@
 from django.tasks import task
 from django.urls import reverse
 
-from tandem.core.emails import email_build
+from tandem.core import clock
+from tandem.core.emails import email_build, send_once
 from tandem.core.links import absolute_url
 from tandem.dashboard.models import StalledNudge
 from tandem.meetings import selectors as meeting_selectors
@@ -11,25 +12,32 @@ from tandem.meetings import selectors as meeting_selectors
 
 @task()
 def stalled_nudge_email_send(*, nudge_id: int) -> int:
-    """Email each partner of a stalled partnership a gentle reminder; return emails sent."""
+    """Email each partner of a stalled partnership a gentle reminder, once; return emails sent."""
     nudge = StalledNudge.objects.select_related("partnership__program").filter(pk=nudge_id).first()
     if nudge is None:
         return 0
     partnership = nudge.partnership
     seats = meeting_selectors.seats_of(partnership)
-    sent = 0
-    for seat in seats:
-        others = [meeting_selectors.seat_name(s) for s in seats if s.pk != seat.pk]
-        context = {
-            "name": meeting_selectors.seat_name(seat),
-            "partners": others,
-            "program": partnership.program,
-            "schedule_url": absolute_url(
-                reverse("meetings:schedule", kwargs={"pk": partnership.pk})
-            ),
-        }
+    emails = [
         email_build(
-            "stalled", folder="dashboard/email", to=seat.membership.user.email, context=context
-        ).send()
-        sent += 1
-    return sent
+            "stalled",
+            folder="dashboard/email",
+            to=seat.membership.user.email,
+            context={
+                "name": meeting_selectors.seat_name(seat),
+                "partners": [meeting_selectors.seat_name(s) for s in seats if s.pk != seat.pk],
+                "program": partnership.program,
+                "schedule_url": absolute_url(
+                    reverse("meetings:schedule", kwargs={"pk": partnership.pk})
+                ),
+            },
+        )
+        for seat in seats
+    ]
+    claimed = send_once(
+        claim=lambda: StalledNudge.objects.filter(pk=nudge_id, emailed_at__isnull=True).update(
+            emailed_at=clock.now()
+        ),
+        send=lambda: [email.send() for email in emails],
+    )
+    return len(emails) if claimed else 0
