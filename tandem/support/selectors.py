@@ -136,8 +136,11 @@ def _latest(rows: list[tuple[int, datetime]]) -> dict[int, datetime]:
     return latest
 
 
-def support_queue(*, program: Program, now: datetime | None = None) -> list[SupportRow]:
-    """Return every active partnership of the program with its support state, most urgent first.
+def support_queue(
+    *, program: Program, now: datetime | None = None, partnership: Partnership | None = None
+) -> list[SupportRow]:
+    """Return every active partnership of the program with its support state, most urgent first
+    (with ``partnership``, only that one's row, or none when it is not active).
 
     Seven queries, whatever the number of partnerships.
     """
@@ -148,7 +151,11 @@ def support_queue(*, program: Program, now: datetime | None = None) -> list[Supp
         "-occurred_at", "-pk"
     )
     partnerships = list(
-        Partnership.objects.filter(program=program, status=Partnership.Status.ACTIVE)
+        Partnership.objects.filter(
+            program=program,
+            status=Partnership.Status.ACTIVE,
+            **({"pk": partnership.pk} if partnership is not None else {}),
+        )
         .annotate(
             last_check_in_id=Subquery(last_check_in.values("pk")[:1]),
             first_held_at=Subquery(

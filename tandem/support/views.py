@@ -90,10 +90,7 @@ def _render_partnership(
     message_form: CheckInMessageForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    row = next(
-        (r for r in selectors.support_queue(program=program) if r.partnership.pk == partnership.pk),
-        None,
-    )
+    rows = selectors.support_queue(program=program, partnership=partnership)
     seats = meeting_selectors.seats_of(partnership)
     return render(
         request,
@@ -101,7 +98,7 @@ def _render_partnership(
         {
             "program": program,
             "partnership": partnership,
-            "row": row,
+            "row": rows[0] if rows else None,
             "partner_names": [meeting_selectors.seat_name(s) for s in seats],
             "check_ins": selectors.check_ins_of(partnership=partnership),
             "record_form": record_form or CheckInForm(),
