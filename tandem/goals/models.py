@@ -33,6 +33,8 @@ class Goal(TimeStampedModel):
     )
     percent = models.PositiveSmallIntegerField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the partners were emailed that the goal is complete: the claim that sends it once.
+    partners_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["completed_at", "due_on", "created_at", "id"]
@@ -126,6 +128,8 @@ class Nudge(models.Model):
     # ISO year and week of ``sent_at`` ("2027-W02"): the database holds one nudge a week.
     week = models.CharField(max_length=8)
     sent_at = models.DateTimeField(default=clock.now)
+    # When the goal's owner was emailed: the claim that sends the nudge once.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-sent_at", "-id"]

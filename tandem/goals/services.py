@@ -359,11 +359,7 @@ def goal_complete(*, goal: Goal, user: Any) -> Goal:
     )
     from tandem.goals import tasks
 
-    partner_seats = PartnershipMember.objects.filter(
-        partnership=goal.partnership, active=True
-    ).exclude(membership=goal.owner)
-    for seat_id in partner_seats.values_list("pk", flat=True):
-        _enqueue(tasks.goal_completed_email_send, goal_id=goal.pk, seat_id=seat_id)
+    _enqueue(tasks.goal_completed_email_send, goal_id=goal.pk)
     return goal
 
 

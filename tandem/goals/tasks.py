@@ -1,5 +1,5 @@
 """Background tasks of the goals app (django-tasks-db worker). Each takes ids and claims its row
-before sending, so a retried task never sends twice."""
+before sending (``core.emails.send_once``), so a retried task never sends twice."""
 
 from django.tasks import task
 from django.urls import reverse
@@ -19,61 +19,78 @@ def _send(*, name: str, to: list[str], context: dict) -> None:
 
 @task()
 def goal_nudge_email_send(*, nudge_id: int) -> bool:
-    """Email the goal's owner that a partner asks how it is going."""
+    """Email the goal's owner that a partner asks how it is going (once: ``emailed_at``)."""
     nudge = (
         Nudge.objects.select_related(
             "goal__owner__user", "goal__owner__profile", "sender__user", "sender__profile"
         )
-        .filter(pk=nudge_id)
+        .filter(pk=nudge_id, emailed_at__isnull=True)
         .first()
     )
     if nudge is None:
         return False
     goal = nudge.goal
-    _send(
-        name="nudge",
-        to=[goal.owner.user.email],
-        context={
-            "name": member_name(goal.owner),
-            "sender": member_name(nudge.sender),
-            "goal": goal,
-            "goal_url": absolute_url(goal.get_absolute_url()),
-        },
+    return send_once(
+        claim=lambda: Nudge.objects.filter(pk=nudge_id, emailed_at__isnull=True).update(
+            emailed_at=clock.now()
+        ),
+        send=lambda: _send(
+            name="nudge",
+            to=[goal.owner.user.email],
+            context={
+                "name": member_name(goal.owner),
+                "sender": member_name(nudge.sender),
+                "goal": goal,
+                "goal_url": absolute_url(goal.get_absolute_url()),
+            },
+        ),
     )
-    return True
 
 
 @task()
-def goal_completed_email_send(*, goal_id: int, seat_id: int) -> bool:
-    """Tell one partner that the goal's owner completed it (a private goal's title stays out)."""
+def goal_completed_email_send(*, goal_id: int, seat_id: int | None = None) -> int:
+    """Tell the goal's partners that its owner completed it (a private goal's title stays out).
+
+    One email to each active partner but the owner, all claimed at once by
+    ``partners_told_at``; returns how many went (0 when they went already). ``seat_id`` is
+    ignored: tasks queued before the claim existed carry it, one per partner.
+    """
     goal = (
         Goal.objects.select_related("owner__user", "owner__profile", "partnership__program")
-        .filter(pk=goal_id, completed_at__isnull=False)
+        .filter(pk=goal_id, completed_at__isnull=False, partners_told_at__isnull=True)
         .first()
     )
     if goal is None:
-        return False
-    seat = (
+        return 0
+    seats = (
         PartnershipMember.objects.select_related("membership__user", "membership__profile")
-        .filter(pk=seat_id, partnership_id=goal.partnership_id)
-        .first()
+        .filter(partnership_id=goal.partnership_id, active=True)
+        .exclude(membership_id=goal.owner_id)
+        .order_by("pk")
     )
-    if seat is None:
-        return False
-    _send(
-        name="goal_completed",
-        to=[seat.membership.user.email],
-        context={
-            "name": member_name(seat.membership),
-            "owner": member_name(goal.owner),
-            "goal": goal,
-            "shared": goal.is_shared,
-            "goals_url": absolute_url(
-                reverse("goals:partnership", kwargs={"pk": goal.partnership_id})
-            ),
-        },
+    goals_url = absolute_url(reverse("goals:partnership", kwargs={"pk": goal.partnership_id}))
+    emails = [
+        email_build(
+            "goal_completed",
+            folder="goals/email",
+            to=[seat.membership.user.email],
+            context={
+                "name": member_name(seat.membership),
+                "owner": member_name(goal.owner),
+                "goal": goal,
+                "shared": goal.is_shared,
+                "goals_url": goals_url,
+            },
+        )
+        for seat in seats
+    ]
+    claimed = send_once(
+        claim=lambda: Goal.objects.filter(pk=goal_id, partners_told_at__isnull=True).update(
+            partners_told_at=clock.now()
+        ),
+        send=lambda: [email.send() for email in emails],
     )
-    return True
+    return len(emails) if claimed else 0
 
 
 @task()

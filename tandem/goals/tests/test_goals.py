@@ -9,7 +9,7 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.nudges import iso_week
-from tandem.goals import services
+from tandem.goals import services, tasks
 from tandem.goals.models import Goal, IncentiveEarned, Nudge
 from tandem.meetings.tests.factories import partnership_make
 from tandem.partnerships.models import Agreement, AgreementVersion
@@ -224,6 +224,29 @@ def test_completing_a_private_goal_tells_partners_without_its_title(
     assert "Secret plan" not in mailoutbox[0].body
     assert "Ana completed one of their goals" in mailoutbox[0].body
     assert IncentiveEarned.objects.get(goal=goal).incentive == ""
+
+
+def test_a_completed_goal_email_task_run_twice_tells_each_partner_once(pair, mailoutbox):
+    _partnership, (ana, ben) = pair
+    goal = _goal(ana, title="R&D talk")
+    services.goal_complete(goal=goal, user=ana.membership.user)  # tasks are dummies here
+    assert tasks.goal_completed_email_send.call(goal_id=goal.pk) == 1
+    assert tasks.goal_completed_email_send.call(goal_id=goal.pk) == 0
+    assert [m.to for m in mailoutbox] == [[ben.membership.user.email]]
+    assert '"R&D talk"' in mailoutbox[0].body  # plain text: not "R&amp;D"
+    goal.refresh_from_db()
+    assert goal.partners_told_at is not None
+
+
+def test_a_nudge_email_task_run_twice_emails_the_owner_once(pair, mailoutbox):
+    _partnership, (ana, ben) = pair
+    goal = _goal(ana, title="Finish the course")
+    nudge = services.goal_nudge(goal=goal, user=ben.membership.user)
+    assert tasks.goal_nudge_email_send.call(nudge_id=nudge.pk) is True
+    assert tasks.goal_nudge_email_send.call(nudge_id=nudge.pk) is False
+    assert [m.to for m in mailoutbox] == [[ana.membership.user.email]]
+    nudge.refresh_from_db()
+    assert nudge.emailed_at is not None
 
 
 def test_goals_agreed_in_the_ground_rules_are_listed_on_the_goals_page(client, pair):
