@@ -1,13 +1,27 @@
 """Site-wide response policies that no single view should have to remember."""
 
 from collections.abc import Callable
+from functools import cache
+from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.core.errors import NotFound
+from tandem.core.viewer import viewer_zone
 
 NO_STORE = "no-store, private"
+
+
+@cache
+def _api_prefix() -> str:
+    return reverse("api:api-root")
+
+
+def is_api(request: HttpRequest) -> bool:
+    """Whether the request is for the JSON API (``/api/v1/...``)."""
+    return request.path_info.startswith(_api_prefix())
 
 
 class PrivateNoStoreMiddleware:
@@ -20,7 +34,6 @@ class PrivateNoStoreMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
-        self._api_prefix: str | None = None
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
@@ -29,16 +42,10 @@ class PrivateNoStoreMiddleware:
         return response
 
     def _is_private(self, request: HttpRequest) -> bool:
-        if request.path_info.startswith(self.api_prefix):
+        if is_api(request):
             return True
         user = getattr(request, "user", None)
         return bool(user is not None and user.is_authenticated)
-
-    @property
-    def api_prefix(self) -> str:
-        if self._api_prefix is None:
-            self._api_prefix = reverse("api:api-root")
-        return self._api_prefix
 
 
 class DomainNotFoundMiddleware:
@@ -59,3 +66,39 @@ class DomainNotFoundMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
+
+
+class ViewerZoneMiddleware:
+    """Show every page's times in the viewer's zone (the rule: ``tandem.core.viewer``).
+
+    The zone is chosen once the view is known (a program page's ``slug`` names its program)
+    and given up when the response is made, so no request inherits another's zone. The API
+    is left out: its instants carry their offset, and a message naming a day names its zone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
+    ) -> None:
+        if is_api(request):
+            return
+        zone = viewer_zone(request, view_kwargs)
+        if zone:
+            timezone.activate(ZoneInfo(zone))
+
+
+def viewer_zone_context(request: HttpRequest) -> dict[str, str]:
+    """Give templates ``viewer_zone``, the zone the page's times are shown in, to name it."""
+    return {"viewer_zone": timezone.get_current_timezone_name()}

@@ -20,7 +20,6 @@ from tandem.programs.names import member_name
 from tandem.programs.selectors import (
     access_program,
     access_program_as_coordinator,
-    access_program_as_coordinator_with_membership,
     program_list_public,
 )
 from tandem.programs.selectors import program as program_selectors
@@ -78,9 +77,7 @@ def cockpit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Show a program's coordinators how it is going, in figures (never any content)."""
-    program, membership = access_program_as_coordinator_with_membership(
-        user=request.user, slug=slug
-    )
+    program = access_program_as_coordinator(user=request.user, slug=slug)
     figures = selectors.program_figures(program=program)
     return render(
         request,
@@ -92,7 +89,6 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "help_page": goal_selectors.help_flag_page(
                 program=program, number=request.GET.get("flags"), total=figures.help_flags_total
             ),
-            "viewer_zone": goal_selectors.membership_zone(membership=membership),
         },
     )
 

@@ -101,7 +101,6 @@ def _detail(request: HttpRequest, goal: Goal, status: int = 200, **forms_: Any) 
         "progress_form": forms_.get("progress_form") or ProgressForm(),
         "comment_form": forms_.get("comment_form") or CommentForm(),
         "error": forms_.get("error"),
-        "viewer_zone": selectors.viewer_zone(program=goal.partnership.program, user=request.user),
         **selectors.goal_detail(goal=goal),
     }
     return render(request, "goals/detail.html", context, status=status)

@@ -4,9 +4,12 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.core import clock
+from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict
+from tandem.core.models import AuditEvent
 from tandem.goals import selectors, services
 from tandem.goals.models import HelpFlag
 from tandem.meetings.models import Meeting
@@ -111,3 +114,25 @@ def test_coordinator_sees_times_in_their_own_zone_else_the_members_most_common_z
     assert "Mon 11 January, 04:00" in page
 
     assert selectors.viewer_zone(program=ProgramFactory(), user=plain) == "UTC"
+
+
+def test_a_page_that_sets_no_zone_shows_times_in_the_viewers_zone_and_none_leaks(client, pair):
+    """The audit log sets no zone itself. A coordinator who gave none sees the zone most of the
+    program's members gave; a person who gave one sees their own, in any program."""
+    partnership, (_ana, ben) = pair
+    program = partnership.program
+    ProfileFactory(membership=MembershipFactory(program=program), time_zone="America/New_York")
+    coordinator = CoordinatorFactory(program=program)
+    at = datetime(2027, 1, 10, 23, 30, tzinfo=UTC)
+    other = ProgramFactory()  # no members: its own zone would be UTC
+    CoordinatorFactory(program=other, user=ben.membership.user)
+    with clock.frozen(at):
+        audit_record(action=AuditEvent.Action.DOORS_OPENED, program=program)
+        audit_record(action=AuditEvent.Action.DOORS_OPENED, program=other)
+    client.force_login(coordinator.user)
+    page = client.get(reverse("audit:log", args=[program.slug])).text
+    assert "10 Jan 2027 18:30" in page  # New York, where two of the three members live
+    assert timezone.get_current_timezone_name() == "UTC"  # given up with the response
+
+    client.force_login(ben.membership.user)
+    assert "10 Jan 2027 18:30" in client.get(reverse("audit:log", args=[other.slug])).text

@@ -24,7 +24,6 @@ from tandem.partnerships.services.agreement import (
     agreement_content_of,
     agreement_propose,
 )
-from tandem.programs.selectors.zones import membership_zone
 
 SAVED = "Saved as version {number}. Your partners see it now; each of you accepts it."
 ACCEPTED = "You accepted version {number}."
@@ -57,7 +56,6 @@ def _page(
             "overview": overview,
             "accept_form": accept_form,
             "can_change": seat.active and partnership.status != Partnership.Status.ENDED,
-            "viewer_zone": membership_zone(membership=seat.membership),
         },
         status=status,
     )

@@ -24,7 +24,6 @@ from tandem.partnerships.services.messages import (
     message_preference_set,
     message_thread_mark_seen,
 )
-from tandem.programs.selectors.zones import membership_zone
 
 PREFERENCE_SAVED = "Saved: {choice}."
 
@@ -60,7 +59,6 @@ def _thread_context(
         "older": items[0].pk if len(items) == MESSAGE_PAGE_SIZE else None,
         "last_id": items[-1].pk if items else 0,
         "can_post": _can_post(partnership, seat),
-        "viewer_zone": membership_zone(membership=seat.membership),
     }
 
 
@@ -101,7 +99,6 @@ def messages_page(request: HttpRequest, pk: int) -> HttpResponse:
                     "form": form,
                     "form_oob": True,
                     "can_post": _can_post(partnership, seat),
-                    "viewer_zone": membership_zone(membership=seat.membership),
                 },
             )
     context = _thread_context(partnership, seat, before_id=_int(request.GET.get("before")))
@@ -129,7 +126,6 @@ def messages_new(request: HttpRequest, pk: int) -> HttpResponse:
             "seat": seat,
             "items": _items(items, seat),
             "last_id": items[-1].pk if items else after,
-            "viewer_zone": membership_zone(membership=seat.membership),
         },
     )
 

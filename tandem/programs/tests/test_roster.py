@@ -153,8 +153,9 @@ def test_roster_page_query_count_does_not_grow(client, program, coordinator, n):
         response = client.get(roster_url(program))
     assert response.status_code == 200
     assert len(response.context["rows"]) == n + 1
-    # session, user, membership (access), counts, list; the site menu's programs and seats
-    assert len(queries) == 7, [q["sql"] for q in queries]
+    # session, user, the viewer's zone (their own: none; the program's), membership (access),
+    # counts, list; the site menu's programs and seats
+    assert len(queries) == 9, [q["sql"] for q in queries]
 
 
 # Access: pages --------------------------------------------------------------------------------
