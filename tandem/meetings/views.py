@@ -4,6 +4,7 @@ meeting; the pages that emails link to send a signed-out visitor to sign in firs
 Every page that can show notes is sent with ``Cache-Control: no-store``.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -36,15 +37,15 @@ from tandem.meetings.selectors.feed import access_calendar_feed, calendar_feed_l
 from tandem.meetings.selectors.notes import (
     commitments_for_page,
     commitments_to_review,
-    note_list_for,
+    note_rows_for,
 )
 from tandem.meetings.selectors.schedule import (
+    RescheduleRow,
     instant_label,
     meeting_list_for,
     meeting_recent,
-    meeting_upcoming,
-    series_label,
-    series_list_for,
+    meeting_upcoming_rows,
+    series_rows,
     slot_suggestions,
     viewer_first,
 )
@@ -66,6 +67,18 @@ def _meeting_auto_id(meeting: Meeting) -> str:
 # --- Scheduling ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class UpcomingMeeting:
+    """A booked meeting on the schedule page, with its own move and cancel forms."""
+
+    meeting: Meeting
+    label: str
+    reschedules: list[RescheduleRow]
+    reschedule_form: forms.RescheduleForm
+    cancel_form: forms.CancelForm
+    form_open: bool
+
+
 def _schedule_context(
     request: HttpRequest,
     partnership: Any,
@@ -78,30 +91,32 @@ def _schedule_context(
     """Return the schedule page's context; a form with errors stays on its own meeting."""
     # Each person reads their own time first.
     seats = viewer_first(seats_of(partnership), seat)
-    series = list(series_list_for(partnership=partnership)[:5])
-    for item in series:
-        item.label = series_label(series=item, seats=seats)  # type: ignore[attr-defined]
-        item.accepted_ids = {s.pk for s in item.accepted_by.all()}  # type: ignore[attr-defined]
-    upcoming = meeting_upcoming(partnership=partnership)
-    for meeting in upcoming:
-        meeting.label = instant_label(  # type: ignore[attr-defined]
-            instant=meeting.starts_at, seats=seats
-        )
-        for proposal in meeting.open_reschedules:  # type: ignore[attr-defined]
-            proposal.label = instant_label(instant=proposal.new_starts_at, seats=seats)
-            proposal.accepted_ids = {s.pk for s in proposal.accepted_by.all()}
+    series = series_rows(partnership=partnership, seats=seats)
+    upcoming = []
+    for row in meeting_upcoming_rows(partnership=partnership, seats=seats):
         # Each meeting has its own forms (and element ids); only the one with errors is bound.
-        auto_id = _meeting_auto_id(meeting)
-        mine = meeting.pk == bound_meeting
-        meeting.reschedule_form = (  # type: ignore[attr-defined]
-            reschedule_form
-            if mine and reschedule_form is not None
-            else forms.RescheduleForm(auto_id=auto_id, initial={"time_zone": seat_zone(seat)})
+        auto_id = _meeting_auto_id(row.meeting)
+        mine = row.meeting.pk == bound_meeting
+        upcoming.append(
+            UpcomingMeeting(
+                meeting=row.meeting,
+                label=row.label,
+                reschedules=row.reschedules,
+                reschedule_form=(
+                    reschedule_form
+                    if mine and reschedule_form is not None
+                    else forms.RescheduleForm(
+                        auto_id=auto_id, initial={"time_zone": seat_zone(seat)}
+                    )
+                ),
+                cancel_form=(
+                    cancel_form
+                    if mine and cancel_form is not None
+                    else forms.CancelForm(auto_id=auto_id)
+                ),
+                form_open=mine,
+            )
         )
-        meeting.cancel_form = (  # type: ignore[attr-defined]
-            cancel_form if mine and cancel_form is not None else forms.CancelForm(auto_id=auto_id)
-        )
-        meeting.form_open = mine  # type: ignore[attr-defined]
     return {
         "partnership": partnership,
         "seat": seat,
@@ -253,9 +268,7 @@ def _meeting_context(
                 "commitment": commitments.get(partner.pk),
             }
         )
-    notes = list(note_list_for(meeting=meeting, seat=seat))
-    for note in notes:
-        note.author_name = seat_name(note.author)  # type: ignore[attr-defined]
+    notes = note_rows_for(meeting=meeting, seat=seat)
     cancelled_by = next((s for s in seats if s.pk == meeting.cancelled_by_id), None)
     return {
         "meeting": meeting,

@@ -1,5 +1,7 @@
 """Commitments to review and notes a partner may read (``access_note`` is in ``access``)."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from tandem.meetings.models import (
@@ -7,6 +9,7 @@ from tandem.meetings.models import (
     Meeting,
     Note,
 )
+from tandem.meetings.selectors.access import seat_name
 from tandem.partnerships.models import PartnershipMember
 
 
@@ -71,3 +74,19 @@ def note_list_for(*, meeting: Meeting, seat: PartnershipMember) -> QuerySet[Note
         .select_related("author__membership__user", "author__membership__profile")
         .order_by("created_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """A note as the meeting page shows it, with its author's name."""
+
+    note: Note
+    author_name: str
+
+
+def note_rows_for(*, meeting: Meeting, seat: PartnershipMember) -> list[NoteRow]:
+    """Return ``note_list_for`` with each note's author named."""
+    return [
+        NoteRow(note=note, author_name=seat_name(note.author))
+        for note in note_list_for(meeting=meeting, seat=seat)
+    ]

@@ -391,3 +391,69 @@ def dst_shift_for(
                 until = later
             break
     return Shift(meeting=meeting, until=until, before=before, during=during)
+
+
+# --- The schedule page's rows -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    """A series as the schedule page lists it: everyone's local time, and who accepted."""
+
+    series: MeetingSeries
+    label: str
+    accepted_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class RescheduleRow:
+    """An open proposal to move a meeting: the new time for everyone, and who accepted."""
+
+    proposal: Reschedule
+    label: str
+    accepted_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class UpcomingRow:
+    """One of ``meeting_upcoming``: its time for everyone, and its open proposals to move it."""
+
+    meeting: Meeting
+    label: str
+    reschedules: list[RescheduleRow]
+
+
+def series_rows(
+    *, partnership: Partnership, seats: list[PartnershipMember], limit: int = 5
+) -> list[SeriesRow]:
+    """Return the partnership's latest series (``series_list_for``), labelled for ``seats``."""
+    return [
+        SeriesRow(
+            series=series,
+            label=series_label(series=series, seats=seats),
+            accepted_ids=frozenset(s.pk for s in series.accepted_by.all()),
+        )
+        for series in series_list_for(partnership=partnership)[:limit]
+    ]
+
+
+def meeting_upcoming_rows(
+    *, partnership: Partnership, seats: list[PartnershipMember], now: datetime | None = None
+) -> list[UpcomingRow]:
+    """Return ``meeting_upcoming`` with each meeting's and each open proposal's time for
+    ``seats``, in their order."""
+    return [
+        UpcomingRow(
+            meeting=meeting,
+            label=instant_label(instant=meeting.starts_at, seats=seats),
+            reschedules=[
+                RescheduleRow(
+                    proposal=proposal,
+                    label=instant_label(instant=proposal.new_starts_at, seats=seats),
+                    accepted_ids=frozenset(s.pk for s in proposal.accepted_by.all()),
+                )
+                for proposal in meeting.open_reschedules  # type: ignore[attr-defined]
+            ],
+        )
+        for meeting in meeting_upcoming(partnership=partnership, now=now)
+    ]
