@@ -115,11 +115,7 @@ def series_accept(*, series: MeetingSeries, seat: PartnershipMember) -> MeetingS
     """Accept a proposed series; once every partner has, it replaces the current one."""
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     _require_active(series.partnership)
-    if series.status != MeetingSeries.Status.PROPOSED:
-        raise Conflict(SERIES_NOT_OPEN)
-    if series.accepted_by.filter(pk=seat.pk).exists():
-        raise Conflict(ALREADY_ACCEPTED)
-    series.accepted_by.add(seat)
+    _proposal_accept(series, seat)
     _series_activate_if_agreed(series)
     return series
 
@@ -128,11 +124,25 @@ def series_accept(*, series: MeetingSeries, seat: PartnershipMember) -> MeetingS
 def series_decline(*, series: MeetingSeries, seat: PartnershipMember) -> MeetingSeries:
     """Decline (or, for the proposer, withdraw) a proposed series."""
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
-    if series.status != MeetingSeries.Status.PROPOSED:
-        raise Conflict(SERIES_NOT_OPEN)
-    series.status = MeetingSeries.Status.DECLINED
-    series.save(update_fields=["status"])
+    _proposal_decline(series)
     return series
+
+
+def _proposal_accept(proposal: MeetingSeries | Reschedule, seat: PartnershipMember) -> None:
+    """Record the seat's acceptance of a proposal still open, that it has not accepted yet."""
+    if proposal.status != proposal.Status.PROPOSED:
+        raise Conflict(SERIES_NOT_OPEN)
+    if proposal.accepted_by.filter(pk=seat.pk).exists():
+        raise Conflict(ALREADY_ACCEPTED)
+    proposal.accepted_by.add(seat)
+
+
+def _proposal_decline(proposal: MeetingSeries | Reschedule) -> None:
+    """Decline a proposal still open."""
+    if proposal.status != proposal.Status.PROPOSED:
+        raise Conflict(SERIES_NOT_OPEN)
+    proposal.status = proposal.Status.DECLINED
+    proposal.save(update_fields=["status"])
 
 
 def _series_activate_if_agreed(series: MeetingSeries) -> bool:
@@ -273,11 +283,7 @@ def meeting_reschedule_propose(
 def reschedule_accept(*, proposal: Reschedule, seat: PartnershipMember) -> Reschedule:
     """Accept a move; once every partner has, the meeting moves (its calendar SEQUENCE goes up)."""
     proposal = Reschedule.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != Reschedule.Status.PROPOSED:
-        raise Conflict(SERIES_NOT_OPEN)
-    if proposal.accepted_by.filter(pk=seat.pk).exists():
-        raise Conflict(ALREADY_ACCEPTED)
-    proposal.accepted_by.add(seat)
+    _proposal_accept(proposal, seat)
     _reschedule_apply_if_agreed(proposal)
     return proposal
 
@@ -286,10 +292,7 @@ def reschedule_accept(*, proposal: Reschedule, seat: PartnershipMember) -> Resch
 def reschedule_decline(*, proposal: Reschedule, seat: PartnershipMember) -> Reschedule:
     """Decline (or, for the proposer, withdraw) a move; the meeting stays where it was."""
     proposal = Reschedule.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != Reschedule.Status.PROPOSED:
-        raise Conflict(SERIES_NOT_OPEN)
-    proposal.status = Reschedule.Status.DECLINED
-    proposal.save(update_fields=["status"])
+    _proposal_decline(proposal)
     return proposal
 
 
