@@ -4,6 +4,7 @@ meeting; the pages that emails link to send a signed-out visitor to sign in firs
 Every page that can show notes is sent with ``Cache-Control: no-store``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core import clock
 from tandem.core.errors import DomainError, NotFound, ValidationFailed
-from tandem.core.forms import add_domain_error
+from tandem.core.forms import TandemForm, add_domain_error
 from tandem.core.htmx import htmx_refusal, is_htmx
 from tandem.core.links import absolute_url
 from tandem.meetings import calendar, forms, services
@@ -57,6 +58,18 @@ from tandem.meetings.selectors.turns import (
 )
 from tandem.partnerships.selectors.agreement import agreement_place
 from tandem.partnerships.selectors.partnership import access_partnership_seat
+
+
+def _form_saved(form: TandemForm, save: Callable[[dict[str, Any]], object]) -> bool:
+    """Return whether ``save`` took the valid form's data; a refusal goes onto the form."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return False
+    return True
 
 
 def _meeting_auto_id(meeting: Meeting) -> str:
@@ -186,20 +199,14 @@ def series_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
 def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, seat = access_meeting(user=request.user, pk=pk)
     form = forms.RescheduleForm(request.POST, auto_id=_meeting_auto_id(meeting))
-    if form.is_valid():
-        try:
-            services.meeting_reschedule_propose(
-                meeting=meeting,
-                seat=seat,
-                on=form.cleaned_data["on"],
-                at=form.cleaned_data["at"],
-                time_zone=form.cleaned_data["time_zone"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Move proposed. It takes effect once your partners accept.")
-            return redirect("meetings:schedule", pk=meeting.partnership_id)
+    if _form_saved(
+        form,
+        lambda data: services.meeting_reschedule_propose(
+            meeting=meeting, seat=seat, on=data["on"], at=data["at"], time_zone=data["time_zone"]
+        ),
+    ):
+        messages.success(request, "Move proposed. It takes effect once your partners accept.")
+        return redirect("meetings:schedule", pk=meeting.partnership_id)
     context = _schedule_context(
         request, meeting.partnership, seat, bound_meeting=meeting.pk, reschedule_form=form
     )
@@ -359,14 +366,11 @@ def turn_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def commitment_save(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, seat = access_meeting(user=request.user, pk=pk)
     form = forms.CommitmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.commitment_set(meeting=meeting, seat=seat, text=form.cleaned_data["text"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Saved: you will be asked about it next time.")
-            return redirect(meeting)
+    if _form_saved(
+        form, lambda data: services.commitment_set(meeting=meeting, seat=seat, text=data["text"])
+    ):
+        messages.success(request, "Saved: you will be asked about it next time.")
+        return redirect(meeting)
     return _rerender(request, meeting, seat, commitment_form=form)
 
 
@@ -400,19 +404,14 @@ def meeting_mark(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, seat = access_meeting(user=request.user, pk=pk)
     seats = seats_of(meeting.partnership)
     form = forms.MarkForm(request.POST, seats=[(s.pk, seat_name(s)) for s in seats])
-    if form.is_valid():
-        try:
-            services.meeting_mark(
-                meeting=meeting,
-                seat=seat,
-                status=form.cleaned_data["status"],
-                present_seat_ids=form.cleaned_data["present"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Thanks: the meeting is marked.")
-            return redirect(meeting)
+    if _form_saved(
+        form,
+        lambda data: services.meeting_mark(
+            meeting=meeting, seat=seat, status=data["status"], present_seat_ids=data["present"]
+        ),
+    ):
+        messages.success(request, "Thanks: the meeting is marked.")
+        return redirect(meeting)
     return _rerender(request, meeting, seat, mark_form=form)
 
 
@@ -424,19 +423,14 @@ def meeting_mark(request: HttpRequest, pk: int) -> HttpResponse:
 def note_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, seat = access_meeting(user=request.user, pk=pk)
     form = forms.NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_create(
-                meeting=meeting,
-                seat=seat,
-                body=form.cleaned_data["body"],
-                visibility=form.cleaned_data["visibility"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Note saved.")
-            return redirect(f"{meeting.get_absolute_url()}#notes")
+    if _form_saved(
+        form,
+        lambda data: services.note_create(
+            meeting=meeting, seat=seat, body=data["body"], visibility=data["visibility"]
+        ),
+    ):
+        messages.success(request, "Note saved.")
+        return redirect(f"{meeting.get_absolute_url()}#notes")
     return _rerender(request, meeting, seat, note_form=form)
 
 
@@ -448,19 +442,14 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = forms.NoteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.note_update(
-                    note=note,
-                    seat=seat,
-                    body=form.cleaned_data["body"],
-                    visibility=form.cleaned_data["visibility"],
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, "Note saved; the earlier version is kept.")
-                return redirect(f"{note.meeting.get_absolute_url()}#notes")
+        if _form_saved(
+            form,
+            lambda data: services.note_update(
+                note=note, seat=seat, body=data["body"], visibility=data["visibility"]
+            ),
+        ):
+            messages.success(request, "Note saved; the earlier version is kept.")
+            return redirect(f"{note.meeting.get_absolute_url()}#notes")
         status = 400
     else:
         form = forms.NoteForm(initial={"body": note.body, "visibility": note.visibility})
