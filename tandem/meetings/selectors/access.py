@@ -7,6 +7,8 @@ coordinators, other members and visitors get NotFound, the same answer as a miss
 
 from typing import Any
 
+from django.db.models import Model, QuerySet
+
 from tandem.core.errors import NotFound
 from tandem.meetings.models import (
     Meeting,
@@ -69,18 +71,25 @@ def access_meeting(*, user: Any, pk: int) -> tuple[Meeting, PartnershipMember]:
     return meeting, seat_for(partnership=meeting.partnership, user=user)
 
 
-def _meeting_of(*, user: Any, pk: int) -> Meeting:
-    """The meeting ``pk`` of a partnership the user has a seat in; NotFound otherwise."""
+def _partners_row[M: Model](rows: QuerySet[M], *, user: Any, pk: int, partnership: str) -> M:
+    """Return row ``pk`` when the user has a seat in its partnership (reached from the row by
+    the lookup ``partnership``); NotFound otherwise, the user's seat checked in the query."""
     if not getattr(user, "is_authenticated", False):
         raise NotFound()
-    meeting = (
-        Meeting.objects.select_related("partnership__program", "series")
-        .filter(pk=pk, partnership__seats__membership__user=user)
-        .first()
-    )
-    if meeting is None:
+    row = rows.filter(pk=pk, **{f"{partnership}__seats__membership__user": user}).first()
+    if row is None:
         raise NotFound()
-    return meeting
+    return row
+
+
+def _meeting_of(*, user: Any, pk: int) -> Meeting:
+    """The meeting ``pk`` of a partnership the user has a seat in; NotFound otherwise."""
+    return _partners_row(
+        Meeting.objects.select_related("partnership__program", "series"),
+        user=user,
+        pk=pk,
+        partnership="partnership",
+    )
 
 
 def access_meeting_with_seats(
@@ -102,43 +111,34 @@ def access_meeting_with_seats(
 
 def access_series(*, user: Any, pk: int) -> tuple[MeetingSeries, PartnershipMember]:
     """Return a series of one of the user's partnerships, and their seat; NotFound otherwise."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotFound()
-    series = (
-        MeetingSeries.objects.select_related("partnership__program")
-        .filter(pk=pk, partnership__seats__membership__user=user)
-        .first()
+    series = _partners_row(
+        MeetingSeries.objects.select_related("partnership__program"),
+        user=user,
+        pk=pk,
+        partnership="partnership",
     )
-    if series is None:
-        raise NotFound()
     return series, seat_for(partnership=series.partnership, user=user)
 
 
 def access_reschedule(*, user: Any, pk: int) -> tuple[Reschedule, PartnershipMember]:
     """Return a reschedule proposal on one of the user's meetings, and their seat."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotFound()
-    proposal = (
-        Reschedule.objects.select_related("meeting__partnership__program")
-        .filter(pk=pk, meeting__partnership__seats__membership__user=user)
-        .first()
+    proposal = _partners_row(
+        Reschedule.objects.select_related("meeting__partnership__program"),
+        user=user,
+        pk=pk,
+        partnership="meeting__partnership",
     )
-    if proposal is None:
-        raise NotFound()
     return proposal, seat_for(partnership=proposal.meeting.partnership, user=user)
 
 
 def access_note(*, user: Any, pk: int) -> tuple[Note, PartnershipMember]:
     """Return a note the user may read (their own, or shared with their partnership)."""
-    if not getattr(user, "is_authenticated", False):
-        raise NotFound()
-    note = (
-        Note.objects.select_related("meeting__partnership", "author__membership__user")
-        .filter(pk=pk, meeting__partnership__seats__membership__user=user)
-        .first()
+    note = _partners_row(
+        Note.objects.select_related("meeting__partnership", "author__membership__user"),
+        user=user,
+        pk=pk,
+        partnership="meeting__partnership",
     )
-    if note is None:
-        raise NotFound()
     seat = seat_for(partnership=note.meeting.partnership, user=user)
     if note.author_id != seat.pk and note.visibility != Note.Visibility.SHARED:
         raise NotFound()
