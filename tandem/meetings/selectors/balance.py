@@ -16,6 +16,16 @@ from tandem.partnerships.models import Partnership, PartnershipMember
 
 ONE_SIDED_SHARE = 0.65
 BALANCE_WINDOW = 3
+# The columns of a meeting-and-turn row, as ``_balance_from`` and ``meeting_history`` read them.
+_TURN_ROW = (
+    "pk",
+    "status",
+    "starts_at",
+    "turns__seat_id",
+    "turns__position",
+    "turns__started_at",
+    "turns__ended_at",
+)
 
 
 @dataclass(frozen=True)
@@ -67,16 +77,7 @@ def balances_for_partnerships(
             partnership_id__in=list(seats_by_partnership), status=Meeting.Status.HELD
         )
         .order_by("partnership_id", "-starts_at", "-pk", "turns__position")
-        .values_list(
-            "partnership_id",
-            "pk",
-            "status",
-            "starts_at",
-            "turns__seat_id",
-            "turns__position",
-            "turns__started_at",
-            "turns__ended_at",
-        )
+        .values_list("partnership_id", *_TURN_ROW)
     ):
         rows[row[0]].append(row[1:])
     return {
@@ -95,15 +96,7 @@ def _meeting_turn_rows(partnership: Partnership, *, meeting: Meeting | None = No
     return list(
         partnership.meetings.filter(which)
         .order_by("-starts_at", "-pk", "turns__position")
-        .values_list(
-            "pk",
-            "status",
-            "starts_at",
-            "turns__seat_id",
-            "turns__position",
-            "turns__started_at",
-            "turns__ended_at",
-        )
+        .values_list(*_TURN_ROW)
     )
 
 
