@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from tandem.meetings import selectors as meeting_selectors
+from tandem.meetings.selectors.access import seat_name
 from tandem.partnerships.models import PartnershipMember
 from tandem.programs.models import Membership, Program
 from tandem.programs.selectors import program_list_for
@@ -60,7 +60,7 @@ def places_for(*, user: Any) -> list[Place]:
     for membership in memberships:
         partnership_id = mine.get(membership.pk)
         names = tuple(
-            meeting_selectors.seat_name(s)
+            seat_name(s)
             for s in seats
             if s.partnership_id == partnership_id and s.membership_id != membership.pk
         )

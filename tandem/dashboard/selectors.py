@@ -18,8 +18,10 @@ from tandem.core.nudges import nudge_is_too_soon
 from tandem.dashboard.models import StalledNudge
 from tandem.goals import selectors as goal_selectors
 from tandem.goals.models import Goal, Survey
-from tandem.meetings import selectors as meeting_selectors
 from tandem.meetings.models import Commitment, Meeting, Turn
+from tandem.meetings.selectors.access import seat_live_with_seats, seat_name
+from tandem.meetings.selectors.balance import balance_for_partnership
+from tandem.meetings.selectors.schedule import meeting_upcoming_first
 from tandem.partnerships.models import AgreementVersion, Partnership, PartnershipMember
 from tandem.programs.models import Membership, Profile, Program
 from tandem.programs.selectors.member_status import member_status_counts
@@ -65,15 +67,15 @@ class MemberHome:
 
 def member_home(*, membership: Membership) -> MemberHome:
     """Return what a member needs at a glance: partner, next meeting, goals, what is waiting."""
-    seat, seats = meeting_selectors.seat_live_with_seats(membership=membership)
+    seat, seats = seat_live_with_seats(membership=membership)
     partnership = seat.partnership if seat else None
     partner_names: list[str] = []
     next_meeting = None
     balance = None
     if seat is not None and partnership is not None:
-        partner_names = [meeting_selectors.seat_name(s) for s in seats if s.pk != seat.pk]
-        next_meeting = meeting_selectors.meeting_upcoming_first(partnership=partnership)
-        balance = meeting_selectors.balance_for_partnership(partnership, seats=seats)
+        partner_names = [seat_name(s) for s in seats if s.pk != seat.pk]
+        next_meeting = meeting_upcoming_first(partnership=partnership)
+        balance = balance_for_partnership(partnership, seats=seats)
     goals = goal_selectors.goal_list_open_for_member(membership=membership)
     commitments: list[Commitment] = []
     if seat is not None:
@@ -225,7 +227,7 @@ def partnership_list_stalled(
     return [
         StalledPartnership(
             partnership=by_id[pk],
-            partner_names=[meeting_selectors.seat_name(s) for s in by_id[pk].live_seats],
+            partner_names=[seat_name(s) for s in by_id[pk].live_seats],
             cadence_weeks=rows[pk]["cadence"],
             last_held_at=rows[pk]["last_held_at"],
             last_nudged_at=rows[pk]["last_nudged_at"],

@@ -10,8 +10,8 @@ from datetime import datetime
 from django.db.models import Count, Prefetch, Q
 
 from tandem.core.errors import NotFound
-from tandem.meetings import selectors as meeting_selectors
 from tandem.meetings.models import Meeting
+from tandem.meetings.selectors.access import seat_name
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Profile, Program
 from tandem.programs.names import member_name
@@ -79,7 +79,7 @@ def member_page(*, membership: Membership) -> MemberPage:
         PartnershipLine(
             partnership=seat.partnership,
             partner_names=[
-                meeting_selectors.seat_name(s)
+                seat_name(s)
                 for s in seat.partnership.seats.all()
                 if s.membership_id != membership.pk
             ],

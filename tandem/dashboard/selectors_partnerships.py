@@ -17,8 +17,8 @@ from django.db.models.functions import Coalesce
 from tandem.core import clock
 from tandem.dashboard.selectors import balance_band
 from tandem.goals.models import Goal, HelpFlag
-from tandem.meetings import selectors as meeting_selectors
 from tandem.meetings.models import Meeting, Turn
+from tandem.meetings.selectors.access import seat_name
 from tandem.partnerships.models import Partnership, PartnershipMember, RematchRequest
 from tandem.programs.models import Program
 
@@ -162,8 +162,8 @@ def partnership_health_page(
         items.append(
             PartnershipHealth(
                 partnership=p,
-                partner_names=[meeting_selectors.seat_name(s) for s in shown],
-                live_partners=[(s.membership_id, meeting_selectors.seat_name(s)) for s in live],
+                partner_names=[seat_name(s) for s in shown],
+                live_partners=[(s.membership_id, seat_name(s)) for s in live],
                 last_held_at=p.last_held_at,
                 meetings_held=p.meetings_held,
                 meetings_planned=p.meetings_planned,

@@ -7,7 +7,7 @@ from tandem.core import clock
 from tandem.core.emails import email_build, send_once
 from tandem.core.links import absolute_url
 from tandem.dashboard.models import StalledNudge
-from tandem.meetings import selectors as meeting_selectors
+from tandem.meetings.selectors.access import seat_name, seats_of
 
 
 @task()
@@ -17,15 +17,15 @@ def stalled_nudge_email_send(*, nudge_id: int) -> int:
     if nudge is None:
         return 0
     partnership = nudge.partnership
-    seats = meeting_selectors.seats_of(partnership)
+    seats = seats_of(partnership)
     emails = [
         email_build(
             "stalled",
             folder="dashboard/email",
             to=seat.membership.user.email,
             context={
-                "name": meeting_selectors.seat_name(seat),
-                "partners": [meeting_selectors.seat_name(s) for s in seats if s.pk != seat.pk],
+                "name": seat_name(seat),
+                "partners": [seat_name(s) for s in seats if s.pk != seat.pk],
                 "program": partnership.program,
                 "schedule_url": absolute_url(
                     reverse("meetings:schedule", kwargs={"pk": partnership.pk})

@@ -17,8 +17,26 @@ from tandem.api.fields import IsoDateTime
 from tandem.core import clock
 from tandem.core.links import absolute_url
 from tandem.core.markdown import markdown_to_html
-from tandem.meetings import selectors, services
+from tandem.meetings import services
 from tandem.meetings.models import Meeting, MeetingSeries, Note, Reschedule
+from tandem.meetings.selectors.access import (
+    access_meeting,
+    access_meeting_with_seats,
+    access_note,
+    access_own_note,
+    access_reschedule,
+    access_series,
+    seat_name,
+    seats_of,
+)
+from tandem.meetings.selectors.notes import note_list_for
+from tandem.meetings.selectors.schedule import (
+    meeting_list_for,
+    partner_times,
+    series_label,
+    series_list_for,
+)
+from tandem.meetings.selectors.turns import turn_state
 from tandem.partnerships.selectors.partnership import access_partnership_seat
 
 # The API's own authentication (token or session); no credentials get 401.
@@ -141,7 +159,7 @@ def _series_out(series: MeetingSeries, seats: list[Any]) -> SeriesOut:
         rrule=series.rrule,
         duration_minutes=series.duration_minutes,
         accepted_by=sorted(s.pk for s in series.accepted_by.all()),
-        label=selectors.series_label(series=series, seats=seats),
+        label=series_label(series=series, seats=seats),
     )
 
 
@@ -163,7 +181,7 @@ def _meeting_out(meeting: Meeting) -> MeetingOut:
 
 
 def _turns_out(meeting: Meeting) -> TurnsOut:
-    state = selectors.turn_state(meeting=meeting)
+    state = turn_state(meeting=meeting)
     return TurnsOut(
         turns=[
             TurnOut(
@@ -197,7 +215,7 @@ def _note_out(note: Note, seat: Any) -> NoteOut:
         id=note.pk,
         meeting_id=note.meeting_id,
         author_seat_id=note.author_id,
-        author_name=selectors.seat_name(note.author),
+        author_name=seat_name(note.author),
         mine=note.author_id == seat.pk,
         visibility=note.visibility,
         body=note.body,
@@ -218,8 +236,8 @@ def _no_store(response: HttpResponse) -> None:
 def series_list(request: HttpRequest, partnership_id: int) -> list[SeriesOut]:
     """List a partnership's proposed, agreed and past series."""
     partnership, _ = access_partnership_seat(user=request.user, pk=partnership_id)
-    seats = selectors.seats_of(partnership)
-    return [_series_out(s, seats) for s in selectors.series_list_for(partnership=partnership)]
+    seats = seats_of(partnership)
+    return [_series_out(s, seats) for s in series_list_for(partnership=partnership)]
 
 
 @router.post("/series", response={201: SeriesOut, **errors(400, 403, 404, 409, 422)})
@@ -233,21 +251,21 @@ def series_propose(request: HttpRequest, payload: SeriesIn) -> Status[SeriesOut]
         start_time=payload.start_time,
         time_zone=payload.time_zone,
     )
-    return Status(201, _series_out(series, selectors.seats_of(partnership)))
+    return Status(201, _series_out(series, seats_of(partnership)))
 
 
 @router.post("/series/{int:series_id}/accept", response={200: SeriesOut, **errors(403, 404, 409)})
 def series_accept(request: HttpRequest, series_id: int) -> SeriesOut:
-    series, seat = selectors.access_series(user=request.user, pk=series_id)
+    series, seat = access_series(user=request.user, pk=series_id)
     series = services.series_accept(series=series, seat=seat)
-    return _series_out(series, selectors.seats_of(series.partnership))
+    return _series_out(series, seats_of(series.partnership))
 
 
 @router.post("/series/{int:series_id}/decline", response={200: SeriesOut, **errors(403, 404, 409)})
 def series_decline(request: HttpRequest, series_id: int) -> SeriesOut:
-    series, seat = selectors.access_series(user=request.user, pk=series_id)
+    series, seat = access_series(user=request.user, pk=series_id)
     series = services.series_decline(series=series, seat=seat)
-    return _series_out(series, selectors.seats_of(series.partnership))
+    return _series_out(series, seats_of(series.partnership))
 
 
 # --- Calendar feed ------------------------------------------------------------------------
@@ -274,13 +292,13 @@ def calendar_feed_revoke(request: HttpRequest) -> Status[None]:
 @router.get("/", response={200: list[MeetingOut], **errors(422)})
 def meeting_list(request: HttpRequest, since: IsoDateTime | None = None) -> list[MeetingOut]:
     """List your meetings (all partnerships) from ``since`` (default: now), soonest first."""
-    meetings = selectors.meeting_list_for(user=request.user, since=since or clock.now())
+    meetings = meeting_list_for(user=request.user, since=since or clock.now())
     return [_meeting_out(m) for m in meetings[:200]]
 
 
 @router.get("/{int:meeting_id}", response={200: MeetingDetailOut, **errors(404)})
 def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
-    meeting, _, seats = selectors.access_meeting_with_seats(user=request.user, pk=meeting_id)
+    meeting, _, seats = access_meeting_with_seats(user=request.user, pk=meeting_id)
     base = _meeting_out(meeting).model_dump()
     return MeetingDetailOut(
         **base,
@@ -292,7 +310,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:
                 "local_start": t.local.isoformat(),
             }
             for s, t in zip(
-                seats, selectors.partner_times(instant=meeting.starts_at, seats=seats), strict=True
+                seats, partner_times(instant=meeting.starts_at, seats=seats), strict=True
             )
         ],
         turns=_turns_out(meeting),
@@ -306,7 +324,7 @@ def meeting_reschedule(
     request: HttpRequest, meeting_id: int, payload: RescheduleIn
 ) -> Status[RescheduleOut]:
     """Propose moving one meeting; it moves once every partner accepts."""
-    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    meeting, seat = access_meeting(user=request.user, pk=meeting_id)
     proposal = services.meeting_reschedule_propose(
         meeting=meeting, seat=seat, on=payload.on, at=payload.at, time_zone=payload.time_zone
     )
@@ -318,7 +336,7 @@ def meeting_reschedule(
     response={200: RescheduleOut, **errors(403, 404, 409)},
 )
 def reschedule_accept(request: HttpRequest, reschedule_id: int) -> RescheduleOut:
-    proposal, seat = selectors.access_reschedule(user=request.user, pk=reschedule_id)
+    proposal, seat = access_reschedule(user=request.user, pk=reschedule_id)
     return _reschedule_out(services.reschedule_accept(proposal=proposal, seat=seat))
 
 
@@ -327,7 +345,7 @@ def reschedule_accept(request: HttpRequest, reschedule_id: int) -> RescheduleOut
     response={200: RescheduleOut, **errors(403, 404, 409)},
 )
 def reschedule_decline(request: HttpRequest, reschedule_id: int) -> RescheduleOut:
-    proposal, seat = selectors.access_reschedule(user=request.user, pk=reschedule_id)
+    proposal, seat = access_reschedule(user=request.user, pk=reschedule_id)
     return _reschedule_out(services.reschedule_decline(proposal=proposal, seat=seat))
 
 
@@ -338,7 +356,7 @@ def meeting_cancel(
     request: HttpRequest, meeting_id: int, payload: CancelIn | None = None
 ) -> MeetingOut:
     """Cancel one meeting; the other partners are emailed, with ``reason`` when given."""
-    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    meeting, seat = access_meeting(user=request.user, pk=meeting_id)
     reason = payload.reason if payload is not None else ""
     return _meeting_out(services.meeting_cancel(meeting=meeting, seat=seat, reason=reason))
 
@@ -348,7 +366,7 @@ def meeting_cancel(
 )
 def meeting_mark(request: HttpRequest, meeting_id: int, payload: MarkIn) -> MeetingOut:
     """Mark the meeting held or missed; ``present`` lists the seat ids of who was there."""
-    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    meeting, seat = access_meeting(user=request.user, pk=meeting_id)
     meeting = services.meeting_mark(
         meeting=meeting, seat=seat, status=payload.status, present_seat_ids=payload.present
     )
@@ -357,7 +375,7 @@ def meeting_mark(request: HttpRequest, meeting_id: int, payload: MarkIn) -> Meet
 
 @router.post("/{int:meeting_id}/turns/start", response={200: TurnsOut, **errors(403, 404, 409)})
 def turns_start(request: HttpRequest, meeting_id: int) -> TurnsOut:
-    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    meeting, seat = access_meeting(user=request.user, pk=meeting_id)
     services.meeting_start(meeting=meeting, seat=seat)
     return _turns_out(meeting)
 
@@ -367,7 +385,7 @@ def turns_start(request: HttpRequest, meeting_id: int) -> TurnsOut:
 )
 def turns_hand_over(request: HttpRequest, meeting_id: int, payload: HandOverIn) -> TurnsOut:
     """End the running turn now and start the next (idempotent when ``turn_id`` is given)."""
-    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    meeting, seat = access_meeting(user=request.user, pk=meeting_id)
     services.turn_hand_over(meeting=meeting, seat=seat, turn_id=payload.turn_id)
     return _turns_out(meeting)
 
@@ -379,8 +397,8 @@ def turns_hand_over(request: HttpRequest, meeting_id: int, payload: HandOverIn) 
 def note_list(request: HttpRequest, response: HttpResponse, meeting_id: int) -> list[NoteOut]:
     """List the notes you may read on a meeting: yours, and those your partners shared."""
     _no_store(response)
-    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
-    return [_note_out(n, seat) for n in selectors.note_list_for(meeting=meeting, seat=seat)]
+    meeting, seat = access_meeting(user=request.user, pk=meeting_id)
+    return [_note_out(n, seat) for n in note_list_for(meeting=meeting, seat=seat)]
 
 
 @router.post("/{int:meeting_id}/notes", response={201: NoteOut, **errors(400, 403, 404, 422)})
@@ -388,7 +406,7 @@ def note_create(
     request: HttpRequest, response: HttpResponse, meeting_id: int, payload: NoteIn
 ) -> Status[NoteOut]:
     _no_store(response)
-    meeting, seat = selectors.access_meeting(user=request.user, pk=meeting_id)
+    meeting, seat = access_meeting(user=request.user, pk=meeting_id)
     note = services.note_create(
         meeting=meeting, seat=seat, body=payload.body, visibility=payload.visibility
     )
@@ -398,7 +416,7 @@ def note_create(
 @router.get("/notes/{int:note_id}", response={200: NoteOut, **errors(404)})
 def note_detail(request: HttpRequest, response: HttpResponse, note_id: int) -> NoteOut:
     _no_store(response)
-    note, seat = selectors.access_note(user=request.user, pk=note_id)
+    note, seat = access_note(user=request.user, pk=note_id)
     return _note_out(note, seat)
 
 
@@ -408,7 +426,7 @@ def note_update(
 ) -> NoteOut:
     """Change your note; the earlier version is kept in its history."""
     _no_store(response)
-    note, seat = selectors.access_own_note(user=request.user, pk=note_id)
+    note, seat = access_own_note(user=request.user, pk=note_id)
     note = services.note_update(
         note=note, seat=seat, body=payload.body, visibility=payload.visibility
     )

@@ -12,8 +12,9 @@ from icalendar import Calendar, Event
 
 from tandem.core import clock
 from tandem.core.links import absolute_url
-from tandem.meetings import recurrence, selectors
+from tandem.meetings import recurrence
 from tandem.meetings.models import Meeting
+from tandem.meetings.selectors.access import seat_name
 from tandem.partnerships.selectors.agreement import AgreedPlace, agreement_places
 
 PRODID = "-//Tandem//Meetings//EN"
@@ -22,7 +23,7 @@ PRODID = "-//Tandem//Meetings//EN"
 def meeting_event(meeting: Meeting, *, place: AgreedPlace | None = None) -> Event:
     """Return the VEVENT of one meeting, with the place its partners agreed on (if any)."""
     seats = list(meeting.partnership.seats.all())
-    names = " & ".join(selectors.seat_name(seat) for seat in seats)
+    names = " & ".join(seat_name(seat) for seat in seats)
     start = recurrence.instant_to_wall(meeting.starts_at, meeting.time_zone)
     event = Event()
     event.add("uid", f"{meeting.uid}@tandem")

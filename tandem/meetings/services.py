@@ -10,7 +10,7 @@ from django.db import transaction
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
-from tandem.meetings import recurrence, selectors
+from tandem.meetings import recurrence
 from tandem.meetings.models import (
     Attendance,
     CalendarFeed,
@@ -24,6 +24,9 @@ from tandem.meetings.models import (
     ScheduleNotice,
     Turn,
 )
+from tandem.meetings.selectors.access import seats_of
+from tandem.meetings.selectors.schedule import UPCOMING_COUNT, dst_shift_for, rule_of
+from tandem.meetings.selectors.turns import turn_order_for
 from tandem.meetings.tasks import meeting_email_send, schedule_notice_send
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.selectors.agreement import agreement_rhythm
@@ -112,11 +115,7 @@ def series_accept(*, series: MeetingSeries, seat: PartnershipMember) -> MeetingS
     """Accept a proposed series; once every partner has, it replaces the current one."""
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
     _require_active(series.partnership)
-    if series.status != MeetingSeries.Status.PROPOSED:
-        raise Conflict(SERIES_NOT_OPEN)
-    if series.accepted_by.filter(pk=seat.pk).exists():
-        raise Conflict(ALREADY_ACCEPTED)
-    series.accepted_by.add(seat)
+    _proposal_accept(series, seat)
     _series_activate_if_agreed(series)
     return series
 
@@ -125,11 +124,25 @@ def series_accept(*, series: MeetingSeries, seat: PartnershipMember) -> MeetingS
 def series_decline(*, series: MeetingSeries, seat: PartnershipMember) -> MeetingSeries:
     """Decline (or, for the proposer, withdraw) a proposed series."""
     series = MeetingSeries.objects.select_for_update().get(pk=series.pk)
-    if series.status != MeetingSeries.Status.PROPOSED:
-        raise Conflict(SERIES_NOT_OPEN)
-    series.status = MeetingSeries.Status.DECLINED
-    series.save(update_fields=["status"])
+    _proposal_decline(series)
     return series
+
+
+def _proposal_accept(proposal: MeetingSeries | Reschedule, seat: PartnershipMember) -> None:
+    """Record the seat's acceptance of a proposal still open, that it has not accepted yet."""
+    if proposal.status != proposal.Status.PROPOSED:
+        raise Conflict(SERIES_NOT_OPEN)
+    if proposal.accepted_by.filter(pk=seat.pk).exists():
+        raise Conflict(ALREADY_ACCEPTED)
+    proposal.accepted_by.add(seat)
+
+
+def _proposal_decline(proposal: MeetingSeries | Reschedule) -> None:
+    """Decline a proposal still open."""
+    if proposal.status != proposal.Status.PROPOSED:
+        raise Conflict(SERIES_NOT_OPEN)
+    proposal.status = proposal.Status.DECLINED
+    proposal.save(update_fields=["status"])
 
 
 def _series_activate_if_agreed(series: MeetingSeries) -> bool:
@@ -153,14 +166,12 @@ def _series_activate_if_agreed(series: MeetingSeries) -> bool:
     return True
 
 
-def series_materialise(
-    *, series: MeetingSeries, now: datetime, count: int = selectors.UPCOMING_COUNT
-) -> int:
+def series_materialise(*, series: MeetingSeries, now: datetime, count: int = UPCOMING_COUNT) -> int:
     """Make sure the next ``count`` not-cancelled occurrences exist as meetings; idempotent.
 
     Returns how many meetings were created.
     """
-    rule = selectors.rule_of(series)
+    rule = rule_of(series)
     existing = {
         m.original_start: m
         for m in series.meetings.filter(original_start__gt=now).only("original_start", "status")
@@ -272,11 +283,7 @@ def meeting_reschedule_propose(
 def reschedule_accept(*, proposal: Reschedule, seat: PartnershipMember) -> Reschedule:
     """Accept a move; once every partner has, the meeting moves (its calendar SEQUENCE goes up)."""
     proposal = Reschedule.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != Reschedule.Status.PROPOSED:
-        raise Conflict(SERIES_NOT_OPEN)
-    if proposal.accepted_by.filter(pk=seat.pk).exists():
-        raise Conflict(ALREADY_ACCEPTED)
-    proposal.accepted_by.add(seat)
+    _proposal_accept(proposal, seat)
     _reschedule_apply_if_agreed(proposal)
     return proposal
 
@@ -285,10 +292,7 @@ def reschedule_accept(*, proposal: Reschedule, seat: PartnershipMember) -> Resch
 def reschedule_decline(*, proposal: Reschedule, seat: PartnershipMember) -> Reschedule:
     """Decline (or, for the proposer, withdraw) a move; the meeting stays where it was."""
     proposal = Reschedule.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != Reschedule.Status.PROPOSED:
-        raise Conflict(SERIES_NOT_OPEN)
-    proposal.status = Reschedule.Status.DECLINED
-    proposal.save(update_fields=["status"])
+    _proposal_decline(proposal)
     return proposal
 
 
@@ -364,8 +368,8 @@ def meeting_start(*, meeting: Meeting, seat: PartnershipMember) -> list[Turn]:
     now = clock.now()
     if meeting.starts_at - now > timedelta(minutes=15):
         raise Conflict(TURN_TOO_EARLY)
-    seats = selectors.seats_of(meeting.partnership)
-    order = selectors.turn_order_for(meeting=meeting, seats=seats)
+    seats = seats_of(meeting.partnership)
+    order = turn_order_for(meeting=meeting, seats=seats)
     planned = max(60, meeting.duration_minutes * 60 // max(1, len(order)))
     turns = [
         Turn(
@@ -523,8 +527,8 @@ def meeting_reminders_due(*, now: datetime | None = None) -> int:
         series__isnull=False, starts_at__gt=at, starts_at__lte=at + DST_NOTICE_AHEAD
     ).select_related("series")
     for meeting in upcoming:
-        seats = selectors.seats_of(meeting.partnership)
-        if selectors.dst_shift_for(meeting=meeting, seats=seats) is not None:
+        seats = seats_of(meeting.partnership)
+        if dst_shift_for(meeting=meeting, seats=seats) is not None:
             jobs.extend(_unsent(Meeting.objects.filter(pk=meeting.pk), Delivery.Kind.DST_SHIFT))
     for job in jobs:
         transaction.on_commit(partial(_enqueue_email, meeting_email_send, *job))

@@ -4,6 +4,8 @@ meeting; the pages that emails link to send a signed-out visitor to sign in firs
 Every page that can show notes is sent with ``Cache-Control: no-store``.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -16,13 +18,58 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core import clock
 from tandem.core.errors import DomainError, NotFound, ValidationFailed
-from tandem.core.forms import add_domain_error
+from tandem.core.forms import TandemForm, add_domain_error
 from tandem.core.htmx import htmx_refusal, is_htmx
 from tandem.core.links import absolute_url
-from tandem.meetings import calendar, forms, selectors, services
+from tandem.meetings import calendar, forms, services
 from tandem.meetings.models import Meeting
+from tandem.meetings.selectors.access import (
+    access_meeting,
+    access_meeting_with_seats,
+    access_own_note,
+    access_reschedule,
+    access_series,
+    seat_name,
+    seat_zone,
+    seats_of,
+)
+from tandem.meetings.selectors.balance import balance_for_partnership, meeting_history
+from tandem.meetings.selectors.feed import access_calendar_feed, calendar_feed_live, feed_meetings
+from tandem.meetings.selectors.notes import (
+    commitments_for_page,
+    commitments_to_review,
+    note_rows_for,
+)
+from tandem.meetings.selectors.schedule import (
+    RescheduleRow,
+    instant_label,
+    meeting_list_for,
+    meeting_recent,
+    meeting_upcoming_rows,
+    series_rows,
+    slot_suggestions,
+    viewer_first,
+)
+from tandem.meetings.selectors.turns import (
+    meeting_mark_initial,
+    meeting_status_label,
+    turn_order_for,
+    turn_state,
+)
 from tandem.partnerships.selectors.agreement import agreement_place
 from tandem.partnerships.selectors.partnership import access_partnership_seat
+
+
+def _form_saved(form: TandemForm, save: Callable[[dict[str, Any]], object]) -> bool:
+    """Return whether ``save`` took the valid form's data; a refusal goes onto the form."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return False
+    return True
 
 
 def _meeting_auto_id(meeting: Meeting) -> str:
@@ -31,6 +78,18 @@ def _meeting_auto_id(meeting: Meeting) -> str:
 
 
 # --- Scheduling ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingMeeting:
+    """A booked meeting on the schedule page, with its own move and cancel forms."""
+
+    meeting: Meeting
+    label: str
+    reschedules: list[RescheduleRow]
+    reschedule_form: forms.RescheduleForm
+    cancel_form: forms.CancelForm
+    form_open: bool
 
 
 def _schedule_context(
@@ -44,43 +103,43 @@ def _schedule_context(
 ) -> dict[str, Any]:
     """Return the schedule page's context; a form with errors stays on its own meeting."""
     # Each person reads their own time first.
-    seats = selectors.viewer_first(selectors.seats_of(partnership), seat)
-    series = list(selectors.series_list_for(partnership=partnership)[:5])
-    for item in series:
-        item.label = selectors.series_label(series=item, seats=seats)  # type: ignore[attr-defined]
-        item.accepted_ids = {s.pk for s in item.accepted_by.all()}  # type: ignore[attr-defined]
-    upcoming = selectors.meeting_upcoming(partnership=partnership)
-    for meeting in upcoming:
-        meeting.label = selectors.instant_label(  # type: ignore[attr-defined]
-            instant=meeting.starts_at, seats=seats
-        )
-        for proposal in meeting.open_reschedules:  # type: ignore[attr-defined]
-            proposal.label = selectors.instant_label(instant=proposal.new_starts_at, seats=seats)
-            proposal.accepted_ids = {s.pk for s in proposal.accepted_by.all()}
+    seats = viewer_first(seats_of(partnership), seat)
+    series = series_rows(partnership=partnership, seats=seats)
+    upcoming = []
+    for row in meeting_upcoming_rows(partnership=partnership, seats=seats):
         # Each meeting has its own forms (and element ids); only the one with errors is bound.
-        auto_id = _meeting_auto_id(meeting)
-        mine = meeting.pk == bound_meeting
-        meeting.reschedule_form = (  # type: ignore[attr-defined]
-            reschedule_form
-            if mine and reschedule_form is not None
-            else forms.RescheduleForm(
-                auto_id=auto_id, initial={"time_zone": selectors.seat_zone(seat)}
+        auto_id = _meeting_auto_id(row.meeting)
+        mine = row.meeting.pk == bound_meeting
+        upcoming.append(
+            UpcomingMeeting(
+                meeting=row.meeting,
+                label=row.label,
+                reschedules=row.reschedules,
+                reschedule_form=(
+                    reschedule_form
+                    if mine and reschedule_form is not None
+                    else forms.RescheduleForm(
+                        auto_id=auto_id, initial={"time_zone": seat_zone(seat)}
+                    )
+                ),
+                cancel_form=(
+                    cancel_form
+                    if mine and cancel_form is not None
+                    else forms.CancelForm(auto_id=auto_id)
+                ),
+                form_open=mine,
             )
         )
-        meeting.cancel_form = (  # type: ignore[attr-defined]
-            cancel_form if mine and cancel_form is not None else forms.CancelForm(auto_id=auto_id)
-        )
-        meeting.form_open = mine  # type: ignore[attr-defined]
     return {
         "partnership": partnership,
         "seat": seat,
         "seats": seats,
-        "slots": selectors.slot_suggestions(partnership=partnership, viewer=seat),
+        "slots": slot_suggestions(partnership=partnership, viewer=seat),
         "series_list": series,
         "upcoming": upcoming,
-        "recent": selectors.meeting_recent(partnership=partnership),
-        "balance": selectors.balance_for_partnership(partnership),
-        "slot_form": forms.SlotForm(initial={"time_zone": selectors.seat_zone(seat)}),
+        "recent": meeting_recent(partnership=partnership),
+        "balance": balance_for_partnership(partnership),
+        "slot_form": forms.SlotForm(initial={"time_zone": seat_zone(seat)}),
     }
 
 
@@ -120,7 +179,7 @@ def series_propose(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def series_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
-    series, seat = selectors.access_series(user=request.user, pk=pk)
+    series, seat = access_series(user=request.user, pk=pk)
     try:
         if answer == "accept":
             series = services.series_accept(series=series, seat=seat)
@@ -138,22 +197,16 @@ def series_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
 
 @require_POST
 def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    meeting, seat = access_meeting(user=request.user, pk=pk)
     form = forms.RescheduleForm(request.POST, auto_id=_meeting_auto_id(meeting))
-    if form.is_valid():
-        try:
-            services.meeting_reschedule_propose(
-                meeting=meeting,
-                seat=seat,
-                on=form.cleaned_data["on"],
-                at=form.cleaned_data["at"],
-                time_zone=form.cleaned_data["time_zone"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Move proposed. It takes effect once your partners accept.")
-            return redirect("meetings:schedule", pk=meeting.partnership_id)
+    if _form_saved(
+        form,
+        lambda data: services.meeting_reschedule_propose(
+            meeting=meeting, seat=seat, on=data["on"], at=data["at"], time_zone=data["time_zone"]
+        ),
+    ):
+        messages.success(request, "Move proposed. It takes effect once your partners accept.")
+        return redirect("meetings:schedule", pk=meeting.partnership_id)
     context = _schedule_context(
         request, meeting.partnership, seat, bound_meeting=meeting.pk, reschedule_form=form
     )
@@ -162,7 +215,7 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def reschedule_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
-    proposal, seat = selectors.access_reschedule(user=request.user, pk=pk)
+    proposal, seat = access_reschedule(user=request.user, pk=pk)
     try:
         if answer == "accept":
             services.reschedule_accept(proposal=proposal, seat=seat)
@@ -178,7 +231,7 @@ def reschedule_answer(request: HttpRequest, pk: int, answer: str) -> HttpRespons
 @require_POST
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel one meeting (with an optional reason); the other partners are emailed."""
-    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    meeting, seat = access_meeting(user=request.user, pk=pk)
     form = forms.CancelForm(request.POST, auto_id=_meeting_auto_id(meeting))
     if form.is_valid():
         try:
@@ -204,37 +257,31 @@ def _meeting_context(
     request: HttpRequest, meeting: Meeting, seat: Any, seats: list[Any] | None = None
 ) -> dict[str, Any]:
     if seats is None:
-        seats = selectors.seats_of(meeting.partnership)
-    history = selectors.meeting_history(meeting=meeting, seats=seats)
-    state = selectors.turn_state(meeting=meeting, has_turns=history.has_turns)
+        seats = seats_of(meeting.partnership)
+    history = meeting_history(meeting=meeting, seats=seats)
+    state = turn_state(meeting=meeting, has_turns=history.has_turns)
     balance = history.balance
-    order = selectors.turn_order_for(
-        meeting=meeting, seats=seats, turns=state.turns, history=history
-    )
-    commitments, reviews = selectors.commitments_for_page(meeting=meeting, seats=order)
+    order = turn_order_for(meeting=meeting, seats=seats, turns=state.turns, history=history)
+    commitments, reviews = commitments_for_page(meeting=meeting, seats=order)
     turns = []
     for position, partner in enumerate(order):
         turns.append(
             {
                 "position": position,
                 "seat": partner,
-                "name": selectors.seat_name(partner),
+                "name": seat_name(partner),
                 "is_me": partner.pk == seat.pk,
                 "review": reviews.get(partner.pk),
                 "commitment": commitments.get(partner.pk),
             }
         )
-    notes = list(selectors.note_list_for(meeting=meeting, seat=seat))
-    for note in notes:
-        note.author_name = selectors.seat_name(note.author)  # type: ignore[attr-defined]
+    notes = note_rows_for(meeting=meeting, seat=seat)
     cancelled_by = next((s for s in seats if s.pk == meeting.cancelled_by_id), None)
     return {
         "meeting": meeting,
         "seat": seat,
-        "cancelled_by": selectors.seat_name(cancelled_by) if cancelled_by else "",
-        "when": selectors.instant_label(
-            instant=meeting.starts_at, seats=selectors.viewer_first(seats, seat)
-        ),
+        "cancelled_by": seat_name(cancelled_by) if cancelled_by else "",
+        "when": instant_label(instant=meeting.starts_at, seats=viewer_first(seats, seat)),
         "state": state,
         "turns": turns,
         "prompts": ["Goals", "Challenges", "Concerns", "Accomplishments"],
@@ -245,10 +292,10 @@ def _meeting_context(
             initial={"text": commitments[seat.pk].text} if seat.pk in commitments else None
         ),
         "mark_form": forms.MarkForm(
-            seats=[(s.pk, selectors.seat_name(s)) for s in seats],
-            initial=selectors.meeting_mark_initial(meeting=meeting, seats=seats),
+            seats=[(s.pk, seat_name(s)) for s in seats],
+            initial=meeting_mark_initial(meeting=meeting, seats=seats),
         ),
-        "status_label": selectors.meeting_status_label(meeting=meeting, state=state),
+        "status_label": meeting_status_label(meeting=meeting, state=state),
         "outcomes": [("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
         "place": agreement_place(partnership=meeting.partnership),
         "now": clock.now(),
@@ -260,7 +307,7 @@ def _meeting_context(
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting: agenda of turns with a timer, commitments, notes, attendance, balance."""
-    meeting, seat, seats = selectors.access_meeting_with_seats(user=request.user, pk=pk)
+    meeting, seat, seats = access_meeting_with_seats(user=request.user, pk=pk)
     return render(request, "meetings/detail.html", _meeting_context(request, meeting, seat, seats))
 
 
@@ -276,11 +323,11 @@ def _rerender(request: HttpRequest, meeting: Meeting, seat: Any, **forms_: Any) 
 @require_GET
 def turn_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The timer panel alone (polled by htmx so both partners see the hand-over)."""
-    meeting, _seat = selectors.access_meeting(user=request.user, pk=pk)
+    meeting, _seat = access_meeting(user=request.user, pk=pk)
     return render(
         request,
         "meetings/_timer.html",
-        {"meeting": meeting, "state": selectors.turn_state(meeting=meeting), "now": clock.now()},
+        {"meeting": meeting, "state": turn_state(meeting=meeting), "now": clock.now()},
     )
 
 
@@ -288,7 +335,7 @@ def turn_panel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def turn_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Start the turns or hand over; htmx gets the timer back, or why it was refused."""
-    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    meeting, seat = access_meeting(user=request.user, pk=pk)
     try:
         if action == "start":
             services.meeting_start(meeting=meeting, seat=seat)
@@ -307,7 +354,7 @@ def turn_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "meetings/_timer.html",
             {
                 "meeting": meeting,
-                "state": selectors.turn_state(meeting=meeting),
+                "state": turn_state(meeting=meeting),
                 "now": clock.now(),
             },
         )
@@ -317,28 +364,25 @@ def turn_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @never_cache
 @require_POST
 def commitment_save(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    meeting, seat = access_meeting(user=request.user, pk=pk)
     form = forms.CommitmentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.commitment_set(meeting=meeting, seat=seat, text=form.cleaned_data["text"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Saved: you will be asked about it next time.")
-            return redirect(meeting)
+    if _form_saved(
+        form, lambda data: services.commitment_set(meeting=meeting, seat=seat, text=data["text"])
+    ):
+        messages.success(request, "Saved: you will be asked about it next time.")
+        return redirect(meeting)
     return _rerender(request, meeting, seat, commitment_form=form)
 
 
 @never_cache
 @require_POST
 def commitment_review(request: HttpRequest, pk: int, commitment_id: int) -> HttpResponse:
-    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
-    seats = selectors.seats_of(meeting.partnership)
+    meeting, seat = access_meeting(user=request.user, pk=pk)
+    seats = seats_of(meeting.partnership)
     review = next(
         (
             candidate
-            for candidate in selectors.commitments_to_review(meeting=meeting, seats=seats).values()
+            for candidate in commitments_to_review(meeting=meeting, seats=seats).values()
             if candidate.pk == commitment_id
         ),
         None,
@@ -357,22 +401,17 @@ def commitment_review(request: HttpRequest, pk: int, commitment_id: int) -> Http
 @never_cache
 @require_POST
 def meeting_mark(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
-    seats = selectors.seats_of(meeting.partnership)
-    form = forms.MarkForm(request.POST, seats=[(s.pk, selectors.seat_name(s)) for s in seats])
-    if form.is_valid():
-        try:
-            services.meeting_mark(
-                meeting=meeting,
-                seat=seat,
-                status=form.cleaned_data["status"],
-                present_seat_ids=form.cleaned_data["present"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Thanks: the meeting is marked.")
-            return redirect(meeting)
+    meeting, seat = access_meeting(user=request.user, pk=pk)
+    seats = seats_of(meeting.partnership)
+    form = forms.MarkForm(request.POST, seats=[(s.pk, seat_name(s)) for s in seats])
+    if _form_saved(
+        form,
+        lambda data: services.meeting_mark(
+            meeting=meeting, seat=seat, status=data["status"], present_seat_ids=data["present"]
+        ),
+    ):
+        messages.success(request, "Thanks: the meeting is marked.")
+        return redirect(meeting)
     return _rerender(request, meeting, seat, mark_form=form)
 
 
@@ -382,21 +421,16 @@ def meeting_mark(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_POST
 def note_create(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, seat = selectors.access_meeting(user=request.user, pk=pk)
+    meeting, seat = access_meeting(user=request.user, pk=pk)
     form = forms.NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_create(
-                meeting=meeting,
-                seat=seat,
-                body=form.cleaned_data["body"],
-                visibility=form.cleaned_data["visibility"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Note saved.")
-            return redirect(f"{meeting.get_absolute_url()}#notes")
+    if _form_saved(
+        form,
+        lambda data: services.note_create(
+            meeting=meeting, seat=seat, body=data["body"], visibility=data["visibility"]
+        ),
+    ):
+        messages.success(request, "Note saved.")
+        return redirect(f"{meeting.get_absolute_url()}#notes")
     return _rerender(request, meeting, seat, note_form=form)
 
 
@@ -404,23 +438,18 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit your own note; its earlier versions are listed below (to you only)."""
-    note, seat = selectors.access_own_note(user=request.user, pk=pk)
+    note, seat = access_own_note(user=request.user, pk=pk)
     status = 200
     if request.method == "POST":
         form = forms.NoteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.note_update(
-                    note=note,
-                    seat=seat,
-                    body=form.cleaned_data["body"],
-                    visibility=form.cleaned_data["visibility"],
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, "Note saved; the earlier version is kept.")
-                return redirect(f"{note.meeting.get_absolute_url()}#notes")
+        if _form_saved(
+            form,
+            lambda data: services.note_update(
+                note=note, seat=seat, body=data["body"], visibility=data["visibility"]
+            ),
+        ):
+            messages.success(request, "Note saved; the earlier version is kept.")
+            return redirect(f"{note.meeting.get_absolute_url()}#notes")
         status = 400
     else:
         form = forms.NoteForm(initial={"body": note.body, "visibility": note.visibility})
@@ -440,7 +469,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """Your upcoming meetings across partnerships."""
     meetings = list(
-        selectors.meeting_list_for(user=request.user, since=clock.now()).filter(
+        meeting_list_for(user=request.user, since=clock.now()).filter(
             status=Meeting.Status.SCHEDULED
         )[:50]
     )
@@ -450,7 +479,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, _ = selectors.access_meeting(user=request.user, pk=pk)
+    meeting, _ = access_meeting(user=request.user, pk=pk)
     meeting = (
         Meeting.objects.select_related("partnership")
         .prefetch_related(
@@ -468,8 +497,8 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private feed: every meeting of the token's owner (no notes, ever)."""
-    feed = selectors.access_calendar_feed(token=token)
-    body = calendar.calendar_for(selectors.feed_meetings(user=feed.user), name="Tandem")
+    feed = access_calendar_feed(token=token)
+    body = calendar.calendar_for(feed_meetings(user=feed.user), name="Tandem")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -492,5 +521,5 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "meetings/calendar.html",
-        {"feed": selectors.calendar_feed_live(user=request.user), "feed_url": feed_url},
+        {"feed": calendar_feed_live(user=request.user), "feed_url": feed_url},
     )

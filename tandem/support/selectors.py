@@ -29,8 +29,9 @@ from django_stubs_ext import StrOrPromise
 from tandem.core import clock
 from tandem.core.errors import NotFound
 from tandem.goals.models import Pulse
-from tandem.meetings import selectors as meeting_selectors
 from tandem.meetings.models import Meeting
+from tandem.meetings.selectors.access import seat_name
+from tandem.meetings.selectors.balance import balances_for_partnerships
 from tandem.partnerships.models import Partnership, PartnershipMember, RematchRequest
 from tandem.programs.models import Program
 from tandem.support.models import CheckIn, SupportPlan
@@ -189,7 +190,7 @@ def support_queue(
     ):
         if len(marked[partnership_id]) < 2:
             marked[partnership_id].append((status, starts_at))
-    balances = meeting_selectors.balances_for_partnerships({pk: seats[pk] for pk in ids})
+    balances = balances_for_partnerships({pk: seats[pk] for pk in ids})
     low_pulses = _latest(
         list(
             Pulse.objects.filter(meeting__partnership_id__in=ids, score__lte=LOW_PULSE).values_list(
@@ -244,7 +245,7 @@ def support_queue(
         rows.append(
             SupportRow(
                 partnership=p,
-                partner_names=[meeting_selectors.seat_name(s) for s in seats[p.pk]],
+                partner_names=[seat_name(s) for s in seats[p.pk]],
                 last_check_in=last,
                 due_on=due_on,
                 due_reason=why,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.core.emails import email_build, send_once
 from tandem.core.links import absolute_url
-from tandem.meetings import selectors as meeting_selectors
+from tandem.meetings.selectors.access import seat_name, seats_of
 from tandem.support.models import CheckIn
 
 
@@ -28,12 +28,12 @@ def check_in_message_email_send(*, check_in_id: int) -> int:
     partnership = check_in.partnership
     coordinator = check_in.coordinator
     reply_to = [coordinator.email] if coordinator is not None else []
-    seats = meeting_selectors.seats_of(partnership)
+    seats = seats_of(partnership)
 
     def send() -> None:
         for seat in seats:
             context = {
-                "name": meeting_selectors.seat_name(seat),
+                "name": seat_name(seat),
                 "message": check_in.message,
                 "coordinator": (coordinator.name or coordinator.email) if coordinator else "",
                 "program": partnership.program,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.forms import add_domain_error
-from tandem.meetings import selectors as meeting_selectors
+from tandem.meetings.selectors.access import seat_name, seats_of
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Program
 from tandem.programs.selectors import access_program_as_coordinator
@@ -91,7 +91,7 @@ def _render_partnership(
     status: int = 200,
 ) -> HttpResponse:
     rows = selectors.support_queue(program=program, partnership=partnership)
-    seats = meeting_selectors.seats_of(partnership)
+    seats = seats_of(partnership)
     return render(
         request,
         "support/partnership.html",
@@ -99,7 +99,7 @@ def _render_partnership(
             "program": program,
             "partnership": partnership,
             "row": rows[0] if rows else None,
-            "partner_names": [meeting_selectors.seat_name(s) for s in seats],
+            "partner_names": [seat_name(s) for s in seats],
             "check_ins": selectors.check_ins_of(partnership=partnership),
             "record_form": record_form or CheckInForm(),
             "message_form": message_form

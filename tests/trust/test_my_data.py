@@ -42,7 +42,7 @@ from tandem.goals.models import (
 from tandem.matching.models import LeftOutMember, MatchRule, UnmatchedMember
 from tandem.meetings import services as meetings
 from tandem.meetings.models import Delivery, Meeting, Note, ScheduleNotice, Turn
-from tandem.meetings.selectors import seat_name
+from tandem.meetings.selectors.access import seat_name
 from tandem.partnerships.models import DigestSent, PartnershipEvent, RematchRequest
 from tandem.privacy import services as services_data
 from tandem.privacy.declarations import DECLARATIONS

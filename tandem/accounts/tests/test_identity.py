@@ -6,7 +6,7 @@ from django.urls import reverse
 from tandem.accounts.views import MSG_IDENTITY_SAVED
 from tandem.goals.selectors import viewer_zone
 from tandem.interchange.members_csv import MSG_BAD_TIME_ZONE
-from tandem.meetings.selectors import seat_zone
+from tandem.meetings.selectors.access import seat_zone
 from tandem.partnerships.selectors.life import seat_name
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.models import Profile

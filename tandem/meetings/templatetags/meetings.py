@@ -11,7 +11,9 @@ from typing import Any
 from django import template
 
 from tandem.core.errors import NotFound
-from tandem.meetings import selectors
+from tandem.meetings.selectors.access import seat_for
+from tandem.meetings.selectors.balance import balance_for_partnership
+from tandem.meetings.selectors.schedule import partnership_meetings_summary
 
 register = template.Library()
 
@@ -19,7 +21,7 @@ register = template.Library()
 @register.inclusion_tag("meetings/_balance.html")
 def meeting_balance(partnership: Any) -> dict[str, Any]:
     """Render minutes in the mentee's and mentor's seat per partner: ``{% meeting_balance p %}``."""
-    return {"balance": selectors.balance_for_partnership(partnership)}
+    return {"balance": balance_for_partnership(partnership)}
 
 
 @register.inclusion_tag("meetings/_partnership_meetings.html", takes_context=True)
@@ -28,10 +30,10 @@ def partnership_meetings(context: template.Context, partnership: Any) -> dict[st
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     try:
-        seat = selectors.seat_for(partnership=partnership, user=user)
+        seat = seat_for(partnership=partnership, user=user)
     except NotFound:
         return {"visible": False}
     return {
         "visible": True,
-        **selectors.partnership_meetings_summary(partnership=partnership, seat=seat),
+        **partnership_meetings_summary(partnership=partnership, seat=seat),
     }

@@ -5,8 +5,15 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from tandem.core import clock
-from tandem.meetings import recurrence, selectors, services
+from tandem.meetings import recurrence, services
 from tandem.meetings.models import Delivery, Meeting, MeetingSeries
+from tandem.meetings.selectors.schedule import (
+    dst_shift_for,
+    meeting_upcoming,
+    partner_times,
+    rule_of,
+    slot_suggestions,
+)
 from tandem.meetings.tests.factories import partnership_make
 
 pytestmark = pytest.mark.django_db
@@ -25,13 +32,13 @@ def _series(partnership, seats, *, starts_on, start_time, zone):
 
 def _clocks(series, seats, start, end):
     """Return [(date in owner's zone, [each partner's HH:MM])] for occurrences in [start, end)."""
-    rule = selectors.rule_of(series)
+    rule = rule_of(series)
     rows = []
     for instant in rule.instants():
         if instant >= end:
             break
         if instant >= start:
-            times = selectors.partner_times(instant=instant, seats=seats)
+            times = partner_times(instant=instant, seats=seats)
             rows.append((times[0].local.date(), [t.clock for t in times]))
     return rows
 
@@ -143,7 +150,7 @@ def test_kolkata_has_no_clock_change_but_sees_london_summer_time():
     meeting = Meeting.objects.get(
         series=series, original_start=datetime(2027, 3, 31, 8, tzinfo=UTC)
     )
-    shift = selectors.dst_shift_for(meeting=meeting, seats=seats)
+    shift = dst_shift_for(meeting=meeting, seats=seats)
     assert shift is not None
     assert [t.clock for t in shift.during] == ["09:00", "13:30"]
     # The return (3 November) lies beyond the horizon: it gets its own notice then.
@@ -191,12 +198,12 @@ def test_agreed_series_books_the_next_three_meetings_and_tops_up_after_a_cancell
         assert not Meeting.objects.exists()
         series = services.series_accept(series=series, seat=seats[1])
         assert series.status == MeetingSeries.Status.ACTIVE
-        upcoming = selectors.meeting_upcoming(partnership=partnership)
+        upcoming = meeting_upcoming(partnership=partnership)
         assert [m.starts_at.date() for m in upcoming] == [
             date(2027, 1, 13), date(2027, 1, 27), date(2027, 2, 10)
         ]  # fmt: skip
         services.meeting_cancel(meeting=upcoming[1], seat=seats[1])
-        upcoming = selectors.meeting_upcoming(partnership=partnership)
+        upcoming = meeting_upcoming(partnership=partnership)
         assert [m.starts_at.date() for m in upcoming] == [
             date(2027, 1, 13), date(2027, 2, 10), date(2027, 2, 24)
         ]  # fmt: skip
@@ -209,7 +216,7 @@ def test_slot_suggestions_show_each_partner_their_own_time():
             people=[("Ana", "Europe/Madrid"), ("Ben", "America/New_York")],
             availability=[[[2, 18 * 60, 20 * 60]], [[2, 12 * 60, 14 * 60]]],
         )
-        slots = selectors.slot_suggestions(partnership=partnership, viewer=seats[0])
+        slots = slot_suggestions(partnership=partnership, viewer=seats[0])
     assert [s.label for s in slots] == [
         "Wednesdays 18:00 for Ana (Europe/Madrid) · 12:00 for Ben (America/New_York)",
         "Wednesdays 19:00 for Ana (Europe/Madrid) · 13:00 for Ben (America/New_York)",

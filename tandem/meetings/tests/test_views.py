@@ -9,8 +9,16 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from tandem.core import clock
-from tandem.meetings import selectors, services
+from tandem.meetings import services
 from tandem.meetings.models import Meeting, MeetingSeries, Turn
+from tandem.meetings.selectors.balance import balance_for_partnership, meeting_history
+from tandem.meetings.selectors.notes import (
+    commitment_to_review,
+    commitments_for,
+    commitments_for_page,
+    commitments_to_review,
+)
+from tandem.meetings.selectors.turns import turn_order_for, turn_state
 from tandem.meetings.tests.factories import partnership_make
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +119,7 @@ def test_timer_hands_over_after_the_turn_and_survives_a_reload(client):
                 {"turn": turns[0].pk},
                 HTTP_HX_REQUEST="true",
             )
-        state = selectors.turn_state(meeting=meeting)
+        state = turn_state(meeting=meeting)
     assert state.current.seat_id == seats[1].pk
     assert state.current.started_at == start + timedelta(minutes=30)
     with clock.frozen(start + timedelta(minutes=40)):
@@ -140,7 +148,7 @@ def test_first_speaker_alternates_and_commitments_are_asked_about_next_time(clie
     assert order(first) == [seats[0].pk, seats[1].pk]
     assert order(second) == [seats[1].pk, seats[0].pk]
     assert "Last time Ben committed to: <em>Send two applications</em>. Did it happen?" in page.text
-    review = selectors.commitment_to_review(meeting=second, seat=seats[1])
+    review = commitment_to_review(meeting=second, seat=seats[1])
     client.post(
         reverse("meetings:commitment_review", args=[second.pk, review.pk]), {"outcome": "partly"}
     )
@@ -239,7 +247,7 @@ def test_one_sided_partnership_is_flagged_with_a_suggestion(client):
     ana, ben = seats
     for meeting in Meeting.objects.order_by("starts_at")[:2]:
         _held_meeting(meeting, seats, {ana.pk: 40, ben.pk: 20})
-    balance = selectors.balance_for_partnership(partnership)
+    balance = balance_for_partnership(partnership)
     assert [(p.name, p.mentee_minutes, p.mentor_minutes) for p in balance.partners] == [
         ("Ana", 80, 40), ("Ben", 40, 80)
     ]  # fmt: skip
@@ -248,14 +256,14 @@ def test_one_sided_partnership_is_flagged_with_a_suggestion(client):
         services.meetings_extend()
     third = Meeting.objects.filter(status="scheduled").order_by("starts_at").first()
     _held_meeting(third, seats, {ana.pk: 40, ben.pk: 20})
-    balance = selectors.balance_for_partnership(partnership)
+    balance = balance_for_partnership(partnership)
     assert balance.one_sided  # 66.7% against 33.3%
     assert balance.suggestion.endswith("Next time, let Ben go first and take the longer turn.")
     client.force_login(ben.membership.user)
     page = client.get(reverse("meetings:detail", args=[third.pk]))
     assert "let Ben go first and take the longer turn" in page.text
     following = Meeting.objects.filter(status="scheduled").order_by("starts_at").first()
-    assert selectors.turn_order_for(meeting=following, seats=seats)[0] == ben
+    assert turn_order_for(meeting=following, seats=seats)[0] == ben
 
 
 def test_exactly_65_35_is_not_flagged():
@@ -265,7 +273,7 @@ def test_exactly_65_35_is_not_flagged():
     ana, ben = seats
     for meeting in Meeting.objects.order_by("starts_at")[:3]:
         _held_meeting(meeting, seats, {ana.pk: 39, ben.pk: 21})
-    assert not selectors.balance_for_partnership(partnership).one_sided
+    assert not balance_for_partnership(partnership).one_sided
 
 
 def test_meeting_ics_has_tzid_stable_uid_sequence_and_cancelled_status(client):
@@ -390,19 +398,19 @@ def test_meeting_history_gives_the_same_order_and_balance_as_the_separate_reads(
     with clock.frozen(MONDAY):
         partnership, seats = _booked(cadence_weeks=1)
     past, upcoming = _history(partnership, seats)
-    history = selectors.meeting_history(meeting=upcoming, seats=seats)
-    assert history.balance == selectors.balance_for_partnership(partnership, seats=seats)
+    history = meeting_history(meeting=upcoming, seats=seats)
+    assert history.balance == balance_for_partnership(partnership, seats=seats)
     assert not history.has_turns
-    assert selectors.meeting_history(meeting=past[2], seats=seats).has_turns
-    assert not selectors.meeting_history(meeting=past[3], seats=seats).has_turns
+    assert meeting_history(meeting=past[2], seats=seats).has_turns
+    assert not meeting_history(meeting=past[3], seats=seats).has_turns
     # The missed meeting was started by Ben's turn order; the next one rotates from it.
     assert history.previous_first_seat_id == past[2].turns.get(position=0).seat_id
-    assert selectors.turn_order_for(
-        meeting=upcoming, seats=seats, history=history
-    ) == selectors.turn_order_for(meeting=upcoming, seats=seats)
-    mine, to_review = selectors.commitments_for_page(meeting=past[3], seats=seats)
-    assert mine == selectors.commitments_for(meeting=past[3])
-    assert to_review == selectors.commitments_to_review(meeting=past[3], seats=seats)
+    assert turn_order_for(meeting=upcoming, seats=seats, history=history) == turn_order_for(
+        meeting=upcoming, seats=seats
+    )
+    mine, to_review = commitments_for_page(meeting=past[3], seats=seats)
+    assert mine == commitments_for(meeting=past[3])
+    assert to_review == commitments_to_review(meeting=past[3], seats=seats)
     assert {c.text for c in to_review.values()} == {f"read {past[2].pk}"}
 
 
