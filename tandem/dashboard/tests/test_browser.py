@@ -7,7 +7,6 @@ from django.conf import settings
 from django.test import Client
 
 from tandem.core import clock
-from tandem.core.testing import SCREENSHOTS
 from tandem.dashboard.tests.builders import program_populate
 from tandem.goals import services
 from tandem.goals.models import Answer, Question, Survey, SurveyResponse
@@ -16,6 +15,7 @@ from tandem.meetings.services import meeting_mark
 from tandem.meetings.tests.factories import partnership_make
 from tandem.programs.models import Membership, Resource
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
+from tests.browser.helpers import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,11 +9,10 @@ from django.db.models import F
 from django.test import Client
 
 from tandem.core import clock
-from tandem.core.testing import FAILURES
 from tandem.meetings import services
 from tandem.meetings.models import Meeting, Turn
 from tandem.meetings.tests.factories import partnership_make
-from tests.browser.helpers import watch_for_problems
+from tests.browser.helpers import FAILURES, watch_for_problems
 
 
 def sign_in(page, live_server, user):

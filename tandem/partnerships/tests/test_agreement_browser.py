@@ -5,10 +5,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tandem.core.testing import FAILURES
 from tandem.partnerships.models import AgreementVersion
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.tests.factories import ProgramFactory
+from tests.browser.helpers import FAILURES
 
 
 def sign_in(page, live_server, user):

@@ -4,9 +4,9 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tandem.core.testing import drag_across
 from tandem.programs.models import Membership, Profile
 from tandem.programs.tests.factories import MembershipFactory, TagFactory
+from tests.browser.helpers import drag_across
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
