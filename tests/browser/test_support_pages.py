@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 
 from tandem.core import clock
-from tandem.dashboard.tests.test_browser import sign_in
 from tandem.meetings.models import Meeting
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 from tandem.support.models import CheckIn
 from tests.browser.helpers import SCREENSHOTS
+from tests.browser.test_dashboard_pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
