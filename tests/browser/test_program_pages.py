@@ -4,7 +4,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from tandem.programs.models import Document, Membership
-from tandem.programs.tests.factories import CoordinatorFactory, UserFactory
+from tandem.programs.tests.factories import CoordinatorFactory, DocumentFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +23,8 @@ def test_coordinator_adds_a_coordinator_and_reorders_the_guidebook_in_place(
     coordinator = CoordinatorFactory(program__slug="spanish", program__name="Spanish")
     program = coordinator.program
     UserFactory(email="ana@example.org")
-    Document.objects.create(program=program, title="Alpha", body="a", position=0)
-    Document.objects.create(program=program, title="Beta", body="b", position=1)
+    DocumentFactory(program=program, title="Alpha", body="a", position=0)
+    DocumentFactory(program=program, title="Beta", body="b", position=1)
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.on(

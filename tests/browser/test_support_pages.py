@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from tandem.core import clock
-from tandem.meetings.models import Meeting
+from tandem.meetings.tests.factories import MeetingFactory
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
@@ -25,7 +25,7 @@ def _seed():
     Partnership.objects.filter(pk=late.pk).update(started_at=clock.now() - timedelta(days=40))
     Partnership.objects.filter(pk=quiet.pk).update(started_at=clock.now() - timedelta(days=16))
     at = clock.now() - timedelta(days=33)
-    Meeting.objects.create(
+    MeetingFactory(
         partnership=late, original_start=at, starts_at=at, duration_minutes=60, status="held"
     )
     return program, coordinator, late, fine
