@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from playwright.sync_api import Page, expect
 
 from tandem.programs.tests.factories import PASSWORD
@@ -77,6 +78,15 @@ def failure_shots(pages: dict[str, Page]) -> Iterator[None]:
 def cell(page: Page, day: int, minute: int) -> Any:
     """Return the availability grid's cell for ``day`` (0 is Monday) at ``minute``."""
     return page.locator(f'td:has(input[name="availability"][value="{day}-{minute}"])')
+
+
+def sign_in_as(page: Page, live_server: Any, user: Any) -> None:
+    """Give the browser a signed-in session for ``user``, without the sign-in form."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def sign_in(page: Page, base: str, email: str) -> None:

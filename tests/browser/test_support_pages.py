@@ -10,8 +10,7 @@ from tandem.partnerships.models import Partnership
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 from tandem.support.models import CheckIn
-from tests.browser.helpers import SCREENSHOTS
-from tests.browser.test_dashboard_pages import sign_in
+from tests.browser.helpers import SCREENSHOTS, sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +32,7 @@ def _seed():
 
 def test_a_coordinator_finds_an_overdue_check_in_from_the_cockpit_and_records_it(live_server, page):
     program, coordinator, late, _fine = _seed()
-    sign_in(page, live_server, coordinator)
+    sign_in_as(page, live_server, coordinator)
     page.goto(f"{live_server.url}/dashboard/{program.slug}/cockpit/")
     page.get_by_role("button", name="2 partnerships to check in with").click()
     page.wait_for_selector("h1:has-text('Support check-ins')")
