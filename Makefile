@@ -80,7 +80,7 @@ test: lint typecheck checks pytest
 
 # Refresh the README's screenshots in docs/screenshots/ from the browser tests.
 screenshots: install
-	TANDEM_SCREENSHOTS=1 $(VENV)/bin/pytest -m browser
+	TANDEM_SCREENSHOTS=1 $(VENV)/bin/pytest -m browser tests/browser
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var .mypy_cache .pytest_cache .ruff_cache

@@ -1,18 +1,36 @@
-"""Helpers shared by the journeys in this folder: signing in, the worker, screenshots."""
+"""Helpers shared by the journeys in this folder: signing in, the worker, screenshots.
+
+A normal test run never changes tracked files: screenshots go to ``test-results/``.
+``make screenshots`` sets ``TANDEM_SCREENSHOTS=1`` to refresh the ones the README shows
+in ``docs/screenshots/``.
+"""
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from playwright.sync_api import Page, expect
 
-from tandem.core.testing import FAILURES, SCREENSHOTS
 from tandem.programs.tests.factories import PASSWORD
+
+_BASE = Path(settings.BASE_DIR)
+SCREENSHOTS = (
+    _BASE / "docs" / "screenshots"
+    if os.environ.get("TANDEM_SCREENSHOTS")
+    else _BASE / "test-results" / "screenshots"
+)
+FAILURES = _BASE / "test-results" / "failures"
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+FAILURES.mkdir(parents=True, exist_ok=True)
 
 
 def run_worker() -> None:
@@ -62,9 +80,39 @@ def cell(page: Page, day: int, minute: int) -> Any:
     return page.locator(f'td:has(input[name="availability"][value="{day}-{minute}"])')
 
 
+def sign_in_as(page: Page, live_server: Any, user: Any) -> None:
+    """Give the browser a signed-in session for ``user``, without the sign-in form."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
 def sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("link", name=email)).to_be_visible()
+
+
+def drag_across(page: Any, locators: Sequence[Any]) -> None:
+    """Press on the first element and drag through the others, as a person's mouse would.
+
+    The elements are scrolled into view first: a scroll during the drag would sweep
+    whatever passes under the pointer.
+    """
+    locators[-1].scroll_into_view_if_needed()
+    locators[0].scroll_into_view_if_needed()
+    page.mouse.move(*_centre(locators[0]))
+    page.mouse.down()
+    for locator in locators[1:]:
+        page.mouse.move(*_centre(locator), steps=3)
+    page.mouse.up()
+
+
+def _centre(locator: Any) -> tuple[float, float]:
+    box = locator.bounding_box()
+    assert box is not None, "the element is not visible"
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2

@@ -16,7 +16,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tandem.accounts.models import User
-from tandem.core.testing import drag_across
 from tandem.programs.models import Membership, Profile, Program, WaitlistEntry
 from tandem.programs.services.waitlist import (
     WAITLIST_SIGNUP_ANSWER,
@@ -34,6 +33,7 @@ from tandem.programs.tests.factories import (
 )
 from tests.browser.helpers import (
     cell,
+    drag_across,
     failure_shots,
     link_in_last_email,
     run_worker,

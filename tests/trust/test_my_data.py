@@ -17,38 +17,60 @@ from django.db import connection, models
 from django.test import Client
 
 from tandem.accounts.models import User
-from tandem.announcements.models import (
-    Announcement,
-    AnnouncementDelivery,
-    AnnouncementOptOut,
-    IntakeReminder,
+from tandem.announcements.tests.factories import (
+    AnnouncementDeliveryFactory,
+    AnnouncementFactory,
+    AnnouncementOptOutFactory,
+    IntakeReminderFactory,
 )
 from tandem.core import clock
 from tandem.core.errors import ValidationFailed
 from tandem.core.models import AuditEvent
 from tandem.core.personal_data import Erase, Person
-from tandem.dashboard.models import StalledNudge
+from tandem.dashboard.tests.factories import StalledNudgeFactory
 from tandem.goals.models import (
-    Answer,
-    GoalComment,
     HelpFlag,
-    IncentiveEarned,
-    Nudge,
-    ProgressUpdate,
-    Pulse,
-    SurveyInvitation,
-    SurveyResponse,
 )
-from tandem.matching.models import LeftOutMember, MatchRule, UnmatchedMember
+from tandem.goals.tests.factories import (
+    AnswerFactory,
+    GoalCommentFactory,
+    IncentiveEarnedFactory,
+    NudgeFactory,
+    ProgressUpdateFactory,
+    PulseFactory,
+    SurveyInvitationFactory,
+    SurveyResponseFactory,
+)
+from tandem.matching.models import MatchRule
+from tandem.matching.tests.factories import (
+    LeftOutMemberFactory,
+    MatchRuleFactory,
+    UnmatchedMemberFactory,
+)
 from tandem.meetings import services as meetings
-from tandem.meetings.models import Delivery, Meeting, Note, ScheduleNotice, Turn
+from tandem.meetings.models import Delivery, Note, ScheduleNotice
 from tandem.meetings.selectors.access import seat_name
-from tandem.partnerships.models import DigestSent, PartnershipEvent, RematchRequest
+from tandem.meetings.tests.factories import (
+    DeliveryFactory,
+    MeetingFactory,
+    ScheduleNoticeFactory,
+    TurnFactory,
+)
+from tandem.partnerships.tests.factories import (
+    DigestSentFactory,
+    PartnershipEventFactory,
+    RematchRequestFactory,
+)
 from tandem.privacy import services as services_data
 from tandem.privacy.declarations import DECLARATIONS
 from tandem.privacy.services import person_of, section_name
-from tandem.programs.models import Invitation, Profile, WaitlistEntry
-from tandem.programs.tests.factories import PASSWORD, UserFactory
+from tandem.programs.models import Profile
+from tandem.programs.tests.factories import (
+    PASSWORD,
+    InvitationFactory,
+    UserFactory,
+    WaitlistEntryFactory,
+)
 from tests.trust.world import MESSAGE_TEXT, PRIVATE_NOTE, SHARED_NOTE, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -66,54 +88,48 @@ def _every_kind_of_record(w: World) -> None:
     now = clock.now()
     meeting, goal = w.objects["meeting"], w.objects["goal"]
     EmailAddress.objects.get_or_create(user=w.users["partner"], email="pia@a.example.org")
-    WaitlistEntry.objects.create(program=w.b, email="PIA@a.example.org")
-    Invitation.objects.create(
-        program=w.b, email="pia@a.example.org", expires_at=now + timedelta(days=9)
-    )
-    UnmatchedMember.objects.create(run=w.objects["run"], membership=pia, reason="No fit")
-    LeftOutMember.objects.create(run=w.objects["run"], membership=pia, reason="no_consent")
-    announcement = Announcement.objects.create(
+    WaitlistEntryFactory(program=w.b, email="PIA@a.example.org")
+    InvitationFactory(program=w.b, email="pia@a.example.org", expires_at=now + timedelta(days=9))
+    UnmatchedMemberFactory(run=w.objects["run"], membership=pia, reason="No fit")
+    LeftOutMemberFactory(run=w.objects["run"], membership=pia, reason="no_consent")
+    announcement = AnnouncementFactory(
         program=w.a, author=w.users["coordinator"], subject="Kick-off", body="See you there"
     )
-    AnnouncementDelivery.objects.create(announcement=announcement, membership=pia, sent_at=now)
-    AnnouncementOptOut.objects.create(membership=pia)
-    IntakeReminder.objects.create(
+    AnnouncementDeliveryFactory(announcement=announcement, membership=pia, sent_at=now)
+    AnnouncementOptOutFactory(membership=pia)
+    IntakeReminderFactory(
         membership=pia, sent_by=w.users["coordinator"], week="2027-W03", sent_at=now
     )
     low, high = sorted([pia, mia], key=lambda m: m.pk)
-    MatchRule.objects.create(
-        program=w.a, kind=MatchRule.Kind.FORBID, membership_a=low, membership_b=high
-    )
-    PartnershipEvent.objects.create(
+    MatchRuleFactory(program=w.a, kind=MatchRule.Kind.FORBID, membership_a=low, membership_b=high)
+    PartnershipEventFactory(
         partnership=w.partnership, kind="paused", actor=seat, reason=END_REASON,
         coordinator_feedback=FEEDBACK,
     )  # fmt: skip
-    RematchRequest.objects.create(program=w.a, partnership=w.partnership, seat=seat)
-    DigestSent.objects.create(user=w.users["partner"], day=clock.today())
-    Meeting.objects.create(
+    RematchRequestFactory(program=w.a, partnership=w.partnership, seat=seat)
+    DigestSentFactory(user=w.users["partner"], day=clock.today())
+    MeetingFactory(
         partnership=w.partnership, original_start=now, starts_at=now, duration_minutes=30,
         time_zone="UTC", status="cancelled", cancelled_by=seat, cancel_reason=CANCEL_REASON,
     )  # fmt: skip
-    Turn.objects.create(meeting=w.objects["meeting_held"], seat=seat, position=0,
+    TurnFactory(meeting=w.objects["meeting_held"], seat=seat, position=0,
                         planned_seconds=600)  # fmt: skip
-    Delivery.objects.create(meeting=meeting, seat=seat, kind=Delivery.Kind.REMINDER_24H)
-    ScheduleNotice.objects.create(
+    DeliveryFactory(meeting=meeting, seat=seat, kind=Delivery.Kind.REMINDER_24H)
+    ScheduleNoticeFactory(
         kind=ScheduleNotice.Kind.SERIES_PROPOSED, seat=seat, series=w.objects["series_pending"]
     )
-    ProgressUpdate.objects.create(goal=goal, text="Outline written", percent=30)
-    IncentiveEarned.objects.create(partnership=w.partnership, goal=goal, incentive="Dinner")
-    GoalComment.objects.create(goal=goal, author=pia, body="PIA-COMMENT on my goal")
-    Nudge.objects.create(goal=goal, sender=w.memberships["partner2"], week="2027-W01")
+    ProgressUpdateFactory(goal=goal, text="Outline written", percent=30)
+    IncentiveEarnedFactory(partnership=w.partnership, goal=goal, incentive="Dinner")
+    GoalCommentFactory(goal=goal, author=pia, body="PIA-COMMENT on my goal")
+    NudgeFactory(goal=goal, sender=w.memberships["partner2"], week="2027-W01")
     survey = w.objects["question"].survey
-    SurveyInvitation.objects.create(survey=survey, membership=pia)
-    response = SurveyResponse.objects.create(survey=survey, membership=pia)
-    Answer.objects.create(response=response, question=w.objects["question"], scale=4,
+    SurveyInvitationFactory(survey=survey, membership=pia)
+    response = SurveyResponseFactory(survey=survey, membership=pia)
+    AnswerFactory(response=response, question=w.objects["question"], scale=4,
                           text="PIA-ANSWER")  # fmt: skip
-    Pulse.objects.create(meeting=w.objects["meeting_held"], membership=pia, score=4)
+    PulseFactory(meeting=w.objects["meeting_held"], membership=pia, score=4)
     HelpFlag.objects.create(program=w.a, membership=pia, kind="other")
-    StalledNudge.objects.create(
-        partnership=w.partnership, sent_by=w.users["coordinator"], week="2027-W02"
-    )
+    StalledNudgeFactory(partnership=w.partnership, sent_by=w.users["coordinator"], week="2027-W02")
 
 
 @pytest.fixture

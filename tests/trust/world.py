@@ -20,16 +20,21 @@ from django.core.files.base import ContentFile
 
 from tandem.accounts.models import User
 from tandem.core import clock
-from tandem.meetings.models import Meeting
+from tandem.matching.tests.factories import MatchRuleFactory
+from tandem.meetings.tests.factories import MeetingFactory
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.services.partnership import partnership_create_from_match
-from tandem.programs.models import Document, Invitation, Membership, Program, Resource
+from tandem.programs.models import Document, Membership, Program, Resource
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
+    DocumentFactory,
+    InvitationFactory,
     MembershipFactory,
     ProfileFactory,
     ProgramFactory,
+    ResourceFactory,
     UserFactory,
+    WaitlistEntryFactory,
 )
 
 PRIVATE_NOTE = "PRIVATE-NOTE-TEXT only the author may read"
@@ -138,7 +143,7 @@ def build_world() -> World:
     w.objects["run"] = run
     w.objects["proposal"] = run.proposals.first()
     low, high = sorted([w.memberships["member"], w.memberships["extra"]], key=lambda m: m.pk)
-    w.objects["rule"] = MatchRule.objects.create(
+    w.objects["rule"] = MatchRuleFactory(
         program=w.a, kind=MatchRule.Kind.FORBID, membership_a=low, membership_b=high
     )
 
@@ -156,7 +161,7 @@ def build_world() -> World:
     w.objects["meeting"] = meeting
     w.objects["meeting2"] = second
     # A one-off meeting yesterday, marked held: pulses are asked about held meetings.
-    held = Meeting.objects.create(
+    held = MeetingFactory(
         partnership=w.partnership,
         original_start=clock.now() - timedelta(days=1),
         starts_at=clock.now() - timedelta(days=1),
@@ -192,19 +197,17 @@ def build_world() -> World:
     w.objects["feed_token"] = meetings.calendar_feed_rotate(user=w.users["partner"])
 
     # Program A's documents, resources, waitlist, invitation; partner 1's API token.
-    w.objects["document"] = Document.objects.create(
-        program=w.a, title="Guidebook", body="# Welcome"
-    )
+    w.objects["document"] = DocumentFactory(program=w.a, title="Guidebook", body="# Welcome")
     worksheet = Document(program=w.a, kind=Document.Kind.WORKSHEET, title="Worksheet")
     worksheet.file.save("worksheet.txt", ContentFile(b"Fill me in"), save=True)
     w.objects["worksheet"] = worksheet
-    w.objects["resource"] = Resource.objects.create(
+    w.objects["resource"] = ResourceFactory(
         program=w.a, name="Helpline", contact="0800 000", when_to_use="When in doubt"
     )
-    w.objects["waitlist_entry"] = WaitlistEntry.objects.create(
+    w.objects["waitlist_entry"] = WaitlistEntryFactory(
         program=w.a, email="wanda@waitlist.example.org", status=WaitlistEntry.Status.CONFIRMED
     )
-    w.objects["invitation"] = Invitation.objects.create(
+    w.objects["invitation"] = InvitationFactory(
         program=w.a,
         email="ivan@invited.example.org",
         invited_by=coordinator,

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tandem.accounts.adapter import TOO_MANY_LOGIN_ATTEMPTS
 from tandem.accounts.models import User
+from tandem.accounts.tests.factories import EmailAddressFactory
 from tandem.programs.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_sign_up_with_mismatched_passwords_keeps_email_and_says_what_to_fix(clie
 def test_unverified_account_cannot_sign_in(client, mailoutbox):
     user = UserFactory(verified=False)
     user.save()  # the factory saves the password only together with the verified address
-    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    EmailAddressFactory(user=user, email=user.email, verified=False, primary=True)
     response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from tandem.announcements import services
 from tandem.announcements.models import Announcement, AnnouncementDelivery, AnnouncementOptOut
 from tandem.announcements.tasks import announcement_email_send, announcement_enqueue
+from tandem.announcements.tests.factories import AnnouncementOptOutFactory
 from tandem.core.errors import Conflict
 from tandem.core.models import AuditEvent
 from tandem.partnerships.services.life import partnership_pause
@@ -156,7 +157,7 @@ def test_a_wrong_unsubscribe_token_is_not_found(client, world):
 
 def test_preview_shows_the_count_and_sends_nothing(client, world, mailoutbox):
     client.force_login(world["coordinator"].user)
-    AnnouncementOptOut.objects.create(membership=world["ida"])
+    AnnouncementOptOutFactory(membership=world["ida"])
     response = client.post(
         reverse("announcements:new", args=["spanish"]),
         {"subject": "Hello", "body": "*Hi*", "partnership_state": "unmatched", "preview": ""},

@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tandem.announcements import services
-from tandem.announcements.models import AnnouncementOptOut, IntakeReminder
+from tandem.announcements.models import IntakeReminder
 from tandem.announcements.tasks import intake_reminder_enqueue
+from tandem.announcements.tests.factories import AnnouncementOptOutFactory
 from tandem.core import clock
 from tandem.core.models import AuditEvent
 from tandem.programs.models import Program
@@ -73,9 +74,7 @@ def test_the_button_reminds_each_unfinished_intake_once_a_week(client, program, 
 
 
 def test_the_schedule_reminds_programs_taking_intakes_and_skips_opted_out(program, mailoutbox):
-    AnnouncementOptOut.objects.create(
-        membership=program.memberships.get(user__email="ida@example.org")
-    )
+    AnnouncementOptOutFactory(membership=program.memberships.get(user__email="ida@example.org"))
     closed = ProgramFactory(status=Program.Status.RUNNING)
     MembershipFactory(program=closed, status="intake")
     with clock.frozen(MONDAY):

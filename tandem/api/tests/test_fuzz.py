@@ -32,6 +32,7 @@ from schemathesis.config import PositiveDataAcceptanceConfig
 
 from config.api import AUTH_REQUIRED, api
 from tandem.accounts.models import ApiToken, User
+from tandem.accounts.tests.factories import ApiTokenFactory
 from tandem.core import clock
 from tandem.matching import services as matching_services
 from tandem.meetings import services as meeting_services
@@ -89,7 +90,7 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 def _token_for(user: User) -> str:
     raw, token_hash = ApiToken.generate()
-    ApiToken.objects.create(user=user, label="fuzz", token_hash=token_hash, hint=raw[:8])
+    ApiTokenFactory(user=user, label="fuzz", token_hash=token_hash, hint=raw[:8])
     return raw
 
 

@@ -8,15 +8,18 @@ from django.urls import reverse
 from tandem.cohorts.services import program_copy
 from tandem.core.models import AuditEvent
 from tandem.goals.models import Question, Survey
+from tandem.goals.tests.factories import QuestionFactory, SurveyFactory
 from tandem.matching import services as matching_services
 from tandem.matching.tests.helpers import member, names_in
 from tandem.partnerships.services.partnership import partnership_create_from_match
-from tandem.programs.models import Document, Membership, Program, Resource
+from tandem.programs.models import Document, Membership, Program
 from tandem.programs.services.program import NAME_REQUIRED
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
+    DocumentFactory,
     ProfileFactory,
     ProgramFactory,
+    ResourceFactory,
     UserFactory,
 )
 
@@ -35,12 +38,12 @@ def source():
         allow_trios=False,
         confidentiality_rules="Stays in the circle.",
     )
-    Document.objects.create(program=program, title="Guide", body="# Welcome", position=1)
+    DocumentFactory(program=program, title="Guide", body="# Welcome", position=1)
     upload = Document(program=program, title="Sheet", kind=Document.Kind.WORKSHEET)
     upload.file.save("sheet.pdf", ContentFile(b"%PDF-1.4 sheet"), save=True)
-    Resource.objects.create(program=program, name="Helpline", contact="0800", when_to_use="Crisis")
-    survey = Survey.objects.create(program=program, kind=Survey.Kind.KICKOFF)
-    Question.objects.create(survey=survey, text="How sure are you?", position=2)
+    ResourceFactory(program=program, name="Helpline", contact="0800", when_to_use="Crisis")
+    survey = SurveyFactory(program=program, kind=Survey.Kind.KICKOFF)
+    QuestionFactory(survey=survey, text="How sure are you?", position=2)
     return program
 
 

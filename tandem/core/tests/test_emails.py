@@ -1,12 +1,14 @@
 """The one email builder (plain-text parts unescaped) and send-once."""
 
+from typing import cast
+
 import pytest
 from django.core import mail
 from django.db import IntegrityError
 
 from tandem.core.emails import email_build, send_once
 from tandem.programs.models import WaitlistEntry
-from tandem.programs.tests.factories import ProgramFactory
+from tandem.programs.tests.factories import ProgramFactory, WaitlistEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +17,7 @@ NAME = 'R&D "Peers" <2027>'
 
 def test_the_subject_and_text_read_as_typed_and_the_html_part_is_escaped():
     program = ProgramFactory(name=NAME)
-    entry = WaitlistEntry.objects.create(program=program, email="ana@example.org")
+    entry = WaitlistEntryFactory(program=program, email="ana@example.org")
     message = email_build(
         "waitlist_confirm",
         folder="programs/email",
@@ -60,7 +62,7 @@ def test_a_failed_send_rolls_the_claim_back():
     program = ProgramFactory()
 
     def claim() -> WaitlistEntry:
-        return WaitlistEntry.objects.create(program=program, email="ana@example.org")
+        return cast(WaitlistEntry, WaitlistEntryFactory(program=program, email="ana@example.org"))
 
     def send() -> None:
         raise ConnectionError("SMTP down")

@@ -26,9 +26,10 @@ from django.urls.converters import IntConverter, SlugConverter
 
 import config.urls
 from tandem.accounts.models import ApiToken
+from tandem.accounts.tests.factories import ApiTokenFactory
 from tandem.core.errors import Conflict, NotFound
 from tandem.core.middleware import NO_STORE
-from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
 from tandem.programs.models import Membership, Program
 from tandem.programs.tests.factories import (
     PASSWORD,
@@ -119,15 +120,13 @@ def world(db: None) -> dict[str, object]:
     program = ProgramFactory(status="running")
     coordinator = CoordinatorFactory(program=program, user__name="Cora Ordinator")
     seats = []
-    partnership = Partnership.objects.create(program=program)
+    partnership = PartnershipFactory(program=program)
     for name in ("Ana", "Ben"):
         membership = MembershipFactory(
             program=program, user__name=name, status=Membership.Status.MATCHED
         )
         ProfileFactory(membership=membership, display_name=name)
-        seats.append(
-            PartnershipMember.objects.create(partnership=partnership, membership=membership)
-        )
+        seats.append(PartnershipMemberFactory(partnership=partnership, membership=membership))
     return {
         "program": program,
         "coordinator": coordinator.user,
@@ -213,7 +212,7 @@ def test_api_answers_are_no_store_with_and_without_a_token(client, world):
     assert refused.status_code == 401
     assert refused.headers["Cache-Control"] == "no-store, private"
     raw, token_hash = ApiToken.generate()
-    ApiToken.objects.create(user=world["member"], label="t", token_hash=token_hash, hint=raw[:8])
+    ApiTokenFactory(user=world["member"], label="t", token_hash=token_hash, hint=raw[:8])
     answered = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert answered.status_code == 200
     assert answered.headers["Cache-Control"] == "no-store, private"

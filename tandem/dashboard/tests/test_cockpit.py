@@ -19,6 +19,7 @@ from tandem.programs.tests.factories import (
     MembershipFactory,
     ProfileFactory,
     ProgramFactory,
+    WaitlistEntryFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_a_draft_asks_for_the_settings_and_a_waitlist_to_open_the_doors(client):
     program.status = Program.Status.WAITLIST
     program.save()
     for n in range(3):
-        WaitlistEntry.objects.create(
+        WaitlistEntryFactory(
             program=program, email=f"w{n}@example.org", status=WaitlistEntry.Status.CONFIRMED
         )
     cockpit = cockpit_for(program=program)
@@ -122,7 +123,7 @@ def test_cockpit_links_every_coordinator_page_in_a_constant_number_of_queries(cl
         client.get(url)
     for name in ("Cleo", "Dan", "Eve"):
         member(program, name)
-    WaitlistEntry.objects.create(program=program, email="w@example.org")
+    WaitlistEntryFactory(program=program, email="w@example.org")
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)

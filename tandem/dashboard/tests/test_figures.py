@@ -10,10 +10,28 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.dashboard import selectors, services
 from tandem.dashboard.models import StalledNudge
-from tandem.goals.models import Answer, Goal, HelpFlag, Pulse, Question, Survey, SurveyResponse
-from tandem.meetings.models import Meeting, Turn
-from tandem.meetings.tests.factories import partnership_make
-from tandem.partnerships.models import Agreement, AgreementVersion, Partnership
+from tandem.goals.models import Goal, HelpFlag
+from tandem.goals.tests.factories import (
+    AnswerFactory,
+    GoalFactory,
+    PulseFactory,
+    QuestionFactory,
+    SurveyFactory,
+    SurveyResponseFactory,
+)
+from tandem.meetings.tests.factories import (
+    CommitmentFactory,
+    MeetingFactory,
+    NoteFactory,
+    TurnFactory,
+    partnership_make,
+)
+from tandem.partnerships.models import AgreementVersion, Partnership
+from tandem.partnerships.tests.factories import (
+    AgreementFactory,
+    AgreementVersionFactory,
+    PartnershipFactory,
+)
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
     MembershipFactory,
@@ -27,7 +45,7 @@ NOW = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
 
 
 def _meeting(partnership, at, status, turns=()):
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory(
         partnership=partnership,
         original_start=at,
         starts_at=at,
@@ -37,7 +55,7 @@ def _meeting(partnership, at, status, turns=()):
     )
     start = at
     for position, (seat, minutes) in enumerate(turns):
-        Turn.objects.create(
+        TurnFactory(
             meeting=meeting,
             seat=seat,
             position=position,
@@ -66,15 +84,15 @@ def seeded(frozen_clock):
     Partnership.objects.filter(pk__in=[ab.pk, cd.pk, ef.pk]).update(
         started_at=NOW - timedelta(weeks=12)
     )
-    Partnership.objects.create(
+    PartnershipFactory(
         program=program, status="ended", started_at=NOW - timedelta(weeks=20), ended_at=NOW
     )
     # Ready for matching: intake submitted with consent (the factory's profile).
     ProfileFactory(membership=MembershipFactory(program=program, status="ready"))
     ProfileFactory(membership=MembershipFactory(program=program, status="ready"))
     MembershipFactory(program=program, status="intake")
-    agreement = Agreement.objects.create(partnership=ef)
-    AgreementVersion.objects.create(
+    agreement = AgreementFactory(partnership=ef)
+    AgreementVersionFactory(
         agreement=agreement, number=1, cadence_weeks=4, meeting_minutes=60, agreed_at=NOW
     )
 
@@ -86,22 +104,22 @@ def seeded(frozen_clock):
     held_ef = _meeting(ef, NOW - timedelta(weeks=4), "held", [(eve, 34), (finn, 26)])
 
     for seat, done in ((ana, True), (ben, False), (cleo, True), (eve, False)):
-        Goal.objects.create(
+        GoalFactory(
             partnership=seat.partnership,
             owner=seat.membership,
             title="g",
             completed_at=NOW if done else None,
         )
-    Pulse.objects.create(meeting=held_ab, membership=ana.membership, score=5)
-    Pulse.objects.create(meeting=held_ab, membership=ben.membership, score=4)
-    Pulse.objects.create(meeting=held_ef, membership=eve.membership, score=4)
+    PulseFactory(meeting=held_ab, membership=ana.membership, score=5)
+    PulseFactory(meeting=held_ab, membership=ben.membership, score=4)
+    PulseFactory(meeting=held_ef, membership=eve.membership, score=4)
     assert held_cd.pk
 
-    survey = Survey.objects.create(program=program, kind="kickoff")
-    question = Question.objects.create(survey=survey, text="How ready are you?", kind="scale")
+    survey = SurveyFactory(program=program, kind="kickoff")
+    question = QuestionFactory(survey=survey, text="How ready are you?", kind="scale")
     for seat, score in ((ana, 5), (cleo, 3)):
-        response = SurveyResponse.objects.create(survey=survey, membership=seat.membership)
-        Answer.objects.create(response=response, question=question, scale=score)
+        response = SurveyResponseFactory(survey=survey, membership=seat.membership)
+        AnswerFactory(response=response, question=question, scale=score)
     HelpFlag.objects.create(program=program, membership=dan.membership, kind="hr")
     return program, coordinator, {"ab": ab, "cd": cd, "ef": ef}
 
@@ -184,13 +202,12 @@ def test_dashboard_page_api_and_export_show_the_same_figures(client, seeded):
 
 
 def test_dashboard_never_shows_notes_messages_agreements_or_meeting_content(client, seeded):
-    from tandem.meetings.models import Commitment, Note
 
     program, coordinator, pairs = seeded
     meeting = pairs["ab"].meetings.filter(status="held").first()
     seat = pairs["ab"].seats.first()
-    Note.objects.create(meeting=meeting, author=seat, body="SECRET-NOTE", visibility="shared")
-    Commitment.objects.create(meeting=meeting, seat=seat, text="SECRET-COMMITMENT")
+    NoteFactory(meeting=meeting, author=seat, body="SECRET-NOTE", visibility="shared")
+    CommitmentFactory(meeting=meeting, seat=seat, text="SECRET-COMMITMENT")
     version = AgreementVersion.objects.get(agreement__partnership=pairs["ef"])
     version.incentive = "SECRET-INCENTIVE"
     version.where = "SECRET-PLACE"

@@ -12,9 +12,8 @@ from tandem.core.errors import Conflict
 from tandem.core.models import AuditEvent
 from tandem.goals import selectors, services
 from tandem.goals.models import HelpFlag
-from tandem.meetings.models import Meeting
 from tandem.meetings.services import meeting_mark
-from tandem.meetings.tests.factories import partnership_make
+from tandem.meetings.tests.factories import MeetingFactory, partnership_make
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
     MembershipFactory,
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _meeting(partnership, at):
-    return Meeting.objects.create(
+    return MeetingFactory(
         partnership=partnership,
         original_start=at,
         starts_at=at,

@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from tandem.core.models import AuditEvent
 from tandem.dashboard.tests.builders import member_of, program_populate
-from tandem.goals.models import Question, Survey
+from tandem.goals.models import Survey
+from tandem.goals.tests.factories import QuestionFactory, SurveyFactory
+from tandem.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
 from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +29,8 @@ def _program_with(members, frozen_clock):
     program = ProgramFactory(status="running", cadence_weeks=2)
     coordinator = CoordinatorFactory(program=program).user
     program_populate(program, members=members)
-    survey = Survey.objects.create(program=program, kind=Survey.Kind.KICKOFF)
-    Question.objects.create(survey=survey, text="How ready are you?", kind="scale")
+    survey = SurveyFactory(program=program, kind=Survey.Kind.KICKOFF)
+    QuestionFactory(survey=survey, text="How ready are you?", kind="scale")
     return program, coordinator
 
 
@@ -80,11 +82,11 @@ def test_member_home_is_404_outside_the_program_and_sends_coordinators_to_the_co
 def test_export_neutralises_formula_cells_and_is_audited(client, frozen_clock):
     program = ProgramFactory(status="running", name='=HYPERLINK("http://evil")')
     coordinator = CoordinatorFactory(program=program).user
-    survey = Survey.objects.create(program=program, kind=Survey.Kind.KICKOFF)
-    Question.objects.create(
+    survey = SurveyFactory(program=program, kind=Survey.Kind.KICKOFF)
+    QuestionFactory(
         survey=survey, text="+cmd|' /C calc'!A0", kind="choice", choices=["-1 bad", "@good"]
     )
-    Question.objects.create(survey=survey, text="\tTabbed", kind="scale")
+    QuestionFactory(survey=survey, text="\tTabbed", kind="scale")
     client.force_login(coordinator)
 
     response = client.get(reverse("dashboard:export", args=[program.slug]))
@@ -106,17 +108,17 @@ def test_export_neutralises_formula_cells_and_is_audited(client, frozen_clock):
 def test_member_home_names_the_live_partnerships_active_partners_only(client):
     from tandem.dashboard import selectors
     from tandem.meetings.tests.factories import partnership_make
-    from tandem.partnerships.models import Partnership, PartnershipMember
+    from tandem.partnerships.models import PartnershipMember
 
     partnership, seats = partnership_make(
         people=[("Ana", "UTC"), ("Ben", "UTC"), ("Cy", "UTC"), ("Dee", "UTC")]
     )
     PartnershipMember.objects.filter(pk=seats[3].pk).update(active=False)
     ana = seats[0].membership
-    earlier = Partnership.objects.create(
+    earlier = PartnershipFactory(
         program=partnership.program, status="ended", ended_at=partnership.started_at
     )
-    PartnershipMember.objects.create(partnership=earlier, membership=ana, active=False)
+    PartnershipMemberFactory(partnership=earlier, membership=ana, active=False)
 
     home = selectors.member_home(membership=ana)
     assert home.partnership == partnership

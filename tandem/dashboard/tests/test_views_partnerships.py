@@ -14,13 +14,15 @@ from tandem.core.models import AuditEvent
 from tandem.dashboard.tests.builders import program_populate
 from tandem.goals.models import Goal, HelpFlag
 from tandem.meetings.models import Meeting
-from tandem.partnerships.models import Partnership, PartnershipEvent, RematchRequest
+from tandem.meetings.tests.factories import MeetingFactory
+from tandem.partnerships.models import Partnership, PartnershipEvent
 from tandem.partnerships.services.coordinator import (
     MSG_ALREADY_ENDED,
     MSG_COORDINATOR_REASON,
 )
 from tandem.partnerships.services.life import MSG_END_REASON
 from tandem.partnerships.tests.builders import partnership_of
+from tandem.partnerships.tests.factories import RematchRequestFactory
 from tandem.programs.models import Membership
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 
@@ -53,7 +55,7 @@ def test_each_row_shows_last_meeting_meetings_balance_goals_and_open_requests(
 ):
     [met, quiet] = program_populate(program, members=4)
     Goal.objects.filter(partnership=met).update(completed_at=clock.now())
-    Meeting.objects.create(
+    MeetingFactory(
         partnership=met,
         original_start=clock.now() - timedelta(days=1),
         starts_at=clock.now() - timedelta(days=1),
@@ -62,7 +64,7 @@ def test_each_row_shows_last_meeting_meetings_balance_goals_and_open_requests(
         status=Meeting.Status.MISSED,
     )
     seat = quiet.seats.first()
-    RematchRequest.objects.create(program=program, partnership=quiet, seat=seat)
+    RematchRequestFactory(program=program, partnership=quiet, seat=seat)
 
     html = _list(client, program).content.decode()
 
@@ -86,7 +88,7 @@ def test_filters_by_state_and_health(client, program, coordinator, frozen_clock)
     paused, _ = partnership_of(program, "Pia", "Quin")
     Partnership.objects.filter(pk=paused.pk).update(status=Partnership.Status.PAUSED)
     HelpFlag.objects.all().delete()
-    RematchRequest.objects.create(program=program, partnership=met, seat=met.seats.first())
+    RematchRequestFactory(program=program, partnership=met, seat=met.seats.first())
 
     def shown(query):
         response = _list(client, program, query)

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from tandem.core import clock
 from tandem.dashboard.tests.builders import member_of, program_populate
 from tandem.goals import services
-from tandem.goals.models import Goal, Question, Survey
-from tandem.meetings.models import Meeting
+from tandem.goals.models import Goal
+from tandem.goals.tests.factories import QuestionFactory, SurveyFactory
 from tandem.meetings.services import meeting_mark
-from tandem.meetings.tests.factories import partnership_make
+from tandem.meetings.tests.factories import MeetingFactory, partnership_make
 from tandem.partnerships.models import PartnershipMember
 from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactory, ProgramFactory
 
@@ -96,7 +96,7 @@ def test_pulse_survey_and_help_through_the_api(client, pair):
     )
     text = services.question_add(program=program, survey_kind="kickoff", text="Tell", kind="text")
     at = clock.now() - timedelta(hours=1)
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory(
         partnership=partnership,
         original_start=at,
         starts_at=at,
@@ -169,9 +169,9 @@ def test_list_endpoints_cost_the_same_queries_for_100_and_1000_members(client, f
         program = ProgramFactory(status="running", kickoff_on=clock.today())
         coordinator = CoordinatorFactory(program=program).user
         partnerships = program_populate(program, members=size, prefix=f"s{size}-")
-        survey = Survey.objects.create(program=program, kind="kickoff")
-        Question.objects.create(survey=survey, text="Ready?", kind="scale")
-        Question.objects.create(survey=survey, text="Tell", kind="text")
+        survey = SurveyFactory(program=program, kind="kickoff")
+        QuestionFactory(survey=survey, text="Ready?", kind="scale")
+        QuestionFactory(survey=survey, text="Tell", kind="text")
         member = member_of(program)
         seat = PartnershipMember.objects.get(membership=member)
         for i in range(3):

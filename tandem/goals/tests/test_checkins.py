@@ -8,11 +8,9 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.goals import services
 from tandem.goals.models import HelpFlag, Pulse
-from tandem.meetings.models import Meeting
 from tandem.meetings.services import meeting_mark
-from tandem.meetings.tests.factories import partnership_make
-from tandem.programs.models import Resource
-from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactory
+from tandem.meetings.tests.factories import MeetingFactory, partnership_make
+from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def meeting(frozen_clock):
     partnership, seats = partnership_make(people=[("Ana", "UTC"), ("Ben", "UTC"), ("Cleo", "UTC")])
     at = clock.now() - timedelta(hours=2)
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory(
         partnership=partnership,
         original_start=at,
         starts_at=at,
@@ -69,12 +67,10 @@ def test_help_flag_tells_coordinators_only_the_name_and_the_kind(
     membership = MembershipFactory(status="matched", user__name="Dana Diaz")
     program = membership.program
     coordinators = [CoordinatorFactory(program=program).user for _ in range(2)]
-    Resource.objects.create(
+    ResourceFactory(
         program=program, name="Staff counselling", kind="counselling", contact="x", when_to_use="y"
     )
-    Resource.objects.create(
-        program=program, name="HR desk", kind="hr", contact="x", when_to_use="y"
-    )
+    ResourceFactory(program=program, name="HR desk", kind="hr", contact="x", when_to_use="y")
     client.force_login(membership.user)
     home = client.get(reverse("dashboard:member_home", args=[program.slug])).content.decode()
     assert 'value="counselling"' in home and 'value="hr"' in home
@@ -119,8 +115,6 @@ def test_help_flag_tells_coordinators_only_the_name_and_the_kind(
 
 def test_help_flag_refuses_a_kind_the_program_does_not_offer(frozen_clock):
     membership = MembershipFactory(status="matched")
-    Resource.objects.create(
-        program=membership.program, name="HR", kind="hr", contact="x", when_to_use="y"
-    )
+    ResourceFactory(program=membership.program, name="HR", kind="hr", contact="x", when_to_use="y")
     with pytest.raises(services.ValidationFailed, match=services.HELP_KIND_UNKNOWN):
         services.help_flag_raise(membership=membership, kind="crisis")

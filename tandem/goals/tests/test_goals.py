@@ -11,8 +11,10 @@ from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.nudges import iso_week
 from tandem.goals import services, tasks
 from tandem.goals.models import Goal, IncentiveEarned, Nudge
+from tandem.goals.tests.factories import NudgeFactory
 from tandem.meetings.tests.factories import partnership_make
-from tandem.partnerships.models import Agreement, AgreementVersion
+from tandem.partnerships.models import AgreementVersion
+from tandem.partnerships.tests.factories import AgreementFactory, AgreementVersionFactory
 from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +153,7 @@ def test_the_database_refuses_a_second_nudge_in_the_same_week(pair):
     goal = _goal(ana)
     services.goal_nudge(goal=goal, user=ben.membership.user)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Nudge.objects.create(goal=goal, sender=ben.membership, week=iso_week(clock.now()))
+        NudgeFactory(goal=goal, sender=ben.membership, week=iso_week(clock.now()))
 
 
 def test_owner_cannot_nudge_own_goal_and_private_goals_cannot_be_nudged(pair):
@@ -165,8 +167,8 @@ def test_owner_cannot_nudge_own_goal_and_private_goals_cannot_be_nudged(pair):
 
 
 def _agree_incentive(partnership, text):
-    agreement = Agreement.objects.create(partnership=partnership)
-    AgreementVersion.objects.create(
+    agreement = AgreementFactory(partnership=partnership)
+    AgreementVersionFactory(
         agreement=agreement,
         number=1,
         cadence_weeks=2,
@@ -251,10 +253,10 @@ def test_a_nudge_email_task_run_twice_emails_the_owner_once(pair, mailoutbox):
 
 def test_goals_agreed_in_the_ground_rules_are_listed_on_the_goals_page(client, pair):
     partnership, (ana, ben) = pair
-    agreement = Agreement.objects.create(partnership=partnership)
+    agreement = AgreementFactory(partnership=partnership)
     deadline = (clock.today() + timedelta(days=60)).isoformat()
     goals = [{"seat": ben.pk, "text": "Ski a red run", "deadline": deadline}]
-    AgreementVersion.objects.create(
+    AgreementVersionFactory(
         agreement=agreement, number=1, cadence_weeks=2, meeting_minutes=60, goals=goals
     )
     client.force_login(ana.membership.user)

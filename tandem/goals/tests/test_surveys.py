@@ -10,6 +10,7 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.goals import services
 from tandem.goals.models import Question, Survey, SurveyInvitation
+from tandem.goals.tests.factories import SurveyFactory
 from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +111,7 @@ def test_members_are_asked_once_on_the_survey_date(
 
 def test_no_invitation_before_the_date_or_without_questions(program, mailoutbox, immediate_tasks):
     MembershipFactory(program=program, status="matched")
-    Survey.objects.create(program=program, kind=Survey.Kind.KICKOFF)  # no questions
+    SurveyFactory(program=program, kind=Survey.Kind.KICKOFF)  # no questions
     _questions(program, Survey.Kind.RECAP)
     assert services.survey_invitations_due() == []
 

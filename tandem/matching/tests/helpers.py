@@ -2,7 +2,8 @@
 
 from typing import Any, cast
 
-from tandem.matching.models import MatchRun, Proposal, ProposalMember
+from tandem.matching.models import MatchRun
+from tandem.matching.tests.factories import MatchRunFactory, ProposalFactory, ProposalMemberFactory
 from tandem.programs.models import Membership, Program
 from tandem.programs.tests.factories import ProfileFactory, UserFactory
 
@@ -44,16 +45,16 @@ def four_members(program: Program) -> dict[str, Membership]:
 
 def run_with_proposals(program: Program, memberships: list[Membership]) -> MatchRun:
     """Return a finished run pairing ``memberships`` in order (no engine, for page tests)."""
-    run = MatchRun.objects.create(
+    run = MatchRunFactory(
         program=program, reference_date=program.kickoff_on or "2027-01-11", status="done"
     )
     for k in range(0, len(memberships) - 1, 2):
-        proposal = Proposal.objects.create(
+        proposal = ProposalFactory(
             run=run, position=k, score=0.5 + (k % 10) / 20, reasons=["both mid-career"]
         )
         for pos, m in enumerate(memberships[k : k + 2]):
-            ProposalMember.objects.create(proposal=proposal, run=run, membership=m, position=pos)
-    return run
+            ProposalMemberFactory(proposal=proposal, run=run, membership=m, position=pos)
+    return cast(MatchRun, run)
 
 
 def names_in(run: MatchRun) -> list[set[str]]:

@@ -16,6 +16,7 @@ from tandem.matching.services_hand import (
     MSG_NOT_IN_POOL,
     MSG_PAIR_SIZE,
 )
+from tandem.matching.tests.factories import MatchRuleFactory
 from tandem.matching.tests.helpers import member
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.services.life import partnership_end
@@ -110,7 +111,7 @@ def test_every_broken_rule_is_named_at_once_and_nothing_is_created(client, progr
     ana = member(program, "Ana", languages=["Spanish"])
     ben = member(program, "Ben", availability=[[0, 9 * 60, 10 * 60]])
     ana.profile.excluded.add(ben)
-    MatchRule.objects.create(
+    MatchRuleFactory(
         program=program, kind=MatchRule.Kind.FORBID, membership_a=ana, membership_b=ben
     )
     response = _pair(client, program, ana, ben)

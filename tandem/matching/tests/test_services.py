@@ -7,6 +7,7 @@ from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import AuditEvent
 from tandem.matching import runs, selectors, services
 from tandem.matching.models import WEIGHT_NAMES, MatchRule, MatchRun, ProposalMember
+from tandem.matching.tests.factories import MatchRuleFactory
 from tandem.matching.tests.helpers import four_members, member, names_in
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.services.partnership import partnership_create_from_match
@@ -155,7 +156,7 @@ def test_swap_rescores_both_proposals_and_regenerates_reasons(program, coordinat
 
 
 def test_swap_that_would_pair_a_forbidden_pair_is_refused(program, coordinator, people):
-    MatchRule.objects.create(
+    MatchRuleFactory(
         program=program,
         kind=MatchRule.Kind.FORBID,
         membership_a=people["Ana"],
@@ -220,7 +221,7 @@ def test_a_lock_that_history_forbids_fails_the_run_naming_the_people(program, co
         program=program, memberships=[people["Ana"], people["Ben"]]
     )
     earlier.seats.update(active=False)
-    MatchRule.objects.create(
+    MatchRuleFactory(
         program=program,
         kind=MatchRule.Kind.LOCK,
         membership_a=people["Ana"],
@@ -453,7 +454,7 @@ def test_run_again_keeps_a_swap_as_locked_pairs(program, coordinator, people):
 def test_run_again_drops_a_swap_that_a_rule_now_keeps_apart(program, coordinator, people):
     run = start(program, coordinator)
     services.proposal_swap(run=run, a=people["Ben"].pk, b=people["Cleo"].pk, actor=coordinator)
-    MatchRule.objects.create(
+    MatchRuleFactory(
         program=program,
         kind=MatchRule.Kind.FORBID,
         membership_a=min(people["Ana"], people["Cleo"], key=lambda m: m.pk),

@@ -1,8 +1,14 @@
-"""Builders for partnerships with partners in given time zones (meetings tests)."""
+"""factory-boy factories for meetings, and partnerships with partners in given time zones."""
 
-from typing import Any
+from typing import Any, cast
 
+import factory
+from factory.django import DjangoModelFactory
+
+from tandem.core import clock
+from tandem.meetings.models import Commitment, Delivery, Meeting, Note, ScheduleNotice, Turn
 from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
 from tandem.programs.tests.factories import MembershipFactory, ProfileFactory, ProgramFactory
 
 
@@ -18,8 +24,8 @@ def partnership_make(
     program = program or ProgramFactory(
         status="running", **{"cadence_weeks": 1, "meeting_minutes": 60, **program_fields}
     )
-    partnership = Partnership.objects.create(program=program)
-    seats = []
+    partnership = cast(Partnership, PartnershipFactory(program=program))
+    seats: list[PartnershipMember] = []
     for index, (name, zone) in enumerate(people):
         membership = MembershipFactory(program=program, user__name=name, status="matched")
         ProfileFactory(
@@ -28,7 +34,81 @@ def partnership_make(
             time_zone=zone,
             availability=(availability[index] if availability else [[2, 9 * 60, 21 * 60]]),
         )
-        seats.append(
-            PartnershipMember.objects.create(partnership=partnership, membership=membership)
-        )
+        seats.append(PartnershipMemberFactory(partnership=partnership, membership=membership))
     return partnership, seats
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A one-off meeting starting now (pass ``original_start`` and ``starts_at`` to move it)."""
+
+    class Meta:
+        model = Meeting
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    original_start = factory.LazyFunction(clock.now)
+    starts_at = factory.SelfAttribute("original_start")
+    duration_minutes = 60
+
+
+class _SeatInMeetingFactory(DjangoModelFactory):
+    """A row of one seat in one meeting; the seat defaults to a new one in its partnership."""
+
+    class Meta:
+        abstract = True
+
+    meeting = factory.SubFactory(MeetingFactory)
+    seat = factory.SubFactory(
+        PartnershipMemberFactory, partnership=factory.SelfAttribute("..meeting.partnership")
+    )
+
+
+class TurnFactory(_SeatInMeetingFactory):
+    class Meta:
+        model = Turn
+
+    position = 0
+    planned_seconds = 600
+
+
+class CommitmentFactory(_SeatInMeetingFactory):
+    class Meta:
+        model = Commitment
+
+    text = factory.Sequence(lambda n: f"Commitment {n}")
+
+
+class DeliveryFactory(_SeatInMeetingFactory):
+    class Meta:
+        model = Delivery
+
+    kind = Delivery.Kind.REMINDER_24H
+
+
+class NoteFactory(DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    meeting = factory.SubFactory(MeetingFactory)
+    author = factory.SubFactory(
+        PartnershipMemberFactory, partnership=factory.SelfAttribute("..meeting.partnership")
+    )
+    body = "A note."
+
+
+class ScheduleNoticeFactory(DjangoModelFactory):
+    """A cancelled-meeting notice to ``seat``; another ``kind`` needs its series or reschedule."""
+
+    class Meta:
+        model = ScheduleNotice
+
+    seat = factory.SubFactory(PartnershipMemberFactory)
+    kind = ScheduleNotice.Kind.MEETING_CANCELLED
+    meeting = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.kind == ScheduleNotice.Kind.MEETING_CANCELLED),
+        yes_declaration=factory.SubFactory(
+            MeetingFactory,
+            partnership=factory.SelfAttribute("..seat.partnership"),
+            status=Meeting.Status.CANCELLED,
+        ),
+        no_declaration=None,
+    )

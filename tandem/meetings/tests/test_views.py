@@ -20,6 +20,7 @@ from tandem.meetings.selectors.notes import (
 )
 from tandem.meetings.selectors.turns import turn_order_for, turn_state
 from tandem.meetings.tests.factories import partnership_make
+from tandem.partnerships.tests.factories import AgreementFactory, AgreementVersionFactory
 
 pytestmark = pytest.mark.django_db
 MONDAY = datetime(2027, 1, 11, 9, tzinfo=UTC)
@@ -296,13 +297,12 @@ def test_meeting_ics_has_tzid_stable_uid_sequence_and_cancelled_status(client):
 
 
 def test_ics_and_meeting_page_carry_the_place_agreed_in_the_ground_rules(client):
-    from tandem.partnerships.models import Agreement, AgreementVersion
 
     with clock.frozen(MONDAY):
         partnership, seats = _booked()
     meeting = Meeting.objects.order_by("starts_at").first()
-    agreement = Agreement.objects.create(partnership=partnership)
-    AgreementVersion.objects.create(
+    agreement = AgreementFactory(partnership=partnership)
+    AgreementVersionFactory(
         agreement=agreement, number=1, cadence_weeks=1, meeting_minutes=60, channel="video",
         where="https://meet.example.org/ana-ben", agreed_at=MONDAY,
     )  # fmt: skip

@@ -1,11 +1,22 @@
 """factory-boy factories for people and programs; other apps build on these."""
 
+from datetime import timedelta
+
 import factory
 from factory.django import DjangoModelFactory
 
 from tandem.accounts.models import User
 from tandem.core import clock
-from tandem.programs.models import Membership, Profile, Program, Tag
+from tandem.programs.models import (
+    Document,
+    Invitation,
+    Membership,
+    Profile,
+    Program,
+    Resource,
+    Tag,
+    WaitlistEntry,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -114,3 +125,39 @@ def _tag(profile: Profile, kind: str, name: str) -> Tag:
         defaults={"name": " ".join(name.split())},
     )
     return tag
+
+
+class DocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    program = factory.SubFactory(ProgramFactory)
+    title = factory.Sequence(lambda n: f"Document {n}")
+    body = "Read this first."
+
+
+class ResourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Helpline {n}")
+    contact = "0800 000 000"
+    when_to_use = "When in doubt."
+
+
+class WaitlistEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = WaitlistEntry
+
+    program = factory.SubFactory(ProgramFactory)
+    email = factory.Sequence(lambda n: f"waiting{n}@example.org")
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    program = factory.SubFactory(ProgramFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    expires_at = factory.LazyFunction(lambda: clock.now() + timedelta(days=30))

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tandem.accounts.models import ApiToken
+from tandem.accounts.tests.factories import ApiTokenFactory
 from tandem.programs.models import Membership, Profile, Program
 from tandem.programs.services import intake as svc
 from tandem.programs.tests.factories import (
@@ -123,7 +124,7 @@ def test_coordinator_reads_a_members_profile_with_a_token(client):
     coordinator = CoordinatorFactory(program=program)
     profile = ProfileFactory(membership__program=program, offers=["Spanish"])
     raw, token_hash = ApiToken.generate()
-    ApiToken.objects.create(user=coordinator.user, label="t", token_hash=token_hash, hint=raw[:8])
+    ApiTokenFactory(user=coordinator.user, label="t", token_hash=token_hash, hint=raw[:8])
     response = client.get(
         f"{BASE}/{program.slug}/{profile.membership_id}", HTTP_AUTHORIZATION=f"Bearer {raw}"
     )

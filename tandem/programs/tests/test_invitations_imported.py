@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from tandem.accounts.models import User
+from tandem.accounts.tests.factories import EmailAddressFactory
 from tandem.core import clock
 from tandem.core.errors import Conflict
 from tandem.interchange.members_csv import HEADERS
@@ -172,7 +173,7 @@ def test_a_setup_link_for_an_account_with_a_password_leads_to_the_normal_sign_in
     # As "forgot password" leaves it, before the set-up email is opened.
     ana.set_password(PASSWORD)
     ana.save()
-    EmailAddress.objects.create(user=ana, email=ana.email, verified=True, primary=True)
+    EmailAddressFactory(user=ana, email=ana.email, verified=True, primary=True)
     page = client.get(invitation.get_absolute_url())
     assert page.status_code == 200
     assert "Sign in" in page.text and "Create your account" not in page.text

@@ -2,9 +2,8 @@
 
 import pytest
 
-from tandem.programs.models import Profile
 from tandem.programs.names import member_name
-from tandem.programs.tests.factories import MembershipFactory
+from tandem.programs.tests.factories import MembershipFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +27,6 @@ def test_the_account_name_comes_before_the_address(membership):
 
 def test_the_intake_name_comes_first(membership):
     membership.user.name = "Ana López"
-    Profile.objects.create(membership=membership, display_name="Ana")
+    ProfileFactory(membership=membership, display_name="Ana")
     membership.refresh_from_db()
     assert member_name(membership) == "Ana"

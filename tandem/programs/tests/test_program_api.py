@@ -6,12 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tandem.accounts.models import ApiToken
-from tandem.programs.models import Membership, Program, Resource
+from tandem.accounts.tests.factories import ApiTokenFactory
+from tandem.programs.models import Membership, Program
 from tandem.programs.services.documents import document_create
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
     MembershipFactory,
     ProgramFactory,
+    ResourceFactory,
     UserFactory,
 )
 
@@ -37,7 +39,7 @@ def member(program):
 
 def token_for(user) -> str:
     raw, digest = ApiToken.generate()
-    ApiToken.objects.create(user=user, label="test", token_hash=digest, hint=raw[:8])
+    ApiTokenFactory(user=user, label="test", token_hash=digest, hint=raw[:8])
     return raw
 
 
@@ -132,7 +134,7 @@ def test_member_cannot_patch(client, program, member):
 
 
 def test_resources_and_documents_are_listed_for_members_only(client, program, member):
-    Resource.objects.create(program=program, name="EAP", contact="0800", when_to_use="Money")
+    ResourceFactory(program=program, name="EAP", contact="0800", when_to_use="Money")
     document_create(program=program, title="Welcome", body="# Hi")
     document_create(
         program=program,
@@ -162,11 +164,11 @@ def _count(client, url: str) -> int:
 def test_list_endpoints_query_counts_do_not_grow(client, program, member):
     client.force_login(member)
     urls = [f"{BASE}/", f"{BASE}/spanish/resources", f"{BASE}/spanish/documents"]
-    Resource.objects.create(program=program, name="R", contact="c", when_to_use="w")
+    ResourceFactory(program=program, name="R", contact="c", when_to_use="w")
     document_create(program=program, title="D", body="x")
     few = [_count(client, url) for url in urls]
     for i in range(5):
         MembershipFactory(user=member)
-        Resource.objects.create(program=program, name=f"R{i}", contact="c", when_to_use="w")
+        ResourceFactory(program=program, name=f"R{i}", contact="c", when_to_use="w")
         document_create(program=program, title=f"D{i}", body="x")
     assert [_count(client, url) for url in urls] == few

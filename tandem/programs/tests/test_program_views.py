@@ -7,12 +7,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tandem.core.models import AuditEvent
-from tandem.programs.models import Document, Membership, Program, Resource
+from tandem.programs.models import Membership, Program
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
+    DocumentFactory,
     MembershipFactory,
     ProfileFactory,
     ProgramFactory,
+    ResourceFactory,
     UserFactory,
 )
 
@@ -293,8 +295,8 @@ def test_member_cannot_add_coordinators(client, program, member):
 def test_program_home_is_the_members_home_with_dates_guidebook_and_help(client, program, member):
     program.kickoff_on = date(2027, 2, 1)
     program.save()
-    Document.objects.create(program=program, title="How we pair", body="Read me")
-    Document.objects.create(program=program, kind="worksheet", title="Goals sheet", body="x")
+    DocumentFactory(program=program, title="How we pair", body="Read me")
+    DocumentFactory(program=program, kind="worksheet", title="Goals sheet", body="x")
     client.force_login(member)
     response = client.get(reverse("programs:detail", args=[program.slug]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("dashboard:member_home", args=[program.slug])
@@ -320,14 +322,14 @@ def test_member_sees_no_manage_link(client, program, member):
 
 
 def test_help_page_lists_each_resource_with_when_to_use_it(client, program, member):
-    Resource.objects.create(
+    ResourceFactory(
         program=program,
         name="Samaritans",
         kind="crisis",
         contact="116 123",
         when_to_use="If you or your partner feel unsafe.",
     )
-    Resource.objects.create(
+    ResourceFactory(
         program=ProgramFactory(),
         name="Other program's line",
         contact="1",
@@ -391,12 +393,12 @@ def test_program_home_and_help_query_counts_do_not_grow(client, program, member)
         reverse("dashboard:member_home", args=[program.slug]),
         reverse("programs:help", args=[program.slug]),
     ]
-    Document.objects.create(program=program, title="One", body="x")
-    Resource.objects.create(program=program, name="R", contact="c", when_to_use="w")
+    DocumentFactory(program=program, title="One", body="x")
+    ResourceFactory(program=program, name="R", contact="c", when_to_use="w")
     few = [count_queries(client, url) for url in urls]
     for i in range(5):
-        Document.objects.create(program=program, title=f"Doc {i}", body="x")
-        Resource.objects.create(program=program, name=f"R{i}", contact="c", when_to_use="w")
+        DocumentFactory(program=program, title=f"Doc {i}", body="x")
+        ResourceFactory(program=program, name=f"R{i}", contact="c", when_to_use="w")
         CoordinatorFactory(program=program)
     assert [count_queries(client, url) for url in urls] == few
 
@@ -412,13 +414,13 @@ def test_coordinator_list_pages_query_counts_do_not_grow(client, program, coordi
         )
     ]
     ProfileFactory(membership__program=program, offers=["Spanish"], themes=["Confidence"])
-    Document.objects.create(program=program, title="One", body="x")
-    Resource.objects.create(program=program, name="R", contact="c", when_to_use="w")
+    DocumentFactory(program=program, title="One", body="x")
+    ResourceFactory(program=program, name="R", contact="c", when_to_use="w")
     few = [count_queries(client, url) for url in urls]
     for i in range(5):
         ProfileFactory(membership__program=program, offers=[f"Skill {i}"], wants=["Spanish"])
-        Document.objects.create(program=program, title=f"Doc {i}", body="x")
-        Resource.objects.create(program=program, name=f"R{i}", contact="c", when_to_use="w")
+        DocumentFactory(program=program, title=f"Doc {i}", body="x")
+        ResourceFactory(program=program, name=f"R{i}", contact="c", when_to_use="w")
     assert [count_queries(client, url) for url in urls] == few
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tandem.accounts import services as account_services
 from tandem.core import clock
-from tandem.programs.models import Membership, Profile, Program
+from tandem.programs.models import Membership, Program
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
     MembershipFactory,
@@ -285,11 +285,11 @@ def test_profile_without_display_name_falls_back_to_account_name_then_email(
     client, program, coordinator
 ):
     named = MembershipFactory(program=program, user=UserFactory(name="Nina Account"))
-    Profile.objects.create(membership=named, display_name="")
+    ProfileFactory(membership=named, display_name="")
     nameless = MembershipFactory(
         program=program, user=UserFactory(email="nameless@example.org", name="")
     )
-    Profile.objects.create(membership=nameless, display_name="")
+    ProfileFactory(membership=nameless, display_name="")
     client.force_login(coordinator.user)
     items = client.get(api_url(program)).json()["items"]
     assert [item["display_name"] for item in items[1:]] == ["Nina Account", "nameless@example.org"]

@@ -1,6 +1,7 @@
 """Support: the cadence, check-ins due and overdue, warning signs, recording and asking by email."""
 
 from datetime import timedelta
+from typing import cast
 
 import pytest
 from django.core import mail
@@ -8,10 +9,12 @@ from django.urls import reverse
 
 from tandem.core import clock
 from tandem.core.models import AuditEvent
-from tandem.goals.models import Pulse
+from tandem.goals.tests.factories import PulseFactory
 from tandem.meetings.models import Meeting
-from tandem.partnerships.models import Partnership, RematchRequest
+from tandem.meetings.tests.factories import MeetingFactory
+from tandem.partnerships.models import Partnership
 from tandem.partnerships.tests.builders import partnership_of
+from tandem.partnerships.tests.factories import RematchRequestFactory
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 from tandem.support import selectors, services
 from tandem.support.models import CheckIn, SupportPlan
@@ -49,8 +52,15 @@ def _started(partnership: Partnership, days_ago: int) -> Partnership:
 
 def _meeting(partnership: Partnership, days_ago: int, status: str) -> Meeting:
     at = clock.now() - timedelta(days=days_ago)
-    return Meeting.objects.create(
-        partnership=partnership, original_start=at, starts_at=at, duration_minutes=60, status=status
+    return cast(
+        Meeting,
+        MeetingFactory(
+            partnership=partnership,
+            original_start=at,
+            starts_at=at,
+            duration_minutes=60,
+            status=status,
+        ),
     )
 
 
@@ -175,7 +185,7 @@ def test_two_missed_meetings_in_a_row_and_a_new_match_request_are_warning_signs(
     assert _row(program, partnership).signals == []
     _meeting(partnership, 1, Meeting.Status.MISSED)
     seat = partnership.seats.get(membership=people["Ana"])
-    RematchRequest.objects.create(program=program, partnership=partnership, seat=seat)
+    RematchRequestFactory(program=program, partnership=partnership, seat=seat)
     row = _row(program, partnership)
     assert [s.label for s in row.signals] == [SIGNAL_TWO_MISSED, SIGNAL_REMATCH]
     assert row.state == State.SIGNAL
@@ -186,9 +196,9 @@ def test_a_low_pulse_after_the_last_check_in_is_a_warning_sign(program, coordina
     _started(partnership, 20)
     meeting = _meeting(partnership, 4, Meeting.Status.HELD)
     _record(program, partnership, coordinator, on=clock.today() - timedelta(days=3))
-    Pulse.objects.create(meeting=meeting, membership=people["Ben"], score=4)
+    PulseFactory(meeting=meeting, membership=people["Ben"], score=4)
     assert _row(program, partnership).signals == []
-    Pulse.objects.create(meeting=meeting, membership=people["Ana"], score=2)
+    PulseFactory(meeting=meeting, membership=people["Ana"], score=2)
     assert [str(s.label) for s in _row(program, partnership).signals] == [
         "A low pulse after a meeting"
     ]

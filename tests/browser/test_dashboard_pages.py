@@ -7,15 +7,19 @@ from django.conf import settings
 from django.test import Client
 
 from tandem.core import clock
-from tandem.core.testing import SCREENSHOTS
 from tandem.dashboard.tests.builders import program_populate
 from tandem.goals import services
-from tandem.goals.models import Answer, Question, Survey, SurveyResponse
-from tandem.meetings.models import Meeting
+from tandem.goals.tests.factories import (
+    AnswerFactory,
+    QuestionFactory,
+    SurveyFactory,
+    SurveyResponseFactory,
+)
 from tandem.meetings.services import meeting_mark
-from tandem.meetings.tests.factories import partnership_make
-from tandem.programs.models import Membership, Resource
-from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
+from tandem.meetings.tests.factories import MeetingFactory, partnership_make
+from tandem.programs.models import Membership
+from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory, ResourceFactory
+from tests.browser.helpers import SCREENSHOTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,15 +59,15 @@ def _seed():
     Membership.objects.filter(program=program, role="member").exclude(
         pk__in=[ana.membership_id, ben.membership_id]
     ).update(status="matched")
-    Resource.objects.create(
+    ResourceFactory(
         program=program,
         name="Staff counselling",
         kind="counselling",
         contact="0800 123",
         when_to_use="When things weigh on you.",
     )
-    survey = Survey.objects.create(program=program, kind="kickoff")
-    question = Question.objects.create(survey=survey, text="How ready do you feel?", kind="scale")
+    survey = SurveyFactory(program=program, kind="kickoff")
+    question = QuestionFactory(survey=survey, text="How ready do you feel?", kind="scale")
     for score, membership in zip(
         [5, 4, 4, 3, 5, 2],
         Membership.objects.filter(program=program, role="member").exclude(
@@ -71,10 +75,10 @@ def _seed():
         )[:6],
         strict=True,
     ):
-        response = SurveyResponse.objects.create(survey=survey, membership=membership)
-        Answer.objects.create(response=response, question=question, scale=score)
+        response = SurveyResponseFactory(survey=survey, membership=membership)
+        AnswerFactory(response=response, question=question, scale=score)
     at = clock.now() - timedelta(days=1)
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory(
         partnership=partnership,
         original_start=at,
         starts_at=at,
@@ -83,7 +87,7 @@ def _seed():
     )
     meeting_mark(meeting=meeting, seat=ana, status="held", present_seat_ids=[ana.pk, ben.pk])
     later = clock.now() + timedelta(days=6)
-    Meeting.objects.create(
+    MeetingFactory(
         partnership=partnership,
         original_start=later,
         starts_at=later,

@@ -1,20 +1,11 @@
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tandem.programs.models import Document, Membership
-from tandem.programs.tests.factories import CoordinatorFactory, UserFactory
+from tandem.programs.tests.factories import CoordinatorFactory, DocumentFactory, UserFactory
+from tests.browser.helpers import sign_in_as, watch_for_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, user) -> None:
-    """Give the browser a signed-in session cookie for ``user``."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def test_coordinator_adds_a_coordinator_and_reorders_the_guidebook_in_place(
@@ -23,19 +14,10 @@ def test_coordinator_adds_a_coordinator_and_reorders_the_guidebook_in_place(
     coordinator = CoordinatorFactory(program__slug="spanish", program__name="Spanish")
     program = coordinator.program
     UserFactory(email="ana@example.org")
-    Document.objects.create(program=program, title="Alpha", body="a", position=0)
-    Document.objects.create(program=program, title="Beta", body="b", position=1)
-    problems: list[str] = []
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(msg.text)
-            if msg.type == "error" and "favicon" not in msg.location.get("url", "")
-            else None
-        ),
-    )
-    sign_in(page, live_server, coordinator.user)
+    DocumentFactory(program=program, title="Alpha", body="a", position=0)
+    DocumentFactory(program=program, title="Beta", body="b", position=1)
+    problems = watch_for_problems(page)
+    sign_in_as(page, live_server, coordinator.user)
     try:
         page.goto(f"{live_server.url}/p/spanish/manage/")
         url = page.url

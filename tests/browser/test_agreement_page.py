@@ -2,24 +2,11 @@
 both accept."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tandem.core.testing import FAILURES
 from tandem.partnerships.models import AgreementVersion
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.tests.factories import ProgramFactory
-
-
-def sign_in(page, live_server, user):
-    """Give the browser a signed-in session for ``user``."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
+from tests.browser.helpers import FAILURES, sign_in_as
 
 
 @pytest.mark.browser
@@ -32,7 +19,7 @@ def test_two_partners_agree_their_ground_rules(live_server, page):
     )
     partnership, people = partnership_of(program, "Ana", "Ben")
     try:
-        sign_in(page, live_server, people["Ana"].user)
+        sign_in_as(page, live_server, people["Ana"].user)
         page.goto(f"{live_server.url}{partnership.get_absolute_url()}")
         page.wait_for_selector("#agreement-section >> text=No ground rules yet.")  # htmx loaded
         page.locator("#agreement-section").get_by_role("link", name="Propose them").click()
@@ -46,7 +33,7 @@ def test_two_partners_agree_their_ground_rules(live_server, page):
         page.get_by_role("button", name="Save the proposal").click()
         page.wait_for_selector("text=Saved as version 1.")
 
-        sign_in(page, live_server, people["Ben"].user)
+        sign_in_as(page, live_server, people["Ben"].user)
         page.goto(f"{live_server.url}/partnerships/{partnership.pk}/agreement/")
         page.wait_for_selector("text=Give a five-minute talk in Spanish")
         page.get_by_role("button", name="Edit the ground rules").click()
@@ -61,7 +48,7 @@ def test_two_partners_agree_their_ground_rules(live_server, page):
         page.wait_for_selector("text=You accepted version 2.")
         page.wait_for_selector("#agreement-status >> text=Waiting for Ana.")
 
-        sign_in(page, live_server, people["Ana"].user)
+        sign_in_as(page, live_server, people["Ana"].user)
         page.goto(f"{live_server.url}/partnerships/{partnership.pk}/agreement/")
         history = page.locator("#agreement-history").inner_text()
         assert "how often, Ben's goals" in history

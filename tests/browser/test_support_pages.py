@@ -5,13 +5,12 @@ from datetime import timedelta
 import pytest
 
 from tandem.core import clock
-from tandem.core.testing import SCREENSHOTS
-from tandem.dashboard.tests.test_browser import sign_in
-from tandem.meetings.models import Meeting
+from tandem.meetings.tests.factories import MeetingFactory
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 from tandem.support.models import CheckIn
+from tests.browser.helpers import SCREENSHOTS, sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +24,7 @@ def _seed():
     Partnership.objects.filter(pk=late.pk).update(started_at=clock.now() - timedelta(days=40))
     Partnership.objects.filter(pk=quiet.pk).update(started_at=clock.now() - timedelta(days=16))
     at = clock.now() - timedelta(days=33)
-    Meeting.objects.create(
+    MeetingFactory(
         partnership=late, original_start=at, starts_at=at, duration_minutes=60, status="held"
     )
     return program, coordinator, late, fine
@@ -33,7 +32,7 @@ def _seed():
 
 def test_a_coordinator_finds_an_overdue_check_in_from_the_cockpit_and_records_it(live_server, page):
     program, coordinator, late, _fine = _seed()
-    sign_in(page, live_server, coordinator)
+    sign_in_as(page, live_server, coordinator)
     page.goto(f"{live_server.url}/dashboard/{program.slug}/cockpit/")
     page.get_by_role("button", name="2 partnerships to check in with").click()
     page.wait_for_selector("h1:has-text('Support check-ins')")

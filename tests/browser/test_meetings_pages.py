@@ -9,11 +9,10 @@ from django.db.models import F
 from django.test import Client
 
 from tandem.core import clock
-from tandem.core.testing import FAILURES
 from tandem.meetings import services
 from tandem.meetings.models import Meeting, Turn
-from tandem.meetings.tests.factories import partnership_make
-from tests.browser.helpers import watch_for_problems
+from tandem.meetings.tests.factories import MeetingFactory, partnership_make
+from tests.browser.helpers import FAILURES, watch_for_problems
 
 
 def sign_in(page, live_server, user):
@@ -99,7 +98,7 @@ def test_partners_book_a_series_run_a_meeting_and_keep_private_and_shared_notes(
 @pytest.mark.django_db(transaction=True)
 def test_starting_turns_too_early_says_why_and_htmx_swaps_log_no_console_error(live_server, page):
     partnership, (_ana, ben) = partnership_make(meeting_minutes=30)
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory(
         partnership=partnership,
         original_start=clock.now() + timedelta(minutes=40),
         starts_at=clock.now() + timedelta(minutes=40),

@@ -4,10 +4,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tandem.core.testing import FAILURES, SCREENSHOTS
 from tandem.matching.tests.helpers import member
 from tandem.partnerships.models import Partnership
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
+from tests.browser.helpers import FAILURES, SCREENSHOTS
 
 
 def sign_in(page, live_server, user):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tandem.interchange.members_csv import HEADERS, MSG_BAD_TIME_ZONE
 from tandem.programs.models import Membership
 from tandem.programs.tests.factories import CoordinatorFactory
 from tandem.programs.views.member_import import MSG_DONE
+from tests.browser.helpers import sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,10 +19,7 @@ BAD = "ben@example.org,Ben,,Mars/Olympus,Wed 12:00-14:00,skiing,Spanish,,mid,,,,
 
 def test_coordinator_fixes_a_bad_file_then_imports(live_server, page, tmp_path):
     coordinator = CoordinatorFactory(program__slug="circle", program__name="Circle")
-    client = Client()
-    client.force_login(coordinator.user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    sign_in_as(page, live_server, coordinator.user)
     bad = tmp_path / "members.csv"
     bad.write_text("\n".join([",".join(HEADERS), GOOD, BAD]) + "\n")
     good = tmp_path / "members-fixed.csv"

@@ -4,22 +4,14 @@ from playwright.sync_api import expect
 from tandem.programs.models import Program, WaitlistEntry
 from tandem.programs.services.waitlist import WAITLIST_EMAIL_INVALID, WAITLIST_SIGNUP_ANSWER
 from tandem.programs.tests.factories import ProgramFactory
+from tests.browser.helpers import watch_for_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_visitor_joins_the_waitlist_from_the_public_page_without_leaving_it(live_server, page):
     program = ProgramFactory(name="Spanish for skiers", status=Program.Status.WAITLIST)
-    problems: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(msg.text)
-            if msg.type == "error" and "favicon" not in msg.location.get("url", "")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    problems = watch_for_problems(page)
     page.goto(f"{live_server.url}{program.get_absolute_url()}")
     url = page.url
 

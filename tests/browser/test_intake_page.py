@@ -1,44 +1,20 @@
 import re
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
-from tandem.core.testing import drag_across
 from tandem.programs.models import Membership, Profile
 from tandem.programs.tests.factories import MembershipFactory, TagFactory
+from tests.browser.helpers import cell, drag_across, sign_in_as, watch_for_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def cell(page, day: int, minute: int):
-    return page.locator(f'td:has(input[name="availability"][value="{day}-{minute}"])')
-
-
-def test_member_fills_the_intake_by_dragging_across_the_grid(live_server, page, client):
+def test_member_fills_the_intake_by_dragging_across_the_grid(live_server, page):
     membership = MembershipFactory(status=Membership.Status.INTAKE, user__name="Ana Ruiz")
     TagFactory(program=membership.program, name="Public speaking")
-    client.force_login(membership.user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    problems: list[str] = []
-    # Script errors and CSP refusals show as console errors; the site has no favicon yet.
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(msg.text)
-            if msg.type == "error" and "favicon" not in msg.location.get("url", "")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    sign_in_as(page, live_server, membership.user)
+    problems = watch_for_problems(page)  # script errors and CSP refusals
 
     page.goto(f"{live_server.url}/p/{membership.program.slug}/intake/")
     # The browser's zone (Europe/Madrid in conftest) fills the empty field.
