@@ -1,6 +1,8 @@
 """Coordinator pages: start a program, its settings, coordinators, guidebook and worksheets,
 referral resources and tags. Anyone who does not coordinate the program gets a 404."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -165,6 +167,30 @@ def coordinator_remove(request: HttpRequest, slug: str, membership_id: int) -> H
     return _coordinators_response(request, program, form)
 
 
+def _moved(
+    request: HttpRequest,
+    move: Callable[[str], object],
+    list_template: str,
+    list_context: Callable[[], dict],
+    page: str,
+    program: Program,
+) -> HttpResponse:
+    """Move a row up or down the posted ``direction``; htmx gets the refreshed list back."""
+    try:
+        move(request.POST.get("direction", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if is_htmx(request):
+        return render(request, list_template, list_context())
+    return redirect(page, slug=program.slug)
+
+
+def _deleted(request: HttpRequest, title: str, page: str, program: Program) -> HttpResponse:
+    """Say that ``title`` is deleted and go back to the program's ``page``."""
+    messages.success(request, f"“{title}” deleted.")
+    return _redirect(request, reverse(page, kwargs={"slug": program.slug}))
+
+
 # Guidebook and worksheets
 
 
@@ -232,17 +258,14 @@ def document_move(request: HttpRequest, slug: str, document_id: int) -> HttpResp
     """Move a document up or down; htmx gets the refreshed list back."""
     program = _coordinated(request, slug)
     document = _document(request, slug, document_id)
-    try:
-        document_services.document_move(
-            document=document, direction=request.POST.get("direction", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    if is_htmx(request):
-        return render(
-            request, "programs/manage/_document_list.html", _document_list_context(program)
-        )
-    return redirect("programs:documents_manage", slug=program.slug)
+    return _moved(
+        request,
+        lambda direction: document_services.document_move(document=document, direction=direction),
+        "programs/manage/_document_list.html",
+        lambda: _document_list_context(program),
+        "programs:documents_manage",
+        program,
+    )
 
 
 @require_POST
@@ -250,10 +273,8 @@ def document_delete(request: HttpRequest, slug: str, document_id: int) -> HttpRe
     """Delete a document."""
     program = _coordinated(request, slug)
     document = _document(request, slug, document_id)
-    title = document.title
     document_services.document_delete(document=document)
-    messages.success(request, f"“{title}” deleted.")
-    return _redirect(request, reverse("programs:documents_manage", kwargs={"slug": program.slug}))
+    return _deleted(request, document.title, "programs:documents_manage", program)
 
 
 # Referral resources
@@ -327,17 +348,14 @@ def resource_move(request: HttpRequest, slug: str, resource_id: int) -> HttpResp
     """Move a referral resource up or down; htmx gets the refreshed list back."""
     program = _coordinated(request, slug)
     resource = _resource(request, slug, resource_id)
-    try:
-        document_services.resource_move(
-            resource=resource, direction=request.POST.get("direction", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    if is_htmx(request):
-        return render(
-            request, "programs/manage/_resource_list.html", _resource_list_context(program)
-        )
-    return redirect("programs:resources_manage", slug=program.slug)
+    return _moved(
+        request,
+        lambda direction: document_services.resource_move(resource=resource, direction=direction),
+        "programs/manage/_resource_list.html",
+        lambda: _resource_list_context(program),
+        "programs:resources_manage",
+        program,
+    )
 
 
 @require_POST
@@ -345,10 +363,8 @@ def resource_delete(request: HttpRequest, slug: str, resource_id: int) -> HttpRe
     """Delete a referral resource."""
     program = _coordinated(request, slug)
     resource = _resource(request, slug, resource_id)
-    name = resource.name
     document_services.resource_delete(resource=resource)
-    messages.success(request, f"“{name}” deleted.")
-    return _redirect(request, reverse("programs:resources_manage", kwargs={"slug": program.slug}))
+    return _deleted(request, resource.name, "programs:resources_manage", program)
 
 
 # Tags
