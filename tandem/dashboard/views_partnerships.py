@@ -61,13 +61,12 @@ def _render(
     program: Program,
     *,
     errors: list[str],
-    state: str | None,
-    health: str | None,
     form: CoordinatorEndForm | ReassignForm | None = None,
     form_for: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """Render the list; ``form`` (an end or a reassign form) shows open on row ``form_for``."""
+    """Render the list as filtered; ``form`` (to end or reassign) shows open on row ``form_for``."""
+    state, health, _errors = _filters(request)
     ending = isinstance(form, CoordinatorEndForm)
     reassigning = isinstance(form, ReassignForm)
     page, items = partnership_health_page(
@@ -102,15 +101,8 @@ def _render(
 def partnership_list(request: HttpRequest, slug: str) -> HttpResponse:
     """List the program's partnerships with their health, filterable, 25 a page."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
-    state, health, errors = _filters(request)
-    return _render(
-        request,
-        program,
-        errors=errors,
-        state=state,
-        health=health,
-        status=400 if errors else 200,
-    )
+    errors = _filters(request)[2]
+    return _render(request, program, errors=errors, status=400 if errors else 200)
 
 
 def _partnership_act(
@@ -139,16 +131,7 @@ def _partnership_act(
         else:
             messages.success(request, message)
             return redirect(_list_url(program.slug, state=state, health=health))
-    return _render(
-        request,
-        program,
-        errors=errors,
-        state=state,
-        health=health,
-        form=form,
-        form_for=pk,
-        status=status,
-    )
+    return _render(request, program, errors=errors, form=form, form_for=pk, status=status)
 
 
 @login_required
