@@ -12,7 +12,6 @@ from tandem.goals.models import Pulse
 from tandem.meetings.models import Meeting
 from tandem.partnerships.models import Partnership, RematchRequest
 from tandem.partnerships.tests.builders import partnership_of
-from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 from tandem.support import selectors, services
 from tandem.support.models import CheckIn, SupportPlan
 from tandem.support.selectors import (
@@ -25,18 +24,6 @@ from tandem.support.selectors import (
 pytestmark = pytest.mark.django_db
 
 SECRET_NOTE = "Ana mentioned trouble at home; keep an eye out"
-
-
-@pytest.fixture
-def program():
-    return ProgramFactory(status="running", name="Skiers")
-
-
-@pytest.fixture
-def coordinator(program, client):
-    user = CoordinatorFactory(program=program).user
-    client.force_login(user)
-    return user
 
 
 def _started(partnership: Partnership, days_ago: int) -> Partnership:
