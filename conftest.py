@@ -21,3 +21,21 @@ def frozen_clock() -> Iterator[datetime]:
 def immediate_tasks(settings: Any) -> None:
     """Run background tasks inline (for tests that are not about the worker)."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def program() -> Any:
+    """Return a running program, "Skiers" (a module that needs another defines its own)."""
+    from tandem.programs.tests.factories import ProgramFactory
+
+    return ProgramFactory(status="running", name="Skiers")
+
+
+@pytest.fixture
+def coordinator(program: Any, client: Any) -> Any:
+    """Return the ``program`` fixture's coordinator, signed in on ``client``."""
+    from tandem.programs.tests.factories import CoordinatorFactory
+
+    user = CoordinatorFactory(program=program).user
+    client.force_login(user)
+    return user

@@ -22,14 +22,8 @@ DECLARATION = Declaration(
             rows=lambda p: Announcement.objects.filter(author=p.user),
             erase=Erase.KEEP,
         ),
-        Holding(
-            AnnouncementDelivery,
-            rows=lambda p: AnnouncementDelivery.objects.filter(membership_id__in=p.membership_ids),
-        ),
-        Holding(
-            AnnouncementOptOut,
-            rows=lambda p: AnnouncementOptOut.objects.filter(membership_id__in=p.membership_ids),
-        ),
+        Holding.by(AnnouncementDelivery, "membership_id", "membership_ids"),
+        Holding.by(AnnouncementOptOut, "membership_id", "membership_ids"),
         Holding(
             IntakeReminder,
             rows=lambda p: IntakeReminder.objects.filter(

@@ -9,7 +9,7 @@ layer, so that every app may build one without importing the privacy app above i
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, Self, TypedDict, Unpack
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -35,6 +35,16 @@ class Erase(StrEnum):
     KEEP = "keep"  # the rows stay for the others in them, attributed to the pseudonym
 
 
+class HoldingOptions(TypedDict, total=False):
+    """The optional parts of a :class:`Holding`, for :meth:`Holding.by`."""
+
+    erase: Erase
+    own: Callable[[Person], Q] | None
+    clear: tuple[str, ...]
+    hidden: tuple[str, ...]
+    computed: Callable[[Any], dict[str, Any]] | None
+
+
 @dataclass(frozen=True)
 class Holding:
     """One model's rows about a person: which they are, what the download shows, how they go.
@@ -54,6 +64,25 @@ class Holding:
     clear: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
     computed: Callable[[Any], dict[str, Any]] | None = None
+
+    @classmethod
+    def by(
+        cls,
+        model: type[models.Model],
+        field: str,
+        ids: Literal["membership_ids", "seat_ids", "partnership_ids"],
+        **options: Unpack[HoldingOptions],
+    ) -> Self:
+        """Declare ``model``'s rows whose ``field`` is one of the person's ``ids``.
+
+        ``Holding.by(Pulse, "membership_id", "membership_ids")`` is the holding whose rows are
+        ``Pulse.objects.filter(membership_id__in=p.membership_ids)``.
+        """
+        return cls(
+            model,
+            rows=lambda p: model._default_manager.filter(**{f"{field}__in": getattr(p, ids)}),
+            **options,
+        )
 
     def own_rows(self, person: Person) -> QuerySet[Any]:
         """Return the rows that are the person's own."""

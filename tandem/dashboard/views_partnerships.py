@@ -4,6 +4,7 @@ Coordinators of the program only; everyone else gets 404 (as for a program that 
 exist). Linked from the program dashboard.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -60,14 +61,14 @@ def _render(
     program: Program,
     *,
     errors: list[str],
-    state: str | None,
-    health: str | None,
-    end_form: CoordinatorEndForm | None = None,
-    end_for: int | None = None,
-    reassign_form: ReassignForm | None = None,
-    reassign_for: int | None = None,
+    form: CoordinatorEndForm | ReassignForm | None = None,
+    form_for: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """Render the list as filtered; ``form`` (to end or reassign) shows open on row ``form_for``."""
+    state, health, _errors = _filters(request)
+    ending = isinstance(form, CoordinatorEndForm)
+    reassigning = isinstance(form, ReassignForm)
     page, items = partnership_health_page(
         program=program, state=state, health=health, page=request.GET.get("page")
     )
@@ -84,10 +85,10 @@ def _render(
             "healths": list(HEALTH_FILTERS.items()),
             "quiet_weeks": QUIET_WEEKS,
             "errors": errors,
-            "end_form": end_form or CoordinatorEndForm(),
-            "end_for": end_for,
-            "reassign_form": reassign_form or ReassignForm(),
-            "reassign_for": reassign_for,
+            "end_form": form if ending else CoordinatorEndForm(),
+            "end_for": form_for if ending else None,
+            "reassign_form": form if reassigning else ReassignForm(),
+            "reassign_for": form_for if reassigning else None,
             "pool": hand_pool(program=program),
             "group_more": hand_size_range(program=program)[1] > 2,
             "query": urlencode({k: v for k, v in (("state", state), ("health", health)) if v}),
@@ -100,15 +101,37 @@ def _render(
 def partnership_list(request: HttpRequest, slug: str) -> HttpResponse:
     """List the program's partnerships with their health, filterable, 25 a page."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
-    state, health, errors = _filters(request)
-    return _render(
-        request,
-        program,
-        errors=errors,
-        state=state,
-        health=health,
-        status=400 if errors else 200,
-    )
+    errors = _filters(request)[2]
+    return _render(request, program, errors=errors, status=400 if errors else 200)
+
+
+def _partnership_act(
+    request: HttpRequest,
+    program: Program,
+    pk: int,
+    form: CoordinatorEndForm | ReassignForm,
+    action: Callable[[], object],
+    message: str,
+    errors: list[str],
+) -> HttpResponse:
+    """Run ``action`` on partnership ``pk`` once there are no ``errors`` and ``form`` is valid.
+
+    Otherwise, or when it fails, the list shows again with the errors and the form open on
+    that row; the list's filters are kept either way.
+    """
+    state, health, _errors = _filters(request)
+    if not form.is_valid():
+        errors = errors + [str(e) for field_errors in form.errors.values() for e in field_errors]
+    status = 400
+    if not errors:
+        try:
+            action()
+        except (ValidationFailed, Conflict) as exc:
+            errors, status = [exc.message], exc.status_code
+        else:
+            messages.success(request, message)
+            return redirect(_list_url(program.slug, state=state, health=health))
+    return _render(request, program, errors=errors, form=form, form_for=pk, status=status)
 
 
 @login_required
@@ -116,41 +139,22 @@ def partnership_list(request: HttpRequest, slug: str) -> HttpResponse:
 def partnership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """End a partnership for its partners, with the coordinator's reason (audited)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
-    state, health, _errors = _filters(request)
     form = CoordinatorEndForm(request.POST)
-    if not form.is_valid():
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        return _render(
-            request,
-            program,
-            errors=errors,
-            state=state,
-            health=health,
-            end_form=form,
-            end_for=pk,
-            status=400,
-        )
-    try:
-        partnership_end_by_coordinator(
+    return _partnership_act(
+        request,
+        program,
+        pk,
+        form,
+        lambda: partnership_end_by_coordinator(
             program=program,
             partnership_id=pk,
             actor=request.user,
             end_reason=form.cleaned_data["end_reason"],
             reason=form.cleaned_data["reason"],
-        )
-    except (ValidationFailed, Conflict) as exc:
-        return _render(
-            request,
-            program,
-            errors=[exc.message],
-            state=state,
-            health=health,
-            end_form=form,
-            end_for=pk,
-            status=exc.status_code,
-        )
-    messages.success(request, _(MSG_ENDED))
-    return redirect(_list_url(slug, state=state, health=health))
+        ),
+        _(MSG_ENDED),
+        errors=[],
+    )
 
 
 @login_required
@@ -158,7 +162,6 @@ def partnership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def partnership_reassign_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Move one partner into a new pairing (the old partnership ends); audited, emails queued."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
-    state, health, _errors = _filters(request)
     form = ReassignForm(request.POST)
     errors = []
     try:
@@ -166,21 +169,12 @@ def partnership_reassign_view(request: HttpRequest, slug: str, pk: int) -> HttpR
     except ValueError:
         partners = []
         errors.append(_(MSG_BAD_PICK))
-    if not form.is_valid():
-        errors += [str(e) for field_errors in form.errors.values() for e in field_errors]
-    if errors:
-        return _render(
-            request,
-            program,
-            errors=errors,
-            state=state,
-            health=health,
-            reassign_form=form,
-            reassign_for=pk,
-            status=400,
-        )
-    try:
-        partnership_reassign(
+    return _partnership_act(
+        request,
+        program,
+        pk,
+        form,
+        lambda: partnership_reassign(
             program=program,
             partnership_id=pk,
             membership_id=form.cleaned_data["membership"],
@@ -188,17 +182,7 @@ def partnership_reassign_view(request: HttpRequest, slug: str, pk: int) -> HttpR
             actor=request.user,
             end_reason=form.cleaned_data["end_reason"],
             reason=form.cleaned_data["reason"],
-        )
-    except (ValidationFailed, Conflict) as exc:
-        return _render(
-            request,
-            program,
-            errors=[exc.message],
-            state=state,
-            health=health,
-            reassign_form=form,
-            reassign_for=pk,
-            status=exc.status_code,
-        )
-    messages.success(request, _(MSG_REASSIGNED))
-    return redirect(_list_url(slug, state=state, health=health))
+        ),
+        _(MSG_REASSIGNED),
+        errors=errors,
+    )

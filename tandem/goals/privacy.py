@@ -23,19 +23,11 @@ from tandem.goals.models import (
 DECLARATION = Declaration(
     app="goals",
     holdings=(
-        Holding(Goal, rows=lambda p: Goal.objects.filter(owner_id__in=p.membership_ids)),
-        Holding(Step, rows=lambda p: Step.objects.filter(goal__owner_id__in=p.membership_ids)),
-        Holding(
-            ProgressUpdate,
-            rows=lambda p: ProgressUpdate.objects.filter(goal__owner_id__in=p.membership_ids),
-        ),
-        Holding(
-            IncentiveEarned,
-            rows=lambda p: IncentiveEarned.objects.filter(goal__owner_id__in=p.membership_ids),
-        ),
-        Holding(
-            GoalComment, rows=lambda p: GoalComment.objects.filter(author_id__in=p.membership_ids)
-        ),
+        Holding.by(Goal, "owner_id", "membership_ids"),
+        Holding.by(Step, "goal__owner_id", "membership_ids"),
+        Holding.by(ProgressUpdate, "goal__owner_id", "membership_ids"),
+        Holding.by(IncentiveEarned, "goal__owner_id", "membership_ids"),
+        Holding.by(GoalComment, "author_id", "membership_ids"),
         # Nudges the person sent, and those sent on their goals (which go with the goals).
         Holding(
             Nudge,
@@ -43,14 +35,8 @@ DECLARATION = Declaration(
                 Q(sender_id__in=p.membership_ids) | Q(goal__owner_id__in=p.membership_ids)
             ),
         ),
-        Holding(
-            SurveyInvitation,
-            rows=lambda p: SurveyInvitation.objects.filter(membership_id__in=p.membership_ids),
-        ),
-        Holding(
-            SurveyResponse,
-            rows=lambda p: SurveyResponse.objects.filter(membership_id__in=p.membership_ids),
-        ),
+        Holding.by(SurveyInvitation, "membership_id", "membership_ids"),
+        Holding.by(SurveyResponse, "membership_id", "membership_ids"),
         Holding(
             Answer,
             rows=lambda p: Answer.objects.filter(

@@ -113,26 +113,36 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _goal_action(
-    request: HttpRequest,
-    pk: int,
-    form_class: Any,
-    form_name: str,
-    action: Callable[[Goal, dict[str, Any]], Any],
+    service: Callable[..., object],
     message: str | Callable[[Goal], str],
-) -> HttpResponse:
-    goal = selectors.access_goal(user=request.user, pk=pk)
-    form = form_class(request.POST) if form_class else None
-    if form is not None and not form.is_valid():
-        return _detail(request, goal, status=400, **{form_name: form})
-    try:
-        action(goal, form.cleaned_data if form is not None else {})
-    except DomainError as exc:
-        if form is None:
-            return _detail(request, goal, status=exc.status_code, error=exc.message)
-        add_domain_error(form, exc)
-        return _detail(request, goal, status=exc.status_code, **{form_name: form})
-    messages.success(request, message(goal) if callable(message) else message)
-    return redirect(goal)
+    form_class: type[StepForm | ProgressForm | CommentForm] | None = None,
+    form_name: str = "",
+) -> View:
+    """Return the view that posts to a goal: ``service(goal=, user=, **form data, **URL args)``.
+
+    An invalid form or a domain error shows the goal page again with it; success says
+    ``message`` and goes back to the goal.
+    """
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int, **url_kwargs: Any) -> HttpResponse:
+        goal = selectors.access_goal(user=request.user, pk=pk)
+        form = form_class(request.POST) if form_class else None
+        if form is not None and not form.is_valid():
+            return _detail(request, goal, status=400, **{form_name: form})
+        data = form.cleaned_data if form is not None else {}
+        try:
+            service(goal=goal, user=request.user, **data, **url_kwargs)
+        except DomainError as exc:
+            if form is None:
+                return _detail(request, goal, status=exc.status_code, error=exc.message)
+            add_domain_error(form, exc)
+            return _detail(request, goal, status=exc.status_code, **{form_name: form})
+        messages.success(request, message(goal) if callable(message) else message)
+        return redirect(goal)
+
+    return view
 
 
 def _goal_initial(goal: Goal) -> dict[str, Any]:
@@ -202,82 +212,14 @@ def step_delete(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     return redirect(goal)
 
 
-@login_required
-@require_POST
-def step_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _goal_action(
-        request,
-        pk,
-        StepForm,
-        "step_form",
-        lambda goal, data: services.step_add(goal=goal, user=request.user, **data),
-        MSG_STEP_ADDED,
-    )
-
-
-@login_required
-@require_POST
-def step_done(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
-    return _goal_action(
-        request,
-        pk,
-        None,
-        "",
-        lambda goal, _: services.step_complete(goal=goal, user=request.user, step_id=step_id),
-        MSG_STEP_DONE,
-    )
-
-
-@login_required
-@require_POST
-def progress_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _goal_action(
-        request,
-        pk,
-        ProgressForm,
-        "progress_form",
-        lambda goal, data: services.progress_add(goal=goal, user=request.user, **data),
-        MSG_PROGRESS,
-    )
-
-
-@login_required
-@require_POST
-def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _goal_action(
-        request,
-        pk,
-        CommentForm,
-        "comment_form",
-        lambda goal, data: services.comment_add(goal=goal, user=request.user, **data),
-        MSG_COMMENT,
-    )
-
-
-@login_required
-@require_POST
-def goal_nudge(request: HttpRequest, pk: int) -> HttpResponse:
-    return _goal_action(
-        request,
-        pk,
-        None,
-        "",
-        lambda goal, _: services.goal_nudge(goal=goal, user=request.user),
-        lambda goal: MSG_NUDGED.format(name=member_name(goal.owner)),
-    )
-
-
-@login_required
-@require_POST
-def goal_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _goal_action(
-        request,
-        pk,
-        None,
-        "",
-        lambda goal, _: services.goal_complete(goal=goal, user=request.user),
-        MSG_COMPLETED,
-    )
+step_add = _goal_action(services.step_add, MSG_STEP_ADDED, StepForm, "step_form")
+step_done = _goal_action(services.step_complete, MSG_STEP_DONE)
+progress_add = _goal_action(services.progress_add, MSG_PROGRESS, ProgressForm, "progress_form")
+comment_add = _goal_action(services.comment_add, MSG_COMMENT, CommentForm, "comment_form")
+goal_nudge = _goal_action(
+    services.goal_nudge, lambda goal: MSG_NUDGED.format(name=member_name(goal.owner))
+)
+goal_complete = _goal_action(services.goal_complete, MSG_COMPLETED)
 
 
 # --- Surveys --------------------------------------------------------------------------------

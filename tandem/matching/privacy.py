@@ -25,25 +25,11 @@ DECLARATION = Declaration(
             erase=Erase.KEEP,
         ),
         # A published proposal is the origin of a partnership others are still in.
-        Holding(
-            Proposal,
-            rows=lambda p: Proposal.objects.filter(seats__membership_id__in=p.membership_ids),
-            erase=Erase.KEEP,
-        ),
-        Holding(
-            ProposalMember,
-            rows=lambda p: ProposalMember.objects.filter(membership_id__in=p.membership_ids),
-            erase=Erase.KEEP,
-        ),
-        Holding(
-            UnmatchedMember,
-            rows=lambda p: UnmatchedMember.objects.filter(membership_id__in=p.membership_ids),
-        ),
+        Holding.by(Proposal, "seats__membership_id", "membership_ids", erase=Erase.KEEP),
+        Holding.by(ProposalMember, "membership_id", "membership_ids", erase=Erase.KEEP),
+        Holding.by(UnmatchedMember, "membership_id", "membership_ids"),
         # Who a run left out and why (not ready, consent missing...): the person's own.
-        Holding(
-            LeftOutMember,
-            rows=lambda p: LeftOutMember.objects.filter(membership_id__in=p.membership_ids),
-        ),
+        Holding.by(LeftOutMember, "membership_id", "membership_ids"),
         Holding(
             MatchRule,
             rows=lambda p: MatchRule.objects.filter(

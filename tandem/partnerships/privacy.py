@@ -63,15 +63,12 @@ DECLARATION = Declaration(
             ),
             erase=Erase.KEEP,
         ),
-        Holding(
-            AgreementAcceptance,
-            rows=lambda p: AgreementAcceptance.objects.filter(seat_id__in=p.seat_ids),
-            erase=Erase.KEEP,
-        ),
+        Holding.by(AgreementAcceptance, "seat_id", "seat_ids", erase=Erase.KEEP),
         # The pause or end stays in the partnership's history; the person's words go.
-        Holding(
+        Holding.by(
             PartnershipEvent,
-            rows=lambda p: PartnershipEvent.objects.filter(actor_id__in=p.seat_ids),
+            "actor_id",
+            "seat_ids",
             erase=Erase.KEEP,
             clear=("reason", "coordinator_feedback"),
         ),
@@ -82,11 +79,8 @@ DECLARATION = Declaration(
             ),
             own=lambda p: Q(seat_id__in=p.seat_ids),
         ),
-        Holding(Message, rows=lambda p: Message.objects.filter(author_id__in=p.seat_ids)),
-        Holding(
-            MessagePreference,
-            rows=lambda p: MessagePreference.objects.filter(seat_id__in=p.seat_ids),
-        ),
+        Holding.by(Message, "author_id", "seat_ids"),
+        Holding.by(MessagePreference, "seat_id", "seat_ids"),
         Holding(DigestSent, rows=lambda p: DigestSent.objects.filter(user=p.user)),
     ),
     finish=_seats_leave,

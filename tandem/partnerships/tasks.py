@@ -42,16 +42,23 @@ def _notify_once(row: QuerySet[Any], emails: list[EmailMultiAlternatives]) -> in
     return len(emails) if claimed else 0
 
 
+def _unnotified[M: (PartnershipEvent, Message, RematchRequest)](
+    model: type[M], pk: int, *, program: str, seat: str
+) -> M | None:
+    """Return row ``pk`` if nobody is told of it yet, with its ``program`` and ``seat``'s person."""
+    return (
+        model.objects.select_related(
+            program, f"{seat}__membership__user", f"{seat}__membership__profile"
+        )
+        .filter(pk=pk, notified_at__isnull=True)
+        .first()
+    )
+
+
 @task()
 def partnership_event_email_send(*, event_id: int) -> int:
     """Tell every partner that the partnership was paused, resumed or ended; return emails sent."""
-    event = (
-        PartnershipEvent.objects.select_related(
-            "partnership__program", "actor__membership__user", "actor__membership__profile"
-        )
-        .filter(pk=event_id, notified_at__isnull=True)
-        .first()
-    )
+    event = _unnotified(PartnershipEvent, event_id, program="partnership__program", seat="actor")
     if event is None:
         return 0
     partnership = event.partnership
@@ -88,13 +95,7 @@ def partnership_event_email_send(*, event_id: int) -> int:
 @task()
 def message_notification_send(*, message_id: int) -> int:
     """Email the partners who chose "each message": sender and link, never the text."""
-    message = (
-        Message.objects.select_related(
-            "partnership__program", "author__membership__user", "author__membership__profile"
-        )
-        .filter(pk=message_id, notified_at__isnull=True)
-        .first()
-    )
+    message = _unnotified(Message, message_id, program="partnership__program", seat="author")
     if message is None:
         return 0
     partnership = message.partnership
@@ -162,13 +163,7 @@ def rematch_request_email_send(*, request_id: int) -> int:
 
     Says who asked and links to the queue; never why (the request carries no text).
     """
-    request = (
-        RematchRequest.objects.select_related(
-            "program", "seat__membership__user", "seat__membership__profile"
-        )
-        .filter(pk=request_id, notified_at__isnull=True)
-        .first()
-    )
+    request = _unnotified(RematchRequest, request_id, program="program", seat="seat")
     if request is None:
         return 0
     coordinators = (

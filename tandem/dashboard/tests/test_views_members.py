@@ -23,18 +23,6 @@ from tests.trust.world import MESSAGE_TEXT, PRIVATE_NOTE, SHARED_NOTE, build_wor
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def program():
-    return ProgramFactory(status="running", name="Skiers")
-
-
-@pytest.fixture
-def coordinator(program, client):
-    user = CoordinatorFactory(program=program).user
-    client.force_login(user)
-    return user
-
-
 def _page(client, membership):
     return client.get(
         reverse("dashboard:member_detail", args=[membership.program.slug, membership.pk])

@@ -38,18 +38,6 @@ def _row(html: str, partnership: Partnership) -> str:
     return html[start : html.index("</tr>", start)]
 
 
-@pytest.fixture
-def program():
-    return ProgramFactory(status="running", name="Skiers")
-
-
-@pytest.fixture
-def coordinator(program, client):
-    user = CoordinatorFactory(program=program).user
-    client.force_login(user)
-    return user
-
-
 def test_each_row_shows_last_meeting_meetings_balance_goals_and_open_requests(
     client, program, coordinator, frozen_clock
 ):
@@ -158,17 +146,18 @@ def test_a_member_or_another_programs_coordinator_gets_404(client, program):
 # -- ending a partnership ------------------------------------------------------------------
 
 
+def _post(client, name, program, partnership, **data):
+    return client.post(reverse(f"dashboard:{name}", args=[program.slug, partnership.pk]), data)
+
+
 def _end(client, program, partnership, **data):
-    return client.post(
-        reverse("dashboard:partnership_end", args=[program.slug, partnership.pk]), data
-    )
+    return _post(client, "partnership_end", program, partnership, **data)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_coordinator_ends_a_partnership_partners_are_told_by_the_worker(client, mailoutbox):
-    program = ProgramFactory(status="running", name="Skiers")
-    coordinator = CoordinatorFactory(program=program).user
-    client.force_login(coordinator)
+def test_coordinator_ends_a_partnership_partners_are_told_by_the_worker(
+    client, program, coordinator, mailoutbox
+):
     partnership, people = partnership_of(program, "Ana", "Ben")
 
     response = _end(
@@ -230,31 +219,33 @@ def test_another_programs_partnership_looks_missing(client, program, coordinator
 
 
 def _reassign(client, program, partnership, **data):
-    return client.post(
-        reverse("dashboard:partnership_reassign", args=[program.slug, partnership.pk]), data
+    return _post(client, "partnership_reassign", program, partnership, **data)
+
+
+def _reassign_to(client, program, old, membership, partner, reason):
+    """Move ``membership`` out of ``old`` into a new pair with ``partner`` ("not a fit")."""
+    return _reassign(
+        client,
+        program,
+        old,
+        membership=membership.pk,
+        partners=[partner.pk],
+        end_reason="not_a_fit",
+        reason=reason,
     )
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reassigning_ends_the_old_pair_and_pairs_the_member_anew(client, mailoutbox):
+def test_reassigning_ends_the_old_pair_and_pairs_the_member_anew(
+    client, program, coordinator, mailoutbox
+):
     from tandem.matching.tests.helpers import member
 
-    program = ProgramFactory(status="running", name="Skiers")
-    coordinator = CoordinatorFactory(program=program).user
-    client.force_login(coordinator)
     old, people = partnership_of(program, "Ana", "Ben")
     cleo = member(program, "Cleo")
     assert f'<option value="{cleo.pk}">Cleo</option>' in _list(client, program).text
 
-    response = _reassign(
-        client,
-        program,
-        old,
-        membership=people["Ana"].pk,
-        partners=[cleo.pk],
-        end_reason="not_a_fit",
-        reason="REASSIGN-REASON",
-    )
+    response = _reassign_to(client, program, old, people["Ana"], cleo, reason="REASSIGN-REASON")
 
     assert response.status_code == 302
     old.refresh_from_db()
@@ -283,15 +274,7 @@ def test_a_reassignment_that_breaks_a_rule_changes_nothing(client, program, coor
 
     old, people = partnership_of(program, "Ana", "Ben")
     cleo = member(program, "Cleo", languages=["Basque"])
-    response = _reassign(
-        client,
-        program,
-        old,
-        membership=people["Ana"].pk,
-        partners=[cleo.pk],
-        end_reason="not_a_fit",
-        reason="r",
-    )
+    response = _reassign_to(client, program, old, people["Ana"], cleo, reason="r")
     assert response.status_code == 400
     assert "Ana and Cleo share no language" in response.text
     assert Partnership.objects.get().status == Partnership.Status.ACTIVE

@@ -27,18 +27,6 @@ from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def program():
-    return ProgramFactory(status="running", name="Skiers")
-
-
-@pytest.fixture
-def coordinator(program, client):
-    user = CoordinatorFactory(program=program).user
-    client.force_login(user)
-    return user
-
-
 def _url(program):
     return reverse("matching:hand", args=[program.slug])
 

@@ -1,6 +1,8 @@
 """The life of a partnership: pause, resume, end, ask for a new match (partners), and the
 coordinator's queue of requests for a new match."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -41,8 +43,7 @@ def _page(
     partnership: Partnership,
     seat: PartnershipMember,
     *,
-    pause_form: PauseForm | None = None,
-    end_form: EndForm | None = None,
+    form: PauseForm | EndForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -55,8 +56,8 @@ def _page(
             "seat": seat,
             "events": partnership_event_list(partnership=partnership),
             "open_request": rematch_request_open_for(seat=seat),
-            "pause_form": pause_form or PauseForm(),
-            "end_form": end_form or EndForm(),
+            "pause_form": form if isinstance(form, PauseForm) else PauseForm(),
+            "end_form": form if isinstance(form, EndForm) else EndForm(),
             "error": error,
             "can_change": seat.active and partnership.status != Partnership.Status.ENDED,
         },
@@ -80,66 +81,40 @@ def life_summary(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def life_pause(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership, seat = _seat(request, pk)
-    form = PauseForm(request.POST)
-    if not form.is_valid():
-        return _page(request, partnership, seat, pause_form=form, status=400)
-    try:
-        partnership_pause(
-            partnership=partnership, user=request.user, reason=form.cleaned_data["reason"]
-        )
-    except (Conflict, ValidationFailed) as exc:
-        return _page(
-            request, partnership, seat, pause_form=form, error=exc.message, status=exc.status_code
-        )
-    messages.success(request, PAUSED)
-    return redirect("partnerships:life", pk=partnership.pk)
+def _life_action(
+    service: Callable[..., object],
+    message: str,
+    form_class: type[PauseForm | EndForm] | None = None,
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """Return the view that runs ``service(partnership=, user=, **form data)`` for a partner.
+
+    An invalid form or a refusal shows the life page again with it; success says ``message``
+    and goes back to that page.
+    """
+
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        partnership, seat = _seat(request, pk)
+        form = form_class(request.POST) if form_class else None
+        if form is not None and not form.is_valid():
+            return _page(request, partnership, seat, form=form, status=400)
+        data = form.cleaned_data if form is not None else {}
+        try:
+            service(partnership=partnership, user=request.user, **data)
+        except (Conflict, ValidationFailed) as exc:
+            return _page(
+                request, partnership, seat, form=form, error=exc.message, status=exc.status_code
+            )
+        messages.success(request, message)
+        return redirect("partnerships:life", pk=partnership.pk)
+
+    return view
 
 
-@require_POST
-def life_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership, seat = _seat(request, pk)
-    try:
-        partnership_resume(partnership=partnership, user=request.user)
-    except Conflict as exc:
-        return _page(request, partnership, seat, error=exc.message, status=exc.status_code)
-    messages.success(request, RESUMED)
-    return redirect("partnerships:life", pk=partnership.pk)
-
-
-@require_POST
-def life_end(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership, seat = _seat(request, pk)
-    form = EndForm(request.POST)
-    if not form.is_valid():
-        return _page(request, partnership, seat, end_form=form, status=400)
-    try:
-        partnership_end(
-            partnership=partnership,
-            user=request.user,
-            end_reason=form.cleaned_data["end_reason"],
-            details=form.cleaned_data["details"],
-            feedback=form.cleaned_data["feedback"],
-        )
-    except (Conflict, ValidationFailed) as exc:
-        return _page(
-            request, partnership, seat, end_form=form, error=exc.message, status=exc.status_code
-        )
-    messages.success(request, ENDED)
-    return redirect("partnerships:life", pk=partnership.pk)
-
-
-@require_POST
-def life_rematch(request: HttpRequest, pk: int) -> HttpResponse:
-    partnership, seat = _seat(request, pk)
-    try:
-        rematch_request_create(partnership=partnership, user=request.user)
-    except Conflict as exc:
-        return _page(request, partnership, seat, error=exc.message, status=exc.status_code)
-    messages.success(request, REMATCH_ASKED)
-    return redirect("partnerships:life", pk=partnership.pk)
+life_pause = _life_action(partnership_pause, PAUSED, PauseForm)
+life_resume = _life_action(partnership_resume, RESUMED)
+life_end = _life_action(partnership_end, ENDED, EndForm)
+life_rematch = _life_action(rematch_request_create, REMATCH_ASKED)
 
 
 def rematch_queue(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,6 +1,9 @@
 """Coordinator pages: start a program, its settings, coordinators, guidebook and worksheets,
 referral resources and tags. Anyone who does not coordinate the program gets a 404."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -165,6 +168,51 @@ def coordinator_remove(request: HttpRequest, slug: str, membership_id: int) -> H
     return _coordinators_response(request, program, form)
 
 
+def _move_view(
+    kind: str,
+    item: Callable[..., Any],
+    move: Callable[..., object],
+    list_context: Callable[[Program], dict],
+) -> Callable[..., HttpResponse]:
+    """Return the view that moves a ``kind`` row up or down; htmx gets the refreshed list back.
+
+    ``item(request, slug, <kind>_id=)`` reads the row (or 404s); ``move(<kind>=row,
+    direction=)`` is the service. The list is ``programs/manage/_<kind>_list.html`` on the
+    page ``programs:<kind>s_manage``.
+    """
+
+    @require_POST
+    def view(request: HttpRequest, slug: str, **row_id: int) -> HttpResponse:
+        program = _coordinated(request, slug)
+        row = item(request, slug, **row_id)
+        try:
+            move(**{kind: row}, direction=request.POST.get("direction", ""))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        if is_htmx(request):
+            return render(request, f"programs/manage/_{kind}_list.html", list_context(program))
+        return redirect(f"programs:{kind}s_manage", slug=program.slug)
+
+    return view
+
+
+def _delete_view(
+    kind: str, item: Callable[..., Any], delete: Callable[..., object]
+) -> Callable[..., HttpResponse]:
+    """Return the view that deletes a ``kind`` row (see :func:`_move_view`) and says so."""
+
+    @require_POST
+    def view(request: HttpRequest, slug: str, **row_id: int) -> HttpResponse:
+        program = _coordinated(request, slug)
+        row = item(request, slug, **row_id)
+        delete(**{kind: row})
+        messages.success(request, f"“{row}” deleted.")
+        url = reverse(f"programs:{kind}s_manage", kwargs={"slug": program.slug})
+        return _redirect(request, url)
+
+    return view
+
+
 # Guidebook and worksheets
 
 
@@ -227,33 +275,10 @@ def _document(request: HttpRequest, slug: str, document_id: int) -> Document:
     )
 
 
-@require_POST
-def document_move(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
-    """Move a document up or down; htmx gets the refreshed list back."""
-    program = _coordinated(request, slug)
-    document = _document(request, slug, document_id)
-    try:
-        document_services.document_move(
-            document=document, direction=request.POST.get("direction", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    if is_htmx(request):
-        return render(
-            request, "programs/manage/_document_list.html", _document_list_context(program)
-        )
-    return redirect("programs:documents_manage", slug=program.slug)
-
-
-@require_POST
-def document_delete(request: HttpRequest, slug: str, document_id: int) -> HttpResponse:
-    """Delete a document."""
-    program = _coordinated(request, slug)
-    document = _document(request, slug, document_id)
-    title = document.title
-    document_services.document_delete(document=document)
-    messages.success(request, f"“{title}” deleted.")
-    return _redirect(request, reverse("programs:documents_manage", kwargs={"slug": program.slug}))
+document_move = _move_view(
+    "document", _document, document_services.document_move, _document_list_context
+)
+document_delete = _delete_view("document", _document, document_services.document_delete)
 
 
 # Referral resources
@@ -322,33 +347,10 @@ def resource_edit(request: HttpRequest, slug: str, resource_id: int) -> HttpResp
     )
 
 
-@require_POST
-def resource_move(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
-    """Move a referral resource up or down; htmx gets the refreshed list back."""
-    program = _coordinated(request, slug)
-    resource = _resource(request, slug, resource_id)
-    try:
-        document_services.resource_move(
-            resource=resource, direction=request.POST.get("direction", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    if is_htmx(request):
-        return render(
-            request, "programs/manage/_resource_list.html", _resource_list_context(program)
-        )
-    return redirect("programs:resources_manage", slug=program.slug)
-
-
-@require_POST
-def resource_delete(request: HttpRequest, slug: str, resource_id: int) -> HttpResponse:
-    """Delete a referral resource."""
-    program = _coordinated(request, slug)
-    resource = _resource(request, slug, resource_id)
-    name = resource.name
-    document_services.resource_delete(resource=resource)
-    messages.success(request, f"“{name}” deleted.")
-    return _redirect(request, reverse("programs:resources_manage", kwargs={"slug": program.slug}))
+resource_move = _move_view(
+    "resource", _resource, document_services.resource_move, _resource_list_context
+)
+resource_delete = _delete_view("resource", _resource, document_services.resource_delete)
 
 
 # Tags

@@ -15,7 +15,6 @@ from tandem.meetings.tests.factories import MeetingFactory
 from tandem.partnerships.models import Partnership
 from tandem.partnerships.tests.builders import partnership_of
 from tandem.partnerships.tests.factories import RematchRequestFactory
-from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
 from tandem.support import selectors, services
 from tandem.support.models import CheckIn, SupportPlan
 from tandem.support.selectors import (
@@ -28,18 +27,6 @@ from tandem.support.selectors import (
 pytestmark = pytest.mark.django_db
 
 SECRET_NOTE = "Ana mentioned trouble at home; keep an eye out"
-
-
-@pytest.fixture
-def program():
-    return ProgramFactory(status="running", name="Skiers")
-
-
-@pytest.fixture
-def coordinator(program, client):
-    user = CoordinatorFactory(program=program).user
-    client.force_login(user)
-    return user
 
 
 def _started(partnership: Partnership, days_ago: int) -> Partnership:
