@@ -701,7 +701,7 @@ def test_both_gain_first_matches_brute_force_on_members(
     for a, b in itertools.combinations(range(n), 2):
         scored = pair_score(f, a, b, cfg.weights)
         if scored.can_meet and scored.shared_language and scored.score > 0:
-            edges.append((a, b, scored.score, is_mutual(scored, kind)))  # type: ignore[arg-type]
+            edges.append((a, b, scored.score, is_mutual(scored, kind)))
     want_pairs, want_mutual, want_total = _brute_lexicographic(n, edges, maximise)
     assert result.stats.mutual_pairs == want_mutual
     assert result.stats.total_score == pytest.approx(want_total, abs=1e-6)
