@@ -181,10 +181,8 @@ def mutual_first_matching(
 
     Parameters
     ----------
-    n : int
-        Number of nodes (node ids are ``0 .. n-1``).
-    i, j, w : ndarray
-        Edges and their weights in [0, 1].
+    n, i, j, w
+        The graph, as for :func:`max_weight_matching` (weights in [0, 1]).
     mutual : ndarray of bool
         Whether each edge is mutual (both ends gain).
     maximise_matched : bool
