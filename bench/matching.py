@@ -35,11 +35,11 @@ from typing import Any
 import numpy as np
 
 from bench.synthetic import synthetic_members
-from tandem.matching.engine import MatchConfig, match_members
+from tandem.matching.engine import BothGain, MatchConfig, match_members
 from tandem.matching.engine.candidates import candidate_graph
 from tandem.matching.engine.explain import explain_pair
 from tandem.matching.engine.features import encode
-from tandem.matching.engine.scoring import feasible_pairs, score_pairs
+from tandem.matching.engine.scoring import feasible_pairs, mutual_pairs, score_pairs
 from tandem.matching.engine.solver import Solution, solve_matching
 
 REFERENCE = dt.date(2027, 1, 6)
@@ -126,6 +126,62 @@ def networkx_full(members: list[Any], config: MatchConfig) -> dict[str, float]:
     return {**took, "total": total, "edges": len(i)}
 
 
+#: The kinds of "both gain" measured; "off" is the score-only engine (skill swaps counted).
+BOTH_GAIN_RUNS: tuple[BothGain, ...] = ("off", "skill_swap", "shared_goals")
+#: Scores are rounded to integers of this resolution for the exact reference.
+REFERENCE_SCALE = 10**9
+
+
+def _gain_summary(stats: Any) -> dict[str, Any]:
+    return {
+        "matched": stats.matched,
+        "pairs": stats.pairs,
+        "mutual_pairs": stats.mutual_pairs,
+        "mutual_share": round(stats.mutual_pairs / stats.pairs, 4) if stats.pairs else 0.0,
+        "total_score": round(stats.total_score, 4),
+        "exact": stats.exact,
+    }
+
+
+def lexicographic_reference(
+    members: list[Any], config: MatchConfig, kind: BothGain
+) -> dict[str, Any]:
+    """Independent exact reference for "both gain first": networkx on the full graph.
+
+    Every feasible pair (not the engine's candidates), integer weights
+    ``K2 + K1 * mutual + round(score * 10**9)`` with ``K1 = (p + 1) * 10**9`` and
+    ``K2 = (p + 1) * (K1 + 10**9)`` for ``p = N // 2``: Python integers, so networkx's
+    blossom is exact, and one pair more outweighs any mutual pairs and score, one mutual
+    pair more any score. ``kind`` "off": the same without the mutual tier.
+    """
+    import networkx as nx
+
+    f, i, j, w = _graph(members, config)
+    mutual = mutual_pairs(f, i, j, "skill_swap" if kind == "off" else kind)
+    p = f.n // 2
+    k1 = (p + 1) * REFERENCE_SCALE if kind != "off" else 0
+    k2 = (p + 1) * (k1 + REFERENCE_SCALE)
+    scaled = np.rint(w * REFERENCE_SCALE).astype(np.int64).tolist()
+    graph = nx.Graph()
+    for a, b, q, m, score in zip(
+        i.tolist(), j.tolist(), scaled, mutual.tolist(), w.tolist(), strict=True
+    ):
+        graph.add_edge(a, b, weight=k2 + k1 * int(m) + q, score=score, mutual=m)
+    start = _clock()
+    matching = nx.max_weight_matching(graph)
+    took = _since(start)
+    both = sum(1 for a, b in matching if graph[a][b]["mutual"])
+    return {
+        **took,
+        "full_edges": len(i),
+        "matched": 2 * len(matching),
+        "pairs": len(matching),
+        "mutual_pairs": both,
+        "mutual_share": round(both / len(matching), 4) if matching else 0.0,
+        "total_score": round(sum(graph[a][b]["score"] for a, b in matching), 4),
+    }
+
+
 def _greedy(n: int, i: Any, j: Any, w: Any) -> list[tuple[int, int]]:
     """Heaviest edge first (only to time explanations when the solve did not finish)."""
     used = np.zeros(n, dtype=bool)
@@ -139,7 +195,13 @@ def _greedy(n: int, i: Any, j: Any, w: Any) -> list[tuple[int, int]]:
 
 
 def run_one(
-    n: int, k: int, optimum: bool, with_networkx: bool, timeout: float, exact: bool = False
+    n: int,
+    k: int,
+    optimum: bool,
+    with_networkx: bool,
+    timeout: float,
+    exact: bool = False,
+    reference: bool = False,
 ) -> None:
     """Measure one size; print one JSON line per measurement."""
     start = _clock()
@@ -163,6 +225,25 @@ def run_one(
             "certified_gap": stats.certified_gap,
         }
     _emit(report)
+    # Both gain first, as programs run it (the most matched, then mutual pairs, then score),
+    # each in its own fork; "off" is the score-only engine with the most matched.
+    for kind in BOTH_GAIN_RUNS:
+        gain_config = dataclasses.replace(config, maximise_matched=True, both_gain=kind)
+        run = _in_child(functools.partial(match_members, members, gain_config), timeout)
+        result = run.pop("result", None)
+        gain: dict[str, Any] = {"n": n, "both_gain": kind, "end_to_end": run}
+        if result is not None:
+            gain |= _gain_summary(result.stats)
+        _emit(gain)
+        if reference:
+            _emit(
+                {
+                    "n": n,
+                    "both_gain": kind,
+                    "reference": lexicographic_reference(members, config, kind),
+                    "at_end": _load(),
+                }
+            )
     # Phases, as the engine runs them (pairs, no trios, no rules).
     start = _clock()
     f = encode(members, config.reference_date, config.min_meeting_minutes)
@@ -225,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--networkx-sizes", default="500,1000")
     parser.add_argument("--optimum-limit", type=int, default=2000)
     parser.add_argument(
+        "--reference-sizes",
+        default="1000",
+        help="sizes where networkx solves 'both gain first' exactly on the full graph",
+    )
+    parser.add_argument(
         "--solve-timeout", type=float, default=600.0, help="wall seconds per solve / end to end"
     )
     parser.add_argument(
@@ -232,14 +318,24 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--networkx", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         optimum = args.one <= args.optimum_limit
-        run_one(args.one, args.k, optimum, args.networkx, args.solve_timeout, args.exact)
+        run_one(
+            args.one,
+            args.k,
+            optimum,
+            args.networkx,
+            args.solve_timeout,
+            args.exact,
+            args.reference,
+        )
         return 0
     sizes = [1000, 2000] if args.quick else [int(s) for s in args.sizes.split(",")]
     nx_sizes = [500] if args.quick else [int(s) for s in args.networkx_sizes.split(",") if s]
-    for n in sorted(set(sizes) | set(nx_sizes)):
+    ref_sizes = [] if args.quick else [int(s) for s in args.reference_sizes.split(",") if s]
+    for n in sorted(set(sizes) | set(nx_sizes) | set(ref_sizes)):
         command = [sys.executable, "-m", "bench.matching", "--one", str(n), "--k", str(args.k)]
         command += ["--optimum-limit", str(args.optimum_limit)]
         command += ["--solve-timeout", str(args.solve_timeout)]
@@ -247,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
             command.append("--exact")
         if n in nx_sizes:
             command.append("--networkx")
+        if n in ref_sizes:
+            command.append("--reference")
         done = subprocess.run(command, check=False)  # streams its JSON lines
         if done.returncode:
             print(json.dumps({"n": n, "exit_code": done.returncode}), flush=True)

@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--allow-trios", action="store_true")
     m.add_argument("--circle-size", type=int, default=4, choices=(3, 4, 5))
     m.add_argument("--maximise-matched", action="store_true")
+    m.add_argument(
+        "--both-gain",
+        choices=("off", "skill_swap", "shared_goals"),
+        default="off",
+        help="pairs where both gain first: a skill swap, or shared goals (default: off)",
+    )
     m.add_argument("--fairness", action="store_true")
     m.add_argument("--allow-repeats", action="store_true")
     m.add_argument(
@@ -142,6 +148,7 @@ def _match(args: argparse.Namespace) -> int:
         circle_size=args.circle_size,
         allow_trios=args.allow_trios,
         maximise_matched=args.maximise_matched,
+        both_gain=args.both_gain,
         fairness=args.fairness,
         allow_repeats=args.allow_repeats,
         seed=args.seed,

@@ -30,6 +30,11 @@ class RunIn(Schema):
     circle_size: int = Field(4, ge=3, le=5)
     allow_trios: bool = False
     maximise_matched: bool = False
+    both_gain: str | None = Field(
+        None,
+        description="Pairs where both gain first: skill_swap, shared_goals or off "
+        "(default: the program's setting).",
+    )
     fairness: bool = False
     allow_repeats: bool = False
     seed: int = Field(0, ge=0)
@@ -46,6 +51,7 @@ class RunOut(Schema):
     circle_size: int
     allow_trios: bool
     maximise_matched: bool
+    both_gain: str
     fairness: bool
     allow_repeats: bool
     seed: int
@@ -74,6 +80,11 @@ class ProposalOut(Schema):
     members: list[PersonOut]
     no_skill_gain: bool = Field(
         ..., description="Nobody in the proposal learns a skill they asked for."
+    )
+    both_gain: bool = Field(
+        ...,
+        description="A pair in which both gain, as the run counts it: each teaches the "
+        "other a skill they asked for, or (shared_goals) they share a goal.",
     )
 
 
@@ -131,6 +142,7 @@ def _run(run: MatchRun) -> dict:
         "circle_size": run.circle_size,
         "allow_trios": run.allow_trios,
         "maximise_matched": run.maximise_matched,
+        "both_gain": run.both_gain,
         "fairness": run.fairness,
         "allow_repeats": run.allow_repeats,
         "seed": run.seed,
@@ -161,6 +173,7 @@ def _proposal(p: Proposal, review: selectors.RunReview) -> dict:
             for s in p.seats.all()
         ],
         "no_skill_gain": p.pk in review.no_skill_gain,
+        "both_gain": p.pk in review.both_gain,
     }
 
 

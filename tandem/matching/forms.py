@@ -34,6 +34,15 @@ class MatchRunForm(TandemForm):
     maximise_matched = forms.BooleanField(
         required=False, label="Match as many people as possible", initial=True
     )
+    both_gain = forms.ChoiceField(
+        required=False,
+        label="Pairs where both gain come first",
+        choices=Program.BothGain.choices,
+        help_text=(
+            "Pairs: prefer pairs in which both partners gain (after matching as many people "
+            "as possible, when that is ticked), then the best fit. The program's setting."
+        ),
+    )
     fairness = forms.BooleanField(required=False, label="Raise the weakest match first")
     allow_repeats = forms.BooleanField(required=False, label="Allow earlier partners again")
     seed = forms.IntegerField(
@@ -46,6 +55,7 @@ class MatchRunForm(TandemForm):
             "format": program.format,
             "circle_size": program.circle_size_max,
             "allow_trios": program.allow_trios,
+            "both_gain": program.both_gain,
             **kwargs.get("initial", {}),
         }
         super().__init__(*args, **kwargs)
@@ -78,6 +88,7 @@ class MatchRunForm(TandemForm):
             "circle_size": data["circle_size"],
             "allow_trios": data["allow_trios"],
             "maximise_matched": data["maximise_matched"],
+            "both_gain": data["both_gain"] or None,
             "fairness": data["fairness"],
             "allow_repeats": data["allow_repeats"],
             "seed": data["seed"],

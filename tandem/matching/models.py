@@ -56,6 +56,9 @@ class MatchRun(TimeStampedModel):
     circle_size = models.PositiveSmallIntegerField(default=4)
     allow_trios = models.BooleanField(default=False)
     maximise_matched = models.BooleanField("match as many people as possible", default=False)
+    # The program's both_gain (its choices) as this run used it; runs from before the
+    # setting ranked by score only, hence "off".
+    both_gain = models.CharField(max_length=20, default=Program.BothGain.OFF)
     fairness = models.BooleanField("raise the weakest match first", default=False)
     allow_repeats = models.BooleanField("allow earlier partners again", default=False)
     weights = models.JSONField(default=default_weights)

@@ -74,6 +74,7 @@ def engine_config(run: MatchRun) -> MatchConfig:
         circle_size=run.circle_size,
         allow_trios=run.allow_trios,
         maximise_matched=run.maximise_matched,
+        both_gain=run.both_gain,  # type: ignore[arg-type]
         fairness=run.fairness,
         allow_repeats=run.allow_repeats,
         seed=run.seed,

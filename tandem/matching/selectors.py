@@ -398,26 +398,43 @@ def match_run_publish_blocker(*, run: MatchRun, people: Sequence[Membership]) ->
     return ""
 
 
-def proposals_without_skill_gain(*, program: Program, proposals: Sequence[Proposal]) -> set[int]:
-    """Return the ids of proposals in which nobody learns a skill they asked for.
+def proposal_gains(
+    *, program: Program, proposals: Sequence[Proposal], kind: str
+) -> tuple[set[int], set[int]]:
+    """Return the ids of proposals in which nobody learns a skill they asked for, and of the
+    pairs in which both gain.
 
     A person gains when a partner offers one of the skills they want (merged tags count as
-    the tag they were merged into). A constant number of queries.
+    the tag they were merged into). Both gain, as the engine counts it (``kind`` is the run's
+    ``both_gain``): in a skill swap each partner learns a skill they asked for ("off" counts
+    skill swaps too); with shared goals the two share a goal theme. A constant number of
+    queries.
     """
     memberships = [s.membership for p in proposals for s in p.seats.all()]
     skills = _skill_sets(memberships, program=program) if memberships else {}
-    empty: dict[str, set[str]] = {"offers": set(), "wants": set()}
-    out: set[int] = set()
+    empty: dict[str, set[str]] = {"offers": set(), "wants": set(), "themes": set()}
+    nobody: set[int] = set()
+    both: set[int] = set()
     for proposal in proposals:
         ids = [s.membership_id for s in proposal.seats.all()]
-        gains = any(
-            skills.get(me, empty)["wants"]
-            & set().union(*(skills.get(o, empty)["offers"] for o in ids if o != me))
+        learns = [
+            bool(
+                skills.get(me, empty)["wants"]
+                & set().union(*(skills.get(o, empty)["offers"] for o in ids if o != me))
+            )
             for me in ids
-        )
-        if not gains:
-            out.add(proposal.pk)
-    return out
+        ]
+        if not any(learns):
+            nobody.add(proposal.pk)
+        if len(ids) != 2:
+            continue
+        if kind == Program.BothGain.SHARED_GOALS:
+            a, b = (skills.get(x, empty)["themes"] for x in ids)
+            if a & b:
+                both.add(proposal.pk)
+        elif all(learns):
+            both.add(proposal.pk)
+    return nobody, both
 
 
 def swaps_that_cannot_be_kept(*, run: MatchRun, proposals: Sequence[Proposal]) -> int:
@@ -443,12 +460,20 @@ class RunReview:
     # Why this finished run can no longer be published ("" when it can).
     blocker: str = ""
     no_skill_gain: set[int] = field(default_factory=set)
+    # Pairs in which both gain (the run's both_gain; a skill swap when it is off).
+    both_gain: set[int] = field(default_factory=set)
     swaps_dropped: int = 0
 
     @property
     def swaps(self) -> int:
         """How many proposals the coordinator swapped (kept as locks by "Run again")."""
         return sum(1 for p in self.proposals if p.edited and not p.locked)
+
+    @property
+    def both_gain_share(self) -> tuple[int, int]:
+        """How many of the run's pairs both gain, out of how many pairs."""
+        pairs = sum(1 for p in self.proposals if len(p.seats.all()) == 2)
+        return len(self.both_gain), pairs
 
     @property
     def certified_gap(self) -> str | None:
@@ -467,6 +492,7 @@ def run_review(*, run: MatchRun) -> RunReview:
     if run.status == MatchRun.Status.DONE:
         people = [s.membership for p in proposals for s in p.seats.all()]
         blocker = match_run_publish_blocker(run=run, people=people)
+    nobody, both = proposal_gains(program=run.program, proposals=proposals, kind=run.both_gain)
     return RunReview(
         run=run,
         proposals=proposals,
@@ -475,7 +501,8 @@ def run_review(*, run: MatchRun) -> RunReview:
         distribution=score_distribution(p.score for p in proposals),
         left_out=list(run_left_out(run=run)),
         blocker=blocker,
-        no_skill_gain=proposals_without_skill_gain(program=run.program, proposals=proposals),
+        no_skill_gain=nobody,
+        both_gain=both,
         swaps_dropped=swaps_that_cannot_be_kept(run=run, proposals=proposals),
     )
 

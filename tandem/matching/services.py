@@ -59,6 +59,8 @@ MSG_NO_LONGER_READY = selectors.MSG_NO_LONGER_READY
 MSG_NEWER_RUN_PUBLISHED = selectors.MSG_NEWER_RUN_PUBLISHED
 MSG_RULE_NOT_FOUND = "That rule does not exist (any more)."
 
+MSG_BAD_BOTH_GAIN = "Choose what counts as both gaining: skill_swap, shared_goals or off."
+
 REASON_FORBIDDEN = "the coordinator kept them apart from the proposed partner"
 REASON_REMOVED = "the coordinator removed their proposal"
 
@@ -80,15 +82,22 @@ def match_run_create(
     circle_size: int = 4,
     allow_trios: bool = False,
     maximise_matched: bool = False,
+    both_gain: str | None = None,
     fairness: bool = False,
     allow_repeats: bool = False,
     weights: Mapping[str, Any] | None = None,
     seed: int = 0,
     parent: MatchRun | None = None,
 ) -> MatchRun:
-    """Create a queued run; a large one is handed to the worker once the transaction commits."""
+    """Create a queued run; a large one is handed to the worker once the transaction commits.
+
+    ``both_gain`` None takes the program's setting.
+    """
     if not 3 <= circle_size <= 5:
         raise ValidationFailed(MSG_BAD_CIRCLE_SIZE, field="circle_size")
+    both_gain = program.both_gain if both_gain is None else both_gain
+    if both_gain not in Program.BothGain.values:
+        raise ValidationFailed(MSG_BAD_BOTH_GAIN, field="both_gain")
     pool = selectors.match_pool(program=program).count()
     if pool < 2:
         raise ValidationFailed(MSG_TOO_FEW_MEMBERS)
@@ -100,6 +109,7 @@ def match_run_create(
         circle_size=circle_size,
         allow_trios=allow_trios,
         maximise_matched=maximise_matched,
+        both_gain=both_gain,
         fairness=fairness,
         allow_repeats=allow_repeats,
         weights=weights_checked(weights),
@@ -137,6 +147,7 @@ def match_run_rerun(*, run: MatchRun, actor: Any) -> MatchRun:
             circle_size=run.circle_size,
             allow_trios=run.allow_trios,
             maximise_matched=run.maximise_matched,
+            both_gain=run.both_gain,
             fairness=run.fairness,
             allow_repeats=run.allow_repeats,
             weights=run.weights,

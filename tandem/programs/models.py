@@ -28,6 +28,11 @@ class Program(TimeStampedModel):
         PAIRS = "pairs", "Pairs"
         CIRCLES = "circles", "Circles of 3 to 5"
 
+    class BothGain(models.TextChoices):
+        SKILL_SWAP = "skill_swap", "A skill swap: each teaches the other a skill they asked for"
+        SHARED_GOALS = "shared_goals", "Shared goals: they work towards a goal in common"
+        OFF = "off", "Off: the best score only"
+
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
@@ -46,6 +51,16 @@ class Program(TimeStampedModel):
     circle_size_max = models.PositiveSmallIntegerField(default=4)
     allow_trios = models.BooleanField(
         default=True, help_text="When the count is odd, the last person joins a pair as a trio."
+    )
+    both_gain = models.CharField(
+        "pairs where both gain first",
+        max_length=20,
+        choices=BothGain.choices,
+        default=BothGain.SKILL_SWAP,
+        help_text=(
+            "Matching first pairs as many people as it can, then prefers pairs where both "
+            "partners gain, then the best fit."
+        ),
     )
     confidentiality_rules = models.TextField(
         blank=True,

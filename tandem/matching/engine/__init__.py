@@ -6,7 +6,9 @@ data out (:class:`MatchResult`). See ``docs/matching.md``.
 
 from .match import match_members, score_group
 from .types import (
+    BOTH_GAIN_KINDS,
     STAGE_LEVELS,
+    BothGain,
     Group,
     MatchConfig,
     MatchResult,
@@ -19,7 +21,9 @@ from .types import (
 )
 
 __all__ = [
+    "BOTH_GAIN_KINDS",
     "STAGE_LEVELS",
+    "BothGain",
     "Group",
     "MatchConfig",
     "MatchResult",

@@ -12,7 +12,7 @@ from .candidates import candidate_graph
 from .circles import form_circles
 from .explain import REASON_LOCKED, explain_group, explain_pair, explain_scored
 from .features import Features, encode
-from .scoring import pair_score
+from .scoring import is_mutual, mutual_pairs, pair_score
 from .solver import Solution, bottleneck_matching, solve_matching
 from .types import Group, MatchConfig, MatchResult, MatchStats, Member, Rules, Unmatched
 
@@ -243,25 +243,34 @@ def _pairs(f: Features, r: _Rules, config: MatchConfig) -> MatchResult:
         config.dense_limit,
         config.seed,
     )
+    mutual = None if config.both_gain == "off" else mutual_pairs(f, gi, gj, config.both_gain)
     solved = solve_matching(
-        f.n, gi, gj, gw, maximise_matched=config.maximise_matched, exact_limit=config.exact_limit
+        f.n,
+        gi,
+        gj,
+        gw,
+        maximise_matched=config.maximise_matched,
+        exact_limit=config.exact_limit,
+        mutual=mutual,
     )
     pairs = solved.pairs
     if config.fairness:
-        _, pairs = bottleneck_matching(f.n, gi, gj, gw, target=len(pairs))
+        _, pairs = bottleneck_matching(f.n, gi, gj, gw, target=len(pairs), mutual=mutual)
     groups: list[list[int]] = [list(p) for p in pairs]
     matched = {x for p in pairs for x in p}
     unmatched = [i for i in active if i not in matched]
     if config.allow_trios and unmatched and groups:
         unmatched = _add_trios(f, r, config, groups, unmatched)
     out: list[Group] = []
+    both = 0
     for a, b in r.locks:
-        s = pair_score(f, a, b, w).score
+        scored = pair_score(f, a, b, w)
+        both += is_mutual(scored, config.both_gain)
         out.append(
             Group(
                 (f.members[a].id, f.members[b].id),
-                s,
-                (REASON_LOCKED, *explain_pair(f, a, b, w)),
+                scored.score,
+                (REASON_LOCKED, *explain_scored(f, a, b, scored)),
                 locked=True,
             )
         )
@@ -269,6 +278,7 @@ def _pairs(f: Features, r: _Rules, config: MatchConfig) -> MatchResult:
         g.sort()
         if len(g) == 2:
             scored = pair_score(f, g[0], g[1], w)
+            both += is_mutual(scored, config.both_gain)
             score = scored.score
             reasons = explain_scored(f, g[0], g[1], scored)
         else:
@@ -278,7 +288,7 @@ def _pairs(f: Features, r: _Rules, config: MatchConfig) -> MatchResult:
     degree = np.bincount(np.concatenate([gi, gj]), minlength=f.n) if len(gi) else None
     reasons_un = _unmatched_reasons(f, r, unmatched, degree, set(locked))
     # The fairness solve is exact at every size, so it has no gap to report.
-    return _result(f, out, reasons_un, len(gi), None if config.fairness else solved)
+    return _result(f, out, reasons_un, len(gi), None if config.fairness else solved, both)
 
 
 def _group_score(f: Features, g: Sequence[int], config: MatchConfig) -> float:
@@ -368,6 +378,7 @@ def _result(
     unmatched: list[tuple[int, str]],
     edges: int,
     solved: Solution | None = None,
+    mutual: int = 0,
 ) -> MatchResult:
     first = {m.id: i for i, m in enumerate(f.members)}
     groups.sort(key=lambda g: (-g.score, min(first[x] for x in g.members)))
@@ -383,6 +394,8 @@ def _result(
         candidate_edges=edges,
         exact=solved is None or solved.exact,
         certified_gap=0.0 if solved is None else solved.gap,
+        pairs=sum(1 for g in groups if len(g.members) == 2),
+        mutual_pairs=mutual,
     )
     return MatchResult(
         tuple(groups),

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from .arrays import I64
 from .features import Features
 from .timeweek import BIN_MINUTES
-from .types import Weights
+from .types import BothGain, Weights
 
 U64 = npt.NDArray[np.uint64]
 
@@ -23,6 +23,8 @@ __all__ = [
     "PairScore",
     "feasible_pairs",
     "gain",
+    "is_mutual",
+    "mutual_pairs",
     "pair_score",
     "score_pairs",
     "scores_only",
@@ -131,13 +133,15 @@ def pair_score(f: Features, i: int, j: int, weights: Weights) -> PairScore:
     )
 
 
-def _any_common(cols: U64, a: I64, b: I64) -> npt.NDArray[np.bool_]:
-    """Whether rows ``a[k]`` and ``b[k]`` of a column-major bit set share a bit."""
+def _any_common(cols: U64, a: I64, b: I64, right: U64 | None = None) -> npt.NDArray[np.bool_]:
+    """Whether row ``a[k]`` of a column-major bit set shares a bit with row ``b[k]``
+    (of ``right``, when given: e.g. what one offers against what the other wants)."""
+    other = cols if right is None else right
     acc = cols[0].take(a)
-    acc &= cols[0].take(b)
+    acc &= other[0].take(b)
     for w in range(1, cols.shape[0]):
         word = cols[w].take(a)
-        word &= cols[w].take(b)
+        word &= other[w].take(b)
         acc |= word
     return acc != 0
 
@@ -218,3 +222,29 @@ def _scores(f: Features, a: I64, b: I64, weights: Weights) -> npt.NDArray[np.flo
     da, db = f.dept.take(a), f.dept.take(b)
     org = ((oa >= 0) & (oa == ob) & (da >= 0) & (db >= 0) & (da != db)).astype(np.float64)
     return _combine(weights, swap, one, stage, goals, hours, org)  # type: ignore[arg-type,return-value]
+
+
+def is_mutual(scored: PairScore, kind: BothGain) -> bool:
+    """Return whether both partners of a scored pair gain (``"off"``: as in a skill swap).
+
+    A skill swap: each offers a skill the other wants (``skill_swap > 0``);
+    shared goals: at least one goal in common.
+    """
+    if kind == "shared_goals":
+        return bool(scored.shared_goal_ids)
+    return bool(scored.a_teaches_b and scored.b_teaches_a)
+
+
+def mutual_pairs(
+    f: Features, i: I64, j: I64, kind: BothGain, chunk: int = 1 << 18
+) -> npt.NDArray[np.bool_]:
+    """Vectorised :func:`is_mutual` for the pairs ``(i[k], j[k])``; time O(P * W)."""
+    out = np.empty(len(i), dtype=bool)
+    for lo in range(0, len(i), chunk):
+        a, b = i[lo : lo + chunk], j[lo : lo + chunk]
+        if kind == "shared_goals":
+            out[lo : lo + chunk] = _any_common(f.goals_cols, a, b)
+        else:
+            teaches = _any_common(f.offers_cols, a, b, f.wants_cols)
+            out[lo : lo + chunk] = teaches & _any_common(f.offers_cols, b, a, f.wants_cols)
+    return out

@@ -21,21 +21,33 @@ stay smaller.)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pymatching
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from .arrays import F64, I64, isin_sorted, sorted_unique
 
-__all__ = ["Solution", "bottleneck_matching", "max_weight_matching", "solve_matching"]
+__all__ = [
+    "Solution",
+    "bottleneck_matching",
+    "max_weight_matching",
+    "mutual_first_matching",
+    "solve_matching",
+]
 
 #: Added to each member's boundary cost so that every inequality above is strict.
 DELTA = 1e-3
 #: Weights are scaled to integers of this resolution for the assignment solver.
 SCALE = 1 << 24
+#: PyMatching keeps integral costs up to this bound as they are (no rescaling, no rounding).
+MAX_INTEGRAL_COST = (1 << 24) - 1
+#: Bonus of a mutual pair, in score units, tried in turn until the optimum is certified.
+MUTUAL_BONUSES = (16.0, 256.0, 4096.0)
 
 
 def _solve(n: int, i: I64, j: I64, w: F64) -> list[tuple[int, int]]:
@@ -43,8 +55,12 @@ def _solve(n: int, i: I64, j: I64, w: F64) -> list[tuple[int, int]]:
     return _as_pairs(*_solve_arrays(i, j, w))
 
 
-def _solve_arrays(i: I64, j: I64, w: F64) -> tuple[I64, I64]:
-    """:func:`_solve` as two arrays ``(a, b)``, ``a < b``, sorted by ``(a, b)``."""
+def _solve_arrays(i: I64, j: I64, w: F64, delta: float = DELTA) -> tuple[I64, I64]:
+    """:func:`_solve` as two arrays ``(a, b)``, ``a < b``, sorted by ``(a, b)``.
+
+    With integral weights and ``delta = 1`` every cost is an integer, which PyMatching
+    uses unchanged (below ``MAX_INTEGRAL_COST``): the solve is then exact, without rounding.
+    """
     keep = w > 0
     i, j, w = i[keep], j[keep], w[keep]
     if len(i) == 0:
@@ -60,7 +76,7 @@ def _solve_arrays(i: I64, j: I64, w: F64) -> tuple[I64, I64]:
     boundary = np.zeros(m)
     np.maximum.at(boundary, local_i, w)
     np.maximum.at(boundary, local_j, w)
-    boundary += DELTA
+    boundary += delta
     costs = np.concatenate([boundary[local_i] + boundary[local_j] - w, boundary])
     matching = pymatching.Matching.from_check_matrix(check, weights=costs)
     syndrome = np.ones(m, dtype=np.uint8)
@@ -88,7 +104,13 @@ def _solve_arrays(i: I64, j: I64, w: F64) -> tuple[I64, I64]:
 
 
 def max_weight_matching(
-    n: int, i: I64, j: I64, w: F64, *, maximise_matched: bool = False
+    n: int,
+    i: I64,
+    j: I64,
+    w: F64,
+    *,
+    maximise_matched: bool = False,
+    mutual: npt.NDArray[np.bool_] | None = None,
 ) -> list[tuple[int, int]]:
     """Return a maximum-weight matching of the graph ``(i[k], j[k], w[k])``.
 
@@ -100,6 +122,10 @@ def max_weight_matching(
         Edges and their weights in [0, 1].
     maximise_matched : bool
         Maximise the number of matched nodes first, then the weight.
+    mutual : ndarray of bool, optional
+        Edges whose two ends both gain: maximise how many of them are matched
+        (after the number matched, when ``maximise_matched``), then the weight;
+        see :func:`mutual_first_matching`.
 
     Returns
     -------
@@ -132,9 +158,173 @@ def max_weight_matching(
     ...                     np.array([0.5, 0.9, 0.5]))
     [(0, 1), (2, 3)]
     """
+    if mutual is not None:
+        return mutual_first_matching(n, i, j, w, mutual, maximise_matched=maximise_matched).pairs
     if maximise_matched:
         w = _cardinality_weights(n, i, j, w)
     return _solve(n, i, j, w)
+
+
+def mutual_first_matching(
+    n: int,
+    i: I64,
+    j: I64,
+    w: F64,
+    mutual: npt.NDArray[np.bool_],
+    *,
+    maximise_matched: bool = True,
+    bonuses: Sequence[float] = MUTUAL_BONUSES,
+) -> Solution:
+    """Return the matching that is best lexicographically: first the most matched
+    pairs (when ``maximise_matched``), then the most ``mutual`` pairs, then the
+    highest total weight.
+
+    Parameters
+    ----------
+    n, i, j, w
+        The graph, as for :func:`max_weight_matching` (weights in [0, 1]).
+    mutual : ndarray of bool
+        Whether each edge is mutual (both ends gain).
+    maximise_matched : bool
+        Put the number of pairs first; otherwise mutual pairs come first.
+    bonuses : sequence of float
+        Bonuses of a mutual edge, in weight units, tried in turn (see Notes).
+
+    Returns
+    -------
+    Solution
+        ``weight`` is the total of ``w`` over the pairs. ``exact`` is True when
+        the lexicographic optimum is certified (see Notes), as in every
+        benchmark run and every brute-force test so far; otherwise the pairs
+        are an exact optimum of the two counts with an arbitrary weight, and
+        ``bound`` is the best total weight of any matching (so ``gap`` bounds
+        what the weight misses).
+
+    Notes
+    -----
+    One weight transform cannot do this exactly at our sizes: PyMatching
+    works on integer costs below 2**24, and a transform that can never trade
+    a tier for a lower one needs a mutual bonus above the most pairs ``p`` of a
+    component times the score range, and a pair bonus above ``p`` times that,
+    so about ``p**2`` distinct costs (2.5e7 for one component of 10,000).
+    Instead, a solve and a certificate:
+
+    1. **The counts as one integer.** Edge weights ``t = (p_c + 1) + m``
+       (``p_c`` the most pairs of the edge's connected component, ``m`` 1 for
+       a mutual edge; ``t = m`` without ``maximise_matched``). A matching of
+       ``q`` pairs of which ``r`` mutual weighs ``q (p_c + 1) + r`` in its
+       component, with ``r <= q <= p_c``: one pair more always outweighs any
+       number of mutual pairs, and among equal counts the mutual pairs
+       decide. So the lexicographically best counts are those of the
+       matchings of largest ``t``, and ``t`` is an integer.
+    2. **An upper bound on t.** The assignment relaxation of
+       :func:`relaxed_matching` on ``t``, solved exactly in 64-bit integers
+       (OR-Tools): half its optimum, ``U``, bounds ``t`` of every matching.
+    3. **The weight, then the check.** Weights ``(A + B m + w) / (A + B + 1)``
+       with ``B`` the first of ``bonuses`` and ``A = 2 (B + 1)`` (0 without
+       ``maximise_matched``), solved with :func:`max_weight_matching`'s
+       reduction. If the pairs ``M`` have ``t(M) > U - 1``, then ``t(M)`` is
+       the largest ``t`` (an integer between ``U - 1`` and ``U``), so ``M``
+       has the best counts; and any ``M'`` with the same counts differs from
+       it only by ``w``, so ``w(M') > w(M)`` would contradict the optimality
+       of ``M`` (up to PyMatching's rounding, about ``N (A + B + 1) 2**-23``
+       of weight in all). Otherwise the next bonus is tried, the last one
+       ``B = P + 1``, ``A = P (P + 2) + 1`` for the largest component's ``P``
+       pairs, which proves the tiers by itself where the rounding allows.
+    4. **When the bound is not tight** (the relaxation gains on odd cycles,
+       common on small graphs), the largest ``t`` itself comes from solving
+       the integer weights ``t`` exactly with PyMatching (integral costs
+       below 2**24 are used unrounded), and a tried solution with that
+       ``t`` is certified the same way. If none has it, those pairs are
+       returned with ``exact = False``. That solve is correct but can be
+       very slow on large graphs (17 minutes at 10,000 members: equal costs
+       everywhere), which is why it comes last.
+
+    The counts are therefore always the best possible; the weight is
+    resolved like :func:`max_weight_matching`'s. Time: one assignment
+    (about 0.25 s at 10,000 members) and one sparse-blossom solve when the
+    first bonus certifies (on the benchmark's members it did at 1,000 and
+    10,000, both kinds).
+
+    Examples
+    --------
+    A path a-b-c-d whose middle edge is heavy but not mutual: the two outer
+    mutual edges win, though lighter.
+
+    >>> import numpy as np
+    >>> i, j = np.array([0, 1, 2]), np.array([1, 2, 3])
+    >>> w, mutual = np.array([0.2, 0.9, 0.2]), np.array([True, False, True])
+    >>> sol = mutual_first_matching(4, i, j, w, mutual, maximise_matched=False)
+    >>> sol.pairs, sol.exact, round(sol.weight, 6)
+    ([(0, 1), (2, 3)], True, 0.4)
+    """
+    i = np.asarray(i, dtype=np.int64)
+    j = np.asarray(j, dtype=np.int64)
+    w = np.asarray(w, dtype=np.float64)
+    mutual = np.asarray(mutual, dtype=bool)
+    if len(i) == 0:
+        return Solution([], 0.0, 0.0, exact=True)
+    m = mutual.astype(np.int64)
+    counts = _component_pairs(n, i, j) + 1 + m if maximise_matched else m
+    twice_bound = _assignment_twice_bound(i, j, counts)
+    most = int(_component_pairs(n, i, j).max())
+    # The bonuses given, then one large enough to prove both tiers by itself.
+    ladder = [(b, 2.0 * (b + 1.0)) for b in bonuses]
+    ladder.append((most + 1.0, most * (most + 2.0) + 1.0))
+    tried: list[tuple[int, I64, I64]] = []
+    for bonus, lift in ladder:
+        tiered = _tiered_weights(w, m.astype(np.float64), bonus, lift if maximise_matched else 0.0)
+        a, b = _solve_arrays(i, j, tiered)
+        value = int(counts[_edge_index(i, j, a, b)].sum())
+        if 2 * value > twice_bound - 2:
+            return Solution(_as_pairs(a, b), _total(i, j, w, a, b), _total(i, j, w, a, b), True)
+        tried.append((value, a, b))
+    if 2.0 * (float(counts.max()) + 1.0) > MAX_INTEGRAL_COST:  # pragma: no cover (16 M members)
+        raise ValueError("Too many members in one component for an exact mutual-first solve.")
+    a0, b0 = _solve_arrays(i, j, counts.astype(np.float64), delta=1.0)
+    best = int(counts[_edge_index(i, j, a0, b0)].sum())
+    for value, a, b in tried:
+        if value == best:
+            return Solution(_as_pairs(a, b), _total(i, j, w, a, b), _total(i, j, w, a, b), True)
+    weight = _total(i, j, w, a0, b0)  # pragma: no cover (no bonus reached the best counts)
+    pa, pb = _solve_arrays(i, j, w)  # pragma: no cover
+    bound = max(weight, _total(i, j, w, pa, pb))  # pragma: no cover
+    return Solution(_as_pairs(a0, b0), weight, bound, exact=False)  # pragma: no cover
+
+
+def _assignment_twice_bound(i: I64, j: I64, t: I64) -> int:
+    """Twice the assignment relaxation's optimum for integer weights ``t`` (exact, int64)."""
+    from ortools.graph.python import linear_sum_assignment
+
+    keep = t > 0
+    i, j, t = i[keep], j[keep], t[keep]
+    if len(i) == 0:
+        return 0
+    nodes = sorted_unique(np.concatenate([i, j]))
+    li, lj = np.searchsorted(nodes, i), np.searchsorted(nodes, j)
+    own = np.arange(len(nodes), dtype=np.int64)
+    solver = linear_sum_assignment.SimpleLinearSumAssignment()
+    solver.add_arcs_with_cost(
+        np.concatenate([li, lj, own]),
+        np.concatenate([lj, li, own]),
+        np.concatenate([-t, -t, np.zeros(len(nodes), dtype=np.int64)]),
+    )
+    if solver.solve() != solver.OPTIMAL:  # pragma: no cover (a self arc makes it feasible)
+        raise RuntimeError("assignment relaxation failed")
+    return -int(solver.optimal_cost())
+
+
+def _tiered_weights(w: F64, m: F64, bonus: float, lift: F64 | float) -> F64:
+    """Weights ``(lift + bonus * m + w) / (lift + bonus + 1)``, in [0, 1]."""
+    return (lift + bonus * m + w) / (lift + bonus + 1.0)
+
+
+def _component_pairs(n: int, i: I64, j: I64) -> I64:
+    """For each edge, the most pairs its connected component can hold (half its nodes)."""
+    graph = sp.coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    sizes = np.bincount(label)
+    return (sizes[label[i]] // 2).astype(np.int64)
 
 
 def _cardinality_weights(n: int, i: I64, j: I64, w: F64) -> F64:
@@ -149,17 +339,24 @@ def _cardinality_weights(n: int, i: I64, j: I64, w: F64) -> F64:
 
 
 def bottleneck_matching(
-    n: int, i: I64, j: I64, w: F64, *, target: int
+    n: int,
+    i: I64,
+    j: I64,
+    w: F64,
+    *,
+    target: int,
+    mutual: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[float, list[tuple[int, int]]]:
     """Raise the weakest pair first: the largest threshold ``t`` such that edges of
     weight >= ``t`` still admit ``target`` pairs, then the heaviest matching
-    above ``t`` with at least ``target`` pairs.
+    above ``t`` with at least ``target`` pairs (with ``mutual``: the most
+    mutual pairs above ``t``, then the heaviest, see :func:`mutual_first_matching`).
 
     Binary search over the distinct edge weights; each probe is a maximum
     cardinality matching (O(log E) solves). Returns ``(t, pairs)``.
     """
     if target == 0 or len(w) == 0:
-        return 0.0, max_weight_matching(n, i, j, w)
+        return 0.0, max_weight_matching(n, i, j, w, mutual=mutual)
     levels = np.unique(w)
     lo, hi = 0, len(levels) - 1  # levels[lo] is feasible (the whole graph)
     while lo < hi:
@@ -172,9 +369,12 @@ def bottleneck_matching(
             hi = mid - 1
     threshold = float(levels[lo])
     keep = w >= threshold
-    pairs = max_weight_matching(n, i[keep], j[keep], w[keep])
+    kept = None if mutual is None else mutual[keep]
+    pairs = max_weight_matching(n, i[keep], j[keep], w[keep], mutual=kept)
     if len(pairs) < target:
-        pairs = max_weight_matching(n, i[keep], j[keep], w[keep], maximise_matched=True)
+        pairs = max_weight_matching(
+            n, i[keep], j[keep], w[keep], maximise_matched=True, mutual=kept
+        )
     return threshold, pairs
 
 
@@ -214,6 +414,7 @@ def solve_matching(
     *,
     maximise_matched: bool = False,
     exact_limit: int | None = None,
+    mutual: npt.NDArray[np.bool_] | None = None,
 ) -> Solution:
     """Maximum-weight matching, exact up to ``exact_limit`` matchable nodes.
 
@@ -234,6 +435,14 @@ def solve_matching(
         weights.
     exact_limit : int or None
         Largest number of nodes with an edge that is solved exactly.
+    mutual : ndarray of bool, optional
+        Mutual edges: the most of them first (after the number matched, when
+        ``maximise_matched``), then the weight. Exactly: see
+        :func:`mutual_first_matching` (``weight`` and ``bound`` are then in
+        units of ``w``). Above ``exact_limit``: the relaxation on weights
+        ``(A + m + w) / (A + 2)``, ``A`` 0 or ``4 (p_c + 1)`` for a component
+        of ``p_c`` pairs (so the count stays first), bound on those weights;
+        the mutual count is then not certified.
 
     Returns
     -------
@@ -250,6 +459,8 @@ def solve_matching(
     >>> relaxed.pairs, relaxed.exact, round(relaxed.bound, 6)
     ([(0, 1), (2, 3)], False, 1.0)
     """
+    if mutual is not None:
+        return _solve_mutual(n, i, j, w, mutual, maximise_matched, exact_limit)
     if maximise_matched:
         w = _cardinality_weights(n, i, j, w)
     positive = w > 0
@@ -260,6 +471,28 @@ def solve_matching(
         return Solution(_as_pairs(a, b), weight, weight, exact=True)
     a, b, bound = relaxed_matching(i, j, w)
     return Solution(_as_pairs(a, b), _total(i, j, w, a, b), bound, exact=False)
+
+
+def _solve_mutual(
+    n: int,
+    i: I64,
+    j: I64,
+    w: F64,
+    mutual: npt.NDArray[np.bool_],
+    maximise_matched: bool,
+    exact_limit: int | None,
+) -> Solution:
+    positive = (w > 0) | mutual | maximise_matched
+    matchable = len(sorted_unique(np.concatenate([i[positive], j[positive]])))
+    if exact_limit is None or matchable <= exact_limit:
+        return mutual_first_matching(n, i, j, w, mutual, maximise_matched=maximise_matched)
+    bonus = MUTUAL_BONUSES[0]
+    lift: F64 | float = 0.0
+    if maximise_matched:
+        lift = 2.0 * (bonus + 1.0) * (_component_pairs(n, i, j) + 1.0).astype(np.float64)
+    tiered = _tiered_weights(w, mutual.astype(np.float64), bonus, lift)
+    a, b, bound = relaxed_matching(i, j, tiered)
+    return Solution(_as_pairs(a, b), _total(i, j, tiered, a, b), bound, exact=False)
 
 
 def relaxed_matching(i: I64, j: I64, w: F64) -> tuple[I64, I64, float]:
@@ -354,11 +587,16 @@ def _as_pairs(a: I64, b: I64) -> list[tuple[int, int]]:
 
 def _total(i: I64, j: I64, w: F64, a: I64, b: I64) -> float:
     """Total weight of the pairs ``(a, b)`` (``a < b``) on the edges ``(i, j, w)``."""
+    return float(w[_edge_index(i, j, a, b)].sum())
+
+
+def _edge_index(i: I64, j: I64, a: I64, b: I64) -> I64:
+    """Position in ``(i, j)`` of each pair ``(a, b)`` (``a < b``; each pair is an edge)."""
     if len(a) == 0:
-        return 0.0
+        return np.zeros(0, dtype=np.int64)
     lo, hi = np.minimum(i, j), np.maximum(i, j)
     size = int(max(hi.max(), b.max())) + 1
     edge_keys = lo * size + hi
     order = np.argsort(edge_keys, kind="stable")
     pos = np.searchsorted(edge_keys[order], a * size + b)
-    return float(w[order][pos].sum())
+    return order[pos].astype(np.int64)

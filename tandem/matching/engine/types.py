@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "BOTH_GAIN_KINDS",
     "STAGE_LEVELS",
+    "BothGain",
     "Group",
     "MatchConfig",
     "MatchResult",
@@ -20,6 +22,11 @@ __all__ = [
 ]
 
 STAGE_LEVELS: dict[str, int] = {"student": 1, "early": 2, "mid": 3, "senior": 4, "executive": 5}
+
+#: What counts as a pair where both gain: ``"skill_swap"`` (each offers a skill the other
+#: wants), ``"shared_goals"`` (they share a goal), or ``"off"`` (not put first).
+BothGain = Literal["off", "skill_swap", "shared_goals"]
+BOTH_GAIN_KINDS: tuple[str, ...] = ("off", "skill_swap", "shared_goals")
 
 
 @dataclass(frozen=True, order=True)
@@ -88,6 +95,7 @@ class Weights:
 
 MSG_BAD_WEIGHTS = "Weights must be zero or positive, and at least one must be positive."
 MSG_BAD_CIRCLE_SIZE = "Circle size must be between 3 and 5 people."
+MSG_BAD_BOTH_GAIN = "Unknown 'both gain' rule {value!r}; use 'off', 'skill_swap' or 'shared_goals'."
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,13 @@ class MatchConfig:
         Pairs mode: an unmatched member may join a pair as a third.
     maximise_matched : bool
         Match as many people as possible first, then maximise total score.
+    both_gain : {"off", "skill_swap", "shared_goals"}
+        Pairs: after the number matched (when ``maximise_matched``), maximise
+        how many pairs both gain, then the total score, exactly (see
+        :func:`~tandem.matching.engine.solver.mutual_first_matching`). Both
+        gain in a ``"skill_swap"`` when each offers a skill the other wants,
+        with ``"shared_goals"`` when they share a goal. ``"off"``: score only
+        (``MatchStats.mutual_pairs`` then counts skill swaps).
     fairness : bool
         Raise the weakest match first (bottleneck), then maximise the total
         above it, keeping at least as many people matched.
@@ -136,6 +151,7 @@ class MatchConfig:
     circle_size: int = 4
     allow_trios: bool = False
     maximise_matched: bool = False
+    both_gain: BothGain = "off"
     fairness: bool = False
     allow_repeats: bool = False
     seed: int = 0
@@ -149,6 +165,8 @@ class MatchConfig:
             raise ValueError(MSG_BAD_CIRCLE_SIZE)
         if self.format not in ("pairs", "circles"):
             raise ValueError(f"Unknown format {self.format!r}; use 'pairs' or 'circles'.")
+        if self.both_gain not in BOTH_GAIN_KINDS:
+            raise ValueError(MSG_BAD_BOTH_GAIN.format(value=self.both_gain))
 
 
 @dataclass(frozen=True)
@@ -190,6 +208,9 @@ class MatchStats:
     ``exact`` says whether the pairs were solved exactly; when not,
     ``certified_gap`` is a proven bound on the share of the best possible
     total (on the candidate graph) that the pairs miss (0.0 when exact).
+    ``pairs`` counts the groups of two (locked ones included) and
+    ``mutual_pairs`` those in which both gain (``MatchConfig.both_gain``; a
+    skill swap when it is ``"off"``).
     """
 
     members: int
@@ -201,6 +222,8 @@ class MatchStats:
     candidate_edges: int
     exact: bool = True
     certified_gap: float = 0.0
+    pairs: int = 0
+    mutual_pairs: int = 0
 
 
 @dataclass(frozen=True)

@@ -208,3 +208,30 @@ def test_run_detail_lists_left_out_publishability_and_no_skill_gain(
     refused = api.post(f"{API}/runs/{fresh.pk}/publish")
     assert refused.status_code == 409
     assert refused.json()["detail"] == stale["publish_blocked"]
+
+
+def test_run_takes_the_programs_both_gain_and_marks_each_pair(api, program, people):
+    program.both_gain = "shared_goals"
+    program.save()
+    body = api.post(f"{API}/programs/{program.slug}/runs", {}, content_type="application/json")
+    body = body.json()
+    assert body["both_gain"] == "shared_goals"
+    assert body["stats"]["mutual_pairs"] == 1  # only Ana and Ben share a goal
+    assert [(p["members"][0]["name"], p["both_gain"]) for p in body["proposals"]] == [
+        ("Ana", True),
+        ("Cleo", False),
+    ]
+    swapped = api.post(
+        f"{API}/programs/{program.slug}/runs",
+        {"both_gain": "skill_swap"},
+        content_type="application/json",
+    ).json()
+    assert swapped["both_gain"] == "skill_swap"
+    assert [p["both_gain"] for p in swapped["proposals"]] == [True, True]
+    refused = api.post(
+        f"{API}/programs/{program.slug}/runs",
+        {"both_gain": "kindness"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == services.MSG_BAD_BOTH_GAIN

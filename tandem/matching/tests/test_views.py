@@ -320,3 +320,41 @@ def test_review_warns_on_proposals_where_nobody_learns_a_skill(client, run, peop
     assert warning not in client.get(review_url(run)).text
     services.proposal_swap(run=run, a=people["Ben"].pk, b=people["Cleo"].pk, actor=coordinator)
     assert client.get(review_url(run)).text.count(warning) == 2
+
+
+def test_review_page_marks_pairs_where_both_gain_and_gives_their_share(
+    client, program, coordinator, people
+):
+    client.force_login(coordinator)
+    run = services.match_run_start(program=program, created_by=coordinator)
+    assert run.both_gain == "skill_swap"  # the program's default
+    page = client.get(review_url(run))
+    assert page.text.count(">Both gain</span>") == 2
+    assert "<strong>2</strong> of 2 pairs both gain (100%)" in page.text
+    assert "this run put such pairs first" in page.text
+    services.proposal_swap(run=run, a=people["Ben"].pk, b=people["Cleo"].pk, actor=coordinator)
+    page = client.get(review_url(run))
+    assert ">Both gain</span>" not in page.text
+    assert "<strong>0</strong> of 2 pairs both gain (0%)" in page.text
+
+
+def test_run_form_offers_the_programs_both_gain_and_keeps_a_change(
+    client, program, coordinator, people
+):
+    client.force_login(coordinator)
+    page = client.get(reverse("matching:runs", args=[program.slug]))
+    assert "Pairs where both gain come first" in page.text
+    assert '<option value="skill_swap" selected>' in page.text
+    data = {
+        "format": "pairs",
+        "circle_size": 4,
+        "seed": 0,
+        "both_gain": "shared_goals",
+        **{f"w_{name}": value for name, value in runs.weights_checked(None).items()},
+    }
+    client.post(reverse("matching:runs", args=[program.slug]), data)
+    run = MatchRun.objects.get(program=program)
+    assert run.both_gain == "shared_goals"
+    assert runs.engine_config(run).both_gain == "shared_goals"
+    page = client.get(review_url(run))
+    assert "<strong>1</strong> of 2 pairs both gain (50%): they share a goal" in page.text

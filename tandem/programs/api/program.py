@@ -4,7 +4,7 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from tandem.api.errors import errors
@@ -36,6 +36,10 @@ class ProgramDetailOut(ProgramOut):
     circle_size_min: int
     circle_size_max: int
     allow_trios: bool
+    both_gain: str = Field(
+        ...,
+        description="Pairs where both gain come first: skill_swap, shared_goals or off.",
+    )
     confidentiality_rules: str
 
 
@@ -64,6 +68,7 @@ class ProgramPatchIn(Schema):
     circle_size_min: int | None = None
     circle_size_max: int | None = None
     allow_trios: bool | None = None
+    both_gain: str | None = None
     confidentiality_rules: str | None = None
 
 
@@ -107,6 +112,7 @@ def _detail(program: Program, membership: Membership) -> ProgramDetailOut:
         circle_size_min=program.circle_size_min,
         circle_size_max=program.circle_size_max,
         allow_trios=program.allow_trios,
+        both_gain=program.both_gain,
         confidentiality_rules=program.confidentiality_rules,
     )
 

@@ -56,6 +56,16 @@ class ProgramSettingsForm(TandemForm):
         required=False,
         help_text="When the count is odd, the last person joins a pair as a trio.",
     )
+    both_gain = forms.ChoiceField(
+        label="Pairs where both gain come first",
+        choices=Program.BothGain.choices,
+        help_text=(
+            "After matching as many people as possible, prefer pairs in which both partners "
+            "gain, even over a pair with a slightly higher score. For skills programs, both "
+            "gain when each teaches the other a skill they asked for; for accountability "
+            "programs, when they share a goal."
+        ),
+    )
     confidentiality_rules = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

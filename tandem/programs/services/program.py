@@ -66,6 +66,7 @@ EDITABLE_FIELDS = (
     "circle_size_min",
     "circle_size_max",
     "allow_trios",
+    "both_gain",
     "confidentiality_rules",
 )
 
@@ -90,6 +91,7 @@ DATE_ORDER = "The {later} must be on or after the {earlier} ({earlier_date})."
 CADENCE_RANGE = "Meet every 1 to 12 weeks."
 MEETING_MINUTES_RANGE = "A meeting lasts 15 to 240 minutes."
 FORMAT_UNKNOWN = "Choose a format: pairs or circles."
+BOTH_GAIN_UNKNOWN = "Choose what counts as both gaining: skill_swap, shared_goals or off."
 CIRCLE_SIZE_RANGE = "Circles have 3 to 5 people: set the smallest and largest size between 3 and 5."
 CIRCLE_SIZE_ORDER = "The largest circle size cannot be smaller than the smallest."
 
@@ -215,6 +217,8 @@ def program_check(*, values: dict[str, Any], program: Program | None = None) -> 
 
     if values.get("format") not in Program.Format.values:
         errors.append(ValidationFailed(FORMAT_UNKNOWN, field="format"))
+    if values.get("both_gain") not in Program.BothGain.values:
+        errors.append(ValidationFailed(BOTH_GAIN_UNKNOWN, field="both_gain"))
     size_min, size_max = values.get("circle_size_min"), values.get("circle_size_max")
     if not isinstance(size_min, int) or not 3 <= size_min <= 5:
         errors.append(ValidationFailed(CIRCLE_SIZE_RANGE, field="circle_size_min"))

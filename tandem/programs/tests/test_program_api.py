@@ -9,6 +9,7 @@ from tandem.accounts.models import ApiToken
 from tandem.accounts.tests.factories import ApiTokenFactory
 from tandem.programs.models import Membership, Program
 from tandem.programs.services.documents import document_create
+from tandem.programs.services.program import BOTH_GAIN_UNKNOWN
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
     MembershipFactory,
@@ -172,3 +173,21 @@ def test_list_endpoints_query_counts_do_not_grow(client, program, member):
         ResourceFactory(program=program, name=f"R{i}", contact="c", when_to_use="w")
         document_create(program=program, title=f"D{i}", body="x")
     assert [_count(client, url) for url in urls] == few
+
+
+def test_both_gain_is_read_and_changed_through_the_api(client, program, coordinator):
+    client.force_login(coordinator)
+    assert client.get(f"{BASE}/spanish").json()["both_gain"] == "skill_swap"
+    response = client.patch(
+        f"{BASE}/spanish", {"both_gain": "shared_goals"}, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["both_gain"] == "shared_goals"
+    program.refresh_from_db()
+    assert program.both_gain == "shared_goals"
+    refused = client.patch(
+        f"{BASE}/spanish", {"both_gain": "kindness"}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == BOTH_GAIN_UNKNOWN
+    assert refused.json()["field"] == "both_gain"

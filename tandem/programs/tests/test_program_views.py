@@ -66,6 +66,7 @@ def settings_data(program: Program, **changes: object) -> dict:
         "circle_size_min": program.circle_size_min,
         "circle_size_max": program.circle_size_max,
         "allow_trios": "on",
+        "both_gain": program.both_gain,
         "confidentiality_rules": program.confidentiality_rules,
     }
     data.update(changes)
@@ -439,3 +440,18 @@ def test_settings_that_cannot_be_read_say_what_to_fix_in_tandems_words(
     assert "Choose one of the options offered; “paused” is not one of them." in html
     for django_wording in ("Enter a whole number.", "Enter a valid date.", "Select a valid choice"):
         assert django_wording not in html
+
+
+def test_settings_page_explains_and_saves_what_counts_as_both_gaining(client, program, coordinator):
+    client.force_login(coordinator)
+    page = client.get(reverse("programs:manage", args=[program.slug]))
+    assert "Pairs where both gain come first" in page.text
+    assert "for accountability programs, when they share a goal" in page.text
+    assert '<option value="skill_swap" selected>' in page.text
+    response = client.post(
+        reverse("programs:manage", args=[program.slug]),
+        settings_data(program, both_gain="shared_goals"),
+    )
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.both_gain == "shared_goals"

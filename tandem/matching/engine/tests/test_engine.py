@@ -24,8 +24,13 @@ from tandem.matching.engine import (
 from tandem.matching.engine import match as match_module
 from tandem.matching.engine.candidates import candidate_graph
 from tandem.matching.engine.features import encode
-from tandem.matching.engine.scoring import feasible_pairs, pair_score, score_pairs
-from tandem.matching.engine.solver import bottleneck_matching, max_weight_matching, solve_matching
+from tandem.matching.engine.scoring import feasible_pairs, is_mutual, pair_score, score_pairs
+from tandem.matching.engine.solver import (
+    bottleneck_matching,
+    max_weight_matching,
+    mutual_first_matching,
+    solve_matching,
+)
 
 JAN = dt.date(2027, 1, 6)
 WED_EVENING = (Slot(2, 18 * 60, 20 * 60),)
@@ -593,3 +598,134 @@ def test_feasibility_filter_equals_scalar(data: tuple[list[Member], Rules]) -> N
     for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True)):
         s = pair_score(f, a, b, Weights())
         assert ok[k] == (s.can_meet and s.shared_language)
+
+
+# -- both gain first (mutual pairs) --------------------------------------------------
+
+
+def _brute_lexicographic(
+    n: int, edges: list[tuple[int, int, float, bool]], cardinality: bool
+) -> tuple[int, int, float]:
+    """Best (pairs, mutual pairs, total) over every matching, by exhaustive enumeration."""
+    best = (0, 0, 0.0)
+
+    def walk(k: int, used: int, pairs: int, mutual: int, total: float) -> None:
+        nonlocal best
+        if k == len(edges):
+            key = (pairs if cardinality else 0, mutual, total)
+            if key[:2] > best[:2] or (key[:2] == best[:2] and total > best[2]):
+                best = key
+            return
+        walk(k + 1, used, pairs, mutual, total)
+        a, b, w, m = edges[k]
+        if not used & (1 << a | 1 << b):
+            walk(k + 1, used | 1 << a | 1 << b, pairs + 1, mutual + m, total + w)
+
+    walk(0, 0, 0, 0, 0.0)
+    return best
+
+
+@given(st.integers(2, 10), st.integers(0, 10_000), st.booleans(), st.sampled_from([0.3, 0.6]))
+@settings(max_examples=120, deadline=None)
+def test_mutual_first_reaches_the_lexicographic_optimum(
+    n: int, seed: int, cardinality: bool, density: float
+) -> None:
+    rng = np.random.default_rng(seed)
+    pairs = [(a, b) for a, b in itertools.combinations(range(n), 2) if rng.random() < density]
+    if not pairs:
+        return
+    i = np.array([p[0] for p in pairs])
+    j = np.array([p[1] for p in pairs])
+    # Few distinct weights, so ties and trade-offs between the tiers are common.
+    w = rng.choice([0.05, 0.2, 0.5, 0.9, 1.0], size=len(pairs))
+    mutual = rng.random(len(pairs)) < 0.4
+    sol = mutual_first_matching(n, i, j, w, mutual, maximise_matched=cardinality)
+    edges = list(zip(i.tolist(), j.tolist(), w.tolist(), mutual.tolist(), strict=True))
+    want_pairs, want_mutual, want_total = _brute_lexicographic(n, edges, cardinality)
+    index = {(a, b): k for k, (a, b) in enumerate(pairs)}
+    chosen = [index[p] for p in sol.pairs]
+    assert len({x for p in sol.pairs for x in p}) == 2 * len(sol.pairs)
+    if cardinality:
+        assert len(sol.pairs) == want_pairs
+    assert int(mutual[chosen].sum()) == want_mutual
+    assert float(w[chosen].sum()) == pytest.approx(want_total, abs=1e-6)
+    assert sol.exact
+    assert max_weight_matching(n, i, j, w, mutual=mutual, maximise_matched=cardinality) == (
+        sol.pairs
+    )
+
+
+def test_mutual_first_proves_the_tiers_without_the_usual_bonuses() -> None:
+    # No bonus given: the last, proof-sized one still reaches the best counts.
+    i, j = np.array([0, 1, 2]), np.array([1, 2, 3])
+    w, mutual = np.array([0.2, 0.9, 0.2]), np.array([False, True, False])
+    sol = mutual_first_matching(4, i, j, w, mutual, maximise_matched=True, bonuses=())
+    assert (sol.pairs, sol.exact) == ([(0, 1), (2, 3)], True)
+    sol = mutual_first_matching(4, i, j, w, mutual, maximise_matched=False, bonuses=())
+    assert sol.pairs == [(1, 2)]
+
+
+def _skills_population(rng: np.random.Generator, n: int) -> list[Member]:
+    skills, goals = ["a", "b", "c", "d"], ["g1", "g2", "g3"]
+    stages = ["student", "early", "mid", "senior", "executive"]
+    out = []
+    for k in range(n):
+        out.append(
+            member(
+                f"m{k}",
+                offers=tuple(rng.choice(skills, size=int(rng.integers(0, 3)), replace=False)),
+                wants=tuple(rng.choice(skills, size=int(rng.integers(0, 3)), replace=False)),
+                goals=tuple(rng.choice(goals, size=int(rng.integers(0, 2)), replace=False)),
+                stage=str(rng.choice(stages)),
+                availability=WED_EVENING if rng.random() < 0.9 else (Slot(0, 600, 700),),
+            )
+        )
+    return out
+
+
+@given(
+    st.integers(2, 10),
+    st.integers(0, 10_000),
+    st.sampled_from(["skill_swap", "shared_goals"]),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_both_gain_first_matches_brute_force_on_members(
+    n: int, seed: int, kind: str, maximise: bool
+) -> None:
+    ms = _skills_population(np.random.default_rng(seed), n)
+    cfg = config(both_gain=kind, maximise_matched=maximise)
+    result = match_members(ms, cfg)
+    f = encode(ms, JAN, cfg.min_meeting_minutes)
+    edges = []
+    for a, b in itertools.combinations(range(n), 2):
+        scored = pair_score(f, a, b, cfg.weights)
+        if scored.can_meet and scored.shared_language and scored.score > 0:
+            edges.append((a, b, scored.score, is_mutual(scored, kind)))
+    want_pairs, want_mutual, want_total = _brute_lexicographic(n, edges, maximise)
+    assert result.stats.mutual_pairs == want_mutual
+    assert result.stats.total_score == pytest.approx(want_total, abs=1e-6)
+    if maximise:
+        assert result.stats.pairs == want_pairs
+    assert result.stats.exact
+
+
+def test_both_gain_prefers_a_skill_swap_to_a_higher_score() -> None:
+    # a-b share two goals and an organisation but only b teaches a; c-d and a-c, b-d swap.
+    ms = [
+        member("a", offers=("x",), wants=("y",), goals=("g", "h")),
+        member("b", offers=("y",), wants=("z",), goals=("g", "h")),
+        member("c", offers=("y",), wants=("x",)),
+        member("d", offers=("z",), wants=("y",)),
+    ]
+    off = match_members(ms, config(maximise_matched=True))
+    on = match_members(ms, config(maximise_matched=True, both_gain="skill_swap"))
+    assert on.stats.mutual_pairs == 2
+    assert ids(on) == [("a", "c"), ("b", "d")]
+    assert on.stats.mutual_pairs >= off.stats.mutual_pairs
+    assert on.stats.pairs == off.stats.pairs == 2
+
+
+def test_unknown_both_gain_is_refused() -> None:
+    with pytest.raises(ValueError, match="both gain"):
+        config(both_gain="kindness")
