@@ -2,7 +2,6 @@
 
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 
@@ -11,6 +10,7 @@ from tandem.core.deadlines import DUE_IN_PAST as DUE_IN_PAST
 from tandem.core.deadlines import due_date_check
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.nudges import NUDGE_INTERVAL, iso_week, nudge_is_too_soon
+from tandem.core.zones import day_in_zone
 from tandem.goals import selectors
 from tandem.goals.models import (
     Answer,
@@ -301,11 +301,6 @@ def goal_nudge(*, goal: Goal, user: Any) -> Nudge:
     return nudge
 
 
-def _day(at: datetime, zone: str) -> str:
-    """Return the day of an instant in the reader's zone ("Monday 11 January")."""
-    return f"{at.astimezone(ZoneInfo(zone)):%A %-d %B}"
-
-
 def _too_soon(goal: Goal, last: Nudge | None, zone: str) -> str:
     if last is None:  # pragma: no cover - only when the row vanished in between
         return NUDGE_TOO_SOON.format(name="Your partner", day="this week", next_day="next week")
@@ -313,8 +308,8 @@ def _too_soon(goal: Goal, last: Nudge | None, zone: str) -> str:
     next_day = max(last.sent_at + NUDGE_INTERVAL, _next_monday(last.sent_at))
     return NUDGE_TOO_SOON.format(
         name=member_name(goal.owner),
-        day=_day(last.sent_at, zone),
-        next_day=_day(next_day, zone),
+        day=day_in_zone(last.sent_at, zone),
+        next_day=day_in_zone(next_day, zone),
     )
 
 
@@ -557,7 +552,9 @@ def help_flag_handle(*, flag: HelpFlag, user: Any) -> HelpFlag:
         raise Conflict(
             HELP_FLAG_ALREADY_HANDLED.format(
                 name=name,
-                day=_day(locked.handled_at, selectors.viewer_zone(program=flag.program, user=user)),
+                day=day_in_zone(
+                    locked.handled_at, selectors.viewer_zone(program=flag.program, user=user)
+                ),
             )
         )
     locked.handled_at = clock.now()
