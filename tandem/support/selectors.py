@@ -1,4 +1,4 @@
-"""Reads for support: which partnerships need a check-in, and the check-ins of one.
+"""Reads for support: which partnerships need a check-in, the check-ins of one, help requests.
 
 A partnership's check-in is **due** ``every_weeks`` after the last one (or after it started), and
 as soon as its first meeting is held when the program asks for that; it is **overdue** once that
@@ -21,8 +21,10 @@ were supported on time. The queue costs the same number of queries whatever the 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -32,8 +34,8 @@ from tandem.goals.models import Pulse
 from tandem.meetings import selectors as meeting_selectors
 from tandem.meetings.models import Meeting
 from tandem.partnerships.models import Partnership, PartnershipMember, RematchRequest
-from tandem.programs.models import Program
-from tandem.support.models import CheckIn, SupportPlan
+from tandem.programs.models import Program, Resource
+from tandem.support.models import CheckIn, HelpFlag, SupportPlan
 
 FIRST_MEETING_WITHIN = timedelta(weeks=2)
 LOW_PULSE = 2
@@ -283,3 +285,79 @@ def access_support_partnership(*, program: Program, partnership_id: int) -> Part
 def check_ins_of(*, partnership: Partnership) -> list[CheckIn]:
     """Return the partnership's check-ins, newest first, with who recorded each."""
     return list(CheckIn.objects.filter(partnership=partnership).select_related("coordinator"))
+
+
+# --- Help requests ----------------------------------------------------------------------------
+
+
+def help_kinds_for(*, program: Program) -> list[tuple[str, str]]:
+    """Return the kinds of help a member may ask for: the kinds of the program's resources.
+
+    A program without referral resources yet offers every kind, so the button still works.
+    """
+    kinds = set(Resource.objects.filter(program=program).values_list("kind", flat=True))
+    choices = [(value, label) for value, label in Resource.Kind.choices if value in kinds]
+    return choices or list(Resource.Kind.choices)
+
+
+def help_flags_open_of_partners(*, partnership: Partnership | OuterRef) -> QuerySet[HelpFlag]:
+    """Return the open help flags of the partnership's current partners (a subquery's, with an
+    ``OuterRef``)."""
+    return HelpFlag.objects.filter(
+        handled_at__isnull=True,
+        membership__seats__partnership=partnership,
+        membership__seats__active=True,
+    )
+
+
+# Help flags shown per page of the dashboard.
+HELP_FLAG_PAGE_SIZE = 25
+
+
+def help_flag_list(*, program: Program) -> QuerySet[HelpFlag]:
+    """Return the program's help flags: open ones first (newest first), then handled ones
+    (latest handled first). Who, which kind, when and who handled it: nothing else."""
+    return (
+        HelpFlag.objects.filter(program=program)
+        .select_related("membership__user", "membership__profile", "handled_by")
+        .order_by(F("handled_at").desc(nulls_first=True), "-raised_at", "-id")
+    )
+
+
+def help_flag_page(
+    *,
+    program: Program,
+    number: Any = 1,
+    per_page: int = HELP_FLAG_PAGE_SIZE,
+    total: int | None = None,
+) -> Page:
+    """Return one page of the program's help flags (open first); a bad number gives page 1.
+
+    ``total`` (``help_flag_counts(...).total``, when the caller has it) spares the count query.
+    """
+    paginator = Paginator(help_flag_list(program=program), per_page)
+    if total is not None:
+        paginator.count = total
+    return paginator.get_page(number)
+
+
+@dataclass(frozen=True)
+class HelpFlagCounts:
+    total: int
+    open: int
+
+
+def help_flag_counts(*, program: Program) -> HelpFlagCounts:
+    """Return how many help flags the program has, and how many are still open (one query)."""
+    counts = HelpFlag.objects.filter(program=program).aggregate(
+        total=Count("id"), open=Count("id", filter=Q(handled_at__isnull=True))
+    )
+    return HelpFlagCounts(total=counts["total"], open=counts["open"])
+
+
+def access_help_flag_as_coordinator(*, program: Program, pk: int) -> HelpFlag:
+    """Return a help flag of the program (the caller checked the coordinator); else NotFound."""
+    flag = HelpFlag.objects.select_related("program").filter(program=program, pk=pk).first()
+    if flag is None:
+        raise NotFound()
+    return flag

@@ -31,7 +31,6 @@ from tandem.dashboard.models import StalledNudge
 from tandem.goals.models import (
     Answer,
     GoalComment,
-    HelpFlag,
     IncentiveEarned,
     Nudge,
     ProgressUpdate,
@@ -49,6 +48,7 @@ from tandem.privacy.declarations import DECLARATIONS
 from tandem.privacy.services import person_of, section_name
 from tandem.programs.models import Invitation, Profile, WaitlistEntry
 from tandem.programs.tests.factories import PASSWORD, UserFactory
+from tandem.support.models import HelpFlag
 from tests.trust.world import MESSAGE_TEXT, PRIVATE_NOTE, SHARED_NOTE, World, build_world
 
 pytestmark = pytest.mark.django_db

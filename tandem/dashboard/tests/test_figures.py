@@ -10,7 +10,7 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.dashboard import selectors, services
 from tandem.dashboard.models import StalledNudge
-from tandem.goals.models import Answer, Goal, HelpFlag, Pulse, Question, Survey, SurveyResponse
+from tandem.goals.models import Answer, Goal, Pulse, Question, Survey, SurveyResponse
 from tandem.meetings.models import Meeting, Turn
 from tandem.meetings.tests.factories import partnership_make
 from tandem.partnerships.models import Agreement, AgreementVersion, Partnership
@@ -20,6 +20,7 @@ from tandem.programs.tests.factories import (
     ProfileFactory,
     ProgramFactory,
 )
+from tandem.support.models import HelpFlag
 
 pytestmark = pytest.mark.django_db
 

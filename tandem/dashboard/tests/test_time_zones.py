@@ -8,7 +8,6 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.core.errors import Conflict
 from tandem.goals import selectors, services
-from tandem.goals.models import HelpFlag
 from tandem.meetings.models import Meeting
 from tandem.meetings.services import meeting_mark
 from tandem.meetings.tests.factories import partnership_make
@@ -18,6 +17,7 @@ from tandem.programs.tests.factories import (
     ProfileFactory,
     ProgramFactory,
 )
+from tandem.support.models import HelpFlag
 
 pytestmark = pytest.mark.django_db
 
