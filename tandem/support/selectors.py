@@ -12,7 +12,8 @@ check-in is recorded after the signal arose:
 - its last two marked meetings were both missed;
 - its give and take is one-sided (the partnership page's own rule);
 - a partner answered a meeting's pulse with 1 or 2 out of 5;
-- a partner asked for a new match.
+- a partner asked for a new match;
+- a current partner has an open help request ("I need more help than a peer can give").
 
 Coordinators see the list, the outcomes and the notes; a figure shows only how many partnerships
 were supported on time. The queue costs the same number of queries whatever the program's size.
@@ -63,6 +64,7 @@ SIGNAL_TWO_MISSED = _("Two missed meetings in a row")
 SIGNAL_ONE_SIDED = _("One-sided give and take")
 SIGNAL_LOW_PULSE = _("A low pulse after a meeting")
 SIGNAL_REMATCH = _("A partner asked for a new match")
+SIGNAL_HELP_ASKED = _("A partner asked for help")
 
 
 class State:
@@ -165,6 +167,11 @@ def support_queue(
                 .order_by("starts_at")
                 .values("starts_at")[:1]
             ),
+            help_asked_at=Subquery(
+                help_flags_open_of_partners(partnership=OuterRef("pk"))
+                .order_by("-raised_at")
+                .values("raised_at")[:1]
+            ),
         )
         .order_by("started_at", "pk")
     )
@@ -223,6 +230,8 @@ def support_queue(
             signals.append(Signal(SIGNAL_LOW_PULSE, low_pulses[p.pk]))
         if p.pk in rematches:
             signals.append(Signal(SIGNAL_REMATCH, rematches[p.pk]))
+        if p.help_asked_at is not None:
+            signals.append(Signal(SIGNAL_HELP_ASKED, p.help_asked_at))
         open_signals = [s for s in signals if last_at is None or s.since > last_at]
         due_on = (last_at or p.started_at).date() + timedelta(weeks=plan.every_weeks)
         why = DUE_REGULAR
