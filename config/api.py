@@ -186,6 +186,8 @@ def _register_routers() -> None:
     api.add_router("/goals", goals_api.router)
     api.add_router("/dashboard", dashboard_api.router)
     api.add_router("/support", support_api.router)
+    # Help requests live in support but keep their paths under /goals and /dashboard.
+    api.add_router("/", support_api.help_router)
 
 
 _register_routers()

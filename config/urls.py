@@ -17,7 +17,8 @@ urlpatterns = [
     path("partnerships/", include("tandem.partnerships.urls")),
     path("meetings/", include("tandem.meetings.urls")),
     path("goals/", include("tandem.goals.urls")),
-    path("support/", include("tandem.support.urls")),
+    # Support mounts its own prefixes: /support/, and the help requests' older addresses.
+    path("", include("tandem.support.urls")),
     path("dashboard/", include("tandem.dashboard.urls")),
     path("announcements/", include("tandem.announcements.urls")),
     path("cohorts/", include("tandem.cohorts.urls")),

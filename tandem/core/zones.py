@@ -8,6 +8,7 @@ imported files (which may use an alias) stay valid.
 
 import functools
 import zoneinfo
+from datetime import datetime
 
 OFFERED_REGIONS = frozenset(
     {
@@ -57,3 +58,8 @@ def zone_is_valid(name: str) -> bool:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return False
     return True
+
+
+def day_in_zone(at: datetime, zone: str) -> str:
+    """Return the day of an instant in the reader's zone ("Monday 11 January")."""
+    return f"{at.astimezone(zoneinfo.ZoneInfo(zone)):%A %-d %B}"

@@ -4,22 +4,14 @@ Figures go to the program's coordinators only; anyone else gets 404. No note, me
 agreement or meeting content is ever part of an answer.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import paginate
 
 from tandem.api.errors import errors
-from tandem.api.pagination import Pages
 from tandem.core.errors import NotFound
 from tandem.dashboard import selectors, services
-from tandem.goals import selectors as goal_selectors
-from tandem.goals import services as goal_services
-from tandem.goals.models import HelpFlag
-from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
 router = Router(tags=["dashboard"])
@@ -93,24 +85,6 @@ class FiguresOut(Schema):
     supported_on_time: int
     check_ins_overdue: int
     check_ins_recent: int
-
-
-class HelpFlagOut(Schema):
-    id: int
-    member: str
-    kind: str
-    raised_at: datetime
-    handled_at: datetime | None
-    handled_by: str | None
-
-    @staticmethod
-    def resolve_member(obj: HelpFlag) -> str:
-        return member_name(obj.membership)
-
-    @staticmethod
-    def resolve_handled_by(obj: HelpFlag) -> str | None:
-        user = obj.handled_by
-        return user.get_full_name() if user is not None else None
 
 
 class NudgeResultOut(Schema):
@@ -211,41 +185,3 @@ def stalled_nudge(request: HttpRequest, slug: str) -> object:
     """Nudge every stalled partnership (at most once a week each)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
     return services.stalled_nudge_send(program=program, user=request.user)
-
-
-@router.get("/{slug}/help-flags", response={200: list[HelpFlagOut], **errors(404, 422)})
-@paginate(Pages, page_size=goal_selectors.HELP_FLAG_PAGE_SIZE)
-def help_flags(request: HttpRequest, slug: str) -> QuerySet[HelpFlag]:
-    """List who asked for more help and which kind (nothing else): open ones first."""
-    program = access_program_as_coordinator(user=request.user, slug=slug)
-    return goal_selectors.help_flag_list(program=program)
-
-
-@router.post(
-    "/{slug}/help-flags/{int:pk}/handled", response={200: HelpFlagOut, **errors(403, 404, 409)}
-)
-def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
-    """Mark a help request handled (409 when a coordinator already did)."""
-    return _help_flag_action(
-        request, slug, pk, lambda flag: goal_services.help_flag_handle(flag=flag, user=request.user)
-    )
-
-
-@router.post(
-    "/{slug}/help-flags/{int:pk}/reopen", response={200: HelpFlagOut, **errors(403, 404, 409)}
-)
-def help_flag_reopen(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
-    """Reopen a help request marked handled by mistake (409 when it is open already)."""
-    return _help_flag_action(
-        request, slug, pk, lambda flag: goal_services.help_flag_reopen(flag=flag)
-    )
-
-
-def _help_flag_action(
-    request: HttpRequest, slug: str, pk: int, action: Callable[[HelpFlag], object]
-) -> HelpFlag:
-    """Run ``action`` on one of the program's help flags (coordinators only); return it as listed."""
-    program = access_program_as_coordinator(user=request.user, slug=slug)
-    flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
-    action(flag)
-    return goal_selectors.help_flag_list(program=program).get(pk=flag.pk)

@@ -101,7 +101,7 @@ def member_home(*, membership: Membership) -> MemberHome:
         balance=balance,
         surveys=goal_selectors.survey_waiting_for(membership=membership),
         pulses=goal_selectors.pulse_waiting_for(membership=membership),
-        help_kinds=goal_selectors.help_kinds_for(program=membership.program),
+        help_kinds=support_selectors.help_kinds_for(program=membership.program),
         time_zone=goal_selectors.membership_zone(membership=membership),
         commitments=commitments,
         intake_unfinished=state is None or None in state,
@@ -294,7 +294,7 @@ def program_figures(*, program: Program, now: datetime | None = None) -> Figures
         missed=Count("id", filter=Q(status=Meeting.Status.MISSED)),
         upcoming=Count("id", filter=Q(starts_at__gt=at, status=Meeting.Status.SCHEDULED)),
     )
-    help_flags = goal_selectors.help_flag_counts(program=program)
+    help_flags = support_selectors.help_flag_counts(program=program)
     goals = Goal.objects.filter(partnership__program=program).aggregate(
         set=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False))
     )

@@ -16,11 +16,12 @@ from django.db.models.functions import Coalesce
 
 from tandem.core import clock
 from tandem.dashboard.selectors import balance_band
-from tandem.goals.models import Goal, HelpFlag
+from tandem.goals.models import Goal
 from tandem.meetings.models import Meeting, Turn
 from tandem.meetings.selectors.access import seat_name
 from tandem.partnerships.models import Partnership, PartnershipMember, RematchRequest
 from tandem.programs.models import Program
+from tandem.support import selectors as support_selectors
 
 PAGE_SIZE = 25
 QUIET_WEEKS = 4
@@ -79,12 +80,8 @@ def partnership_health_queryset(
     goals = Goal.objects.filter(partnership=OuterRef("pk"))
     # Open help flags of the partnership's current partners (flags belong to a member).
     help_open = (
-        HelpFlag.objects.filter(
-            program=program,
-            handled_at__isnull=True,
-            membership__seats__partnership=OuterRef("pk"),
-            membership__seats__active=True,
-        )
+        support_selectors.help_flags_open_of_partners(partnership=OuterRef("pk"))
+        .filter(program=program)
         .order_by()
         .values("program_id")
         .annotate(n=Count("pk", distinct=True))

@@ -10,16 +10,6 @@ urlpatterns = [
     path("<slug:slug>/me/", views.member_home, name="member_home"),
     path("<slug:slug>/export.csv", views.figures_export, name="export"),
     path("<slug:slug>/nudge-stalled/", views.stalled_nudge, name="nudge_stalled"),
-    path(
-        "<slug:slug>/help-flags/<int:pk>/handled/",
-        views.help_flag_handle,
-        name="help_flag_handle",
-    ),
-    path(
-        "<slug:slug>/help-flags/<int:pk>/reopen/",
-        views.help_flag_reopen,
-        name="help_flag_reopen",
-    ),
     # The coordinator's tools: partnerships with their health, and one member's page.
     path("<slug:slug>/partnerships/", views_partnerships.partnership_list, name="partnership_list"),
     path(

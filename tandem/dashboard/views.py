@@ -1,33 +1,25 @@
 """The member home and the coordinator dashboard of one program, and the figures as CSV."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError
 from tandem.dashboard import cockpit as cockpits
 from tandem.dashboard import navigation, selectors, services
-from tandem.goals import selectors as goal_selectors
-from tandem.goals import services as goal_services
-from tandem.goals.forms import HelpFlagForm, PulseForm
-from tandem.goals.models import HelpFlag
-from tandem.programs.names import member_name
+from tandem.goals.forms import PulseForm
 from tandem.programs.selectors import (
     access_program,
     access_program_as_coordinator,
     program_list_public,
 )
 from tandem.programs.selectors import program as program_selectors
+from tandem.support import selectors as support_selectors
+from tandem.support.forms import HelpFlagForm
 
 MSG_NUDGED = "Nudged {sent} stalled partnership{plural}: the partners get an email."
 MSG_NUDGED_SKIPPED = " {skipped} already had a nudge in the last week."
-MSG_FLAG_HANDLED = "Marked handled: {name}'s request for help."
-MSG_FLAG_REOPENED = "Reopened: {name}'s request for help is open again."
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -86,56 +78,11 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "program": program,
             "figures": figures,
             "charts": figures.charts,
-            "help_page": goal_selectors.help_flag_page(
+            "help_page": support_selectors.help_flag_page(
                 program=program, number=request.GET.get("flags"), total=figures.help_flags_total
             ),
         },
     )
-
-
-@login_required
-@require_POST
-def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Mark a member's request for help handled (who and when are kept)."""
-    return _help_flag_action(
-        request,
-        slug,
-        pk,
-        lambda flag: goal_services.help_flag_handle(flag=flag, user=request.user),
-        MSG_FLAG_HANDLED,
-    )
-
-
-@login_required
-@require_POST
-def help_flag_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Reopen a request for help marked handled by mistake."""
-    return _help_flag_action(
-        request, slug, pk, lambda flag: goal_services.help_flag_reopen(flag=flag), MSG_FLAG_REOPENED
-    )
-
-
-def _help_flag_action(
-    request: HttpRequest, slug: str, pk: int, action: Callable[[HelpFlag], object], done: str
-) -> HttpResponse:
-    """Run ``action`` on one of the program's help flags (coordinators only; others 404), say
-    ``done`` (with the member's name) or why not, and go back to the list."""
-    program = access_program_as_coordinator(user=request.user, slug=slug)
-    flag = goal_selectors.access_help_flag_as_coordinator(program=program, pk=pk)
-    try:
-        action(flag)
-    except DomainError as exc:
-        messages.info(request, exc.message)
-    else:
-        messages.success(request, done.format(name=member_name(flag.membership)))
-    return _back_to_help_flags(request, slug)
-
-
-def _back_to_help_flags(request: HttpRequest, slug: str) -> HttpResponse:
-    """Redirect to the dashboard's help requests, on the page the coordinator was on."""
-    url = reverse("dashboard:program", kwargs={"slug": slug})
-    page = request.POST.get("flags", "")
-    return redirect(f"{url}?flags={page}#help-heading" if page.isdigit() else f"{url}#help-heading")
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Goals API (``/api/v1/goals``): goals, steps, progress, comments, nudges, pulses, surveys, help.
+"""Goals API (``/api/v1/goals``): goals, steps, progress, comments, nudges, pulses, surveys.
 
 The same selectors and services as the pages: a goal that is another person's private goal,
 or belongs to a partnership the caller is not in, answers 404 exactly as a missing one.
@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from tandem.api.errors import errors
-from tandem.core.errors import NotFound
 from tandem.goals import selectors, services
 from tandem.goals.models import Goal, Question
 from tandem.partnerships.selectors.partnership import access_partnership_seat
@@ -137,16 +136,6 @@ class AnswersIn(Schema):
 class ResponseOut(Schema):
     survey: str
     submitted_at: datetime
-
-
-class HelpFlagIn(Schema):
-    kind: str
-
-
-class HelpFlagOut(Schema):
-    id: int
-    kind: str
-    raised_at: datetime
 
 
 def _uid(request: HttpRequest) -> int:
@@ -382,14 +371,3 @@ def survey_results(request: HttpRequest, slug: str) -> list[dict]:
         }
         for r in selectors.survey_results(program=program)
     ]
-
-
-@router.post(
-    "/programs/{slug}/help-flags", response={201: HelpFlagOut, **errors(400, 403, 404, 422)}
-)
-def help_flag_raise(request: HttpRequest, slug: str, payload: HelpFlagIn) -> Status:
-    """Raise "I need more help than a peer can give" (members only)."""
-    _program, membership = access_program(user=request.user, slug=slug)
-    if membership.is_coordinator:
-        raise NotFound()
-    return Status(201, services.help_flag_raise(membership=membership, kind=payload.kind))

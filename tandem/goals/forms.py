@@ -50,14 +50,6 @@ class QuestionForm(TandemForm):
         return [line for line in self.cleaned_data.get("choices", "").splitlines() if line.strip()]
 
 
-class HelpFlagForm(TandemForm):
-    kind = forms.ChoiceField(label="The kind of help I need", choices=())
-
-    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
-
-
 SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 

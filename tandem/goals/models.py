@@ -1,11 +1,10 @@
-"""Goals and accountability, check-ins and surveys, and help flags.
+"""Goals and accountability, check-ins and surveys.
 
 Goals belong to one member of a partnership; a private goal is the owner's alone, a shared one
 is visible to the partners, who may comment and nudge. Survey answers and pulses are the
 member's; coordinators only ever see them in aggregate, and free text only when allowed.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.core.models import TimeStampedModel
 from tandem.partnerships.models import Partnership
-from tandem.programs.models import Membership, Program, Resource
+from tandem.programs.models import Membership, Program
 
 
 class Goal(TimeStampedModel):
@@ -280,31 +279,3 @@ class Pulse(models.Model):
 
     def __str__(self) -> str:
         return f"Pulse {self.score} on meeting #{self.meeting_id}"
-
-
-class HelpFlag(models.Model):
-    """ "I need more help than a peer can give": only who and which kind of help, nothing else."""
-
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="help_flags")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=Resource.Kind.choices)
-    raised_at = models.DateTimeField(default=clock.now)
-    # A coordinator reached out: who marked it handled, and when (open while null).
-    handled_at = models.DateTimeField(null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-raised_at", "-id"]
-        indexes = [
-            models.Index(fields=["program", "-raised_at"]),
-            models.Index(fields=["program", "handled_at"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"Help flag #{self.pk} ({self.kind})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.handled_at is None

@@ -1,4 +1,4 @@
-"""What the goals app holds about a person: goals, comments, nudges, surveys, pulses, flags.
+"""What the goals app holds about a person: goals, comments, nudges, surveys, pulses.
 
 See ``tandem/core/personal_data.py`` for the shape and docs/privacy.md for the rules.
 """
@@ -10,7 +10,6 @@ from tandem.goals.models import (
     Answer,
     Goal,
     GoalComment,
-    HelpFlag,
     IncentiveEarned,
     Nudge,
     ProgressUpdate,
@@ -45,12 +44,5 @@ DECLARATION = Declaration(
             computed=lambda a: {"question_text": a.question.text},
         ),
         Holding(Pulse, rows=lambda p: Pulse.objects.filter(membership_id__in=p.membership_ids)),
-        Holding(
-            HelpFlag,
-            rows=lambda p: HelpFlag.objects.filter(
-                Q(membership_id__in=p.membership_ids) | Q(handled_by=p.user)
-            ),
-            own=lambda p: Q(membership_id__in=p.membership_ids),
-        ),
     ),
 )

@@ -1,4 +1,4 @@
-"""Reads for goals, surveys, pulses and help flags. ``access_*`` raise NotFound.
+"""Reads for goals, surveys and pulses. ``access_*`` raise NotFound.
 
 A private goal answers only its owner; a shared goal answers the partners of its partnership;
 everyone else (coordinators included) gets NotFound, the same answer as a missing goal.
@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tandem.core import clock
 from tandem.core.errors import NotFound
@@ -18,7 +17,6 @@ from tandem.goals.models import (
     Answer,
     Goal,
     GoalComment,
-    HelpFlag,
     Nudge,
     Pulse,
     Question,
@@ -27,7 +25,7 @@ from tandem.goals.models import (
     SurveyResponse,
 )
 from tandem.partnerships.models import Partnership, PartnershipMember
-from tandem.programs.models import Membership, Program, Resource
+from tandem.programs.models import Membership, Program
 from tandem.programs.selectors.zones import FALLBACK_ZONE as FALLBACK_ZONE
 from tandem.programs.selectors.zones import membership_zone as membership_zone
 from tandem.programs.selectors.zones import own_zone as own_zone
@@ -377,72 +375,6 @@ def pulse_summary(*, program: Program) -> PulseSummary:
     answered = sum(counts.values())
     mean = round(sum(int(s) * n for s, n in counts.items()) / answered, 2) if answered else None
     return PulseSummary(answered=answered, mean=mean, counts=counts)
-
-
-# --- Help flags -----------------------------------------------------------------------------
-
-
-def help_kinds_for(*, program: Program) -> list[tuple[str, str]]:
-    """Return the kinds of help a member may ask for: the kinds of the program's resources.
-
-    A program without referral resources yet offers every kind, so the button still works.
-    """
-    kinds = set(Resource.objects.filter(program=program).values_list("kind", flat=True))
-    choices = [(value, label) for value, label in Resource.Kind.choices if value in kinds]
-    return choices or list(Resource.Kind.choices)
-
-
-# Help flags shown per page of the dashboard.
-HELP_FLAG_PAGE_SIZE = 25
-
-
-def help_flag_list(*, program: Program) -> QuerySet[HelpFlag]:
-    """Return the program's help flags: open ones first (newest first), then handled ones
-    (latest handled first). Who, which kind, when and who handled it: nothing else."""
-    return (
-        HelpFlag.objects.filter(program=program)
-        .select_related("membership__user", "membership__profile", "handled_by")
-        .order_by(F("handled_at").desc(nulls_first=True), "-raised_at", "-id")
-    )
-
-
-def help_flag_page(
-    *,
-    program: Program,
-    number: Any = 1,
-    per_page: int = HELP_FLAG_PAGE_SIZE,
-    total: int | None = None,
-) -> Page:
-    """Return one page of the program's help flags (open first); a bad number gives page 1.
-
-    ``total`` (``help_flag_counts(...).total``, when the caller has it) spares the count query.
-    """
-    paginator = Paginator(help_flag_list(program=program), per_page)
-    if total is not None:
-        paginator.count = total
-    return paginator.get_page(number)
-
-
-@dataclass(frozen=True)
-class HelpFlagCounts:
-    total: int
-    open: int
-
-
-def help_flag_counts(*, program: Program) -> HelpFlagCounts:
-    """Return how many help flags the program has, and how many are still open (one query)."""
-    counts = HelpFlag.objects.filter(program=program).aggregate(
-        total=Count("id"), open=Count("id", filter=Q(handled_at__isnull=True))
-    )
-    return HelpFlagCounts(total=counts["total"], open=counts["open"])
-
-
-def access_help_flag_as_coordinator(*, program: Program, pk: int) -> HelpFlag:
-    """Return a help flag of the program (the caller checked the coordinator); else NotFound."""
-    flag = HelpFlag.objects.select_related("program").filter(program=program, pk=pk).first()
-    if flag is None:
-        raise NotFound()
-    return flag
 
 
 # --- Goal edits -----------------------------------------------------------------------------

@@ -1,8 +1,7 @@
-"""Writes for goals, surveys, pulses and help flags. Emails go through the worker, after commit."""
+"""Writes for goals, surveys and pulses. Emails go through the worker, after commit."""
 
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 
@@ -11,12 +10,12 @@ from tandem.core.deadlines import DUE_IN_PAST as DUE_IN_PAST
 from tandem.core.deadlines import due_date_check
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.nudges import NUDGE_INTERVAL, iso_week, nudge_is_too_soon
+from tandem.core.zones import day_in_zone
 from tandem.goals import selectors
 from tandem.goals.models import (
     Answer,
     Goal,
     GoalComment,
-    HelpFlag,
     IncentiveEarned,
     Nudge,
     ProgressUpdate,
@@ -56,9 +55,6 @@ QUESTION_HAS_ANSWERS = (
     "Edit its wording instead, or add a new question."
 )
 PULSE_ALREADY = "You have rated this meeting already: thank you."
-HELP_KIND_UNKNOWN = "Pick the kind of help you need from the list."
-HELP_FLAG_ALREADY_HANDLED = "{name} already marked this request handled on {day}."
-HELP_FLAG_ALREADY_OPEN = "This request for help is open already: there is nothing to reopen."
 
 
 def _enqueue(task: Any, **kwargs: Any) -> None:
@@ -301,11 +297,6 @@ def goal_nudge(*, goal: Goal, user: Any) -> Nudge:
     return nudge
 
 
-def _day(at: datetime, zone: str) -> str:
-    """Return the day of an instant in the reader's zone ("Monday 11 January")."""
-    return f"{at.astimezone(ZoneInfo(zone)):%A %-d %B}"
-
-
 def _too_soon(goal: Goal, last: Nudge | None, zone: str) -> str:
     if last is None:  # pragma: no cover - only when the row vanished in between
         return NUDGE_TOO_SOON.format(name="Your partner", day="this week", next_day="next week")
@@ -313,8 +304,8 @@ def _too_soon(goal: Goal, last: Nudge | None, zone: str) -> str:
     next_day = max(last.sent_at + NUDGE_INTERVAL, _next_monday(last.sent_at))
     return NUDGE_TOO_SOON.format(
         name=member_name(goal.owner),
-        day=_day(last.sent_at, zone),
-        next_day=_day(next_day, zone),
+        day=day_in_zone(last.sent_at, zone),
+        next_day=day_in_zone(next_day, zone),
     )
 
 
@@ -525,50 +516,3 @@ def pulse_record(*, meeting: Any, membership: Membership, score: int) -> Pulse:
             return Pulse.objects.create(meeting=meeting, membership=membership, score=score)
     except IntegrityError:
         raise Conflict(PULSE_ALREADY) from None
-
-
-# --- Help flags -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def help_flag_raise(*, membership: Membership, kind: str) -> HelpFlag:
-    """Raise a private flag to the program's coordinators: who, and which kind of help only."""
-    allowed = {value for value, _ in selectors.help_kinds_for(program=membership.program)}
-    if kind not in allowed:
-        raise ValidationFailed(HELP_KIND_UNKNOWN, field="kind")
-    flag = HelpFlag.objects.create(program=membership.program, membership=membership, kind=kind)
-    from tandem.goals import tasks
-
-    _enqueue(tasks.help_flag_email_send, flag_id=flag.pk)
-    return flag
-
-
-@transaction.atomic
-def help_flag_handle(*, flag: HelpFlag, user: Any) -> HelpFlag:
-    """Mark a help flag handled by this coordinator, now (once: a second press is refused)."""
-    locked = HelpFlag.objects.select_for_update().get(pk=flag.pk)
-    if locked.handled_at is not None:
-        by = locked.handled_by
-        name = by.get_full_name() if by is not None else "A coordinator"
-        raise Conflict(
-            HELP_FLAG_ALREADY_HANDLED.format(
-                name=name,
-                day=_day(locked.handled_at, selectors.viewer_zone(program=flag.program, user=user)),
-            )
-        )
-    locked.handled_at = clock.now()
-    locked.handled_by = user
-    locked.save(update_fields=["handled_at", "handled_by"])
-    return locked
-
-
-@transaction.atomic
-def help_flag_reopen(*, flag: HelpFlag) -> HelpFlag:
-    """Reopen a help flag marked handled by mistake (who and when are cleared)."""
-    locked = HelpFlag.objects.select_for_update().get(pk=flag.pk)
-    if locked.handled_at is None:
-        raise Conflict(HELP_FLAG_ALREADY_OPEN)
-    locked.handled_at = None
-    locked.handled_by = None
-    locked.save(update_fields=["handled_at", "handled_by"])
-    return locked

@@ -7,9 +7,8 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.core.emails import email_build, send_once
 from tandem.core.links import absolute_url
-from tandem.goals.models import Goal, HelpFlag, Nudge, SurveyInvitation
+from tandem.goals.models import Goal, Nudge, SurveyInvitation
 from tandem.partnerships.models import PartnershipMember
-from tandem.programs.models import Membership
 from tandem.programs.names import member_name
 
 
@@ -126,35 +125,3 @@ def survey_invitation_email_send(*, invitation_id: int) -> bool:
             },
         ),
     )
-
-
-@task()
-def help_flag_email_send(*, flag_id: int) -> bool:
-    """Tell the program's coordinators who asked for more help, and which kind: nothing else."""
-    flag = (
-        HelpFlag.objects.select_related("program", "membership__user", "membership__profile")
-        .filter(pk=flag_id)
-        .first()
-    )
-    if flag is None:
-        return False
-    coordinators = list(
-        Membership.objects.filter(program=flag.program, role=Membership.Role.COORDINATOR)
-        .exclude(status=Membership.Status.LEFT)
-        .values_list("user__email", flat=True)
-    )
-    if not coordinators:
-        return False
-    _send(
-        name="help_flag",
-        to=coordinators,
-        context={
-            "member": member_name(flag.membership),
-            "kind": flag.get_kind_display(),
-            "program": flag.program,
-            "dashboard_url": absolute_url(
-                reverse("dashboard:program", kwargs={"slug": flag.program.slug})
-            ),
-        },
-    )
-    return True

@@ -25,5 +25,4 @@ urlpatterns = [
         name="question_delete",
     ),
     path("p/<slug:slug>/surveys/<str:kind>/", views.survey_answer, name="survey_answer"),
-    path("p/<slug:slug>/help/", views.help_flag_raise, name="help_flag"),
 ]

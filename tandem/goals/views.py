@@ -1,4 +1,4 @@
-"""Goal pages for partners, survey pages for members and coordinators, pulse and help buttons.
+"""Goal pages for partners, survey pages for members and coordinators, the pulse button.
 
 Views parse, call a selector or a service, and render; a domain error becomes a form error
 (everything typed stays) and NotFound becomes 404.
@@ -14,13 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tandem.core.errors import DomainError, NotFound
+from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
 from tandem.goals import selectors, services
 from tandem.goals.forms import (
     CommentForm,
     GoalForm,
-    HelpFlagForm,
     ProgressForm,
     PulseForm,
     QuestionForm,
@@ -31,7 +30,7 @@ from tandem.goals.models import Goal, Survey
 from tandem.partnerships.selectors.agreement import agreement_goals_agreed
 from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.names import member_name
-from tandem.programs.selectors import access_program, access_program_as_coordinator
+from tandem.programs.selectors import access_program_as_coordinator
 
 MSG_GOAL_CREATED = "Goal added. Break it into steps so you know what to do next."
 MSG_GOAL_SAVED = "Goal saved."
@@ -49,11 +48,6 @@ MSG_QUESTION_SAVED = "Question saved."
 MSG_QUESTION_DELETED = "Question removed."
 MSG_SURVEY_THANKS = "Thank you: your answers are saved."
 MSG_PULSE_THANKS = "Thank you for rating the meeting."
-MSG_HELP_RAISED = (
-    "Your coordinators have been told that you asked for {kind} help. Only your name and the "
-    "kind of help were sent. Someone will reach out to you privately; in an emergency, use the "
-    "resources below."
-)
 
 View = Callable[..., HttpResponse]
 
@@ -337,7 +331,7 @@ def survey_answer(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     )
 
 
-# --- Pulse and help -------------------------------------------------------------------------
+# --- Pulse ---------------------------------------------------------------------------------
 
 
 @login_required
@@ -359,23 +353,3 @@ def pulse_answer(request: HttpRequest, meeting_id: int) -> HttpResponse:
     else:
         messages.success(request, MSG_PULSE_THANKS)
     return redirect(home)
-
-
-@login_required
-@require_POST
-def help_flag_raise(request: HttpRequest, slug: str) -> HttpResponse:
-    """Raise "I need more help than a peer can give" and land on the referral resources."""
-    program, membership = access_program(user=request.user, slug=slug)
-    if membership.is_coordinator:
-        raise NotFound()
-    form = HelpFlagForm(request.POST, kinds=selectors.help_kinds_for(program=program))
-    if not form.is_valid():
-        messages.error(request, services.HELP_KIND_UNKNOWN)
-        return redirect("dashboard:member_home", slug=slug)
-    try:
-        flag = services.help_flag_raise(membership=membership, kind=form.cleaned_data["kind"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("dashboard:member_home", slug=slug)
-    messages.success(request, MSG_HELP_RAISED.format(kind=flag.get_kind_display().lower()))
-    return redirect("programs:help", slug=slug)

@@ -1,19 +1,30 @@
-"""Support API (``/api/v1/support``): the check-ins due, a partnership's check-ins, the cadence.
+"""Support API (``/api/v1/support``): the check-ins due, a partnership's check-ins, the cadence;
+and help requests, at the addresses they had before they moved here (``help_router``, mounted at
+the API's root): a member raises one under ``/goals``, coordinators handle them under
+``/dashboard``.
 
-The program's coordinators only, with the same rules as the pages; anyone else gets 404.
+The program's coordinators only, with the same rules as the pages, except that a member (never
+a coordinator) raises a help request; anyone else gets 404.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from tandem.api.errors import errors
-from tandem.programs.selectors import access_program_as_coordinator
+from tandem.api.pagination import Pages
+from tandem.core.errors import NotFound
+from tandem.programs.names import member_name
+from tandem.programs.selectors import access_program, access_program_as_coordinator
 from tandem.support import selectors, services
-from tandem.support.models import CheckIn, SupportPlan
+from tandem.support.models import CheckIn, HelpFlag, SupportPlan
 
 router = Router(tags=["support"])
+help_router = Router(tags=["support"])
 
 
 class LastCheckInOut(Schema):
@@ -152,3 +163,86 @@ def check_in_message(
         program=program, partnership=partnership, actor=request.user, message=payload.message
     )
     return Status(201, CheckInOut.model_validate(check_in, from_attributes=True))
+
+
+# --- Help requests ----------------------------------------------------------------------------
+
+
+class HelpFlagIn(Schema):
+    kind: str
+
+
+class HelpFlagRaisedOut(Schema):
+    id: int
+    kind: str
+    raised_at: datetime
+
+
+class HelpFlagOut(Schema):
+    id: int
+    member: str
+    kind: str
+    raised_at: datetime
+    handled_at: datetime | None
+    handled_by: str | None
+
+    @staticmethod
+    def resolve_member(obj: HelpFlag) -> str:
+        return member_name(obj.membership)
+
+    @staticmethod
+    def resolve_handled_by(obj: HelpFlag) -> str | None:
+        user = obj.handled_by
+        return user.get_full_name() if user is not None else None
+
+
+@help_router.post(
+    "/goals/programs/{slug}/help-flags",
+    response={201: HelpFlagRaisedOut, **errors(400, 403, 404, 422)},
+)
+def help_flag_raise(request: HttpRequest, slug: str, payload: HelpFlagIn) -> Status:
+    """Raise "I need more help than a peer can give" (members only)."""
+    _program, membership = access_program(user=request.user, slug=slug)
+    if membership.is_coordinator:
+        raise NotFound()
+    return Status(201, services.help_flag_raise(membership=membership, kind=payload.kind))
+
+
+@help_router.get(
+    "/dashboard/{slug}/help-flags", response={200: list[HelpFlagOut], **errors(404, 422)}
+)
+@paginate(Pages, page_size=selectors.HELP_FLAG_PAGE_SIZE)
+def help_flags(request: HttpRequest, slug: str) -> QuerySet[HelpFlag]:
+    """List who asked for more help and which kind (nothing else): open ones first."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return selectors.help_flag_list(program=program)
+
+
+@help_router.post(
+    "/dashboard/{slug}/help-flags/{int:pk}/handled",
+    response={200: HelpFlagOut, **errors(403, 404, 409)},
+)
+def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
+    """Mark a help request handled (409 when a coordinator already did)."""
+    return _help_flag_action(
+        request, slug, pk, lambda flag: services.help_flag_handle(flag=flag, user=request.user)
+    )
+
+
+@help_router.post(
+    "/dashboard/{slug}/help-flags/{int:pk}/reopen",
+    response={200: HelpFlagOut, **errors(403, 404, 409)},
+)
+def help_flag_reopen(request: HttpRequest, slug: str, pk: int) -> HelpFlag:
+    """Reopen a help request marked handled by mistake (409 when it is open already)."""
+    return _help_flag_action(request, slug, pk, lambda flag: services.help_flag_reopen(flag=flag))
+
+
+def _help_flag_action(
+    request: HttpRequest, slug: str, pk: int, action: Callable[[HelpFlag], object]
+) -> HelpFlag:
+    """Run ``action`` on one of the program's help flags (coordinators only); return it as listed."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    flag = selectors.access_help_flag_as_coordinator(program=program, pk=pk)
+    action(flag)
+    return selectors.help_flag_list(program=program).get(pk=flag.pk)

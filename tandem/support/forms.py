@@ -1,6 +1,7 @@
 """Forms of the support pages: they parse what was typed; the services hold the rules."""
 
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -78,3 +79,11 @@ class CheckInMessageForm(TandemForm):
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 7}),
     )
+
+
+class HelpFlagForm(TandemForm):
+    kind = forms.ChoiceField(label="The kind of help I need", choices=())
+
+    def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]

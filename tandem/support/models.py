@@ -5,6 +5,10 @@ supported its matches was the one significant predictor of a match ending early:
 Lyons, Prevention Science, 2021). A check-in records that a coordinator was in touch with a
 partnership: when, how, and the outcome from a short list, with a note for the program's
 coordinators only. Partners' notes never feed it, and the partners never see the note.
+
+A help request ("I need more help than a peer can give") is a member's private word to the
+program's coordinators: who asked and which kind of help, nothing else. It brings the member's
+partnership forward in the support queue until a coordinator checks in or marks it handled.
 """
 
 from django.conf import settings
@@ -17,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core import clock
 from tandem.partnerships.models import Partnership
-from tandem.programs.models import Program
+from tandem.programs.models import Membership, Program, Resource
 
 NOTE_MAX_LENGTH = 2000
 MESSAGE_MAX_LENGTH = 2000
@@ -116,3 +120,31 @@ class CheckInRecorded(CheckIn):
         proxy = True
         verbose_name = "check-in you recorded"
         verbose_name_plural = "check-ins you recorded"
+
+
+class HelpFlag(models.Model):
+    """A help request, "I need more help than a peer can give": who and which kind of help only."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="help_flags")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Resource.Kind.choices)
+    raised_at = models.DateTimeField(default=clock.now)
+    # A coordinator reached out: who marked it handled, and when (open while null).
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [
+            models.Index(fields=["program", "-raised_at"]),
+            models.Index(fields=["program", "handled_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Help flag #{self.pk} ({self.kind})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.handled_at is None

@@ -1,4 +1,4 @@
-"""Reads for support: which partnerships need a check-in, and the check-ins of one.
+"""Reads for support: which partnerships need a check-in, the check-ins of one, help requests.
 
 A partnership's check-in is **due** ``every_weeks`` after the last one (or after it started), and
 as soon as its first meeting is held when the program asks for that; it is **overdue** once that
@@ -12,7 +12,8 @@ check-in is recorded after the signal arose:
 - its last two marked meetings were both missed;
 - its give and take is one-sided (the partnership page's own rule);
 - a partner answered a meeting's pulse with 1 or 2 out of 5;
-- a partner asked for a new match.
+- a partner asked for a new match;
+- a current partner has an open help request ("I need more help than a peer can give").
 
 Coordinators see the list, the outcomes and the notes; a figure shows only how many partnerships
 were supported on time. The queue costs the same number of queries whatever the program's size.
@@ -21,8 +22,10 @@ were supported on time. The queue costs the same number of queries whatever the 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -33,8 +36,8 @@ from tandem.meetings.models import Meeting
 from tandem.meetings.selectors.access import seat_name
 from tandem.meetings.selectors.balance import balances_for_partnerships
 from tandem.partnerships.models import Partnership, PartnershipMember, RematchRequest
-from tandem.programs.models import Program
-from tandem.support.models import CheckIn, SupportPlan
+from tandem.programs.models import Program, Resource
+from tandem.support.models import CheckIn, HelpFlag, SupportPlan
 
 FIRST_MEETING_WITHIN = timedelta(weeks=2)
 LOW_PULSE = 2
@@ -62,6 +65,7 @@ SIGNAL_TWO_MISSED = _("Two missed meetings in a row")
 SIGNAL_ONE_SIDED = _("One-sided give and take")
 SIGNAL_LOW_PULSE = _("A low pulse after a meeting")
 SIGNAL_REMATCH = _("A partner asked for a new match")
+SIGNAL_HELP_ASKED = _("A partner asked for help")
 
 
 class State:
@@ -164,6 +168,11 @@ def support_queue(
                 .order_by("starts_at")
                 .values("starts_at")[:1]
             ),
+            help_asked_at=Subquery(
+                help_flags_open_of_partners(partnership=OuterRef("pk"))
+                .order_by("-raised_at")
+                .values("raised_at")[:1]
+            ),
         )
         .order_by("started_at", "pk")
     )
@@ -222,6 +231,8 @@ def support_queue(
             signals.append(Signal(SIGNAL_LOW_PULSE, low_pulses[p.pk]))
         if p.pk in rematches:
             signals.append(Signal(SIGNAL_REMATCH, rematches[p.pk]))
+        if p.help_asked_at is not None:
+            signals.append(Signal(SIGNAL_HELP_ASKED, p.help_asked_at))
         open_signals = [s for s in signals if last_at is None or s.since > last_at]
         due_on = (last_at or p.started_at).date() + timedelta(weeks=plan.every_weeks)
         why = DUE_REGULAR
@@ -284,3 +295,79 @@ def access_support_partnership(*, program: Program, partnership_id: int) -> Part
 def check_ins_of(*, partnership: Partnership) -> list[CheckIn]:
     """Return the partnership's check-ins, newest first, with who recorded each."""
     return list(CheckIn.objects.filter(partnership=partnership).select_related("coordinator"))
+
+
+# --- Help requests ----------------------------------------------------------------------------
+
+
+def help_kinds_for(*, program: Program) -> list[tuple[str, str]]:
+    """Return the kinds of help a member may ask for: the kinds of the program's resources.
+
+    A program without referral resources yet offers every kind, so the button still works.
+    """
+    kinds = set(Resource.objects.filter(program=program).values_list("kind", flat=True))
+    choices = [(value, label) for value, label in Resource.Kind.choices if value in kinds]
+    return choices or list(Resource.Kind.choices)
+
+
+def help_flags_open_of_partners(*, partnership: Partnership | OuterRef) -> QuerySet[HelpFlag]:
+    """Return the open help flags of the partnership's current partners (a subquery's, with an
+    ``OuterRef``)."""
+    return HelpFlag.objects.filter(
+        handled_at__isnull=True,
+        membership__seats__partnership=partnership,
+        membership__seats__active=True,
+    )
+
+
+# Help flags shown per page of the dashboard.
+HELP_FLAG_PAGE_SIZE = 25
+
+
+def help_flag_list(*, program: Program) -> QuerySet[HelpFlag]:
+    """Return the program's help flags: open ones first (newest first), then handled ones
+    (latest handled first). Who, which kind, when and who handled it: nothing else."""
+    return (
+        HelpFlag.objects.filter(program=program)
+        .select_related("membership__user", "membership__profile", "handled_by")
+        .order_by(F("handled_at").desc(nulls_first=True), "-raised_at", "-id")
+    )
+
+
+def help_flag_page(
+    *,
+    program: Program,
+    number: Any = 1,
+    per_page: int = HELP_FLAG_PAGE_SIZE,
+    total: int | None = None,
+) -> Page:
+    """Return one page of the program's help flags (open first); a bad number gives page 1.
+
+    ``total`` (``help_flag_counts(...).total``, when the caller has it) spares the count query.
+    """
+    paginator = Paginator(help_flag_list(program=program), per_page)
+    if total is not None:
+        paginator.count = total
+    return paginator.get_page(number)
+
+
+@dataclass(frozen=True)
+class HelpFlagCounts:
+    total: int
+    open: int
+
+
+def help_flag_counts(*, program: Program) -> HelpFlagCounts:
+    """Return how many help flags the program has, and how many are still open (one query)."""
+    counts = HelpFlag.objects.filter(program=program).aggregate(
+        total=Count("id"), open=Count("id", filter=Q(handled_at__isnull=True))
+    )
+    return HelpFlagCounts(total=counts["total"], open=counts["open"])
+
+
+def access_help_flag_as_coordinator(*, program: Program, pk: int) -> HelpFlag:
+    """Return a help flag of the program (the caller checked the coordinator); else NotFound."""
+    flag = HelpFlag.objects.select_related("program").filter(program=program, pk=pk).first()
+    if flag is None:
+        raise NotFound()
+    return flag

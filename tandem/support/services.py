@@ -1,6 +1,7 @@
-"""Writes for support: the program's cadence, recording a check-in, sending a check-in message.
+"""Writes for support: the cadence, check-ins, check-in messages, and help requests.
 
-Every write is one transaction and is in the audit log (never a note's or a message's text).
+Every write is one transaction; the cadence and the check-ins are in the audit log (never a
+note's or a message's text).
 """
 
 from dataclasses import dataclass
@@ -15,15 +16,18 @@ from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.errors import AnswersInvalid, Conflict, ValidationFailed
 from tandem.core.models import AuditEvent
+from tandem.core.zones import day_in_zone
 from tandem.partnerships.models import Partnership
-from tandem.programs.models import Program
-from tandem.support import tasks
+from tandem.programs.models import Membership, Program
+from tandem.programs.selectors.zones import viewer_zone
+from tandem.support import selectors, tasks
 from tandem.support.models import (
     EVERY_WEEKS_MAX,
     EVERY_WEEKS_MIN,
     MESSAGE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     CheckIn,
+    HelpFlag,
     SupportPlan,
 )
 
@@ -184,3 +188,50 @@ def check_in_message_send(
         partial(tasks.check_in_message_email_send.enqueue, check_in_id=check_in.pk)
     )
     return check_in
+
+
+# --- Help requests ----------------------------------------------------------------------------
+
+HELP_KIND_UNKNOWN = "Pick the kind of help you need from the list."
+HELP_FLAG_ALREADY_HANDLED = "{name} already marked this request handled on {day}."
+HELP_FLAG_ALREADY_OPEN = "This request for help is open already: there is nothing to reopen."
+
+
+@transaction.atomic
+def help_flag_raise(*, membership: Membership, kind: str) -> HelpFlag:
+    """Raise a private flag to the program's coordinators: who, and which kind of help only."""
+    allowed = {value for value, _label in selectors.help_kinds_for(program=membership.program)}
+    if kind not in allowed:
+        raise ValidationFailed(HELP_KIND_UNKNOWN, field="kind")
+    flag = HelpFlag.objects.create(program=membership.program, membership=membership, kind=kind)
+    transaction.on_commit(partial(tasks.help_flag_email_send.enqueue, flag_id=flag.pk))
+    return flag
+
+
+@transaction.atomic
+def help_flag_handle(*, flag: HelpFlag, user: Any) -> HelpFlag:
+    """Mark a help flag handled by this coordinator, now (once: a second press is refused)."""
+    locked = HelpFlag.objects.select_for_update().get(pk=flag.pk)
+    if locked.handled_at is not None:
+        by = locked.handled_by
+        name = by.get_full_name() if by is not None else "A coordinator"
+        zone = viewer_zone(program=flag.program, user=user)
+        raise Conflict(
+            HELP_FLAG_ALREADY_HANDLED.format(name=name, day=day_in_zone(locked.handled_at, zone))
+        )
+    locked.handled_at = clock.now()
+    locked.handled_by = user
+    locked.save(update_fields=["handled_at", "handled_by"])
+    return locked
+
+
+@transaction.atomic
+def help_flag_reopen(*, flag: HelpFlag) -> HelpFlag:
+    """Reopen a help flag marked handled by mistake (who and when are cleared)."""
+    locked = HelpFlag.objects.select_for_update().get(pk=flag.pk)
+    if locked.handled_at is None:
+        raise Conflict(HELP_FLAG_ALREADY_OPEN)
+    locked.handled_at = None
+    locked.handled_by = None
+    locked.save(update_fields=["handled_at", "handled_by"])
+    return locked

@@ -1,4 +1,5 @@
-"""Background tasks of support (django-tasks-db worker): a check-in message's emails, sent once.
+"""Background tasks of support (django-tasks-db worker): a check-in message's emails, sent once,
+and the coordinators' email about a help request.
 
 The task claims the check-in (``emailed_at`` set where still empty) and sends in one transaction
 (``core.emails.send_once``), so a task run twice sends nothing the second time and a failed send
@@ -12,7 +13,9 @@ from tandem.core import clock
 from tandem.core.emails import email_build, send_once
 from tandem.core.links import absolute_url
 from tandem.meetings.selectors.access import seat_name, seats_of
-from tandem.support.models import CheckIn
+from tandem.programs.models import Membership
+from tandem.programs.names import member_name
+from tandem.support.models import CheckIn, HelpFlag
 
 
 @task()
@@ -56,3 +59,36 @@ def check_in_message_email_send(*, check_in_id: int) -> int:
         send=send,
     )
     return len(seats) if claimed else 0
+
+
+@task()
+def help_flag_email_send(*, flag_id: int) -> bool:
+    """Tell the program's coordinators who asked for more help, and which kind: nothing else."""
+    flag = (
+        HelpFlag.objects.select_related("program", "membership__user", "membership__profile")
+        .filter(pk=flag_id)
+        .first()
+    )
+    if flag is None:
+        return False
+    coordinators = list(
+        Membership.objects.filter(program=flag.program, role=Membership.Role.COORDINATOR)
+        .exclude(status=Membership.Status.LEFT)
+        .values_list("user__email", flat=True)
+    )
+    if not coordinators:
+        return False
+    email_build(
+        "help_flag",
+        folder="support/email",
+        to=coordinators,
+        context={
+            "member": member_name(flag.membership),
+            "kind": flag.get_kind_display(),
+            "program": flag.program,
+            "dashboard_url": absolute_url(
+                reverse("dashboard:program", kwargs={"slug": flag.program.slug})
+            ),
+        },
+    ).send()
+    return True

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from tandem.support import views
 
 app_name = "support"
 
-urlpatterns = [
+support_patterns = [
     path("<slug:slug>/", views.support_list, name="list"),
     path("<slug:slug>/cadence/", views.support_plan, name="plan"),
     path("<slug:slug>/partnerships/<int:pk>/", views.support_partnership, name="partnership"),
@@ -19,3 +19,21 @@ urlpatterns = [
         name="check_in_message",
     ),
 ]
+
+# Help requests keep the addresses they had before they moved here from goals and the dashboard,
+# so bookmarks and forms in pages already open keep working.
+help_patterns = [
+    path("goals/p/<slug:slug>/help/", views.help_flag_raise, name="help_flag"),
+    path(
+        "dashboard/<slug:slug>/help-flags/<int:pk>/handled/",
+        views.help_flag_handle,
+        name="help_flag_handle",
+    ),
+    path(
+        "dashboard/<slug:slug>/help-flags/<int:pk>/reopen/",
+        views.help_flag_reopen,
+        name="help_flag_reopen",
+    ),
+]
+
+urlpatterns = [path("support/", include(support_patterns)), *help_patterns]

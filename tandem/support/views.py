@@ -1,25 +1,39 @@
-"""The support pages: the check-ins due, and one partnership's check-ins.
+"""The support pages: the check-ins due, one partnership's check-ins, and help requests.
 
 Coordinators of the program only; everyone else gets 404, as for a program that does not exist.
 The list is linked from the cockpit (``COORDINATOR_PAGES``) and its next step; a partnership's
-page from the list and from the partnerships page.
+page from the list and from the partnerships page. A member raises a help request from their
+home; coordinators handle it from the dashboard's list of help requests.
 """
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from tandem.core.forms import add_domain_error
 from tandem.meetings.selectors.access import seat_name, seats_of
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Program
-from tandem.programs.selectors import access_program_as_coordinator
+from tandem.programs.names import member_name
+from tandem.programs.selectors import access_program, access_program_as_coordinator
 from tandem.support import selectors, services
-from tandem.support.forms import CheckInForm, CheckInMessageForm, SupportPlanForm
+from tandem.support.forms import CheckInForm, CheckInMessageForm, HelpFlagForm, SupportPlanForm
+from tandem.support.models import HelpFlag
+
+MSG_HELP_RAISED = (
+    "Your coordinators have been told that you asked for {kind} help. Only your name and the "
+    "kind of help were sent. Someone will reach out to you privately; in an emergency, use the "
+    "resources below."
+)
+MSG_FLAG_HANDLED = "Marked handled: {name}'s request for help."
+MSG_FLAG_REOPENED = "Reopened: {name}'s request for help is open again."
 
 
 def _plan_form(program: Program) -> SupportPlanForm:
@@ -167,3 +181,71 @@ def check_in_message(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             return redirect("support:list", slug=program.slug)
     return _render_partnership(request, program, partnership, message_form=form, status=400)
+
+
+# --- Help requests ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def help_flag_raise(request: HttpRequest, slug: str) -> HttpResponse:
+    """Raise "I need more help than a peer can give" and land on the referral resources."""
+    program, membership = access_program(user=request.user, slug=slug)
+    if membership.is_coordinator:
+        raise NotFound()
+    form = HelpFlagForm(request.POST, kinds=selectors.help_kinds_for(program=program))
+    if not form.is_valid():
+        messages.error(request, services.HELP_KIND_UNKNOWN)
+        return redirect("dashboard:member_home", slug=slug)
+    try:
+        flag = services.help_flag_raise(membership=membership, kind=form.cleaned_data["kind"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("dashboard:member_home", slug=slug)
+    messages.success(request, MSG_HELP_RAISED.format(kind=flag.get_kind_display().lower()))
+    return redirect("programs:help", slug=slug)
+
+
+@login_required
+@require_POST
+def help_flag_handle(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Mark a member's request for help handled (who and when are kept)."""
+    return _help_flag_action(
+        request,
+        slug,
+        pk,
+        lambda flag: services.help_flag_handle(flag=flag, user=request.user),
+        MSG_FLAG_HANDLED,
+    )
+
+
+@login_required
+@require_POST
+def help_flag_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Reopen a request for help marked handled by mistake."""
+    return _help_flag_action(
+        request, slug, pk, lambda flag: services.help_flag_reopen(flag=flag), MSG_FLAG_REOPENED
+    )
+
+
+def _help_flag_action(
+    request: HttpRequest, slug: str, pk: int, action: Callable[[HelpFlag], object], done: str
+) -> HttpResponse:
+    """Run ``action`` on one of the program's help flags (coordinators only; others 404), say
+    ``done`` (with the member's name) or why not, and go back to the list."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    flag = selectors.access_help_flag_as_coordinator(program=program, pk=pk)
+    try:
+        action(flag)
+    except DomainError as exc:
+        messages.info(request, exc.message)
+    else:
+        messages.success(request, done.format(name=member_name(flag.membership)))
+    return _back_to_help_flags(request, slug)
+
+
+def _back_to_help_flags(request: HttpRequest, slug: str) -> HttpResponse:
+    """Redirect to the dashboard's help requests, on the page the coordinator was on."""
+    url = reverse("dashboard:program", kwargs={"slug": slug})
+    page = request.POST.get("flags", "")
+    return redirect(f"{url}?flags={page}#help-heading" if page.isdigit() else f"{url}#help-heading")

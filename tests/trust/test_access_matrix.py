@@ -297,7 +297,6 @@ PAGES: dict[str, Rule] = {
     "goals:question_edit": Rule(COORDINATORS, kwargs=slug_and(pk="question"), methods=GET_POST),
     "goals:question_delete": Rule(COORDINATORS, kwargs=slug_and(pk="question"), methods=POST),
     "goals:survey_answer": Rule(MEMBERS_ONLY, kwargs=kickoff_survey, methods=GET_POST),
-    "goals:help_flag": Rule(MEMBERS_ONLY, kwargs=slug, methods=POST),
     # dashboard
     "dashboard:program": Rule(COORDINATORS, kwargs=slug),
     "dashboard:cockpit": Rule(COORDINATORS, kwargs=slug),
@@ -314,8 +313,6 @@ PAGES: dict[str, Rule] = {
     ),
     "cohorts:copy": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
     "dashboard:nudge_stalled": Rule(COORDINATORS, kwargs=slug, methods=POST),
-    "dashboard:help_flag_handle": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
-    "dashboard:help_flag_reopen": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
     # the coordinator's tools: partnerships with their health, one member's page
     "dashboard:partnership_list": Rule(COORDINATORS, kwargs=slug),
     "dashboard:partnership_end": Rule(
@@ -328,7 +325,10 @@ PAGES: dict[str, Rule] = {
     "dashboard:member_status": Rule(COORDINATORS, kwargs=member, methods=POST),
     "dashboard:member_remove": Rule(COORDINATORS, kwargs=member, methods=POST),
     "matching:hand": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
-    # support: check-ins with each partnership (notes are the coordinators' only)
+    # support: check-ins with each partnership (notes are the coordinators' only), help requests
+    "support:help_flag": Rule(MEMBERS_ONLY, kwargs=slug, methods=POST),
+    "support:help_flag_handle": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
+    "support:help_flag_reopen": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
     "support:list": Rule(COORDINATORS, kwargs=slug),
     "support:plan": Rule(COORDINATORS, kwargs=slug, methods=POST),
     "support:partnership": Rule(COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}),

@@ -28,9 +28,6 @@ from tandem.core.errors import ValidationFailed
 from tandem.core.models import AuditEvent
 from tandem.core.personal_data import Erase, Person
 from tandem.dashboard.tests.factories import StalledNudgeFactory
-from tandem.goals.models import (
-    HelpFlag,
-)
 from tandem.goals.tests.factories import (
     AnswerFactory,
     GoalCommentFactory,
@@ -71,6 +68,7 @@ from tandem.programs.tests.factories import (
     UserFactory,
     WaitlistEntryFactory,
 )
+from tandem.support.tests.factories import HelpFlagFactory
 from tests.trust.world import MESSAGE_TEXT, PRIVATE_NOTE, SHARED_NOTE, World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +126,7 @@ def _every_kind_of_record(w: World) -> None:
     AnswerFactory(response=response, question=w.objects["question"], scale=4,
                           text="PIA-ANSWER")  # fmt: skip
     PulseFactory(meeting=w.objects["meeting_held"], membership=pia, score=4)
-    HelpFlag.objects.create(program=w.a, membership=pia, kind="other")
+    HelpFlagFactory(program=w.a, membership=pia, kind="other")
     StalledNudgeFactory(partnership=w.partnership, sent_by=w.users["coordinator"], week="2027-W02")
 
 

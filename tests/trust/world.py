@@ -262,10 +262,6 @@ def _optional_content(w: World) -> None:
             seat=seat, title="Private goal", visibility="private"
         )
         w.objects["step"] = goals.step_add(goal=goal, user=partner, title="Write an outline")
-        if hasattr(goals, "help_flag_raise"):
-            w.objects["help_flag"] = goals.help_flag_raise(
-                membership=w.memberships["member"], kind=Resource.Kind.OTHER
-            )
         w.objects["question"] = goals.question_add(
             program=w.a, survey_kind="kickoff", text="How is it going?", kind="scale"
         )
@@ -278,6 +274,9 @@ def _optional_content(w: World) -> None:
             answers=support.CheckInAnswers(
                 channel="call", outcome="needs_a_hand", note="Coordinator's private note"
             ),
+        )
+        w.objects["help_flag"] = support.help_flag_raise(
+            membership=w.memberships["member"], kind=Resource.Kind.OTHER
         )
 
 

@@ -36,7 +36,7 @@ def test_an_email_without_an_html_template_is_plain_text_with_its_reply_to():
     program = ProgramFactory(name=NAME)
     message = email_build(
         "help_flag",
-        folder="goals/email",
+        folder="support/email",
         to=["a@example.org", "b@example.org"],
         context={"program": program},
         reply_to=["coordinator@example.org"],

@@ -5,10 +5,11 @@ from typing import Any
 
 from tandem.accounts.models import User
 from tandem.core import clock
-from tandem.goals.models import Goal, HelpFlag, Pulse
+from tandem.goals.models import Goal, Pulse
 from tandem.meetings.models import Attendance, Meeting, Turn
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Profile, Program
+from tandem.support.models import HelpFlag
 
 
 def program_populate(

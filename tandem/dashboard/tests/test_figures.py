@@ -10,7 +10,7 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.dashboard import selectors, services
 from tandem.dashboard.models import StalledNudge
-from tandem.goals.models import Goal, HelpFlag
+from tandem.goals.models import Goal
 from tandem.goals.tests.factories import (
     AnswerFactory,
     GoalFactory,
@@ -38,6 +38,7 @@ from tandem.programs.tests.factories import (
     ProfileFactory,
     ProgramFactory,
 )
+from tandem.support.tests.factories import HelpFlagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def seeded(frozen_clock):
     for seat, score in ((ana, 5), (cleo, 3)):
         response = SurveyResponseFactory(survey=survey, membership=seat.membership)
         AnswerFactory(response=response, question=question, scale=score)
-    HelpFlag.objects.create(program=program, membership=dan.membership, kind="hr")
+    HelpFlagFactory(program=program, membership=dan.membership, kind="hr")
     return program, coordinator, {"ab": ab, "cd": cd, "ef": ef}
 
 

@@ -11,7 +11,6 @@ from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict
 from tandem.core.models import AuditEvent
 from tandem.goals import selectors, services
-from tandem.goals.models import HelpFlag
 from tandem.meetings.services import meeting_mark
 from tandem.meetings.tests.factories import MeetingFactory, partnership_make
 from tandem.programs.tests.factories import (
@@ -20,6 +19,7 @@ from tandem.programs.tests.factories import (
     ProfileFactory,
     ProgramFactory,
 )
+from tandem.support.tests.factories import HelpFlagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_coordinator_sees_times_in_their_own_zone_else_the_members_most_common_z
     for zone in ("Asia/Tokyo", "Europe/Madrid", "Europe/Madrid"):
         ProfileFactory(membership=MembershipFactory(program=program), time_zone=zone)
     member = MembershipFactory(program=program, user__name="Dana")
-    HelpFlag.objects.create(program=program, membership=member, kind="hr")
+    HelpFlagFactory(program=program, membership=member, kind="hr")
     plain = CoordinatorFactory(program=program).user
     with_profile = CoordinatorFactory(program=program).user
     ProfileFactory(membership=with_profile.memberships.get(), time_zone="America/New_York")

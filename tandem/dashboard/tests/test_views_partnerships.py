@@ -12,7 +12,7 @@ from django.utils.html import escape
 from tandem.core import clock
 from tandem.core.models import AuditEvent
 from tandem.dashboard.tests.builders import program_populate
-from tandem.goals.models import Goal, HelpFlag
+from tandem.goals.models import Goal
 from tandem.meetings.models import Meeting
 from tandem.meetings.tests.factories import MeetingFactory
 from tandem.partnerships.models import Partnership, PartnershipEvent
@@ -25,6 +25,7 @@ from tandem.partnerships.tests.builders import partnership_of
 from tandem.partnerships.tests.factories import RematchRequestFactory
 from tandem.programs.models import Membership
 from tandem.programs.tests.factories import CoordinatorFactory, ProgramFactory
+from tandem.support.models import HelpFlag
 
 pytestmark = pytest.mark.django_db
 

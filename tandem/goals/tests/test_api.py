@@ -83,10 +83,9 @@ def test_goal_api_answers_404_to_others(client, pair):
         client.get(f"/api/v1/goals/programs/{partnership.program.slug}/survey-results").status_code
         == 404
     )
-    assert client.get(f"/api/v1/dashboard/{partnership.program.slug}/help-flags").status_code == 404
 
 
-def test_pulse_survey_and_help_through_the_api(client, pair):
+def test_pulse_and_survey_through_the_api(client, pair):
     partnership, (ana, ben) = pair
     program = partnership.program
     program.kickoff_on = clock.today()
@@ -137,23 +136,12 @@ def test_pulse_survey_and_help_through_the_api(client, pair):
         content_type="application/json",
     )
     assert answered.status_code == 201, answered.content
-    flag = client.post(
-        f"/api/v1/goals/programs/{program.slug}/help-flags",
-        {"kind": "crisis"},
-        content_type="application/json",
-    )
-    assert flag.status_code == 201
 
     client.force_login(CoordinatorFactory(program=program).user)
     results = client.get(f"/api/v1/goals/programs/{program.slug}/survey-results").json()
     assert results[0]["questions"][0]["mean"] == 4.0
     assert results[0]["questions"][1]["shared_texts"] == []
     assert "private words" not in str(results)
-    listed = client.get(f"/api/v1/dashboard/{program.slug}/help-flags").json()
-    assert listed["count"] == 1
-    flags = listed["items"]
-    assert [(f["member"], f["kind"]) for f in flags] == [("Ana", "crisis")]
-    assert set(flags[0]) == {"id", "member", "kind", "raised_at", "handled_at", "handled_by"}
 
 
 def _queries(client, url):
@@ -188,7 +176,6 @@ def test_list_endpoints_cost_the_same_queries_for_100_and_1000_members(client, f
         coordinator_urls = [
             f"/api/v1/dashboard/{program.slug}",
             f"/api/v1/dashboard/{program.slug}/stalled",
-            f"/api/v1/dashboard/{program.slug}/help-flags",
             f"/api/v1/goals/programs/{program.slug}/survey-results",
         ]
         row += [_queries(client, url) for url in coordinator_urls]
@@ -201,11 +188,3 @@ def test_member_of_another_program_gets_404_on_program_endpoints(client, frozen_
     client.force_login(MembershipFactory(program=ProgramFactory()).user)
     assert client.get(f"/api/v1/dashboard/{program.slug}/me").status_code == 404
     assert client.get(f"/api/v1/goals/programs/{program.slug}/pulses").status_code == 404
-    assert (
-        client.post(
-            f"/api/v1/goals/programs/{program.slug}/help-flags",
-            {"kind": "hr"},
-            content_type="application/json",
-        ).status_code
-        == 404
-    )

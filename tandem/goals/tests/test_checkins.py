@@ -1,4 +1,4 @@
-"""The one-question pulse after each held meeting, and the "more help than a peer" flag."""
+"""The one-question pulse after each held meeting."""
 
 from datetime import timedelta
 
@@ -7,10 +7,9 @@ from django.urls import reverse
 
 from tandem.core import clock
 from tandem.goals import services
-from tandem.goals.models import HelpFlag, Pulse
+from tandem.goals.models import Pulse
 from tandem.meetings.services import meeting_mark
 from tandem.meetings.tests.factories import MeetingFactory, partnership_make
-from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,62 +58,3 @@ def test_missed_meeting_asks_no_pulse(client, meeting):
     home = reverse("dashboard:member_home", args=[meeting.partnership.program.slug])
     assert "How useful was the meeting" not in client.get(home).content.decode()
     assert client.post(reverse("goals:pulse", args=[meeting.pk]), {"score": "3"}).status_code == 404
-
-
-def test_help_flag_tells_coordinators_only_the_name_and_the_kind(
-    client, frozen_clock, mailoutbox, immediate_tasks, django_capture_on_commit_callbacks
-):
-    membership = MembershipFactory(status="matched", user__name="Dana Diaz")
-    program = membership.program
-    coordinators = [CoordinatorFactory(program=program).user for _ in range(2)]
-    ResourceFactory(
-        program=program, name="Staff counselling", kind="counselling", contact="x", when_to_use="y"
-    )
-    ResourceFactory(program=program, name="HR desk", kind="hr", contact="x", when_to_use="y")
-    client.force_login(membership.user)
-    home = client.get(reverse("dashboard:member_home", args=[program.slug])).content.decode()
-    assert 'value="counselling"' in home and 'value="hr"' in home
-    assert 'value="crisis"' not in home
-    assert f'href="/p/{program.slug}/help/"' in home
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("goals:help_flag", args=[program.slug]),
-            {"kind": "counselling", "note": "my partner said something upsetting"},
-            follow=True,
-        )
-
-    assert response.redirect_chain[-1][0] == f"/p/{program.slug}/help/"
-    assert "Only your name and the kind of help were sent" in response.content.decode()
-    flag = HelpFlag.objects.get()
-    assert (flag.membership, flag.kind) == (membership, "counselling")
-    assert {f.name for f in HelpFlag._meta.get_fields()} == {
-        "id",
-        "program",
-        "membership",
-        "kind",
-        "raised_at",
-        # The coordinators' own follow-up: who marked it handled, and when.
-        "handled_at",
-        "handled_by",
-    }
-    assert len(mailoutbox) == 1
-    email = mailoutbox[0]
-    assert sorted(email.to) == sorted(u.email for u in coordinators)
-    assert "Dana Diaz" in email.body
-    assert "Kind of help: Counselling" in email.body
-    assert "upsetting" not in email.body
-    assert membership.user.email not in email.body
-
-    client.force_login(coordinators[0])
-    dashboard = client.get(reverse("dashboard:program", args=[program.slug])).content.decode()
-    assert "Dana Diaz" in dashboard
-    assert "Counselling" in dashboard
-    assert "upsetting" not in dashboard
-
-
-def test_help_flag_refuses_a_kind_the_program_does_not_offer(frozen_clock):
-    membership = MembershipFactory(status="matched")
-    ResourceFactory(program=membership.program, name="HR", kind="hr", contact="x", when_to_use="y")
-    with pytest.raises(services.ValidationFailed, match=services.HELP_KIND_UNKNOWN):
-        services.help_flag_raise(membership=membership, kind="crisis")

@@ -18,11 +18,13 @@ from tandem.partnerships.tests.factories import RematchRequestFactory
 from tandem.support import selectors, services
 from tandem.support.models import CheckIn, SupportPlan
 from tandem.support.selectors import (
+    SIGNAL_HELP_ASKED,
     SIGNAL_NO_FIRST_MEETING,
     SIGNAL_REMATCH,
     SIGNAL_TWO_MISSED,
     State,
 )
+from tandem.support.tests.factories import HelpFlagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -191,15 +193,50 @@ def test_a_low_pulse_after_the_last_check_in_is_a_warning_sign(program, coordina
     ]
 
 
+def test_an_open_help_request_of_a_current_partner_is_a_warning_sign_until_handled_or_checked_in(
+    client, program, coordinator, frozen_clock
+):
+    partnership, people = partnership_of(program, "Ana", "Ben", "Cleo")
+    _started(partnership, 10)
+    partnership.seats.filter(membership=people["Cleo"]).update(active=False)  # Cleo left
+    _other, others = partnership_of(program, "Dan", "Eve")
+    an_hour_ago = clock.now() - timedelta(hours=1)
+    for membership in (people["Cleo"], others["Dan"]):
+        HelpFlagFactory(program=program, membership=membership, kind="hr")
+    assert _row(program, partnership).signals == []  # a past partner's, another partnership's
+
+    flag = services.help_flag_raise(membership=people["Ana"], kind="hr")
+    row = _row(program, partnership)
+    assert [(s.label, s.since) for s in row.signals] == [(SIGNAL_HELP_ASKED, flag.raised_at)]
+    assert row.state == State.SIGNAL
+    page = client.get(reverse("support:list", args=[program.slug])).content.decode()
+    assert "A partner asked for help" in page
+    api = client.get(f"/api/v1/support/{program.slug}").json()
+    [listed] = [r for r in api if r["partnership_id"] == partnership.pk]
+    assert listed["signals"] == ["A partner asked for help"]
+
+    services.help_flag_handle(flag=flag, user=coordinator)
+    assert _row(program, partnership).signals == []
+
+    HelpFlagFactory(program=program, membership=people["Ben"], kind="hr", raised_at=an_hour_ago)
+    assert [s.label for s in _row(program, partnership).signals] == [SIGNAL_HELP_ASKED]
+    _record(program, partnership, coordinator)
+    row = _row(program, partnership)
+    assert row.signals == [] and row.state == State.ON_TRACK
+
+
 def test_the_queue_costs_the_same_queries_for_one_or_many_partnerships(
     program, frozen_clock, django_assert_max_num_queries
 ):
     for k in range(6):
-        partnership, _ = partnership_of(program, f"A{k}", f"B{k}")
+        partnership, people = partnership_of(program, f"A{k}", f"B{k}")
         _meeting(_started(partnership, 30), 20, Meeting.Status.HELD)
+        for membership in list(people.values())[: k % 3]:
+            HelpFlagFactory(program=program, membership=membership, kind="hr")
     with django_assert_max_num_queries(8):
         rows = selectors.support_queue(program=program)
     assert len(rows) == 6
+    assert sum(SIGNAL_HELP_ASKED in [s.label for s in r.signals] for r in rows) == 4
 
 
 # --- recording and asking ---------------------------------------------------------------------

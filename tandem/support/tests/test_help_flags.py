@@ -1,4 +1,5 @@
-"""Help flags on the dashboard: marking them handled, open ones first with their count, pages."""
+"""Help requests: a member raises one (only who and which kind reach the coordinators), and
+coordinators mark it handled or reopen it on the dashboard, open ones first with their count."""
 
 from datetime import timedelta
 
@@ -10,14 +11,17 @@ from django.urls import reverse
 from tandem.core import clock
 from tandem.core.errors import Conflict
 from tandem.core.models import AuditEvent
-from tandem.goals import selectors, services
-from tandem.goals.models import HelpFlag
+from tandem.meetings.tests.factories import partnership_make
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
     MembershipFactory,
     ProfileFactory,
     ProgramFactory,
+    ResourceFactory,
 )
+from tandem.support import selectors, services
+from tandem.support.models import HelpFlag
+from tandem.support.tests.factories import HelpFlagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +33,7 @@ def _flags(program, names, *, start=None):
     for i, name in enumerate(names):
         membership = MembershipFactory(program=program, status="matched", user__name=name)
         flags.append(
-            HelpFlag.objects.create(
+            HelpFlagFactory(
                 program=program,
                 membership=membership,
                 kind="counselling",
@@ -70,7 +74,7 @@ def test_coordinator_marks_a_flag_handled_and_the_page_says_who_and_when(client,
     audit_events = AuditEvent.objects.count()
 
     response = client.post(
-        reverse("dashboard:help_flag_handle", args=[program.slug, flag.pk]), follow=True
+        reverse("support:help_flag_handle", args=[program.slug, flag.pk]), follow=True
     )
 
     page = response.content.decode()
@@ -92,7 +96,7 @@ def test_a_second_coordinator_is_told_the_flag_was_handled_already(client, progr
     client.force_login(second)
 
     response = client.post(
-        reverse("dashboard:help_flag_handle", args=[program.slug, flag.pk]), follow=True
+        reverse("support:help_flag_handle", args=[program.slug, flag.pk]), follow=True
     )
 
     expected = services.HELP_FLAG_ALREADY_HANDLED.format(name="Cora", day="Monday 11 January")
@@ -144,15 +148,29 @@ def test_help_flags_are_paginated_and_each_page_costs_the_same_queries(client, p
     assert len(first_page.captured_queries) == len(second_page.captured_queries)
 
     response = client.post(
-        reverse("dashboard:help_flag_handle", args=[program.slug, flags[0].pk]), {"flags": "2"}
+        reverse("support:help_flag_handle", args=[program.slug, flags[0].pk]), {"flags": "2"}
     )
     assert response.url == f"{url}?flags=2#help-heading"
+
+
+def test_the_api_list_of_help_flags_costs_the_same_queries_for_3_and_30_flags(client, program):
+    client.force_login(CoordinatorFactory(program=program).user)
+    url = f"/api/v1/dashboard/{program.slug}/help-flags"
+    counts = []
+    for names in (["Dana", "Eli", "Fay"], [f"Person {i:02d}" for i in range(27)]):
+        _flags(program, names)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert response.json()["count"] == 30
+    assert counts[0] == counts[1]
 
 
 def test_only_the_programs_coordinators_can_mark_a_flag_handled(client, program):
     (flag,) = _flags(program, ["Dana"])
     _assert_only_its_coordinators_reach(
-        client, program, flag, view="dashboard:help_flag_handle", api_action="handled"
+        client, program, flag, view="support:help_flag_handle", api_action="handled"
     )
     flag.refresh_from_db()
     assert flag.handled_at is None
@@ -192,7 +210,7 @@ def test_coordinator_reopens_a_flag_marked_handled_by_mistake(client, program):
     assert "Reopen" in before and "Mark handled" not in before
 
     response = client.post(
-        reverse("dashboard:help_flag_reopen", args=[program.slug, flag.pk]),
+        reverse("support:help_flag_reopen", args=[program.slug, flag.pk]),
         {"flags": "1"},
         follow=True,
     )
@@ -218,7 +236,7 @@ def test_reopening_an_open_flag_is_refused_with_a_message(client, program):
     client.force_login(coordinator)
 
     response = client.post(
-        reverse("dashboard:help_flag_reopen", args=[program.slug, flag.pk]), follow=True
+        reverse("support:help_flag_reopen", args=[program.slug, flag.pk]), follow=True
     )
 
     assert services.HELP_FLAG_ALREADY_OPEN in response.content.decode()
@@ -234,7 +252,7 @@ def test_only_the_programs_coordinators_can_reopen_a_flag(client, program):
     (flag,) = _flags(program, ["Dana"])
     services.help_flag_handle(flag=flag, user=coordinator)
     _assert_only_its_coordinators_reach(
-        client, program, flag, view="dashboard:help_flag_reopen", api_action="reopen"
+        client, program, flag, view="support:help_flag_reopen", api_action="reopen"
     )
     flag.refresh_from_db()
     assert (flag.handled_at, flag.handled_by) == (clock.now(), coordinator)
@@ -259,3 +277,94 @@ def test_help_flag_reopened_through_the_api_and_a_second_reopen_is_409(client, p
     assert (figures["help_flags"], figures["help_flags_open"]) == (1, 1)
     handled = client.post(f"/api/v1/dashboard/{program.slug}/help-flags/{flag.pk}/handled")
     assert handled.status_code == 200  # an open flag can be marked handled again
+
+
+def test_help_flag_tells_coordinators_only_the_name_and_the_kind(
+    client, frozen_clock, mailoutbox, immediate_tasks, django_capture_on_commit_callbacks
+):
+    membership = MembershipFactory(status="matched", user__name="Dana Diaz")
+    program = membership.program
+    coordinators = [CoordinatorFactory(program=program).user for _ in range(2)]
+    ResourceFactory(
+        program=program, name="Staff counselling", kind="counselling", contact="x", when_to_use="y"
+    )
+    ResourceFactory(program=program, name="HR desk", kind="hr", contact="x", when_to_use="y")
+    client.force_login(membership.user)
+    home = client.get(reverse("dashboard:member_home", args=[program.slug])).content.decode()
+    assert 'value="counselling"' in home and 'value="hr"' in home
+    assert 'value="crisis"' not in home
+    assert f'href="/p/{program.slug}/help/"' in home
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("support:help_flag", args=[program.slug]),
+            {"kind": "counselling", "note": "my partner said something upsetting"},
+            follow=True,
+        )
+
+    assert response.redirect_chain[-1][0] == f"/p/{program.slug}/help/"
+    assert "Only your name and the kind of help were sent" in response.content.decode()
+    flag = HelpFlag.objects.get()
+    assert (flag.membership, flag.kind) == (membership, "counselling")
+    assert {f.name for f in HelpFlag._meta.get_fields()} == {
+        "id",
+        "program",
+        "membership",
+        "kind",
+        "raised_at",
+        # The coordinators' own follow-up: who marked it handled, and when.
+        "handled_at",
+        "handled_by",
+    }
+    assert len(mailoutbox) == 1
+    email = mailoutbox[0]
+    assert sorted(email.to) == sorted(u.email for u in coordinators)
+    assert "Dana Diaz" in email.body
+    assert "Kind of help: Counselling" in email.body
+    assert "upsetting" not in email.body
+    assert membership.user.email not in email.body
+
+    client.force_login(coordinators[0])
+    dashboard = client.get(reverse("dashboard:program", args=[program.slug])).content.decode()
+    assert "Dana Diaz" in dashboard
+    assert "Counselling" in dashboard
+    assert "upsetting" not in dashboard
+
+
+def test_help_flag_refuses_a_kind_the_program_does_not_offer(frozen_clock):
+    membership = MembershipFactory(status="matched")
+    ResourceFactory(program=membership.program, name="HR", kind="hr", contact="x", when_to_use="y")
+    with pytest.raises(services.ValidationFailed, match=services.HELP_KIND_UNKNOWN):
+        services.help_flag_raise(membership=membership, kind="crisis")
+
+
+def test_help_raised_through_the_api_is_listed_for_coordinators_only(client, frozen_clock):
+    partnership, (ana, _ben) = partnership_make(people=[("Ana", "UTC"), ("Ben", "UTC")])
+    program = partnership.program
+    client.force_login(ana.membership.user)
+    flag = client.post(
+        f"/api/v1/goals/programs/{program.slug}/help-flags",
+        {"kind": "crisis"},
+        content_type="application/json",
+    )
+    assert flag.status_code == 201
+    assert set(flag.json()) == {"id", "kind", "raised_at"}
+    assert client.get(f"/api/v1/dashboard/{program.slug}/help-flags").status_code == 404
+
+    client.force_login(CoordinatorFactory(program=program).user)
+    listed = client.get(f"/api/v1/dashboard/{program.slug}/help-flags").json()
+    assert listed["count"] == 1
+    flags = listed["items"]
+    assert [(f["member"], f["kind"]) for f in flags] == [("Ana", "crisis")]
+    assert set(flags[0]) == {"id", "member", "kind", "raised_at", "handled_at", "handled_by"}
+
+
+def test_member_of_another_program_cannot_raise_help_there(client, frozen_clock):
+    program = ProgramFactory(status="running")
+    client.force_login(MembershipFactory(program=ProgramFactory()).user)
+    response = client.post(
+        f"/api/v1/goals/programs/{program.slug}/help-flags",
+        {"kind": "hr"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
