@@ -129,6 +129,8 @@ class HelpFlag(models.Model):
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Resource.Kind.choices)
     raised_at = models.DateTimeField(default=clock.now)
+    # When the coordinators were emailed: the claim that sends the email once.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # A coordinator reached out: who marked it handled, and when (open while null).
     handled_at = models.DateTimeField(null=True, blank=True)
     handled_by = models.ForeignKey(

@@ -63,10 +63,12 @@ def check_in_message_email_send(*, check_in_id: int) -> int:
 
 @task()
 def help_flag_email_send(*, flag_id: int) -> bool:
-    """Tell the program's coordinators who asked for more help, and which kind: nothing else."""
+    """Tell the program's coordinators who asked for more help, and which kind: nothing else.
+
+    Sent once: the claim on ``emailed_at`` (``core.emails.send_once``)."""
     flag = (
         HelpFlag.objects.select_related("program", "membership__user", "membership__profile")
-        .filter(pk=flag_id)
+        .filter(pk=flag_id, emailed_at__isnull=True)
         .first()
     )
     if flag is None:
@@ -78,7 +80,7 @@ def help_flag_email_send(*, flag_id: int) -> bool:
     )
     if not coordinators:
         return False
-    email_build(
+    email = email_build(
         "help_flag",
         folder="support/email",
         to=coordinators,
@@ -90,5 +92,10 @@ def help_flag_email_send(*, flag_id: int) -> bool:
                 reverse("dashboard:program", kwargs={"slug": flag.program.slug})
             ),
         },
-    ).send()
-    return True
+    )
+    return send_once(
+        claim=lambda: HelpFlag.objects.filter(pk=flag_id, emailed_at__isnull=True).update(
+            emailed_at=clock.now()
+        ),
+        send=email.send,
+    )

@@ -19,7 +19,7 @@ from tandem.programs.tests.factories import (
     ProgramFactory,
     ResourceFactory,
 )
-from tandem.support import selectors, services
+from tandem.support import selectors, services, tasks
 from tandem.support.models import HelpFlag
 from tandem.support.tests.factories import HelpFlagFactory
 
@@ -312,6 +312,7 @@ def test_help_flag_tells_coordinators_only_the_name_and_the_kind(
         "membership",
         "kind",
         "raised_at",
+        "emailed_at",  # the claim that emails the coordinators once
         # The coordinators' own follow-up: who marked it handled, and when.
         "handled_at",
         "handled_by",
@@ -368,3 +369,13 @@ def test_member_of_another_program_cannot_raise_help_there(client, frozen_clock)
         content_type="application/json",
     )
     assert response.status_code == 404
+
+
+def test_a_help_request_email_task_run_twice_emails_the_coordinators_once(mailoutbox):
+    flag = HelpFlagFactory()
+    coordinator = CoordinatorFactory(program=flag.program)
+    assert tasks.help_flag_email_send.call(flag_id=flag.pk) is True
+    assert tasks.help_flag_email_send.call(flag_id=flag.pk) is False
+    assert [m.to for m in mailoutbox] == [[coordinator.user.email]]
+    flag.refresh_from_db()
+    assert flag.emailed_at is not None

@@ -10,7 +10,7 @@ from tandem.programs.tests.factories import CoordinatorFactory, MembershipFactor
 from tandem.support.models import HelpFlag
 
 BEFORE = [("goals", "0002_help_flag_handled"), ("support", "0001_initial")]
-AFTER = [("goals", "0004_helpflag_to_support"), ("support", "0002_helpflag_from_goals")]
+AFTER = [("goals", "0004_helpflag_to_support"), ("support", "0003_helpflag_emailed_at")]
 
 
 def _migrate(targets):
