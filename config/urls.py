@@ -18,6 +18,7 @@ urlpatterns = [
     path("meetings/", include("tandem.meetings.urls")),
     path("goals/", include("tandem.goals.urls")),
     path("support/", include("tandem.support.urls")),
+    path("worksheets/", include("tandem.worksheets.urls")),
     path("dashboard/", include("tandem.dashboard.urls")),
     path("announcements/", include("tandem.announcements.urls")),
     path("cohorts/", include("tandem.cohorts.urls")),
