@@ -67,7 +67,7 @@ class WorksheetAnswersForm(TandemForm):
         for question in questions:
             self.fields[answer_field(question.pk)] = _answer_field(question)
             self.fields[version_field(question.pk)] = forms.IntegerField(
-                min_value=0, widget=forms.HiddenInput, required=True
+                min_value=0, widget=forms.HiddenInput, required=False
             )
         # Tandem's messages for the fields added here (the mixin ran before they existed).
         for field in self.fields.values():
@@ -77,9 +77,12 @@ class WorksheetAnswersForm(TandemForm):
         data = self.cleaned_data
         inputs = []
         for question in self.questions:
+            if answer_field(question.pk) not in self.data:
+                continue  # not sent (a scale left unticked): nothing to change
             value = data.get(answer_field(question.pk))
             text = value.isoformat() if isinstance(value, date) else (value or "")
-            inputs.append(AnswerInput(question.pk, text, data[version_field(question.pk)]))
+            version = data.get(version_field(question.pk)) or 0
+            inputs.append(AnswerInput(question.pk, text, version))
         return inputs
 
 

@@ -52,7 +52,8 @@ class WorksheetTemplate(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(due="meeting") & Q(due_meeting__gte=1, due_meeting__lte=DUE_MEETING_MAX)
+                    Q(due="meeting", due_meeting__isnull=False)
+                    & Q(due_meeting__gte=1, due_meeting__lte=DUE_MEETING_MAX)
                 )
                 | (~Q(due="meeting") & Q(due_meeting__isnull=True)),
                 name="worksheettemplate_due_meeting_with_meeting",
