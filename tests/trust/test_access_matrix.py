@@ -664,6 +664,8 @@ def test_site_admin_cannot_read_notes_messages_or_meeting_content_in_the_admin()
         "goals.goalcomment",
         "goals.answer",
         "goals.surveyresponse",
+        "worksheets.worksheetanswer",
+        "worksheets.answerrevision",
     }
     registered = {model._meta.label_lower for model in admin.site._registry}
     assert not registered & confidential

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from tandem.core.errors import Conflict
 from tandem.core.models import AuditEvent
 from tandem.partnerships.models import Partnership
+from tandem.programs.demo.loader import demo_load
 from tandem.programs.services.program import program_create
 from tandem.programs.tests.factories import UserFactory
 from tandem.worksheets import services
@@ -294,3 +295,10 @@ def test_the_database_refuses_a_second_answer_or_copy_for_the_same_question_or_p
         AnswerRevision.objects.create(
             answer=WorksheetAnswer.objects.get(), version=1, value="again", author=ana
         )
+
+
+def test_the_demo_program_has_the_suggested_worksheets():
+    program = demo_load().program
+    assert sorted(
+        WorksheetTemplate.objects.filter(program=program).values_list("default_key", flat=True)
+    ) == ["getting-to-know", "midpoint", "take-away"]
