@@ -80,7 +80,7 @@ def _initial(views: list[QuestionView]) -> dict[str, Any]:
     return initial
 
 
-def _merged(views: list[QuestionView], posted: QueryDict, changed: frozenset[int]) -> QueryDict:
+def _merged(views: list[QuestionView], posted: Any, changed: frozenset[int]) -> QueryDict:
     """Return form data that keeps what the person changed and shows the rest as saved now,
     every version the current one (so saving again is a deliberate choice)."""
     data = posted.copy()
@@ -154,6 +154,41 @@ def _questions(sections: list[selectors.SectionView]) -> list[WorksheetQuestion]
     return [q.question for q in _views_of(sections)]
 
 
+def _save(
+    request: HttpRequest, place: WorksheetPlace, form: WorksheetAnswersForm
+) -> tuple[
+    list[selectors.SectionView], WorksheetAnswersForm, services.WorksheetAnswersRefused | None
+]:
+    """Save the form's answers; return the worksheet read again (with a partner's newer
+    answers), the form to show (the person's changed text kept, with why on each refused
+    answer) and the refusal, None when it was saved. Conflict (an ended partnership) is the caller's."""
+    refused: services.WorksheetAnswersRefused | None = None
+    try:
+        services.worksheet_answers_save(
+            partnership=place.partnership,
+            seat=place.seat,
+            template=place.template,
+            answers=form.to_inputs(),
+        )
+    except services.WorksheetAnswersRefused as exc:
+        refused = exc
+    now = _access(request, place.partnership.pk, place.template.pk)
+    sections = selectors.worksheet_sections(template=now.template, worksheet=now.worksheet)
+    views = _views_of(sections)
+    if refused is None:
+        return (
+            sections,
+            WorksheetAnswersForm(initial=_initial(views), questions=form.questions),
+            None,
+        )
+    again = WorksheetAnswersForm(
+        _merged(views, form.data, refused.changed), questions=form.questions
+    )
+    again.is_valid()
+    add_domain_error(again, refused)
+    return sections, again, refused
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def worksheet_fill(request: HttpRequest, pk: int, template_id: int) -> HttpResponse:
@@ -168,31 +203,14 @@ def worksheet_fill(request: HttpRequest, pk: int, template_id: int) -> HttpRespo
     if not form.is_valid():
         return _render_fill(request, place, sections=sections, form=form, status=400)
     try:
-        services.worksheet_answers_save(
-            partnership=place.partnership,
-            seat=place.seat,
-            template=place.template,
-            answers=form.to_inputs(),
-        )
-    except services.WorksheetAnswersRefused as exc:
-        # Read again: the partner's newer answers are shown beside the person's own text.
-        sections = selectors.worksheet_sections(
-            template=place.template,
-            worksheet=selectors.access_worksheet(
-                user=request.user, partnership_id=pk, template_id=template_id
-            ).worksheet,
-        )
-        form = WorksheetAnswersForm(
-            _merged(_views_of(sections), request.POST, exc.changed), questions=questions
-        )
-        form.is_valid()
-        add_domain_error(form, exc)
-        return _render_fill(request, place, sections=sections, form=form, status=exc.status_code)
+        sections, form, refused = _save(request, place, form)
     except Conflict as exc:
-        form = WorksheetAnswersForm(request.POST, questions=questions)
-        form.is_valid()
         add_domain_error(form, exc)
         return _render_fill(request, place, sections=sections, form=form, status=409)
+    if refused is not None:
+        return _render_fill(
+            request, place, sections=sections, form=form, status=refused.status_code
+        )
     messages.success(request, _("Saved. Your partners see your answers when they open it."))
     return redirect("worksheets:fill", pk=pk, template_id=template_id)
 
@@ -209,43 +227,16 @@ def worksheet_answer(
     if view is None:
         return redirect("worksheets:fill", pk=pk, template_id=template_id)
     form = WorksheetAnswersForm(request.POST, questions=[view.question])
-    saved: frozenset[int] = frozenset()
+    saved = False
     if form.is_valid():
         try:
-            services.worksheet_answers_save(
-                partnership=place.partnership,
-                seat=place.seat,
-                template=place.template,
-                answers=form.to_inputs(),
-            )
-        except services.WorksheetAnswersRefused as exc:
-            again = selectors.access_worksheet(
-                user=request.user, partnership_id=pk, template_id=template_id
-            )
-            sections = selectors.worksheet_sections(
-                template=place.template, worksheet=again.worksheet
-            )
-            form = WorksheetAnswersForm(
-                _merged(_views_of(sections), request.POST, exc.changed), questions=[view.question]
-            )
-            form.is_valid()
-            add_domain_error(form, exc)
+            sections, form, refused = _save(request, place, form)
+            saved = refused is None
         except Conflict as exc:
             if is_htmx(request):
                 return htmx_refusal(request, exc)
             messages.error(request, exc.message)
             return redirect("worksheets:fill", pk=pk, template_id=template_id)
-        else:
-            again = selectors.access_worksheet(
-                user=request.user, partnership_id=pk, template_id=template_id
-            )
-            sections = selectors.worksheet_sections(
-                template=place.template, worksheet=again.worksheet
-            )
-            form = WorksheetAnswersForm(
-                initial=_initial(_views_of(sections)), questions=[view.question]
-            )
-            saved = frozenset({question_id})
     if not is_htmx(request):
         if form.errors:
             messages.error(request, _("That answer was not saved: see why below, then save again."))
@@ -253,7 +244,11 @@ def worksheet_answer(
             reverse("worksheets:fill", kwargs={"pk": pk, "template_id": template_id})
             + f"#q-{question_id}"
         )
-    row = next(q for s in _rows(place, sections, form, saved) for q in s.questions)
+    row = next(
+        q
+        for s in _rows(place, sections, form, frozenset({question_id}) if saved else frozenset())
+        for q in s.questions
+    )
     return render(request, "worksheets/_question.html", {"row": row, "can_edit": place.can_edit})
 
 

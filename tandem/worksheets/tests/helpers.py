@@ -21,11 +21,13 @@ def suggested_world(
 
 def question_of(template: WorksheetTemplate, kind: str = "text") -> WorksheetQuestion:
     """Return the template's first question of ``kind``."""
-    return (
+    question = (
         WorksheetQuestion.objects.filter(section__template=template, kind=kind)
         .order_by("section__position", "position")
         .first()
-    )  # type: ignore[return-value]
+    )
+    assert question is not None
+    return question
 
 
 def save(
