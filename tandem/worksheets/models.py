@@ -162,6 +162,17 @@ class Worksheet(models.Model):
         return f"Worksheet {self.template_id} of partnership #{self.partnership_id}"
 
 
+def _version_and_value_rules(prefix: str) -> list[models.CheckConstraint]:
+    """An answer's and a revision's rules: versions count from 1, values have a limit."""
+    return [
+        models.CheckConstraint(condition=Q(version__gte=1), name=f"{prefix}_version"),
+        models.CheckConstraint(
+            condition=LessThanOrEqual(Length("value"), ANSWER_MAX_LENGTH),
+            name=f"{prefix}_value_length",
+        ),
+    ]
+
+
 class WorksheetAnswer(models.Model):
     """The current answer of a partnership to one question; ``version`` counts its saves.
 
@@ -186,11 +197,7 @@ class WorksheetAnswer(models.Model):
             models.UniqueConstraint(
                 fields=["worksheet", "question"], name="worksheetanswer_one_per_question"
             ),
-            models.CheckConstraint(condition=Q(version__gte=1), name="worksheetanswer_version"),
-            models.CheckConstraint(
-                condition=LessThanOrEqual(Length("value"), ANSWER_MAX_LENGTH),
-                name="worksheetanswer_value_length",
-            ),
+            *_version_and_value_rules("worksheetanswer"),
         ]
 
     def __str__(self) -> str:
@@ -212,11 +219,7 @@ class AnswerRevision(models.Model):
             models.UniqueConstraint(
                 fields=["answer", "version"], name="answerrevision_one_per_version"
             ),
-            models.CheckConstraint(condition=Q(version__gte=1), name="answerrevision_version"),
-            models.CheckConstraint(
-                condition=LessThanOrEqual(Length("value"), ANSWER_MAX_LENGTH),
-                name="answerrevision_value_length",
-            ),
+            *_version_and_value_rules("answerrevision"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,9 @@ exist. Linked from the cockpit (``COORDINATOR_PAGES``) and its worksheet figures
 reads what a partnership wrote: only whether it marked a worksheet done, as a count.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.errors import Conflict, ValidationFailed
-from tandem.core.forms import add_domain_error
+from tandem.core.forms import TandemForm, add_domain_error
 from tandem.programs.models import Program
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.worksheets import selectors, services
@@ -42,6 +45,22 @@ def _render_manage(
     )
 
 
+def _submit(
+    request: HttpRequest, form: TandemForm, write: Callable[[], Any], done: str
+) -> Any | None:
+    """Run ``write`` (a service) on a valid form and queue ``done``; return what it made, or
+    None with the refusal on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        made = write()
+    except ValidationFailed as exc:
+        add_domain_error(form, exc)
+        return None
+    messages.success(request, done)
+    return made
+
+
 @login_required
 @require_GET
 def worksheet_manage(request: HttpRequest, slug: str) -> HttpResponse:
@@ -56,16 +75,16 @@ def worksheet_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Add a worksheet of the coordinator's own; its page opens to add sections."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
     form = TemplateForm(request.POST)
-    if form.is_valid():
-        try:
-            template = services.worksheet_template_create(
-                program=program, actor=request.user, answers=form.to_answers()
-            )
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Worksheet added: now give it sections and questions."))
-            return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
+    template = _submit(
+        request,
+        form,
+        lambda: services.worksheet_template_create(
+            program=program, actor=request.user, answers=form.to_answers()
+        ),
+        _("Worksheet added: now give it sections and questions."),
+    )
+    if template is not None:
+        return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
     return _render_manage(request, program, form=form, status=400)
 
 
@@ -138,16 +157,15 @@ def worksheet_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _render_edit(request, program, template)
     form = TemplateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.worksheet_template_update(
-                template=template, actor=request.user, answers=form.to_answers()
-            )
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Worksheet saved."))
-            return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
+    if _submit(
+        request,
+        form,
+        lambda: services.worksheet_template_update(
+            template=template, actor=request.user, answers=form.to_answers()
+        ),
+        _("Worksheet saved."),
+    ):
+        return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
     return _render_edit(request, program, template, form=form, status=400)
 
 
@@ -157,16 +175,15 @@ def section_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Add a section at the end of the worksheet."""
     program, template = _access(request, slug, pk)
     form = SectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.worksheet_section_add(
-                template=template, actor=request.user, title=form.cleaned_data["title"]
-            )
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Section added: now add its questions."))
-            return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
+    if _submit(
+        request,
+        form,
+        lambda: services.worksheet_section_add(
+            template=template, actor=request.user, title=form.cleaned_data["title"]
+        ),
+        _("Section added: now add its questions."),
+    ):
+        return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
     return _render_edit(request, program, template, section_form=form, status=400)
 
 
@@ -177,20 +194,19 @@ def question_add(request: HttpRequest, slug: str, pk: int, section_id: int) -> H
     program, template = _access(request, slug, pk)
     section = selectors.access_section(template=template, pk=section_id)
     form = QuestionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.worksheet_question_add(
-                section=section,
-                actor=request.user,
-                prompt=form.cleaned_data["prompt"],
-                kind=form.cleaned_data["kind"],
-                help_text=form.cleaned_data.get("help_text", ""),
-            )
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Question added."))
-            return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
+    if _submit(
+        request,
+        form,
+        lambda: services.worksheet_question_add(
+            section=section,
+            actor=request.user,
+            prompt=form.cleaned_data["prompt"],
+            kind=form.cleaned_data["kind"],
+            help_text=form.cleaned_data.get("help_text", ""),
+        ),
+        _("Question added."),
+    ):
+        return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
     return _render_edit(
         request, program, template, question_form=form, question_section=section.pk, status=400
     )
