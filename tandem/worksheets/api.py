@@ -220,7 +220,7 @@ def answer_put(
 
 @router.post(
     "/partnerships/{int:pk}/{int:template_id}/done",
-    response={200: WorksheetOut, **errors(404, 409, 422)},
+    response={200: WorksheetOut, **errors(400, 404, 409, 422)},
 )
 def done_set(request: HttpRequest, pk: int, template_id: int, payload: DoneIn) -> WorksheetOut:
     """Mark the worksheet done (``{"done": false}`` opens it again); coordinators see only this."""
