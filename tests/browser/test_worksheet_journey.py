@@ -21,10 +21,10 @@ from tandem.matching.tests.helpers import member
 from tandem.meetings.models import Meeting
 from tandem.partnerships.services.partnership import partnership_create_from_match
 from tandem.programs.models import Program
-from tandem.programs.tests.factories import PASSWORD, ProgramFactory
+from tandem.programs.tests.factories import ProgramFactory
 from tandem.worksheets.models import WorksheetAnswer
 from tandem.worksheets.services import worksheet_defaults_add
-from tests.browser.helpers import failure_shots, shot, watch_for_problems
+from tests.browser.helpers import failure_shots, shot, sign_in_as, watch_for_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,14 +35,6 @@ ABOUT = "What each of us does, and what brought us to this program"
 TEACH = "What each of us can teach the other"
 ANA_ABOUT = "Ana runs a bakery; Ben teaches maths. We joined to learn from a different world."
 BEN_TEACH = "Ana: bread and budgeting\nBen: algebra for the accounts"
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).not_to_have_url(f"{base}/accounts/login/")
 
 
 def first_meeting() -> tuple[Meeting, Any, Any]:
@@ -77,15 +69,16 @@ def test_two_partners_fill_the_first_worksheet_at_their_first_meeting(
             {"ana-worksheet-failure.png": ana_page, "ben-worksheet-failure.png": ben_page}
         ),
     ):
-        journey(live_server.url, ana_page, ben_page)
+        journey(live_server, ana_page, ben_page)
 
 
-def journey(base: str, ana_page: Page, ben_page: Page) -> None:
+def journey(live_server: Any, ana_page: Page, ben_page: Page) -> None:
+    base = live_server.url
     meeting, ana, ben = first_meeting()
     ana_problems, ben_problems = watch_for_problems(ana_page), watch_for_problems(ben_page)
 
     # Ana opens the worksheet from the meeting's page and saves one answer on its own.
-    sign_in(ana_page, base, ana.user.email)
+    sign_in_as(ana_page, live_server, ana.user)
     ana_page.goto(f"{base}{meeting.get_absolute_url()}")
     ana_page.get_by_role("link", name=TITLE).click()
     expect(ana_page.get_by_role("heading", name=TITLE)).to_be_visible()
@@ -96,7 +89,7 @@ def journey(base: str, ana_page: Page, ben_page: Page) -> None:
     expect(about).to_contain_text("Last saved by Ana Ruiz")
 
     # Ben, on his phone, sees Ana's answer, adds his list and saves the whole form.
-    sign_in(ben_page, base, ben.user.email)
+    sign_in_as(ben_page, live_server, ben.user)
     ben_page.goto(f"{base}{meeting.get_absolute_url()}")
     ben_page.get_by_role("link", name=TITLE).click()
     expect(ben_page.get_by_label(ABOUT)).to_have_value(ANA_ABOUT)
