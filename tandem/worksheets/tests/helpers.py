@@ -30,6 +30,18 @@ def question_of(template: WorksheetTemplate, kind: str = "text") -> WorksheetQue
     return question
 
 
+def save_all(
+    partnership: Partnership,
+    seat: PartnershipMember,
+    template: WorksheetTemplate,
+    *answers: services.AnswerInput,
+) -> Any:
+    """Save ``answers`` as ``seat`` in one go, as the worksheet's whole form does."""
+    return services.worksheet_answers_save(
+        partnership=partnership, seat=seat, template=template, answers=list(answers)
+    )
+
+
 def save(
     partnership: Partnership,
     seat: PartnershipMember,
@@ -38,9 +50,5 @@ def save(
     value: str,
     version: int,
 ) -> Any:
-    return services.worksheet_answers_save(
-        partnership=partnership,
-        seat=seat,
-        template=template,
-        answers=[services.AnswerInput(question.pk, value, version)],
-    )
+    """Save one answer as ``seat`` over ``version``."""
+    return save_all(partnership, seat, template, services.AnswerInput(question.pk, value, version))

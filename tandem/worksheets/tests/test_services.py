@@ -20,7 +20,7 @@ from tandem.worksheets.models import (
     WorksheetTemplate,
 )
 from tandem.worksheets.services import AnswerInput, TemplateAnswers, WorksheetAnswersRefused
-from tandem.worksheets.tests.helpers import question_of, save, suggested_world
+from tandem.worksheets.tests.helpers import question_of, save, save_all, suggested_world
 
 pytestmark = pytest.mark.django_db
 
@@ -97,14 +97,12 @@ def test_a_save_over_a_partners_newer_answer_is_refused_with_their_text_and_save
     save(partnership, ana, sheet, question, "First words", 0)
     save(partnership, ben, sheet, question, "Ben's newer words", 1)  # Ana still reads v1
     with pytest.raises(WorksheetAnswersRefused) as refused:
-        services.worksheet_answers_save(
-            partnership=partnership,
-            seat=ana,
-            template=sheet,
-            answers=[
-                AnswerInput(question.pk, "Ana's rewrite", 1),
-                AnswerInput(other.pk, "Spreadsheets", 0),
-            ],
+        save_all(
+            partnership,
+            ana,
+            sheet,
+            AnswerInput(question.pk, "Ana's rewrite", 1),
+            AnswerInput(other.pk, "Spreadsheets", 0),
         )
     assert refused.value.status_code == 409
     assert refused.value.errors == {
@@ -143,16 +141,14 @@ def test_every_problem_with_the_answers_is_named_at_once():
     partnership, (ana, _ben), _c, sheet = suggested_world()
     scale, day, text = question_of(sheet, "scale"), question_of(sheet, "date"), question_of(sheet)
     with pytest.raises(WorksheetAnswersRefused) as refused:
-        services.worksheet_answers_save(
-            partnership=partnership,
-            seat=ana,
-            template=sheet,
-            answers=[
-                AnswerInput(scale.pk, "7", 0),
-                AnswerInput(day.pk, "next tuesday", 0),
-                AnswerInput(text.pk, "x" * 4001, 0),
-                AnswerInput(987654, "lost", 0),
-            ],
+        save_all(
+            partnership,
+            ana,
+            sheet,
+            AnswerInput(scale.pk, "7", 0),
+            AnswerInput(day.pk, "next tuesday", 0),
+            AnswerInput(text.pk, "x" * 4001, 0),
+            AnswerInput(987654, "lost", 0),
         )
     assert refused.value.status_code == 400
     assert refused.value.errors == {
@@ -171,15 +167,13 @@ def test_list_answers_keep_one_item_a_line_and_dates_and_scales_are_stored_plain
         question_of(sheet, "date"),
         question_of(sheet, "scale"),
     )
-    services.worksheet_answers_save(
-        partnership=partnership,
-        seat=ana,
-        template=sheet,
-        answers=[
-            AnswerInput(items.pk, " Ana: bread \n\n  Ben: algebra\n", 0),
-            AnswerInput(day.pk, "2027-06-02", 0),
-            AnswerInput(scale.pk, "04", 0),
-        ],
+    save_all(
+        partnership,
+        ana,
+        sheet,
+        AnswerInput(items.pk, " Ana: bread \n\n  Ben: algebra\n", 0),
+        AnswerInput(day.pk, "2027-06-02", 0),
+        AnswerInput(scale.pk, "04", 0),
     )
     values = dict(WorksheetAnswer.objects.values_list("question_id", "value"))
     assert values == {items.pk: "Ana: bread\nBen: algebra", day.pk: "2027-06-02", scale.pk: "4"}
