@@ -174,6 +174,7 @@ def _register_routers() -> None:
     from tandem.partnerships import api as partnerships_api
     from tandem.programs.api import intake, program, roster, waitlist
     from tandem.support import api as support_api
+    from tandem.worksheets import api as worksheets_api
 
     api.add_router("/programs", program.router)
     api.add_router("/programs", roster.router)
@@ -188,6 +189,7 @@ def _register_routers() -> None:
     api.add_router("/support", support_api.router)
     # Help requests live in support but keep their paths under /goals and /dashboard.
     api.add_router("/", support_api.help_router)
+    api.add_router("/worksheets", worksheets_api.router)
 
 
 _register_routers()

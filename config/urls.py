@@ -19,6 +19,7 @@ urlpatterns = [
     path("goals/", include("tandem.goals.urls")),
     # Support mounts its own prefixes: /support/, and the help requests' older addresses.
     path("", include("tandem.support.urls")),
+    path("worksheets/", include("tandem.worksheets.urls")),
     path("dashboard/", include("tandem.dashboard.urls")),
     path("announcements/", include("tandem.announcements.urls")),
     path("cohorts/", include("tandem.cohorts.urls")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tandem.partnerships",
     "tandem.meetings",
     "tandem.goals",
+    "tandem.worksheets",
     "tandem.support",
     "tandem.dashboard",
     "tandem.announcements",

@@ -76,6 +76,8 @@ class AuditEvent(models.Model):
         CHECK_IN_RECORDED = "check_in_recorded", "Support check-in recorded"
         CHECK_IN_SENT = "check_in_sent", "Check-in message sent"
         SUPPORT_PLAN_CHANGED = "support_plan_changed", "Support cadence changed"
+        WORKSHEET_ADDED = "worksheet_added", "Worksheet added"
+        WORKSHEET_CHANGED = "worksheet_changed", "Worksheet changed"
 
     occurred_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices)

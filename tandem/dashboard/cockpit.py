@@ -59,6 +59,9 @@ COORDINATOR_PAGES: list[CoordinatorPage] = [
     CoordinatorPage(
         _("Surveys"), "goals:survey_manage", _("Kick-off, mid-point and recap questions")
     ),
+    CoordinatorPage(
+        _("Worksheets"), "worksheets:manage", _("What partners fill in together; how many are done")
+    ),
     CoordinatorPage(_("Documents"), "programs:documents_manage", _("Guidebook and worksheets")),
     CoordinatorPage(_("Resources"), "programs:resources_manage", _("Where to turn beyond peers")),
     CoordinatorPage(_("Audit log"), "audit:log", _("Who did what, and when")),

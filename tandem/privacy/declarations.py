@@ -15,6 +15,7 @@ from tandem.meetings import privacy as meetings
 from tandem.partnerships import privacy as partnerships
 from tandem.programs import privacy as programs
 from tandem.support import privacy as support
+from tandem.worksheets import privacy as worksheets
 
 DECLARATIONS: tuple[Declaration, ...] = (
     accounts.DECLARATION,
@@ -23,6 +24,7 @@ DECLARATIONS: tuple[Declaration, ...] = (
     partnerships.DECLARATION,
     meetings.DECLARATION,
     goals.DECLARATION,
+    worksheets.DECLARATION,
     support.DECLARATION,
     dashboard.DECLARATION,
     announcements.DECLARATION,

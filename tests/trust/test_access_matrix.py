@@ -110,6 +110,10 @@ def partnership(w: World) -> dict[str, Any]:
     return {"pk": w.partnership.pk}
 
 
+def worksheet_of_partnership(w: World) -> dict[str, Any]:
+    return {**partnership(w), "template_id": w.pk("worksheet_template")}
+
+
 def member(w: World) -> dict[str, Any]:
     return {"slug": w.a.slug, "pk": w.memberships["member"].pk}
 
@@ -338,6 +342,36 @@ PAGES: dict[str, Rule] = {
     "support:check_in_message": Rule(
         COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}, methods=POST
     ),
+    # worksheets: a partnership's copy is its partners' only (as a shared note); coordinators
+    # write the templates and see only how many are done
+    "worksheets:partnership": Rule(PARTNERS, kwargs=partnership),
+    "worksheets:fill": Rule(PARTNERS, kwargs=worksheet_of_partnership, methods=GET_POST),
+    "worksheets:answer": Rule(
+        PARTNERS,
+        kwargs=lambda w: {**worksheet_of_partnership(w), "question_id": w.pk("worksheet_question")},
+        methods=POST,
+    ),
+    "worksheets:done": Rule(PARTNERS, kwargs=worksheet_of_partnership, methods=POST),
+    "worksheets:history": Rule(PARTNERS, kwargs=worksheet_of_partnership),
+    "worksheets:manage": Rule(COORDINATORS, kwargs=slug),
+    "worksheets:create": Rule(COORDINATORS, kwargs=slug, methods=POST),
+    "worksheets:defaults": Rule(COORDINATORS, kwargs=slug, methods=POST),
+    "worksheets:edit": Rule(
+        COORDINATORS, kwargs=slug_and(pk="worksheet_template"), methods=GET_POST
+    ),
+    "worksheets:section_add": Rule(
+        COORDINATORS, kwargs=slug_and(pk="worksheet_template"), methods=POST
+    ),
+    "worksheets:question_add": Rule(
+        COORDINATORS,
+        kwargs=slug_and(pk="worksheet_template", section_id="worksheet_section"),
+        methods=POST,
+    ),
+    "worksheets:question_remove": Rule(
+        COORDINATORS,
+        kwargs=slug_and(pk="worksheet_template", question_id="worksheet_question"),
+        methods=POST,
+    ),
     # invitations: account set-up
     "programs:invitation_setup": Rule(TOKEN, kwargs=invitation_token, methods=GET_POST),
     "programs:invitation_account_setup": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
@@ -505,6 +539,23 @@ API: dict[str, Rule] = {
         kwargs=lambda w: {**slug(w), **partnership(w)},
         body=lambda w: {"message": "How is it going?"},
     ),
+    "GET /api/v1/worksheets/programs/{slug}": Rule(COORDINATORS, kwargs=slug),
+    "POST /api/v1/worksheets/programs/{slug}/suggested": Rule(COORDINATORS, kwargs=slug),
+    "GET /api/v1/worksheets/partnerships/{pk}": Rule(PARTNERS, kwargs=partnership),
+    "GET /api/v1/worksheets/partnerships/{pk}/{template_id}": Rule(
+        PARTNERS, kwargs=worksheet_of_partnership
+    ),
+    "PUT /api/v1/worksheets/partnerships/{pk}/{template_id}/answers/{question_id}": Rule(
+        PARTNERS,
+        kwargs=lambda w: {**worksheet_of_partnership(w), "question_id": w.pk("worksheet_question")},
+        body=lambda w: {"value": "Our answer", "version": 1},
+    ),
+    "POST /api/v1/worksheets/partnerships/{pk}/{template_id}/done": Rule(
+        PARTNERS, kwargs=worksheet_of_partnership, body=lambda w: {"done": True}
+    ),
+    "GET /api/v1/worksheets/partnerships/{pk}/{template_id}/history": Rule(
+        PARTNERS, kwargs=worksheet_of_partnership
+    ),
 }
 
 
@@ -613,6 +664,8 @@ def test_site_admin_cannot_read_notes_messages_or_meeting_content_in_the_admin()
         "goals.goalcomment",
         "goals.answer",
         "goals.surveyresponse",
+        "worksheets.worksheetanswer",
+        "worksheets.answerrevision",
     }
     registered = {model._meta.label_lower for model in admin.site._registry}
     assert not registered & confidential

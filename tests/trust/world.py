@@ -5,7 +5,8 @@ two partners (published from a match run) with an agreed series of meetings, a p
 shared note, a commitment, a pending series proposal and a pending reschedule; plus a second
 finished run, a match rule, a document, an uploaded worksheet, a resource, a waitlist entry,
 an invitation, a calendar feed and an API token. Where the agreements, messages and goals
-services exist, the partnership also gets an accepted agreement, messages and a goal.
+services exist, the partnership also gets an accepted agreement, messages and a goal; where
+the worksheets exist, the suggested ones and an answer partner 1 saved on the first.
 
 Program B ("trust-b"): its own coordinator and a member. And a site admin (staff, superuser)
 who belongs to no program.
@@ -40,6 +41,7 @@ from tandem.programs.tests.factories import (
 PRIVATE_NOTE = "PRIVATE-NOTE-TEXT only the author may read"
 SHARED_NOTE = "SHARED-NOTE-TEXT for both partners"
 MESSAGE_TEXT = "MESSAGE-TEXT between partners"
+WORKSHEET_ANSWER = "WORKSHEET-ANSWER the partners wrote together"
 ROLES = (
     "anonymous",
     "outsider",  # member of program B
@@ -264,6 +266,20 @@ def _optional_content(w: World) -> None:
         w.objects["step"] = goals.step_add(goal=goal, user=partner, title="Write an outline")
         w.objects["question"] = goals.question_add(
             program=w.a, survey_kind="kickoff", text="How is it going?", kind="scale"
+        )
+    worksheets = _optional_module("tandem.worksheets.services")
+    if worksheets is not None:
+        template = worksheets.worksheet_defaults_add(program=w.a, actor=w.users["coordinator"])[0]
+        section = template.sections.order_by("position").first()
+        question = section.questions.order_by("position").first()
+        w.objects["worksheet_template"] = template
+        w.objects["worksheet_section"] = section
+        w.objects["worksheet_question"] = question
+        w.objects["worksheet_copy"] = worksheets.worksheet_answers_save(
+            partnership=w.partnership,
+            seat=seat,
+            template=template,
+            answers=[worksheets.AnswerInput(question.pk, WORKSHEET_ANSWER, 0)],
         )
     support = _optional_module("tandem.support.services")
     if support is not None:

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from tandem.core.models import AuditEvent
+from tandem.programs import slots
 from tandem.programs.models import Invitation, Membership, Program
 
 Status = Program.Status
@@ -282,6 +283,7 @@ def program_create(
         before={"role": None},
         after={"role": Membership.Role.COORDINATOR},
     )
+    slots.program_created(program=program, creator=creator)
     return program
 
 
