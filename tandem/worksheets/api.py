@@ -21,12 +21,12 @@ from tandem.worksheets.selectors import QuestionView, SectionView, WorksheetPlac
 router = Router(tags=["worksheets"])
 
 
-class PartnershipDoneOut(Schema):
+class WorksheetPartnershipDoneOut(Schema):
     partnership_id: int
     done: bool
 
 
-class ProgressOut(Schema):
+class WorksheetProgressOut(Schema):
     template_id: int
     title: str
     due: str
@@ -34,17 +34,17 @@ class ProgressOut(Schema):
     due_label: str
     done: int
     partnerships: int
-    by_partnership: list[PartnershipDoneOut]
+    by_partnership: list[WorksheetPartnershipDoneOut]
 
 
-class TemplateOut(Schema):
+class WorksheetTemplateOut(Schema):
     id: int
     title: str
     due: str
     due_meeting: int | None
 
 
-class RowOut(Schema):
+class WorksheetRowOut(Schema):
     template_id: int
     title: str
     due_label: str
@@ -53,24 +53,24 @@ class RowOut(Schema):
     done: bool
 
 
-class AnswerOut(Schema):
+class WorksheetAnswerOut(Schema):
     value: str
     version: int
     saved_by: str
     saved_at: datetime
 
 
-class QuestionOut(Schema):
+class WorksheetQuestionOut(Schema):
     id: int
     prompt: str
     help_text: str
     kind: str
-    answer: AnswerOut | None
+    answer: WorksheetAnswerOut | None
 
 
-class SectionOut(Schema):
+class WorksheetSectionOut(Schema):
     title: str
-    questions: list[QuestionOut]
+    questions: list[WorksheetQuestionOut]
 
 
 class WorksheetOut(Schema):
@@ -80,19 +80,19 @@ class WorksheetOut(Schema):
     due_label: str
     done: bool
     can_edit: bool
-    sections: list[SectionOut]
+    sections: list[WorksheetSectionOut]
 
 
-class AnswerIn(Schema):
+class WorksheetAnswerIn(Schema):
     value: str
     version: int = 0  # the version read (0: there was no answer yet)
 
 
-class DoneIn(Schema):
+class WorksheetDoneIn(Schema):
     done: bool = True
 
 
-class RevisionOut(Schema):
+class WorksheetRevisionOut(Schema):
     question: str
     version: int
     value: str
@@ -100,14 +100,14 @@ class RevisionOut(Schema):
     saved_at: datetime
 
 
-@router.get("/programs/{slug}", response={200: list[ProgressOut], **errors(404)})
-def progress(request: HttpRequest, slug: str) -> list[ProgressOut]:
+@router.get("/programs/{slug}", response={200: list[WorksheetProgressOut], **errors(404)})
+def progress(request: HttpRequest, slug: str) -> list[WorksheetProgressOut]:
     """List the program's worksheets and which current partnerships marked each done (only
     that: never an answer)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
     by_template = dict(selectors.worksheet_done_for(program=program))
     return [
-        ProgressOut(
+        WorksheetProgressOut(
             template_id=p.template.pk,
             title=p.template.title,
             due=p.template.due,
@@ -116,7 +116,7 @@ def progress(request: HttpRequest, slug: str) -> list[ProgressOut]:
             done=p.done,
             partnerships=p.partnerships,
             by_partnership=[
-                PartnershipDoneOut(partnership_id=pk, done=done)
+                WorksheetPartnershipDoneOut(partnership_id=pk, done=done)
                 for pk, done in by_template.get(p.template.pk, [])
             ],
         )
@@ -124,20 +124,24 @@ def progress(request: HttpRequest, slug: str) -> list[ProgressOut]:
     ]
 
 
-@router.post("/programs/{slug}/suggested", response={201: list[TemplateOut], **errors(404)})
-def suggested_add(request: HttpRequest, slug: str) -> Status[list[TemplateOut]]:
+@router.post(
+    "/programs/{slug}/suggested", response={201: list[WorksheetTemplateOut], **errors(403, 404)}
+)
+def suggested_add(request: HttpRequest, slug: str) -> Status[list[WorksheetTemplateOut]]:
     """Add the suggested worksheets the program does not have yet (an empty list if none)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
     added = services.worksheet_defaults_add(program=program, actor=request.user)
-    return Status(201, [TemplateOut.model_validate(t, from_attributes=True) for t in added])
+    return Status(
+        201, [WorksheetTemplateOut.model_validate(t, from_attributes=True) for t in added]
+    )
 
 
-@router.get("/partnerships/{int:pk}", response={200: list[RowOut], **errors(404)})
-def worksheet_list(request: HttpRequest, pk: int) -> list[RowOut]:
+@router.get("/partnerships/{int:pk}", response={200: list[WorksheetRowOut], **errors(404)})
+def worksheet_list(request: HttpRequest, pk: int) -> list[WorksheetRowOut]:
     """List the program's worksheets with this partnership's progress on each."""
     partnership = access_partnership(user=request.user, pk=pk)
     return [
-        RowOut(
+        WorksheetRowOut(
             template_id=r.template.pk,
             title=r.template.title,
             due_label=r.due_label,
@@ -149,14 +153,14 @@ def worksheet_list(request: HttpRequest, pk: int) -> list[RowOut]:
     ]
 
 
-def _question_out(q: QuestionView) -> QuestionOut:
+def _question_out(q: QuestionView) -> WorksheetQuestionOut:
     answer = q.answer
-    return QuestionOut(
+    return WorksheetQuestionOut(
         id=q.question.pk,
         prompt=q.question.prompt,
         help_text=q.question.help_text,
         kind=q.question.kind,
-        answer=AnswerOut(
+        answer=WorksheetAnswerOut(
             value=answer.value,
             version=answer.version,
             saved_by=answer.saved_by,
@@ -176,7 +180,9 @@ def _out(place: WorksheetPlace, sections: list[SectionView]) -> WorksheetOut:
         done=bool(place.worksheet and place.worksheet.done_at),
         can_edit=place.can_edit,
         sections=[
-            SectionOut(title=s.section.title, questions=[_question_out(q) for q in s.questions])
+            WorksheetSectionOut(
+                title=s.section.title, questions=[_question_out(q) for q in s.questions]
+            )
             for s in sections
         ],
     )
@@ -196,11 +202,11 @@ def worksheet_get(request: HttpRequest, pk: int, template_id: int) -> WorksheetO
 
 @router.put(
     "/partnerships/{int:pk}/{int:template_id}/answers/{int:question_id}",
-    response={200: QuestionOut, **errors(400, 404, 409, 422)},
+    response={200: WorksheetQuestionOut, **errors(400, 403, 404, 409, 422)},
 )
 def answer_put(
-    request: HttpRequest, pk: int, template_id: int, question_id: int, payload: AnswerIn
-) -> QuestionOut:
+    request: HttpRequest, pk: int, template_id: int, question_id: int, payload: WorksheetAnswerIn
+) -> WorksheetQuestionOut:
     """Save one answer over the version read; 409 (with the partner's text) when a partner
     saved it meanwhile, or once the partnership has ended."""
     place = _place(request, pk, template_id)
@@ -220,9 +226,11 @@ def answer_put(
 
 @router.post(
     "/partnerships/{int:pk}/{int:template_id}/done",
-    response={200: WorksheetOut, **errors(400, 404, 409, 422)},
+    response={200: WorksheetOut, **errors(400, 403, 404, 409, 422)},
 )
-def done_set(request: HttpRequest, pk: int, template_id: int, payload: DoneIn) -> WorksheetOut:
+def done_set(
+    request: HttpRequest, pk: int, template_id: int, payload: WorksheetDoneIn
+) -> WorksheetOut:
     """Mark the worksheet done (``{"done": false}`` opens it again); coordinators see only this."""
     place = _place(request, pk, template_id)
     worksheet = services.worksheet_done_set(
@@ -234,13 +242,13 @@ def done_set(request: HttpRequest, pk: int, template_id: int, payload: DoneIn) -
 
 @router.get(
     "/partnerships/{int:pk}/{int:template_id}/history",
-    response={200: list[RevisionOut], **errors(404)},
+    response={200: list[WorksheetRevisionOut], **errors(404)},
 )
-def history(request: HttpRequest, pk: int, template_id: int) -> list[RevisionOut]:
+def history(request: HttpRequest, pk: int, template_id: int) -> list[WorksheetRevisionOut]:
     """List every saved version of every answer, newest first."""
     place = _place(request, pk, template_id)
     return [
-        RevisionOut(
+        WorksheetRevisionOut(
             question=r.prompt,
             version=r.version,
             value=r.value,
