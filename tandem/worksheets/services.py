@@ -172,7 +172,9 @@ def worksheet_answers_save(
     worksheet = _copy_of(template, locked)
     current = {
         a.question_id: a
-        for a in WorksheetAnswer.objects.select_for_update()
+        # Lock the answers only: the partner who saved one may be gone (an outer join that
+        # PostgreSQL will not lock).
+        for a in WorksheetAnswer.objects.select_for_update(of=("self",))
         .filter(worksheet=worksheet)
         .select_related("saved_by__membership__user", "saved_by__membership__profile")
     }
