@@ -2,8 +2,10 @@
 
 Seeds one running program of ``--pairs`` partnerships (default 30, 60 members), each with a
 year of weekly meetings (attendance, two turns, a note with two revisions from each partner,
-a commitment, a pulse from each), messages, three goals per member with steps and progress
-updates, and three surveys answered; then times ``account_erase`` (the same service as
+a commitment, a pulse from each), messages, three goals per member with steps, progress
+updates and weekly nudges from the partner, three surveys answered, a monthly coordinator
+check-in with its note, a help request from each member, and a worksheet of five questions
+answered together with three versions each; then times ``account_erase`` (the same service as
 /me/delete/: one transaction over every app's declaration and the scrub of every text
 column) for ``--repeat`` different members, one after another, and prints one JSON line each.
 
@@ -42,6 +44,7 @@ def _seed(pairs: int) -> list[Any]:
     from tandem.goals.models import (
         Answer,
         Goal,
+        Nudge,
         ProgressUpdate,
         Pulse,
         Question,
@@ -60,12 +63,28 @@ def _seed(pairs: int) -> list[Any]:
         ProgramFactory,
         UserFactory,
     )
+    from tandem.support.models import CheckIn, HelpFlag
+    from tandem.worksheets.models import (
+        AnswerRevision,
+        Worksheet,
+        WorksheetAnswer,
+        WorksheetQuestion,
+        WorksheetSection,
+        WorksheetTemplate,
+    )
 
     start = clock.now() - timedelta(days=365)
     program = cast(
         Program, ProgramFactory(name="Bench", slug="bench", status=Program.Status.RUNNING)
     )
-    CoordinatorFactory(program=program, user=UserFactory(name="Cora Bench"))
+    coordinator = UserFactory(name="Cora Bench")
+    CoordinatorFactory(program=program, user=coordinator)
+    template = WorksheetTemplate.objects.create(program=program, title="Our ground rules")
+    section = WorksheetSection.objects.create(template=template, title="Ground rules", position=0)
+    sheet_questions = [
+        WorksheetQuestion.objects.create(section=section, prompt=f"Rule {i}", position=i)
+        for i in range(5)
+    ]
     surveys = [Survey.objects.create(program=program, kind=k) for k in Survey.Kind.values]
     questions = {
         s.pk: [
@@ -134,7 +153,38 @@ def _seed(pairs: int) -> list[Any]:
             )
             for i in range(150)
         )
-        for mb in memberships:
+        CheckIn.objects.bulk_create(
+            CheckIn(
+                program=program,
+                partnership=partnership,
+                coordinator=coordinator,
+                occurred_at=start + timedelta(days=30 * i),
+                channel="call",
+                outcome="going_well",
+                note=f"Spoke with both partners, month {i}",
+            )
+            for i in range(12)
+        )
+        HelpFlag.objects.bulk_create(
+            HelpFlag(program=program, membership=mb, kind="hr") for mb in memberships
+        )
+        worksheet = Worksheet.objects.create(template=template, partnership=partnership)
+        answers = WorksheetAnswer.objects.bulk_create(
+            WorksheetAnswer(
+                worksheet=worksheet,
+                question=q,
+                value=f"Rule {q.position} v3",
+                version=3,
+                saved_by=seats[q.position % 2],
+            )
+            for q in sheet_questions
+        )
+        AnswerRevision.objects.bulk_create(
+            AnswerRevision(answer=a, version=v, value=f"Rule v{v}", author=seats[v % 2])
+            for a in answers
+            for v in range(1, 4)
+        )
+        for side, mb in enumerate(memberships):
             goals = Goal.objects.bulk_create(
                 Goal(partnership=partnership, owner=mb, title=f"Goal {g}", why="Because")
                 for g in range(3)
@@ -146,6 +196,12 @@ def _seed(pairs: int) -> list[Any]:
                 ProgressUpdate(goal=g, text=f"Update {i}", percent=10 * i)
                 for g in goals
                 for i in range(6)
+            )
+            partner = memberships[1 - side]
+            Nudge.objects.bulk_create(
+                Nudge(goal=g, sender=partner, week=f"2026-W{w + 1:02d}")
+                for g in goals
+                for w in range(10)
             )
             for survey in surveys:
                 response = SurveyResponse.objects.create(survey=survey, membership=mb)
@@ -170,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from tandem.privacy.services import account_erase, person_of
     from tandem.programs.tests.factories import PASSWORD
@@ -184,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     for user in users[: 2 * args.repeat : 2]:  # one partner of each of the first pairs
         person = person_of(user=user)
         start, cpu = time.perf_counter(), time.process_time()
-        account_erase(user=user, password=PASSWORD)
+        with CaptureQueriesContext(connection) as queries:
+            account_erase(user=user, password=PASSWORD)
         wall = time.perf_counter() - start
         cpu = time.process_time() - cpu
         times.append(wall)
@@ -194,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
                     "erase_seconds": round(wall, 3),
                     "python_cpu_seconds": round(cpu, 3),
                     "load_average_1m": os.getloadavg()[0],
+                    "queries": len(queries),
                     "seats": len(person.seat_ids),
                     "members": len(users),
                     "seeded_seconds": round(seeded, 1),
