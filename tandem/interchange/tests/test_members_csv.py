@@ -18,38 +18,7 @@ from tandem.interchange.members_csv import (
     parse_members_csv,
     tag_key,
 )
-
-HEADER = ",".join(HEADERS)
-
-
-def row(**cells: str) -> str:
-    values = {
-        "email": "ana@example.org",
-        "name": "Ana",
-        "pronouns": "she/her",
-        "time_zone": "Europe/Madrid",
-        "availability": "Wed 18:00-20:00",
-        "offers": "Spanish",
-        "wants": "skiing",
-        "goals": "public speaking",
-        "stage": "mid",
-        "organisation": "Acme",
-        "department": "Sales",
-        "languages": "English; Spanish",
-        "channel": "video",
-        "exclude": "",
-    } | cells
-    return ",".join(_quote(values[h]) for h in HEADERS)
-
-
-def _quote(value: str) -> str:
-    if any(c in value for c in ',"\n\r'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
-    return ("\n".join([header, *rows]) + "\n").encode()
+from tandem.interchange.tests.csv_rows import HEADER, csv_bytes, quote, row
 
 
 def only_error(data: bytes) -> RowError:
@@ -99,7 +68,7 @@ def test_extra_columns_are_ignored_and_order_is_free() -> None:
     data = (header + "\n" + ",".join(reversed(values)) + ",hello\n").encode()
     result = parse_members_csv(data)
     assert result.errors == ()
-    assert result.rows[0].name == "Ana"
+    assert result.rows[0].name == "Ana Souza"
 
 
 def test_utf8_bom_is_accepted() -> None:
@@ -348,7 +317,7 @@ def test_tags() -> None:
 
 
 def _with_consent(value: str) -> bytes:
-    return csv_bytes(row() + "," + _quote(value), header=HEADER + ",consent")
+    return csv_bytes(row() + "," + quote(value), header=HEADER + ",consent")
 
 
 def test_file_without_a_consent_column_records_no_consent() -> None:

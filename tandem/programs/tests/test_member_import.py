@@ -17,7 +17,8 @@ from tandem.accounts.models import User
 from tandem.core import clock
 from tandem.core.models import AuditEvent
 from tandem.interchange import members_csv as parser
-from tandem.interchange.members_csv import HEADERS, MAX_BYTES
+from tandem.interchange.members_csv import MAX_BYTES
+from tandem.interchange.tests.csv_rows import HEADER, csv_bytes, row
 from tandem.programs.forms.member_import import MSG_NO_FILE
 from tandem.programs.models import Invitation, Membership, Profile, Tag
 from tandem.programs.services import member_import as service
@@ -34,38 +35,6 @@ from tandem.programs.tests.factories import (
 from tandem.programs.views import member_import as views
 
 pytestmark = pytest.mark.django_db
-
-HEADER = ",".join(HEADERS)
-
-
-def row(**cells: str) -> str:
-    values = {
-        "email": "ana@example.org",
-        "name": "Ana Souza",
-        "pronouns": "she/her",
-        "time_zone": "Europe/Madrid",
-        "availability": "Wed 18:00-20:00",
-        "offers": "Spanish",
-        "wants": "skiing",
-        "goals": "public speaking",
-        "stage": "mid",
-        "organisation": "Acme",
-        "department": "Sales",
-        "languages": "English; Spanish",
-        "channel": "video",
-        "exclude": "",
-    } | cells
-    return ",".join(_quote(values[h]) for h in HEADERS)
-
-
-def _quote(value: str) -> str:
-    if any(c in value for c in ',"\n\r'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
-def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
-    return ("\n".join([header, *rows]) + "\n").encode()
 
 
 def many_rows(count: int, prefix: str = "member") -> bytes:
