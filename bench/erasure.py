@@ -40,6 +40,7 @@ def _fresh_database() -> None:
 
 def _seed(pairs: int) -> list[Any]:
     """Create the program and its year; return the members' accounts, partner by partner."""
+    from tandem.accounts.models import User
     from tandem.core import clock
     from tandem.goals.models import (
         Answer,
@@ -77,7 +78,7 @@ def _seed(pairs: int) -> list[Any]:
     program = cast(
         Program, ProgramFactory(name="Bench", slug="bench", status=Program.Status.RUNNING)
     )
-    coordinator = UserFactory(name="Cora Bench")
+    coordinator = cast(User, UserFactory(name="Cora Bench"))
     CoordinatorFactory(program=program, user=coordinator)
     template = WorksheetTemplate.objects.create(program=program, title="Our ground rules")
     section = WorksheetSection.objects.create(template=template, title="Ground rules", position=0)

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from tandem.core import clock
-from tandem.core.models import TimeStampedModel
+from tandem.core.models import TimeStampedModel, WeeklyNudge
 from tandem.programs.models import Membership, Program
 from tandem.programs.selectors.member_status import MemberStatus
 
@@ -84,20 +84,15 @@ class AnnouncementOptOut(models.Model):
         return f"Membership #{self.membership_id} opted out of announcements"
 
 
-class IntakeReminder(models.Model):
+class IntakeReminder(WeeklyNudge):
     """A reminder to finish the intake: at most one a week per membership."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # ISO year and week of ``sent_at`` ("2027-W02"): the database holds one reminder a week.
-    week = models.CharField(max_length=8)
-    sent_at = models.DateTimeField(default=clock.now)
-    emailed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-sent_at", "-id"]
+    class Meta(WeeklyNudge.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["membership", "week"], name="intakereminder_one_per_week"

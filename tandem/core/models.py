@@ -22,6 +22,23 @@ class TimeStampedModel(models.Model):
         super().save(*args, **kwargs)
 
 
+class WeeklyNudge(models.Model):
+    """Abstract base of a reminder a person sends by hand, at most one a week (core/nudges.py).
+
+    Each kind adds what was nudged and a unique constraint on it with ``week``.
+    """
+
+    # ISO year and week of ``sent_at`` ("2027-W02"): the database holds one a week.
+    week = models.CharField(max_length=8)
+    sent_at = models.DateTimeField(default=clock.now)
+    # When the worker emailed it (empty until then): the claim that sends it once.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["-sent_at", "-id"]
+
+
 AUDIT_APPEND_ONLY = (
     "The audit log is append-only: events are never changed or deleted through the app "
     "(operators prune old rows with SQL; see docs/access.md)."

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from tandem.core import clock
-from tandem.core.models import TimeStampedModel
+from tandem.core.models import TimeStampedModel, WeeklyNudge
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Membership, Program
 
@@ -119,19 +119,13 @@ class GoalComment(models.Model):
         return f"Comment #{self.pk} on goal #{self.goal_id}"
 
 
-class Nudge(models.Model):
+class Nudge(WeeklyNudge):
     """A partner's "how is it going?" about a goal: at most one a week per goal."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="nudges")
     sender = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
-    # ISO year and week of ``sent_at`` ("2027-W02"): the database holds one nudge a week.
-    week = models.CharField(max_length=8)
-    sent_at = models.DateTimeField(default=clock.now)
-    # When the goal's owner was emailed: the claim that sends the nudge once.
-    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta:
-        ordering = ["-sent_at", "-id"]
+    class Meta(WeeklyNudge.Meta):
         constraints = [
             models.UniqueConstraint(fields=["goal", "week"], name="nudge_one_per_goal_week"),
         ]
