@@ -18,9 +18,9 @@ from tandem.core.nudges import nudge_is_too_soon
 from tandem.dashboard.models import StalledNudge
 from tandem.goals import selectors as goal_selectors
 from tandem.goals.models import Goal, Survey
-from tandem.meetings.models import Commitment, Meeting, Turn
+from tandem.meetings.models import Commitment, Meeting
 from tandem.meetings.selectors.access import seat_live_with_seats, seat_name
-from tandem.meetings.selectors.balance import balance_for_partnership
+from tandem.meetings.selectors.balance import balance_for_partnership, turn_seconds_held
 from tandem.meetings.selectors.schedule import meeting_upcoming_first
 from tandem.partnerships.models import AgreementVersion, Partnership, PartnershipMember
 from tandem.programs.models import Membership, Profile, Program
@@ -251,15 +251,7 @@ def balance_bands(*, program: Program) -> dict[str, int]:
         active=True,
     ).values_list("partnership_id", "pk"):
         seats[partnership_id].append(seat_id)
-    seconds: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for partnership_id, seat_id, started, ended in Turn.objects.filter(
-        meeting__partnership__program=program,
-        meeting__status=Meeting.Status.HELD,
-        started_at__isnull=False,
-        ended_at__isnull=False,
-    ).values_list("meeting__partnership_id", "seat_id", "started_at", "ended_at"):
-        if started is not None and ended is not None:
-            seconds[partnership_id][seat_id] += max(0.0, (ended - started).total_seconds())
+    seconds = turn_seconds_held(Q(meeting__partnership__program=program))
     for partnership_id, seat_ids in seats.items():
         bands[balance_band([seconds[partnership_id].get(s, 0.0) for s in seat_ids])] += 1
     return bands

@@ -5,7 +5,6 @@ goals done of set, and open requests (help, new match). Never a note, message, g
 anything said. A page costs the same number of queries whatever the number of partnerships.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,8 +16,9 @@ from django.db.models.functions import Coalesce
 from tandem.core import clock
 from tandem.dashboard.selectors import balance_band
 from tandem.goals.models import Goal
-from tandem.meetings.models import Meeting, Turn
+from tandem.meetings.models import Meeting
 from tandem.meetings.selectors.access import seat_name
+from tandem.meetings.selectors.balance import turn_seconds_held
 from tandem.partnerships.models import Partnership, PartnershipMember, RematchRequest
 from tandem.programs.models import Program
 from tandem.support import selectors as support_selectors
@@ -143,15 +143,7 @@ def partnership_health_page(
     current = paginator.get_page(page)
     rows: list[Any] = list(current.object_list)
     ids = [p.pk for p in rows]
-    seconds: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for partnership_id, seat_id, started, ended in Turn.objects.filter(
-        meeting__partnership_id__in=ids,
-        meeting__status=Meeting.Status.HELD,
-        started_at__isnull=False,
-        ended_at__isnull=False,
-    ).values_list("meeting__partnership_id", "seat_id", "started_at", "ended_at"):
-        if started is not None and ended is not None:
-            seconds[partnership_id][seat_id] += max(0.0, (ended - started).total_seconds())
+    seconds = turn_seconds_held(Q(meeting__partnership_id__in=ids))
     items = []
     for p in rows:
         live = [s for s in p.all_seats if s.active]

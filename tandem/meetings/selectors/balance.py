@@ -86,6 +86,23 @@ def balances_for_partnerships(
     }
 
 
+def turn_seconds_held(which: Q) -> dict[int, dict[int, float]]:
+    """Return the seconds of ended turns in held meetings, by partnership id then seat id.
+
+    ``which`` picks the meetings (for example ``Q(partnership__program=program)``). One query.
+    """
+    seconds: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for partnership_id, seat_id, started, ended in Turn.objects.filter(
+        which,
+        meeting__status=Meeting.Status.HELD,
+        started_at__isnull=False,
+        ended_at__isnull=False,
+    ).values_list("meeting__partnership_id", "seat_id", "started_at", "ended_at"):
+        if started is not None and ended is not None:  # never None, as filtered: for mypy
+            seconds[partnership_id][seat_id] += max(0.0, (ended - started).total_seconds())
+    return seconds
+
+
 def _meeting_turn_rows(partnership: Partnership, *, meeting: Meeting | None = None) -> list[Any]:
     """Return the partnership's held meetings (and with ``meeting``, that meeting and every
     one starting before it), newest first, one row per turn; a meeting without turns gives one
