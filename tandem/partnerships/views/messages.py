@@ -87,19 +87,14 @@ def messages_page(request: HttpRequest, pk: int) -> HttpResponse:
             # New messages since the client's last one, a fresh poller, and the form (out of band),
             # cleared on success or with the typed text and the error. htmx swaps 2xx only.
             after = _int(request.POST.get("after")) or 0
-            items = message_list(partnership=partnership, after_id=after)
-            return render(
+            return _messages_after(
                 request,
-                "partnerships/messages_new.html",
-                {
-                    "partnership": partnership,
-                    "seat": seat,
-                    "items": _items(items, seat),
-                    "last_id": items[-1].pk if items else after,
-                    "form": form,
-                    "form_oob": True,
-                    "can_post": _can_post(partnership, seat),
-                },
+                partnership,
+                seat,
+                after=after,
+                form=form,
+                form_oob=True,
+                can_post=_can_post(partnership, seat),
             )
     context = _thread_context(partnership, seat, before_id=_int(request.GET.get("before")))
     message_thread_mark_seen(seat=seat)
@@ -114,20 +109,32 @@ def messages_page(request: HttpRequest, pk: int) -> HttpResponse:
 def messages_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Return the messages after ``?after=<id>`` and a new poller (htmx polling)."""
     partnership, seat = _seat(request, pk)
-    after = _int(request.GET.get("after")) or 0
-    items = message_list(partnership=partnership, after_id=after)
-    if items:
-        message_thread_mark_seen(seat=seat)
-    return render(
-        request,
-        "partnerships/messages_new.html",
-        {
-            "partnership": partnership,
-            "seat": seat,
-            "items": _items(items, seat),
-            "last_id": items[-1].pk if items else after,
-        },
+    return _messages_after(
+        request, partnership, seat, after=_int(request.GET.get("after")) or 0, mark_seen=True
     )
+
+
+def _messages_after(
+    request: HttpRequest,
+    partnership: Partnership,
+    seat: PartnershipMember,
+    *,
+    after: int,
+    mark_seen: bool = False,
+    **extra: Any,
+) -> HttpResponse:
+    """Render the messages after id ``after`` and a fresh poller (``extra`` joins the context)."""
+    items = message_list(partnership=partnership, after_id=after)
+    if items and mark_seen:
+        message_thread_mark_seen(seat=seat)
+    context = {
+        "partnership": partnership,
+        "seat": seat,
+        "items": _items(items, seat),
+        "last_id": items[-1].pk if items else after,
+        **extra,
+    }
+    return render(request, "partnerships/messages_new.html", context)
 
 
 def messages_summary(request: HttpRequest, pk: int) -> HttpResponse:
