@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tandem.core import clock
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.dashboard.forms import MemberRemoveForm, MemberStatusForm
 from tandem.dashboard.selectors_members import access_member_as_coordinator, member_page
@@ -38,6 +39,7 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     page = member_page(membership=membership)
+    until = membership.cooling_off_until
     return render(
         request,
         "dashboard/member.html",
@@ -49,6 +51,7 @@ def _render(
             "status_form": status_form or MemberStatusForm(),
             "remove_form": remove_form or MemberRemoveForm(),
             "errors": errors or [],
+            "cooling_off_until": until if until is not None and until > clock.now() else None,
         },
         status=status,
     )

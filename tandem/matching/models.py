@@ -174,6 +174,7 @@ class LeftOutMember(models.Model):
         NO_INTAKE = "no_intake", "has not started the intake"
         NOT_SUBMITTED = "not_submitted", "intake not submitted"
         NO_CONSENT = "no_consent", "consent to matching missing"
+        COOLING_OFF = "cooling_off", "cooling off after an ending"
         NOT_READY = "not_ready", "not marked ready for matching"
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="left_out")

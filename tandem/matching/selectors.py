@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from tandem.core import clock
 from tandem.core.errors import NotFound
 from tandem.matching.engine import Member, Rules, Slot
 from tandem.matching.engine.explain import REASON_LOCKED
@@ -286,6 +287,8 @@ def _left_out_reason(membership: Membership, *, partnered: bool) -> str:
         return reason.NOT_SUBMITTED
     if profile.consent_at is None:
         return reason.NO_CONSENT
+    if membership.cooling_off_until is not None and membership.cooling_off_until > clock.now():
+        return reason.COOLING_OFF
     return reason.NOT_READY
 
 
@@ -293,7 +296,8 @@ def match_left_out(*, program: Program, pool_ids: Iterable[int]) -> list[tuple[M
     """Return the program's members outside the pool ``pool_ids``, each with why, in join order.
 
     Whoever left the program is not listed. The first reason that applies is given: in a
-    partnership, paused, invited, no intake, intake not submitted, no consent, not ready.
+    partnership, paused, invited, no intake, intake not submitted, no consent, cooling off
+    after an ending, not ready.
     """
     live_seat = PartnershipMember.objects.filter(membership=OuterRef("pk"), active=True)
     others = (

@@ -168,7 +168,8 @@ def partnership_reassign(
     One transaction: the current partnership ends by the coordinator (reason kept for
     coordinators and the audit log, partners told by email) and the member is paired with
     ``partner_ids`` under the engine's hard rules; if the new pairing breaks a rule, nothing
-    changes. The partners left behind go back to "ready for matching".
+    changes. The partners left behind go back to "ready for matching" after the program's
+    cooling-off; the member the coordinator moves on skips it.
     """
     seat_ids = set(
         Partnership.objects.filter(program=program, pk=partnership_id)
@@ -194,6 +195,7 @@ def partnership_reassign(
         end_reason=end_reason,
         reason=reason,
     )
+    Membership.objects.filter(pk=int(membership_id)).update(cooling_off_until=None)
     return partnership_create_by_hand(
         program=program, membership_ids=[int(membership_id), *partner_ids], actor=actor
     )

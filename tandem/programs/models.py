@@ -62,6 +62,14 @@ class Program(TimeStampedModel):
             "partners gain, then the best fit."
         ),
     )
+    cooling_off_days = models.PositiveSmallIntegerField(
+        "cooling-off after an ending (days)",
+        default=14,
+        help_text=(
+            "After a partnership ends, its partners wait this many days before matching "
+            "pairs them again (0: no wait)."
+        ),
+    )
     confidentiality_rules = models.TextField(
         blank=True,
         default=(
@@ -84,6 +92,9 @@ class Program(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(meeting_minutes__gte=15, meeting_minutes__lte=240),
                 name="program_meeting_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(cooling_off_days__lte=90), name="program_cooling_off_range"
             ),
             models.CheckConstraint(
                 condition=Q(circle_size_min__gte=3)
@@ -150,6 +161,9 @@ class Membership(TimeStampedModel):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INTAKE)
+    # Set when a partnership of theirs ends, from the program's cooling-off: until then the
+    # member is "cooling off", not ready for matching (programs/selectors/member_status.py).
+    cooling_off_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["program", "created_at"]

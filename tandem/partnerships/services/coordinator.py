@@ -17,6 +17,7 @@ from tandem.partnerships.models import Partnership, PartnershipEvent, Partnershi
 from tandem.partnerships.services.life import MSG_END_REASON, check_length, partnership_close
 from tandem.programs.models import Membership, Program
 from tandem.programs.names import member_name
+from tandem.programs.selectors.member_status import MemberStatus
 
 MSG_ALREADY_ENDED = "This partnership has ended already; there is nothing to end."
 MSG_COORDINATOR_REASON = "Say why you end the partnership (the partners do not see this text)."
@@ -131,6 +132,24 @@ def partnership_end_by_coordinator(
     return _end(partnership=partnership, actor=actor, end_reason=end_reason, reason=reason)
 
 
+def _cooling_off_end(*, membership: Membership, program: Program, actor: Any) -> Membership:
+    until = membership.cooling_off_until
+    membership.cooling_off_until = None
+    membership.save(update_fields=["cooling_off_until", "updated_at"])
+    audit_record(
+        action=AuditEvent.Action.MEMBER_STATUS_CHANGED,
+        actor=actor,
+        subject_label=membership.user.email,
+        program=program,
+        before={
+            "status": MemberStatus.COOLING_OFF.value,
+            "until": until.isoformat() if until else None,
+        },
+        after={"status": MemberStatus.READY.value},
+    )
+    return membership
+
+
 @transaction.atomic
 def membership_status_set(
     *, program: Program, membership_id: int, status: str, actor: Any
@@ -138,7 +157,8 @@ def membership_status_set(
     """Set a member's status to filling the intake, ready for matching, or paused.
 
     Ready needs a finished intake; nobody in a live partnership goes back to the intake or to
-    ready (they would look unmatched). Pausing keeps a live partnership running and takes the
+    ready (they would look unmatched). Ready for a member cooling off after an ending ends the
+    cooling-off at once. Pausing keeps a live partnership running and takes the
     member out of later matching.
     """
     membership = _member_locked(program=program, membership_id=membership_id)
@@ -147,6 +167,12 @@ def membership_status_set(
         raise ValidationFailed(MSG_STATUS_UNKNOWN, field="status")
     if membership.status == Membership.Status.LEFT:
         raise Conflict(MSG_STATUS_LEFT.format(name=name))
+    cooling_off = membership.cooling_off_until is not None and (
+        membership.cooling_off_until > clock.now()
+    )
+    if membership.status == status == Membership.Status.READY and cooling_off:
+        # "Ready for matching" on a member who is cooling off ends the cooling-off now.
+        return _cooling_off_end(membership=membership, program=program, actor=actor)
     if membership.status == status:
         raise Conflict(
             MSG_STATUS_SAME.format(name=name, status=Membership.Status(status).label.lower())

@@ -4,6 +4,7 @@ Each change locks the partnership row, records a PartnershipEvent and, after the
 the email that tells every partner (``tasks.partnership_event_email_send``).
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -140,7 +141,8 @@ def partnership_close(
     coordinator_feedback: str = "",
     by_coordinator: bool = False,
 ) -> PartnershipEvent:
-    """End a locked partnership: free every seat, matched members back to ready, tell everyone.
+    """End a locked partnership: free every seat, matched members back to ready after the
+    program's cooling-off, tell everyone.
 
     The one way a partnership ends, for a partner (``seat``) or a coordinator (``by_coordinator``,
     no seat). Call inside a transaction with the partnership row locked.
@@ -154,8 +156,11 @@ def partnership_close(
         partnership.seats.filter(active=True).values_list("membership_id", flat=True)
     )
     partnership.seats.filter(active=True).update(active=False)
+    days = partnership.program.cooling_off_days
     Membership.objects.filter(pk__in=membership_ids, status=Membership.Status.MATCHED).update(
-        status=Membership.Status.READY, updated_at=now
+        status=Membership.Status.READY,
+        cooling_off_until=now + timedelta(days=days) if days else None,
+        updated_at=now,
     )
     return _record(
         partnership=partnership,

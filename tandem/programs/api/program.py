@@ -40,6 +40,9 @@ class ProgramDetailOut(ProgramOut):
         ...,
         description="Pairs where both gain come first: skill_swap, shared_goals or off.",
     )
+    cooling_off_days: int = Field(
+        ..., description="Days partners wait after an ending before matching pairs them again."
+    )
     confidentiality_rules: str
 
 
@@ -69,6 +72,7 @@ class ProgramPatchIn(Schema):
     circle_size_max: int | None = None
     allow_trios: bool | None = None
     both_gain: str | None = None
+    cooling_off_days: int | None = None
     confidentiality_rules: str | None = None
 
 
@@ -113,6 +117,7 @@ def _detail(program: Program, membership: Membership) -> ProgramDetailOut:
         circle_size_max=program.circle_size_max,
         allow_trios=program.allow_trios,
         both_gain=program.both_gain,
+        cooling_off_days=program.cooling_off_days,
         confidentiality_rules=program.confidentiality_rules,
     )
 

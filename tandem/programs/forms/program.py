@@ -66,6 +66,15 @@ class ProgramSettingsForm(TandemForm):
             "programs, when they share a goal."
         ),
     )
+    cooling_off_days = forms.IntegerField(
+        label="Cooling-off after an ending (days)",
+        widget=_number(0, 90),
+        help_text=(
+            "After a partnership ends, its partners wait this many days before a match run "
+            "pairs them again, so an ending has time to settle (0: no wait). A change applies "
+            "to endings from then on."
+        ),
+    )
     confidentiality_rules = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core import clock
 from tandem.programs.models import Membership, Program
 
 
@@ -23,6 +24,7 @@ class MemberStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
     INTAKE = "intake", _("Intake to finish")
     CONSENT_MISSING = "consent_missing", _("Consent missing")
+    COOLING_OFF = "cooling_off", _("Cooling off after an ending")
     READY = "ready", _("Ready for matching")
     MATCHED = "matched", _("Matched")
     PAUSED = "paused", _("Paused")
@@ -47,16 +49,19 @@ _KEPT = (
 def member_status_expression() -> Case:
     """Return the SQL expression of a membership's member status (NULL for a coordinator).
 
-    Ready means: the intake is complete (stored ``ready``), submitted, and consent is given.
-    A complete, submitted intake without consent is "consent missing"; anything else not yet
-    matched, paused, left or invited is "intake to finish".
+    Ready means: the intake is complete (stored ``ready``), submitted, and consent is given,
+    and no cooling-off after an ending runs (``cooling_off_until`` is past): until then the
+    member is "cooling off". A complete, submitted intake without consent is "consent
+    missing"; anything else not yet matched, paused, left or invited is "intake to finish".
     """
     submitted = Q(profile__submitted_at__isnull=False)
     consented = Q(profile__consent_at__isnull=False)
     complete = Q(status=Membership.Status.READY) & submitted
+    cooling_off = Q(cooling_off_until__gt=clock.now())
     return Case(
         When(role=Membership.Role.COORDINATOR, then=Value(None)),
         *(When(status=value, then=Value(str(value))) for value in _KEPT),
+        When(complete & consented & cooling_off, then=Value(MemberStatus.COOLING_OFF.value)),
         When(complete & consented, then=Value(MemberStatus.READY.value)),
         When(complete, then=Value(MemberStatus.CONSENT_MISSING.value)),
         default=Value(MemberStatus.INTAKE.value),

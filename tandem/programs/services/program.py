@@ -68,6 +68,7 @@ EDITABLE_FIELDS = (
     "circle_size_max",
     "allow_trios",
     "both_gain",
+    "cooling_off_days",
     "confidentiality_rules",
 )
 
@@ -93,6 +94,11 @@ CADENCE_RANGE = "Meet every 1 to 12 weeks."
 MEETING_MINUTES_RANGE = "A meeting lasts 15 to 240 minutes."
 FORMAT_UNKNOWN = "Choose a format: pairs or circles."
 BOTH_GAIN_UNKNOWN = "Choose what counts as both gaining: skill_swap, shared_goals or off."
+COOLING_OFF_MAX_DAYS = 90
+COOLING_OFF_RANGE = (
+    f"The cooling-off after an ending lasts 0 to {COOLING_OFF_MAX_DAYS} days (0: partners "
+    "may be matched again at once)."
+)
 CIRCLE_SIZE_RANGE = "Circles have 3 to 5 people: set the smallest and largest size between 3 and 5."
 CIRCLE_SIZE_ORDER = "The largest circle size cannot be smaller than the smallest."
 
@@ -220,6 +226,9 @@ def program_check(*, values: dict[str, Any], program: Program | None = None) -> 
         errors.append(ValidationFailed(FORMAT_UNKNOWN, field="format"))
     if values.get("both_gain") not in Program.BothGain.values:
         errors.append(ValidationFailed(BOTH_GAIN_UNKNOWN, field="both_gain"))
+    cooling_off = values.get("cooling_off_days")
+    if not isinstance(cooling_off, int) or not 0 <= cooling_off <= COOLING_OFF_MAX_DAYS:
+        errors.append(ValidationFailed(COOLING_OFF_RANGE, field="cooling_off_days"))
     size_min, size_max = values.get("circle_size_min"), values.get("circle_size_max")
     if not isinstance(size_min, int) or not 3 <= size_min <= 5:
         errors.append(ValidationFailed(CIRCLE_SIZE_RANGE, field="circle_size_min"))

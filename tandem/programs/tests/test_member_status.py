@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from tandem.core import clock
 from tandem.dashboard.selectors import members_by_status
 from tandem.matching.selectors import match_pool
 from tandem.programs.models import Membership, Program
@@ -40,6 +42,14 @@ def program() -> Any:
     member(program, "noconsent2@example.org", Membership.Status.READY, consent_at=None)
     member(program, "ready1@example.org", Membership.Status.READY)
     member(program, "ready2@example.org", Membership.Status.READY)
+    # Ready, but a partnership of theirs ended and the cooling-off runs another day.
+    cooling = member(program, "cooling@example.org", Membership.Status.READY)
+    cooling.cooling_off_until = clock.now() + timedelta(days=1)
+    cooling.save()
+    # A cooling-off that ended yesterday leaves the member ready.
+    cooled = member(program, "cooled@example.org", Membership.Status.READY)
+    cooled.cooling_off_until = clock.now() - timedelta(days=1)
+    cooled.save()
     member(program, "matched@example.org", Membership.Status.MATCHED)
     member(program, "paused@example.org", Membership.Status.PAUSED)
     member(program, "left@example.org", Membership.Status.LEFT)
@@ -56,7 +66,8 @@ EXPECTED = {
     MemberStatus.INVITED: ["invited@example.org"],
     MemberStatus.INTAKE: ["intake@example.org", "draft@example.org"],
     MemberStatus.CONSENT_MISSING: ["noconsent1@example.org", "noconsent2@example.org"],
-    MemberStatus.READY: ["ready1@example.org", "ready2@example.org"],
+    MemberStatus.COOLING_OFF: ["cooling@example.org"],
+    MemberStatus.READY: ["ready1@example.org", "ready2@example.org", "cooled@example.org"],
     MemberStatus.MATCHED: ["matched@example.org"],
     MemberStatus.PAUSED: ["paused@example.org"],
     MemberStatus.LEFT: ["left@example.org"],
@@ -79,7 +90,7 @@ def test_roster_page_shows_consent_missing_not_ready(client, program, coordinato
     row = text.split("noconsent1@example.org</a></td>")[1].split("</tr>")[0]
     assert "<td>Consent missing</td>" in row
     assert 'data-status="consent_missing">Consent missing <span class="tag">2</span>' in text
-    assert 'data-status="ready">Ready for matching <span class="tag">2</span>' in text
+    assert 'data-status="ready">Ready for matching <span class="tag">3</span>' in text
 
 
 def test_matching_considers_exactly_the_ready_members(program, coordinator):

@@ -67,6 +67,7 @@ def settings_data(program: Program, **changes: object) -> dict:
         "circle_size_max": program.circle_size_max,
         "allow_trios": "on",
         "both_gain": program.both_gain,
+        "cooling_off_days": program.cooling_off_days,
         "confidentiality_rules": program.confidentiality_rules,
     }
     data.update(changes)

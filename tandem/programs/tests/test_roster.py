@@ -117,6 +117,7 @@ def test_roster_shows_counts_by_status(client, program, coordinator):
         "invited": 0,
         "intake": 0,
         "consent_missing": 0,
+        "cooling_off": 0,
         "ready": 0,
         "matched": 2,
         "paused": 1,
