@@ -93,6 +93,7 @@ class AuditEvent(models.Model):
         CHECK_IN_RECORDED = "check_in_recorded", "Support check-in recorded"
         CHECK_IN_SENT = "check_in_sent", "Check-in message sent"
         SUPPORT_PLAN_CHANGED = "support_plan_changed", "Support cadence changed"
+        CHECK_IN_TEMPLATE_CHANGED = "check_in_template_changed", "Check-in message changed"
         WORKSHEET_ADDED = "worksheet_added", "Worksheet added"
         WORKSHEET_CHANGED = "worksheet_changed", "Worksheet changed"
 

@@ -21,7 +21,7 @@ from tandem.core.errors import NotFound
 from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 from tandem.support import selectors, services
-from tandem.support.models import CheckIn, HelpFlag, SupportPlan
+from tandem.support.models import CheckIn, CheckInTemplate, HelpFlag, SupportPlan
 
 router = Router(tags=["support"])
 help_router = Router(tags=["support"])
@@ -163,6 +163,91 @@ def check_in_message(
         program=program, partnership=partnership, actor=request.user, message=payload.message
     )
     return Status(201, CheckInOut.model_validate(check_in, from_attributes=True))
+
+
+# --- Check-in messages ------------------------------------------------------------------------
+
+
+class MessageChoiceOut(Schema):
+    key: str
+    id: int | None
+    name: str
+    body: str
+    own: bool
+
+    @staticmethod
+    def of(choice: selectors.MessageChoice) -> "MessageChoiceOut":
+        return MessageChoiceOut(
+            key=choice.key,
+            id=choice.template.pk if choice.template else None,
+            name=str(choice.name),
+            body=str(choice.body),
+            own=choice.own,
+        )
+
+
+class CheckInTemplateIn(Schema):
+    name: str
+    body: str
+
+
+class CheckInTemplatePatchIn(Schema):
+    name: str | None = None
+    body: str | None = None
+
+
+@router.get("/{slug}/messages", response={200: list[MessageChoiceOut], **errors(404)})
+def message_list(request: HttpRequest, slug: str) -> list[MessageChoiceOut]:
+    """List the check-in messages: the program's own (``own``, with an ``id``), then Tandem's."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    return [MessageChoiceOut.of(c) for c in selectors.message_choices(program=program)]
+
+
+def _template_out(template: CheckInTemplate) -> MessageChoiceOut:
+    return MessageChoiceOut.of(
+        selectors.MessageChoice(
+            f"{selectors.OWN_KEY_PREFIX}{template.pk}", template.name, template.body, template
+        )
+    )
+
+
+@router.post("/{slug}/messages", response={201: MessageChoiceOut, **errors(400, 403, 404, 422)})
+def message_create(
+    request: HttpRequest, slug: str, payload: CheckInTemplateIn
+) -> Status[MessageChoiceOut]:
+    """Keep a check-in message for the program (every problem at once in ``errors``)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    template = services.check_in_template_add(
+        program=program, actor=request.user, name=payload.name, body=payload.body
+    )
+    return Status(201, _template_out(template))
+
+
+@router.patch(
+    "/{slug}/messages/{int:pk}", response={200: MessageChoiceOut, **errors(400, 403, 404, 422)}
+)
+def message_update(
+    request: HttpRequest, slug: str, pk: int, payload: CheckInTemplatePatchIn
+) -> MessageChoiceOut:
+    """Rename or reword one of the program's check-in messages; send only what changes."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    template = selectors.access_check_in_template(program=program, pk=pk)
+    template = services.check_in_template_update(
+        template=template,
+        actor=request.user,
+        name=template.name if payload.name is None else payload.name,
+        body=template.body if payload.body is None else payload.body,
+    )
+    return _template_out(template)
+
+
+@router.delete("/{slug}/messages/{int:pk}", response={204: None, **errors(403, 404)})
+def message_delete(request: HttpRequest, slug: str, pk: int) -> Status[None]:
+    """Remove one of the program's check-in messages."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    template = selectors.access_check_in_template(program=program, pk=pk)
+    services.check_in_template_remove(template=template, actor=request.user)
+    return Status(204, None)
 
 
 # --- Help requests ----------------------------------------------------------------------------

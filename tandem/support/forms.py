@@ -12,6 +12,7 @@ from tandem.support.models import (
     EVERY_WEEKS_MIN,
     MESSAGE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    TEMPLATE_NAME_MAX_LENGTH,
 )
 from tandem.support.services import (
     RECORDABLE_CHANNELS,
@@ -78,6 +79,17 @@ class CheckInMessageForm(TandemForm):
         label=_("Message to the partners (replies come to your email)"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 7}),
+    )
+
+
+class CheckInTemplateForm(TandemForm):
+    name = forms.CharField(
+        label=_("Name (only coordinators see it)"), max_length=TEMPLATE_NAME_MAX_LENGTH
+    )
+    body = forms.CharField(
+        label=_("Message to the partners"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,7 @@ NOTE_MAX_LENGTH = 2000
 MESSAGE_MAX_LENGTH = 2000
 EVERY_WEEKS_MIN = 1
 EVERY_WEEKS_MAX = 26
+TEMPLATE_NAME_MAX_LENGTH = 80
 
 
 class SupportPlan(models.Model):
@@ -120,6 +121,35 @@ class CheckInRecorded(CheckIn):
         proxy = True
         verbose_name = "check-in you recorded"
         verbose_name_plural = "check-ins you recorded"
+
+
+class CheckInTemplate(models.Model):
+    """A check-in message the program keeps, for its coordinators to start from and edit."""
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="check_in_templates"
+    )
+    name = models.CharField(max_length=TEMPLATE_NAME_MAX_LENGTH)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = [Lower("name"), "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "program", Lower("name"), name="checkintemplate_name_unique_in_program"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="checkintemplate_name_given"),
+            models.CheckConstraint(condition=~Q(body=""), name="checkintemplate_body_given"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), MESSAGE_MAX_LENGTH),
+                name="checkintemplate_body_length",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class HelpFlag(models.Model):

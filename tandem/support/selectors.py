@@ -37,7 +37,8 @@ from tandem.meetings.selectors.access import seat_name
 from tandem.meetings.selectors.balance import balances_for_partnerships
 from tandem.partnerships.models import Partnership, PartnershipMember, RematchRequest
 from tandem.programs.models import Program, Resource
-from tandem.support.models import CheckIn, HelpFlag, SupportPlan
+from tandem.support import suggestions
+from tandem.support.models import CheckIn, CheckInTemplate, HelpFlag, SupportPlan
 
 FIRST_MEETING_WITHIN = timedelta(weeks=2)
 LOW_PULSE = 2
@@ -295,6 +296,76 @@ def access_support_partnership(*, program: Program, partnership_id: int) -> Part
 def check_ins_of(*, partnership: Partnership) -> list[CheckIn]:
     """Return the partnership's check-ins, newest first, with who recorded each."""
     return list(CheckIn.objects.filter(partnership=partnership).select_related("coordinator"))
+
+
+# --- Check-in messages ------------------------------------------------------------------------
+
+OWN_KEY_PREFIX = "t"
+
+
+@dataclass(frozen=True)
+class MessageChoice:
+    """A message a coordinator can start a check-in email from: the program's own, or Tandem's."""
+
+    key: str  # "t<id>" for the program's own; the suggestion's key for Tandem's
+    name: StrOrPromise
+    body: StrOrPromise
+    template: CheckInTemplate | None = None
+
+    @property
+    def own(self) -> bool:
+        return self.template is not None
+
+
+def check_in_templates_of(*, program: Program) -> QuerySet[CheckInTemplate]:
+    """Return the program's own check-in messages, by name."""
+    return CheckInTemplate.objects.filter(program=program)
+
+
+def access_check_in_template(*, program: Program, pk: int) -> CheckInTemplate:
+    """Return one of the program's own check-in messages; NotFound for anything else."""
+    template = CheckInTemplate.objects.filter(program=program, pk=pk).first()
+    if template is None:
+        raise NotFound()
+    return template
+
+
+def message_choices(*, program: Program) -> list[MessageChoice]:
+    """Return the program's own check-in messages, then the ones Tandem suggests."""
+    own = [
+        MessageChoice(f"{OWN_KEY_PREFIX}{t.pk}", t.name, t.body, t)
+        for t in check_in_templates_of(program=program)
+    ]
+    return own + [MessageChoice(s.key, s.name, s.body) for s in suggestions.SUGGESTIONS]
+
+
+_SUGGESTION_FOR_SIGNAL = {
+    str(SIGNAL_NO_FIRST_MEETING): suggestions.FIRST_MEETING,
+    str(SIGNAL_TWO_MISSED): suggestions.MISSED_MEETINGS,
+    str(SIGNAL_ONE_SIDED): suggestions.BALANCE,
+}
+
+
+def fitting_suggestion(row: SupportRow | None) -> suggestions.Suggestion:
+    """Return the suggestion that fits a partnership's warning signs and why it is due."""
+    if row is not None:
+        for signal in row.signals:
+            fitting = _SUGGESTION_FOR_SIGNAL.get(str(signal.label))
+            if fitting is not None:
+                return fitting
+        if str(row.due_reason) == str(DUE_AFTER_FIRST_MEETING):
+            return suggestions.AFTER_FIRST_MEETING
+    return suggestions.GENERAL
+
+
+def message_choice(
+    choices: list[MessageChoice], *, key: str | None, row: SupportRow | None
+) -> MessageChoice:
+    """Return the choice ``key`` names, else the suggestion that fits the partnership."""
+    by_key = {c.key: c for c in choices}
+    if key and key in by_key:
+        return by_key[key]
+    return by_key[fitting_suggestion(row).key]
 
 
 # --- Help requests ----------------------------------------------------------------------------

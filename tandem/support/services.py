@@ -9,7 +9,8 @@ from datetime import date, datetime, time
 from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from tandem.core import clock
@@ -26,21 +27,12 @@ from tandem.support.models import (
     EVERY_WEEKS_MIN,
     MESSAGE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    TEMPLATE_NAME_MAX_LENGTH,
     CheckIn,
+    CheckInTemplate,
     HelpFlag,
     SupportPlan,
 )
-
-
-def default_message() -> str:
-    """Return the check-in message a coordinator starts from (they edit it before sending)."""
-    return _(
-        "How is your partnership going? I check in with every partnership now and then.\n\n"
-        "Are you meeting as often as you planned, and do you both get to take your turn? "
-        "Is there anything that would make it easier, or anything you would like help with?\n\n"
-        "Reply to this email: it comes straight to me, and stays between us."
-    )
-
 
 RECORDABLE_CHANNELS = [c for c in CheckIn.Channel if c != CheckIn.Channel.MESSAGE]
 RECORDABLE_OUTCOMES = [o for o in CheckIn.Outcome if o != CheckIn.Outcome.ASKED]
@@ -188,6 +180,105 @@ def check_in_message_send(
         partial(tasks.check_in_message_email_send.enqueue, check_in_id=check_in.pk)
     )
     return check_in
+
+
+# --- The program's own check-in messages ------------------------------------------------------
+
+
+class CheckInTemplateInvalid(AnswersInvalid):
+    """A check-in message's name or text needs a change; ``errors`` says what, for each."""
+
+
+def _msg_name_taken(name: str) -> str:
+    return _('The program has a message called "%(name)s" already: choose another name.') % {
+        "name": name
+    }
+
+
+def _template_save(template: CheckInTemplate, **kwargs: Any) -> None:
+    # The database keeps names unique too: a twin saved a moment earlier gets the same message.
+    try:
+        with transaction.atomic():
+            template.save(**kwargs)
+    except IntegrityError:
+        raise CheckInTemplateInvalid({"name": _msg_name_taken(template.name)}) from None
+
+
+def _template_problems(
+    *, program: Program, name: str, body: str, template: CheckInTemplate | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _('Give the message a name, such as "After the first meeting".')
+    elif len(name) > TEMPLATE_NAME_MAX_LENGTH:
+        errors["name"] = msg_too_long(TEMPLATE_NAME_MAX_LENGTH, len(name))
+    else:
+        taken = CheckInTemplate.objects.filter(program=program).alias(lower=Lower("name"))
+        if template is not None:
+            taken = taken.exclude(pk=template.pk)
+        if taken.filter(lower=name.lower()).exists():
+            errors["name"] = _(
+                'The program has a message called "%(name)s" already: choose another name.'
+            ) % {"name": name}
+    if not body:
+        errors["body"] = _("Write the message the partners will read.")
+    elif len(body) > MESSAGE_MAX_LENGTH:
+        errors["body"] = msg_too_long(MESSAGE_MAX_LENGTH, len(body))
+    return errors
+
+
+def _audit_template(
+    template: CheckInTemplate, actor: Any, *, before: dict[str, str], after: dict[str, str]
+) -> None:
+    audit_record(
+        action=AuditEvent.Action.CHECK_IN_TEMPLATE_CHANGED,
+        actor=actor,
+        program=template.program,
+        subject_label=template.name,
+        before=before,
+        after=after,
+    )
+
+
+@transaction.atomic
+def check_in_template_add(*, program: Program, actor: Any, name: str, body: str) -> CheckInTemplate:
+    """Keep a new check-in message for the program's coordinators; every problem at once."""
+    name, body = name.strip(), body.strip()
+    errors = _template_problems(program=program, name=name, body=body, template=None)
+    if errors:
+        raise CheckInTemplateInvalid(errors)
+    template = CheckInTemplate(program=program, name=name, body=body)
+    _template_save(template)
+    _audit_template(template, actor, before={}, after={"name": name})
+    return template
+
+
+@transaction.atomic
+def check_in_template_update(
+    *, template: CheckInTemplate, actor: Any, name: str, body: str
+) -> CheckInTemplate:
+    """Reword or rename one of the program's check-in messages; every problem at once."""
+    locked = CheckInTemplate.objects.select_for_update().get(pk=template.pk)
+    name, body = name.strip(), body.strip()
+    errors = _template_problems(program=locked.program, name=name, body=body, template=locked)
+    if errors:
+        raise CheckInTemplateInvalid(errors)
+    before = {"name": locked.name}
+    changed = {"name": name} if name != locked.name else {}
+    if body != locked.body:
+        changed["text"] = "changed"
+    locked.name, locked.body, locked.updated_at = name, body, clock.now()
+    _template_save(locked, update_fields=["name", "body", "updated_at"])
+    if changed:
+        _audit_template(locked, actor, before=before, after={"name": name, **changed})
+    return locked
+
+
+@transaction.atomic
+def check_in_template_remove(*, template: CheckInTemplate, actor: Any) -> None:
+    """Remove one of the program's check-in messages (the check-ins sent from it keep their text)."""
+    _audit_template(template, actor, before={"name": template.name}, after={"removed": "yes"})
+    CheckInTemplate.objects.filter(pk=template.pk).delete()
 
 
 # --- Help requests ----------------------------------------------------------------------------

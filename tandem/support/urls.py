@@ -7,6 +7,13 @@ app_name = "support"
 support_patterns = [
     path("<slug:slug>/", views.support_list, name="list"),
     path("<slug:slug>/cadence/", views.support_plan, name="plan"),
+    path("<slug:slug>/messages/", views.check_in_templates, name="templates"),
+    path("<slug:slug>/messages/<int:pk>/", views.check_in_template_edit, name="template_edit"),
+    path(
+        "<slug:slug>/messages/<int:pk>/remove/",
+        views.check_in_template_remove,
+        name="template_remove",
+    ),
     path("<slug:slug>/partnerships/<int:pk>/", views.support_partnership, name="partnership"),
     path(
         "<slug:slug>/partnerships/<int:pk>/check-ins/",

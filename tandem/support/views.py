@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from tandem.core.forms import add_domain_error
@@ -24,8 +24,15 @@ from tandem.programs.models import Program
 from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 from tandem.support import selectors, services
-from tandem.support.forms import CheckInForm, CheckInMessageForm, HelpFlagForm, SupportPlanForm
-from tandem.support.models import HelpFlag
+from tandem.support.forms import (
+    CheckInForm,
+    CheckInMessageForm,
+    CheckInTemplateForm,
+    HelpFlagForm,
+    SupportPlanForm,
+)
+from tandem.support.models import CheckInTemplate, HelpFlag
+from tandem.support.suggestions import BY_KEY as SUGGESTIONS_BY_KEY
 
 MSG_HELP_RAISED = (
     "Your coordinators have been told that you asked for {kind} help. Only your name and the "
@@ -105,19 +112,23 @@ def _render_partnership(
     status: int = 200,
 ) -> HttpResponse:
     rows = selectors.support_queue(program=program, partnership=partnership)
+    row = rows[0] if rows else None
     seats = seats_of(partnership)
+    choices = selectors.message_choices(program=program)
+    chosen = selectors.message_choice(choices, key=request.GET.get("message"), row=row)
     return render(
         request,
         "support/partnership.html",
         {
             "program": program,
             "partnership": partnership,
-            "row": rows[0] if rows else None,
+            "row": row,
             "partner_names": [seat_name(s) for s in seats],
             "check_ins": selectors.check_ins_of(partnership=partnership),
             "record_form": record_form or CheckInForm(),
-            "message_form": message_form
-            or CheckInMessageForm(initial={"message": services.default_message()}),
+            "message_form": message_form or CheckInMessageForm(initial={"message": chosen.body}),
+            "message_choices": choices,
+            "message_chosen": chosen,
             "ended": partnership.status == Partnership.Status.ENDED,
         },
         status=status,
@@ -181,6 +192,115 @@ def check_in_message(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             return redirect("support:list", slug=program.slug)
     return _render_partnership(request, program, partnership, message_form=form, status=400)
+
+
+# --- The program's own check-in messages ------------------------------------------------------
+
+
+def _render_templates(
+    request: HttpRequest,
+    program: Program,
+    *,
+    form: CheckInTemplateForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if form is None:
+        start = SUGGESTIONS_BY_KEY.get(request.GET.get("from", ""))
+        form = CheckInTemplateForm(
+            initial={"name": start.name, "body": start.body} if start else None
+        )
+    return render(
+        request,
+        "support/templates.html",
+        {
+            "program": program,
+            "templates": selectors.check_in_templates_of(program=program),
+            "suggestions": [c for c in selectors.message_choices(program=program) if not c.own],
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in_templates(request: HttpRequest, slug: str) -> HttpResponse:
+    """List the program's own check-in messages and Tandem's suggestions; add one (POST)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    if request.method != "POST":
+        return _render_templates(request, program)
+    form = CheckInTemplateForm(request.POST)
+    if form.is_valid():
+        try:
+            template = services.check_in_template_add(
+                program=program,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationFailed as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _('Kept: "%(name)s" is now one of the program\'s check-in messages.')
+                % {"name": template.name},
+            )
+            return redirect("support:templates", slug=program.slug)
+    return _render_templates(request, program, form=form, status=400)
+
+
+def _render_template_edit(
+    request: HttpRequest,
+    program: Program,
+    template: CheckInTemplate,
+    *,
+    form: CheckInTemplateForm,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "support/template_edit.html",
+        {"program": program, "template": template, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in_template_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Reword or rename one of the program's check-in messages."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    template = selectors.access_check_in_template(program=program, pk=pk)
+    if request.method != "POST":
+        form = CheckInTemplateForm(initial={"name": template.name, "body": template.body})
+        return _render_template_edit(request, program, template, form=form)
+    form = CheckInTemplateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.check_in_template_update(
+                template=template,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                body=form.cleaned_data["body"],
+            )
+        except ValidationFailed as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("support:templates", slug=program.slug)
+    return _render_template_edit(request, program, template, form=form, status=400)
+
+
+@login_required
+@require_POST
+def check_in_template_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Remove one of the program's check-in messages."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    template = selectors.access_check_in_template(program=program, pk=pk)
+    services.check_in_template_remove(template=template, actor=request.user)
+    messages.success(request, _('Removed "%(name)s".') % {"name": template.name})
+    return redirect("support:templates", slug=program.slug)
 
 
 # --- Help requests ----------------------------------------------------------------------------

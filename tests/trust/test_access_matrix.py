@@ -335,6 +335,13 @@ PAGES: dict[str, Rule] = {
     "support:help_flag_reopen": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
     "support:list": Rule(COORDINATORS, kwargs=slug),
     "support:plan": Rule(COORDINATORS, kwargs=slug, methods=POST),
+    "support:templates": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
+    "support:template_edit": Rule(
+        COORDINATORS, kwargs=slug_and(pk="check_in_template"), methods=GET_POST
+    ),
+    "support:template_remove": Rule(
+        COORDINATORS, kwargs=slug_and(pk="check_in_template"), methods=POST
+    ),
     "support:partnership": Rule(COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}),
     "support:check_in_record": Rule(
         COORDINATORS, kwargs=lambda w: {**slug(w), **partnership(w)}, methods=POST
@@ -538,6 +545,16 @@ API: dict[str, Rule] = {
         COORDINATORS,
         kwargs=lambda w: {**slug(w), **partnership(w)},
         body=lambda w: {"message": "How is it going?"},
+    ),
+    "GET /api/v1/support/{slug}/messages": Rule(COORDINATORS, kwargs=slug),
+    "POST /api/v1/support/{slug}/messages": Rule(
+        COORDINATORS, kwargs=slug, body=lambda w: {"name": "Hello", "body": "How is it going?"}
+    ),
+    "PATCH /api/v1/support/{slug}/messages/{pk}": Rule(
+        COORDINATORS, kwargs=slug_and(pk="check_in_template"), body=lambda w: {"name": "Hi"}
+    ),
+    "DELETE /api/v1/support/{slug}/messages/{pk}": Rule(
+        COORDINATORS, kwargs=slug_and(pk="check_in_template")
     ),
     "GET /api/v1/worksheets/programs/{slug}": Rule(COORDINATORS, kwargs=slug),
     "POST /api/v1/worksheets/programs/{slug}/suggested": Rule(COORDINATORS, kwargs=slug),

@@ -294,6 +294,12 @@ def _optional_content(w: World) -> None:
         w.objects["help_flag"] = support.help_flag_raise(
             membership=w.memberships["member"], kind=Resource.Kind.OTHER
         )
+        w.objects["check_in_template"] = support.check_in_template_add(
+            program=w.a,
+            actor=w.users["coordinator"],
+            name="Before the mid-point",
+            body="How are your goals coming along?",
+        )
 
 
 def _optional_module(name: str) -> Any:
