@@ -292,6 +292,11 @@ def access_question(*, template: WorksheetTemplate, pk: int) -> WorksheetQuestio
     return question
 
 
+def question_answered(*, question: WorksheetQuestion) -> bool:
+    """Whether any partnership has answered the question (then its kind stays, and it stays)."""
+    return WorksheetAnswer.objects.filter(question=question).exists()
+
+
 @dataclass(frozen=True)
 class Progress:
     """How many current partnerships marked a worksheet done: a count, never content."""

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from tandem.core import clock
@@ -362,21 +362,26 @@ def worksheet_section_add(
     return section
 
 
+def _question_problems(prompt: str, kind: str, help_text: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not prompt:
+        errors["prompt"] = _("Write the question.")
+    elif len(prompt) > PROMPT_MAX_LENGTH:
+        errors["prompt"] = msg_too_long(PROMPT_MAX_LENGTH, len(prompt))
+    if kind not in Kind.values:
+        errors["kind"] = _("Choose what kind of answer it takes.")
+    if len(help_text) > PROMPT_MAX_LENGTH:
+        errors["help_text"] = msg_too_long(PROMPT_MAX_LENGTH, len(help_text))
+    return errors
+
+
 @transaction.atomic
 def worksheet_question_add(
     *, section: WorksheetSection, actor: Any, prompt: str, kind: str, help_text: str = ""
 ) -> WorksheetQuestion:
     """Add a question at the end of a section; every problem at once."""
-    errors: dict[str, str] = {}
     text, hint = prompt.strip(), help_text.strip()
-    if not text:
-        errors["prompt"] = _("Write the question.")
-    elif len(text) > PROMPT_MAX_LENGTH:
-        errors["prompt"] = msg_too_long(PROMPT_MAX_LENGTH, len(text))
-    if kind not in Kind.values:
-        errors["kind"] = _("Choose what kind of answer it takes.")
-    if len(hint) > PROMPT_MAX_LENGTH:
-        errors["help_text"] = msg_too_long(PROMPT_MAX_LENGTH, len(hint))
+    errors = _question_problems(text, kind, hint)
     if errors:
         raise WorksheetTemplateInvalid(errors)
     template = WorksheetTemplate.objects.select_for_update().get(pk=section.template_id)
@@ -390,6 +395,106 @@ def worksheet_question_add(
     )
     _audit(AuditEvent.Action.WORKSHEET_CHANGED, actor, template, question_added=question.pk)
     return question
+
+
+def msg_kind_answered() -> str:
+    return _(
+        "Partnerships have answered this question already, so its kind of answer stays. "
+        "Reword it, or add a new question of the other kind."
+    )
+
+
+@transaction.atomic
+def worksheet_question_update(
+    *, question: WorksheetQuestion, actor: Any, prompt: str, kind: str, help_text: str = ""
+) -> WorksheetQuestion:
+    """Reword a question, change its hint, or its kind while nobody has answered it.
+
+    Answers already given stay with the question: the partners see them under the new wording.
+    """
+    template = WorksheetTemplate.objects.select_for_update().get(pk=question.section.template_id)
+    locked = WorksheetQuestion.objects.get(pk=question.pk)
+    text, hint = prompt.strip(), help_text.strip()
+    errors = _question_problems(text, kind, hint)
+    if (
+        "kind" not in errors
+        and kind != locked.kind
+        and WorksheetAnswer.objects.filter(question=locked).exists()
+    ):
+        errors["kind"] = msg_kind_answered()
+    if errors:
+        raise WorksheetTemplateInvalid(errors)
+    before = {"prompt": locked.prompt, "kind": locked.kind, "help_text": locked.help_text}
+    locked.prompt, locked.kind, locked.help_text = text, kind, hint
+    locked.save(update_fields=["prompt", "kind", "help_text"])
+    changed = sorted(name for name, value in before.items() if getattr(locked, name) != value)
+    if changed:
+        _audit(
+            AuditEvent.Action.WORKSHEET_CHANGED,
+            actor,
+            template,
+            question_changed=locked.pk,
+            changed=", ".join(changed),
+        )
+    return locked
+
+
+@transaction.atomic
+def worksheet_section_rename(
+    *, section: WorksheetSection, actor: Any, title: str
+) -> WorksheetSection:
+    """Give a section another title."""
+    text = _title_check(title, TITLE_MAX_LENGTH, "title")
+    template = WorksheetTemplate.objects.select_for_update().get(pk=section.template_id)
+    locked = WorksheetSection.objects.get(pk=section.pk)
+    if locked.title != text:
+        locked.title = text
+        locked.save(update_fields=["title"])
+        _audit(AuditEvent.Action.WORKSHEET_CHANGED, actor, template, section_renamed=locked.pk)
+    return locked
+
+
+# Positions are unique among siblings, so a swap parks one of the two here for a moment (the
+# template's row is locked meanwhile, so nobody else parks at the same time).
+_PARKED_POSITION = 32767
+
+
+def _swap_with_neighbour(siblings: QuerySet[Any], item: Any, *, up: bool) -> bool:
+    """Swap ``item`` with the sibling just before (``up``) or after it; False at either end."""
+    before = siblings.filter(position__lt=item.position).order_by("-position")
+    after = siblings.filter(position__gt=item.position).order_by("position")
+    neighbour = (before if up else after).first()
+    if neighbour is None:
+        return False
+    mine, theirs = item.position, neighbour.position
+    siblings.filter(pk=item.pk).update(position=_PARKED_POSITION)
+    siblings.filter(pk=neighbour.pk).update(position=mine)
+    siblings.filter(pk=item.pk).update(position=theirs)
+    return True
+
+
+@transaction.atomic
+def worksheet_question_move(*, question: WorksheetQuestion, actor: Any, up: bool) -> bool:
+    """Move a question one place up or down in its section; False when it is there already."""
+    template = WorksheetTemplate.objects.select_for_update().get(pk=question.section.template_id)
+    locked = WorksheetQuestion.objects.get(pk=question.pk)
+    siblings = WorksheetQuestion.objects.filter(section_id=locked.section_id)
+    moved = _swap_with_neighbour(siblings, locked, up=up)
+    if moved:
+        _audit(AuditEvent.Action.WORKSHEET_CHANGED, actor, template, question_moved=locked.pk)
+    return moved
+
+
+@transaction.atomic
+def worksheet_section_move(*, section: WorksheetSection, actor: Any, up: bool) -> bool:
+    """Move a section one place up or down in its worksheet; False when it is there already."""
+    template = WorksheetTemplate.objects.select_for_update().get(pk=section.template_id)
+    locked = WorksheetSection.objects.get(pk=section.pk)
+    siblings = WorksheetSection.objects.filter(template=template)
+    moved = _swap_with_neighbour(siblings, locked, up=up)
+    if moved:
+        _audit(AuditEvent.Action.WORKSHEET_CHANGED, actor, template, section_moved=locked.pk)
+    return moved
 
 
 @transaction.atomic

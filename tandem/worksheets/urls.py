@@ -31,6 +31,26 @@ urlpatterns = [
         name="question_add",
     ),
     path(
+        "p/<slug:slug>/<int:pk>/sections/<int:section_id>/",
+        views_manage.section_edit,
+        name="section_edit",
+    ),
+    path(
+        "p/<slug:slug>/<int:pk>/sections/<int:section_id>/move/",
+        views_manage.section_move,
+        name="section_move",
+    ),
+    path(
+        "p/<slug:slug>/<int:pk>/questions/<int:question_id>/",
+        views_manage.question_edit,
+        name="question_edit",
+    ),
+    path(
+        "p/<slug:slug>/<int:pk>/questions/<int:question_id>/move/",
+        views_manage.question_move,
+        name="question_move",
+    ),
+    path(
         "p/<slug:slug>/<int:pk>/questions/<int:question_id>/remove/",
         views_manage.question_remove,
         name="question_remove",

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,7 +25,7 @@ from tandem.programs.selectors import access_program_as_coordinator
 from tandem.worksheets import selectors, services
 from tandem.worksheets.defaults import SUGGESTED
 from tandem.worksheets.forms import QuestionForm, SectionForm, TemplateForm
-from tandem.worksheets.models import WorksheetTemplate
+from tandem.worksheets.models import WorksheetQuestion, WorksheetTemplate
 
 
 def _render_manage(
@@ -116,6 +117,8 @@ def _render_edit(
     section_form: SectionForm | None = None,
     question_form: QuestionForm | None = None,
     question_section: int | None = None,
+    rename_form: SectionForm | None = None,
+    rename_section: int | None = None,
     status: int = 200,
 ) -> HttpResponse:
     return render(
@@ -139,6 +142,8 @@ def _render_edit(
             "question_form": question_form or QuestionForm(),
             "question_section": question_section,
             "new_question_form": QuestionForm(),
+            "rename_form": rename_form,
+            "rename_section": rename_section,
         },
         status=status,
     )
@@ -225,3 +230,107 @@ def question_remove(request: HttpRequest, slug: str, pk: int, question_id: int) 
     else:
         messages.success(request, _("Question removed."))
     return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
+
+
+def _render_question_edit(
+    request: HttpRequest,
+    program: Program,
+    template: WorksheetTemplate,
+    question: WorksheetQuestion,
+    *,
+    form: QuestionForm,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "worksheets/question_edit.html",
+        {
+            "program": program,
+            "template": template,
+            "question": question,
+            "form": form,
+            "answered": selectors.question_answered(question=question),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, slug: str, pk: int, question_id: int) -> HttpResponse:
+    """Reword a question or its hint, or change its kind while nobody has answered it."""
+    program, template = _access(request, slug, pk)
+    question = selectors.access_question(template=template, pk=question_id)
+    if request.method == "GET":
+        form = QuestionForm(
+            initial={
+                "prompt": question.prompt,
+                "kind": question.kind,
+                "help_text": question.help_text,
+            }
+        )
+        return _render_question_edit(request, program, template, question, form=form)
+    form = QuestionForm(request.POST)
+    if _submit(
+        request,
+        form,
+        lambda: services.worksheet_question_update(
+            question=question,
+            actor=request.user,
+            prompt=form.cleaned_data["prompt"],
+            kind=form.cleaned_data["kind"],
+            help_text=form.cleaned_data.get("help_text", ""),
+        ),
+        _("Question saved."),
+    ):
+        return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
+    return _render_question_edit(request, program, template, question, form=form, status=400)
+
+
+def _up(request: HttpRequest) -> bool:
+    return request.POST.get("direction") != "down"
+
+
+@login_required
+@require_POST
+def question_move(request: HttpRequest, slug: str, pk: int, question_id: int) -> HttpResponse:
+    """Move a question one place up or down in its section."""
+    program, template = _access(request, slug, pk)
+    question = selectors.access_question(template=template, pk=question_id)
+    services.worksheet_question_move(question=question, actor=request.user, up=_up(request))
+    return redirect(
+        f"{reverse('worksheets:edit', args=[program.slug, template.pk])}#q-{question.pk}"
+    )
+
+
+@login_required
+@require_POST
+def section_edit(request: HttpRequest, slug: str, pk: int, section_id: int) -> HttpResponse:
+    """Rename a section."""
+    program, template = _access(request, slug, pk)
+    section = selectors.access_section(template=template, pk=section_id)
+    form = SectionForm(request.POST)
+    if _submit(
+        request,
+        form,
+        lambda: services.worksheet_section_rename(
+            section=section, actor=request.user, title=form.cleaned_data["title"]
+        ),
+        _("Section renamed."),
+    ):
+        return redirect("worksheets:edit", slug=program.slug, pk=template.pk)
+    return _render_edit(
+        request, program, template, rename_form=form, rename_section=section.pk, status=400
+    )
+
+
+@login_required
+@require_POST
+def section_move(request: HttpRequest, slug: str, pk: int, section_id: int) -> HttpResponse:
+    """Move a section one place up or down in the worksheet."""
+    program, template = _access(request, slug, pk)
+    section = selectors.access_section(template=template, pk=section_id)
+    services.worksheet_section_move(section=section, actor=request.user, up=_up(request))
+    return redirect(
+        f"{reverse('worksheets:edit', args=[program.slug, template.pk])}#section-{section.pk}"
+    )

@@ -374,6 +374,26 @@ PAGES: dict[str, Rule] = {
         kwargs=slug_and(pk="worksheet_template", section_id="worksheet_section"),
         methods=POST,
     ),
+    "worksheets:section_edit": Rule(
+        COORDINATORS,
+        kwargs=slug_and(pk="worksheet_template", section_id="worksheet_section"),
+        methods=POST,
+    ),
+    "worksheets:section_move": Rule(
+        COORDINATORS,
+        kwargs=slug_and(pk="worksheet_template", section_id="worksheet_section"),
+        methods=POST,
+    ),
+    "worksheets:question_edit": Rule(
+        COORDINATORS,
+        kwargs=slug_and(pk="worksheet_template", question_id="worksheet_question"),
+        methods=GET_POST,
+    ),
+    "worksheets:question_move": Rule(
+        COORDINATORS,
+        kwargs=slug_and(pk="worksheet_template", question_id="worksheet_question"),
+        methods=POST,
+    ),
     "worksheets:question_remove": Rule(
         COORDINATORS,
         kwargs=slug_and(pk="worksheet_template", question_id="worksheet_question"),
