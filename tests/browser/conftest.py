@@ -5,8 +5,13 @@ Every test that drives a browser lives in this folder and carries the ``browser`
 
 import os
 import shutil
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from playwright.sync_api import Browser
+
+from tests.browser import axe
 
 # pytest-django's live_server and Playwright's sync API share the main thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -55,3 +60,53 @@ def browser_context_args(browser_context_args: dict) -> dict:
         "timezone_id": "Europe/Madrid",
         "locale": "en-GB",
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _axe_on_every_page() -> Iterator[None]:
+    """Check every page of every browser context the tests open with axe-core (axe.py)."""
+    if not axe.enabled():
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        axe.install(patch, Browser)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_axe_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the browser test whose pages broke a WCAG 2.2 AA rule, naming each violation."""
+    seen = len(axe.FINDINGS.violations), len(axe.FINDINGS.errors)
+    yield
+    if "browser" not in request.keywords:
+        return
+    axe.drain()
+    found = axe.FINDINGS.violations[seen[0] :]
+    errors = axe.FINDINGS.errors[seen[1] :]
+    if found or errors:
+        pytest.fail(
+            "axe-core found accessibility problems:\n  " + "\n  ".join(found + errors),
+            pytrace=False,
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Hand a worker's pages checked and violations to the controller (pytest-xdist)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["axe_checked"] = sorted(axe.FINDINGS.checked)
+        output["axe_violations"] = len(axe.FINDINGS.violations)
+
+
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    output = getattr(node, "workeroutput", {})
+    axe.FINDINGS.checked.update(output.get("axe_checked", ()))
+    axe.FINDINGS.violations.extend(["(in a worker)"] * output.get("axe_violations", 0))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if axe.FINDINGS.checked:
+        terminalreporter.write_line(
+            f"axe-core: {len(axe.FINDINGS.checked)} pages checked at desktop and phone width, "
+            f"{len(axe.FINDINGS.violations)} violations"
+        )

@@ -1,0 +1,19 @@
+"""The axe-core checks every journey runs (tests/browser/axe.py) do catch a violation."""
+
+import pytest
+
+from tests.browser import axe
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_page_that_breaks_a_rule_is_reported_at_both_widths(live_server, page):
+    page.goto(f"{live_server.url}/accounts/login/")
+    html = page.content().replace("</main>", '<img src="/static/none.png"></main>')
+    before = len(axe.FINDINGS.violations)
+    copy = page.context.browser.new_context().new_page()  # no Content Security Policy there
+    axe.check_copy(copy, page.url, html, "sign-in page with an image without alt")
+    found = axe.FINDINGS.violations[before:]
+    del axe.FINDINGS.violations[before:]  # planted here: not a fault of the site's pages
+    assert [v.split(" ", 1)[0] for v in found] == ["image-alt", "image-alt"]
+    assert "[desktop]" in found[0] and "[phone]" in found[1]
