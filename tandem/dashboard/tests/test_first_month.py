@@ -194,3 +194,19 @@ def test_the_introduction_email_previews_the_first_month_in_each_readers_zone(ma
     ana_html = for_ana.alternatives[0][0]
     assert "Wednesday 13 January, 18:00" in ana_html
     assert "Wednesday 13 January, 12:00" in for_ben.alternatives[0][0]
+
+
+def test_the_api_gives_a_partner_the_same_preview_and_others_404(client, pair):
+    partnership, (_, ben) = pair
+    url = f"/api/v1/dashboard/first-month/{partnership.pk}"
+    client.force_login(ben.membership.user)
+    body = client.get(url).json()
+    assert body["time_zone"] == "America/New_York"
+    assert body["scheduled"] is False
+    assert [m["local_start"] for m in body["meetings"]] == [
+        "2027-01-13T12:00:00", "2027-01-27T12:00:00"
+    ]  # fmt: skip
+    assert body["first_mentee"] == "Ana" and body["reader_goes_first"] is False
+    assert body["schedule_url"] == reverse("meetings:schedule", args=[partnership.pk])
+    client.force_login(CoordinatorFactory(program=partnership.program).user)
+    assert client.get(url).status_code == 404
