@@ -135,7 +135,7 @@ class NudgeResultOut(Schema):
     skipped: int
 
 
-@router.get("/first-month/{pk}", response={200: FirstMonthOut, **errors(404)})
+@router.get("/first-month/{pk}", response={200: FirstMonthOut, **errors(404, 422)})
 def first_month(request: HttpRequest, pk: int) -> dict:
     """Return a partnership's first month for the partner asking, in their own time zone
     (partners only; anyone else gets 404, as on the page)."""

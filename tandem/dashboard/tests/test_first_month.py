@@ -210,3 +210,14 @@ def test_the_api_gives_a_partner_the_same_preview_and_others_404(client, pair):
     assert body["schedule_url"] == reverse("meetings:schedule", args=[partnership.pk])
     client.force_login(CoordinatorFactory(program=partnership.program).user)
     assert client.get(url).status_code == 404
+
+
+def test_a_circle_reads_equal_turns_that_move_round_it(client, frozen_clock):
+    _, seats = partnership_make(
+        people=[("Ana", "Europe/Madrid"), ("Ben", "Europe/Madrid"), ("Cleo", "Europe/London")],
+        meeting_minutes=60,
+    )
+    html = _page(client, seats[0])
+    assert "equal turns of 20 minutes" in html
+    assert "and Ben, Cleo take the first turns as mentors." in html
+    assert "Who goes first moves round the circle" in html
