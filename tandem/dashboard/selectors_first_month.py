@@ -170,7 +170,9 @@ def first_month_preview(
     until = at + timedelta(days=FIRST_MONTH_DAYS)
     cadence_weeks, minutes = agreement_rhythm(partnership=partnership)
 
-    booked = meeting_upcoming(partnership=partnership, now=at)
+    # The booked meetings of the month (at least the next one, however far it is).
+    upcoming = meeting_upcoming(partnership=partnership, now=at)
+    booked = [m for m in upcoming if m.starts_at < until] or upcoming[:1]
     meetings = [_preview(m.starts_at, zone, readers, m) for m in booked]
     alternatives: list[str] = []
     if not meetings:
