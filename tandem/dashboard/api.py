@@ -11,7 +11,8 @@ from ninja import Router, Schema
 
 from tandem.api.errors import errors
 from tandem.core.errors import NotFound
-from tandem.dashboard import selectors, services
+from tandem.dashboard import selectors, selectors_first_month, services
+from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
 router = Router(tags=["dashboard"])
@@ -87,9 +88,107 @@ class FiguresOut(Schema):
     check_ins_recent: int
 
 
+class FirstMonthMeetingOut(Schema):
+    starts_at: datetime
+    local_start: datetime
+    label: str
+    scheduled: bool
+    meeting_id: int | None
+
+
+class FirstMonthWorksheetOut(Schema):
+    id: int
+    title: str
+    due_label: str
+    url: str
+
+
+class FirstMonthDocumentOut(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class FirstMonthOut(Schema):
+    partnership_id: int
+    time_zone: str
+    kickoff_on: date | None
+    until: date
+    scheduled: bool
+    meetings: list[FirstMonthMeetingOut]
+    alternatives: list[str]
+    proposal_waiting: bool
+    cadence_weeks: int
+    meeting_minutes: int
+    turn_minutes: int
+    first_mentee: str
+    first_mentors: list[str]
+    reader_goes_first: bool
+    worksheet: FirstMonthWorksheetOut | None
+    guidebook: list[FirstMonthDocumentOut]
+    page_url: str
+    schedule_url: str
+
+
 class NudgeResultOut(Schema):
     sent: int
     skipped: int
+
+
+@router.get("/first-month/{pk}", response={200: FirstMonthOut, **errors(404, 422)})
+def first_month(request: HttpRequest, pk: int) -> dict:
+    """Return a partnership's first month for the partner asking, in their own time zone
+    (partners only; anyone else gets 404, as on the page)."""
+    from django.urls import reverse
+
+    partnership, seat = access_partnership_seat(user=request.user, pk=pk)
+    month = selectors_first_month.first_month_preview(partnership=partnership, seat=seat)
+    sheet = month.worksheet
+    return {
+        "partnership_id": partnership.pk,
+        "time_zone": month.time_zone,
+        "kickoff_on": month.kickoff_on,
+        "until": month.until,
+        "scheduled": month.scheduled,
+        "meetings": [
+            {
+                "starts_at": m.starts_at,
+                "local_start": m.local,
+                "label": m.label,
+                "scheduled": m.scheduled,
+                "meeting_id": m.meeting.pk if m.meeting else None,
+            }
+            for m in month.meetings
+        ],
+        "alternatives": month.alternatives,
+        "proposal_waiting": month.proposal_waiting,
+        "cadence_weeks": month.cadence_weeks,
+        "meeting_minutes": month.meeting_minutes,
+        "turn_minutes": month.turn_minutes,
+        "first_mentee": month.first_mentee,
+        "first_mentors": month.first_mentors,
+        "reader_goes_first": month.reader_goes_first,
+        "worksheet": (
+            {
+                "id": sheet.template.pk,
+                "title": sheet.template.title,
+                "due_label": sheet.due_label,
+                "url": sheet.url,
+            }
+            if sheet
+            else None
+        ),
+        "guidebook": [
+            {
+                "id": d.pk,
+                "title": d.title,
+                "url": reverse("programs:document", args=[month.program.slug, d.pk]),
+            }
+            for d in month.guidebook
+        ],
+        "page_url": month.page_url,
+        "schedule_url": month.schedule_url,
+    }
 
 
 @router.get("/{slug}/me", response={200: MemberHomeOut, **errors(404)})

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from tandem.core import clock
 from tandem.core.nudges import nudge_is_too_soon
 from tandem.dashboard.models import StalledNudge
+from tandem.dashboard.selectors_first_month import first_month_open
 from tandem.goals import selectors as goal_selectors
 from tandem.goals.models import Goal, Survey
 from tandem.meetings.models import Commitment, Meeting
@@ -57,6 +58,8 @@ class MemberHome:
     commitments: list[Commitment] = field(default_factory=list)
     # The intake is unfinished or consent to matching is missing: the page asks to finish it.
     intake_unfinished: bool = False
+    # The partnership is in its first month (or has held no meeting): the page links its preview.
+    first_month: bool = False
 
     @property
     def balance_timed(self) -> bool:
@@ -105,6 +108,7 @@ def member_home(*, membership: Membership) -> MemberHome:
         time_zone=goal_selectors.membership_zone(membership=membership),
         commitments=commitments,
         intake_unfinished=state is None or None in state,
+        first_month=partnership is not None and first_month_open(partnership=partnership),
     )
 
 

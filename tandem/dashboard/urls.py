@@ -5,6 +5,9 @@ from tandem.dashboard import views, views_members, views_partnerships
 app_name = "dashboard"
 
 urlpatterns = [
+    # A partner's preview of their partnership's first month (before the program's pages, whose
+    # slug could read "first-month").
+    path("first-month/<int:pk>/", views.first_month, name="first_month"),
     path("<slug:slug>/", views.program_dashboard, name="program"),
     path("<slug:slug>/cockpit/", views.cockpit, name="cockpit"),
     path("<slug:slug>/me/", views.member_home, name="member_home"),

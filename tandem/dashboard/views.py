@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tandem.dashboard import cockpit as cockpits
-from tandem.dashboard import navigation, selectors, services
+from tandem.dashboard import navigation, selectors, selectors_first_month, services
 from tandem.goals.forms import PulseForm
+from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.selectors import (
     access_program,
     access_program_as_coordinator,
@@ -114,3 +115,16 @@ def figures_export(request: HttpRequest, slug: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{program.slug}-figures.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def first_month(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a partner the partnership's first month: kick-off, meetings in their own time,
+    the first worksheet, how turns go and what to prepare (partners only; others get 404).
+    Linked from the partnership page and the member home, and from the introduction email."""
+    partnership, seat = access_partnership_seat(user=request.user, pk=pk)
+    preview = selectors_first_month.first_month_preview(partnership=partnership, seat=seat)
+    return render(
+        request,
+        "dashboard/first_month.html",
+        {"program": partnership.program, "partnership": partnership, "month": preview},
+    )

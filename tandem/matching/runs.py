@@ -29,6 +29,7 @@ from tandem.matching.models import (
     ProposalMember,
     UnmatchedMember,
 )
+from tandem.matching.slots import introduction_preview
 from tandem.programs.models import Membership
 
 logger = logging.getLogger(__name__)
@@ -190,6 +191,7 @@ def _introduction_message(seat: ProposalMember) -> EmailMultiAlternatives:
         "link": absolute_url(partnership.get_absolute_url()),
     }
     context["circle"] = len(intro.partners) > 1
+    context["preview"] = introduction_preview(partnership=partnership, membership=seat.membership)
     return email_build(
         "introduction", folder="matching/email", to=seat.membership.user.email, context=context
     )

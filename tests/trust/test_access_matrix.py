@@ -305,6 +305,7 @@ PAGES: dict[str, Rule] = {
     "dashboard:program": Rule(COORDINATORS, kwargs=slug),
     "dashboard:cockpit": Rule(COORDINATORS, kwargs=slug),
     "dashboard:member_home": Rule(MEMBERS, kwargs=slug),
+    "dashboard:first_month": Rule(PARTNERS, kwargs=partnership),
     "dashboard:export": Rule(COORDINATORS, kwargs=slug),
     # announcements, intake reminders, the next cohort
     "announcements:list": Rule(COORDINATORS, kwargs=slug),
@@ -538,6 +539,7 @@ API: dict[str, Rule] = {
     "GET /api/v1/goals/programs/{slug}/survey-results": Rule(COORDINATORS, kwargs=slug),
     "POST /api/v1/goals/programs/{slug}/help-flags": Rule(MEMBERS_ONLY, kwargs=slug),
     "GET /api/v1/dashboard/{slug}/me": Rule(MEMBERS_ONLY, kwargs=slug),
+    "GET /api/v1/dashboard/first-month/{pk}": Rule(PARTNERS, kwargs=partnership),
     "GET /api/v1/dashboard/{slug}": Rule(COORDINATORS, kwargs=slug),
     "GET /api/v1/dashboard/{slug}/stalled": Rule(COORDINATORS, kwargs=slug),
     "POST /api/v1/dashboard/{slug}/stalled/nudge": Rule(COORDINATORS, kwargs=slug),
