@@ -30,3 +30,26 @@ document.addEventListener("htmx:beforeRequest", (event) => {
     refusal.replaceChildren();
   }
 });
+
+// A table that scrolls sideways is a region the keyboard can reach; its name (the template's,
+// translated) gets the table's caption or the heading before it in front, so two of them on
+// a page, or one inside a section of that heading, are told apart. Without JavaScript they
+// keep the template's name alone.
+function nameScrollRegions(root) {
+  const headings = [...document.querySelectorAll("h1, h2, h3, h4")];
+  for (const region of root.querySelectorAll(".table-scroll[role=region]")) {
+    const caption = region.querySelector("caption");
+    let name = caption ? caption.textContent.trim() : "";
+    if (!name) {
+      const before = headings.filter(
+        (h) => h.compareDocumentPosition(region) & Node.DOCUMENT_POSITION_FOLLOWING,
+      );
+      name = before.length ? before[before.length - 1].textContent.trim() : "";
+    }
+    const generic = region.dataset.name || region.getAttribute("aria-label") || "";
+    region.dataset.name = generic;
+    if (name) region.setAttribute("aria-label", `${name}: ${generic}`);
+  }
+}
+document.addEventListener("DOMContentLoaded", () => nameScrollRegions(document));
+document.addEventListener("htmx:afterSwap", (event) => nameScrollRegions(event.target));

@@ -30,10 +30,21 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 WIDTHS = (("desktop", DESKTOP), ("phone", PHONE))
 RULE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Beyond WCAG's own rules: a skip link that works, landmarks around all content, one main
+# landmark, one first-level heading and headings in order, on every page.
+EXTRA_RULES = [
+    "skip-link",
+    "region",
+    "landmark-one-main",
+    "landmark-unique",
+    "page-has-heading-one",
+    "heading-order",
+]
 
-_RUN = """async (tags) => {
+_RUN = """async ([tags, extra]) => {
+  const rules = Object.fromEntries(extra.map(id => [id, {enabled: true}]));
   const result = await window.axe.run(document, {runOnly: {type: "tag", values: tags},
-                                                 resultTypes: ["violations"]});
+                                                 rules, resultTypes: ["violations"]});
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 4).map(n => n.target.join(" ") + " :: " + n.failureSummary),
@@ -80,7 +91,7 @@ def _key(url: str, title: str) -> str | None:
 def run_at(page: Any, label: str, viewport: dict[str, int], key: str) -> None:
     """Run axe-core on ``page`` at ``viewport`` and record each violation under ``key``."""
     page.set_viewport_size(viewport)
-    for violation in page.evaluate(_RUN, RULE_TAGS):
+    for violation in page.evaluate(_RUN, [RULE_TAGS, EXTRA_RULES]):
         nodes = "\n      ".join(violation["nodes"])
         FINDINGS.violations.append(
             f"{violation['id']} ({violation['impact']}) on {key} [{label}]: "
