@@ -3,12 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from tandem.core import views as core_views
 from tandem.dashboard import views as dashboard_views
 
 handler404 = "config.api.page_not_found"
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("tandem.accounts.urls")),
     path("me/", include("tandem.privacy.urls")),

@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value an operator may change comes from the environment."""
 
 import os
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +197,11 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the accessibility statement (/accessibility/) tells people to ask for help; the address
+# of DEFAULT_FROM_EMAIL unless given.
+TANDEM_ACCESSIBILITY_CONTACT = os.environ.get(
+    "TANDEM_ACCESSIBILITY_CONTACT", parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
 
 # Absolute links in emails (invitations, confirmations) are built from this.
 SITE_URL = os.environ.get("TANDEM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,6 +1,7 @@
 """The axe-core checks every journey runs (tests/browser/axe.py) do catch a violation."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import axe
 
@@ -17,3 +18,14 @@ def test_a_page_that_breaks_a_rule_is_reported_at_both_widths(live_server, page)
     del axe.FINDINGS.violations[before:]  # planted here: not a fault of the site's pages
     assert [v.split(" ", 1)[0] for v in found] == ["image-alt", "image-alt"]
     assert "[desktop]" in found[0] and "[phone]" in found[1]
+
+
+def test_the_accessibility_statement_opens_from_the_footer(live_server, page):
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Accessibility").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accessibility statement")
+    # Keyboard first: the skip link is the first thing Tab reaches, and it lands in the content.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()

@@ -125,6 +125,7 @@ POST = ("POST",)
 
 PAGES: dict[str, Rule] = {
     "home": Rule(PUBLIC),
+    "accessibility": Rule(PUBLIC),
     # allauth
     "account_login": Rule(PUBLIC, methods=GET_POST),
     "account_logout": Rule(PUBLIC, methods=GET_POST),
