@@ -582,6 +582,7 @@ def partnership_introduction(*, partnership: Partnership, user: Any) -> Introduc
                 department=profile.department if profile else "",
                 time_zone=profile.time_zone if profile else "",
                 goals_text=profile.goals_text if profile else "",
+                meeting_needs=profile.meeting_needs if profile else "",
                 themes=_sorted(theirs["themes"]),
                 teaches_me=_sorted(theirs["offers"] & mine["wants"]),
                 learns_from_me=_sorted(mine["offers"] & theirs["wants"]),

@@ -26,6 +26,8 @@ class PartnerCard:
     time_zone: str
     goals_text: str
     themes: list[str]
+    # What would make meetings easier for this partner (their intake; partners only).
+    meeting_needs: str
     teaches_me: list[str]
     learns_from_me: list[str]
 

@@ -246,6 +246,9 @@ class Profile(TimeStampedModel):
     )
     city = models.CharField(max_length=80, blank=True, help_text="For meeting in person.")
     languages = models.JSONField(default=list, blank=True)
+    # "What would make meetings easier for you": for the member's partners only, never the
+    # coordinators (not on their pages, in the API or in exports).
+    meeting_needs = models.TextField("what would make meetings easier for me", blank=True)
     excluded = models.ManyToManyField(
         Membership, blank=True, related_name="excluded_by", verbose_name="not to be paired with"
     )

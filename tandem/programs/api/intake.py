@@ -37,6 +37,12 @@ class ProfileIn(Schema):
     display_name: str = Field(max_length=MAX_TEXT)
     pronouns: str = Field("", max_length=MAX_TEXT)
     goals_text: str = Field("", max_length=MAX_TEXT)
+    meeting_needs: str = Field(
+        "",
+        max_length=MAX_TEXT,
+        description="What would make meetings easier for you: your partners see it, never the "
+        "coordinators.",
+    )
     themes: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
     offers: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
     wants: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
@@ -63,6 +69,9 @@ class ProfileOut(Schema):
     display_name: str
     pronouns: str
     goals_text: str
+    meeting_needs: str | None = Field(
+        description="Your own intake only; null when a coordinator reads a member's intake."
+    )
     themes: list[str]
     offers: list[str]
     wants: list[str]
@@ -80,7 +89,7 @@ class ProfileOut(Schema):
     read_only_reason: str | None
 
 
-def _out(profile: Profile) -> ProfileOut:
+def _out(profile: Profile, *, own: bool = False) -> ProfileOut:
     membership = profile.membership
     return ProfileOut(
         membership_id=membership.pk,
@@ -89,6 +98,7 @@ def _out(profile: Profile) -> ProfileOut:
         display_name=profile.display_name,
         pronouns=profile.pronouns,
         goals_text=profile.goals_text,
+        meeting_needs=profile.meeting_needs if own else None,
         themes=[tag.name for tag in profile.themes.all()],
         offers=[tag.name for tag in profile.offers.all()],
         wants=[tag.name for tag in profile.wants.all()],
@@ -114,7 +124,7 @@ def profile_me(request: HttpRequest, slug: str) -> ProfileOut:
     profile = profile_for(membership=membership)
     if profile is None:
         raise NotFound(MSG_NO_INTAKE_YET)
-    return _out(profile)
+    return _out(profile, own=True)
 
 
 @router.put(
@@ -138,7 +148,7 @@ def profile_me_replace(
         return Status(400, ValidationErrorOut(detail=exc.message, field=exc.field, errors=answers))
     profile = profile_for(membership=membership)
     assert profile is not None
-    return _out(profile)
+    return _out(profile, own=True)
 
 
 @router.get("/{slug}", response={200: list[ProfileOut], **errors(404)})

@@ -87,6 +87,7 @@ def intake_initial(*, profile: Profile | None, user: Any) -> dict[str, Any]:
         "display_name": profile.display_name,
         "pronouns": profile.pronouns,
         "goals_text": profile.goals_text,
+        "meeting_needs": profile.meeting_needs,
         "themes": "; ".join(t.name for t in profile.themes.all()),
         "offers": "; ".join(t.name for t in profile.offers.all()),
         "wants": "; ".join(t.name for t in profile.wants.all()),
@@ -126,6 +127,13 @@ class IntakeForm(TandemForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What would you like to get out of the program?",
+    )
+    meeting_needs = forms.CharField(
+        label="What would make meetings easier for you? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example captions on video, a quiet place, breaks, written notes ahead. "
+        "Only your partners see it, not the coordinators.",
     )
     themes = forms.CharField(label="Goal themes", required=False, help_text="Up to 5. " + TAG_HELP)
     offers = forms.CharField(label="Skills I can offer", required=False, help_text=TAG_HELP)
@@ -228,6 +236,7 @@ class IntakeForm(TandemForm):
             display_name=data.get("display_name", ""),
             pronouns=data.get("pronouns", ""),
             goals_text=data.get("goals_text", ""),
+            meeting_needs=data.get("meeting_needs", ""),
             themes=split_list(data.get("themes", "")),
             offers=split_list(data.get("offers", "")),
             wants=split_list(data.get("wants", "")),

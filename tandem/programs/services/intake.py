@@ -34,6 +34,7 @@ from tandem.programs.services.tags import tag_resolve
 
 MAX_TAG_LENGTH = 60
 MAX_GOALS_TEXT = 4000
+MAX_MEETING_NEEDS = 1000
 MAX_LIST_ITEMS = 30
 TEXT_LIMITS: dict[str, int] = {
     "display_name": 80,
@@ -46,6 +47,9 @@ TEXT_LIMITS: dict[str, int] = {
 MSG_NAME_REQUIRED = "Tell us the name your partner should call you."
 MSG_TOO_LONG = "Keep this to {limit} characters or fewer (it has {length})."
 MSG_GOALS_TOO_LONG = "Keep your goals to {limit} characters or fewer (they have {length})."
+MSG_MEETING_NEEDS_TOO_LONG = (
+    "Keep what would make meetings easier to {limit} characters or fewer (it has {length})."
+)
 MSG_TOO_MANY_THEMES = (
     "You chose {count} goal themes; keep the {limit} that matter most and remove the rest."
 )
@@ -106,6 +110,7 @@ class IntakeData:
     city: str = ""
     languages: Sequence[str] = ()
     excluded_emails: Sequence[str] = field(default_factory=tuple)
+    meeting_needs: str = ""
 
 
 def split_list(text: str) -> list[str]:
@@ -193,6 +198,12 @@ def intake_clean(*, data: IntakeData, own_email: str) -> IntakeData:
             limit=MAX_GOALS_TEXT, length=len(goals_text)
         )
 
+    meeting_needs = data.meeting_needs.strip()
+    if len(meeting_needs) > MAX_MEETING_NEEDS:
+        errors["meeting_needs"] = MSG_MEETING_NEEDS_TOO_LONG.format(
+            limit=MAX_MEETING_NEEDS, length=len(meeting_needs)
+        )
+
     themes = _dedupe_tags(data.themes)
     if len(themes) > MAX_GOALS:
         errors["themes"] = MSG_TOO_MANY_THEMES.format(count=len(themes), limit=MAX_GOALS)
@@ -228,6 +239,7 @@ def intake_clean(*, data: IntakeData, own_email: str) -> IntakeData:
     return replace(
         data,
         goals_text=goals_text,
+        meeting_needs=meeting_needs,
         themes=themes,
         offers=offers,
         wants=wants,
@@ -294,6 +306,7 @@ def profile_submit(*, membership: Membership, data: IntakeData) -> Profile:
         "display_name": clean.display_name,
         "pronouns": clean.pronouns,
         "goals_text": clean.goals_text,
+        "meeting_needs": clean.meeting_needs,
         "stage": clean.stage,
         "organisation": clean.organisation,
         "department": clean.department,
