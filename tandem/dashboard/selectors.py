@@ -23,6 +23,7 @@ from tandem.meetings.selectors.access import seat_live_with_seats, seat_name
 from tandem.meetings.selectors.balance import balance_for_partnership, turn_seconds_held
 from tandem.meetings.selectors.schedule import meeting_upcoming_first
 from tandem.partnerships.models import AgreementVersion, Partnership, PartnershipMember
+from tandem.partnerships.selectors.closing import closing_list_for
 from tandem.programs.models import Membership, Profile, Program
 from tandem.programs.selectors.member_status import member_status_counts
 from tandem.support import selectors as support_selectors
@@ -57,6 +58,8 @@ class MemberHome:
     commitments: list[Commitment] = field(default_factory=list)
     # The intake is unfinished or consent to matching is missing: the page asks to finish it.
     intake_unfinished: bool = False
+    # The member's ended partnerships: each has a closing page (guide, exit survey, contacts).
+    closings: list[Partnership] = field(default_factory=list)
 
     @property
     def balance_timed(self) -> bool:
@@ -105,6 +108,7 @@ def member_home(*, membership: Membership) -> MemberHome:
         time_zone=goal_selectors.membership_zone(membership=membership),
         commitments=commitments,
         intake_unfinished=state is None or None in state,
+        closings=closing_list_for(membership=membership),
     )
 
 
