@@ -22,7 +22,11 @@ from tandem.partnerships.services.agreement import (
     agreement_accept,
     agreement_propose,
 )
-from tandem.partnerships.services.closing import closing_choice_set, exit_survey_answer
+from tandem.partnerships.services.closing import (
+    closing_choice_set,
+    exit_survey_answer,
+    next_cohort_join,
+)
 from tandem.partnerships.services.life import (
     partnership_end,
     partnership_pause,
@@ -450,7 +454,7 @@ def closing_get_endpoint(request: HttpRequest, pk: int) -> dict:
         "partners": [{"name": p.name, "email": p.email} for p in closing.partners],
         "next_cohort": (
             {"slug": cohort.slug, "name": cohort.name, "status": cohort.status}
-            if cohort is not None and not closing.in_next_cohort
+            if cohort is not None and not (closing.in_next_cohort or closing.asked_next_cohort)
             else None
         ),
     }
@@ -481,3 +485,19 @@ def closing_choice_endpoint(request: HttpRequest, pk: int, payload: ClosingChoic
         alumni_listed=payload.alumni_listed,
     )
     return {"stay_in_touch": choice.stay_in_touch, "alumni_listed": choice.alumni_listed}
+
+
+class JoinedOut(Schema):
+    program: str = Field(description="The next cohort's slug.")
+    detail: str = Field(description="What happens next (a waitlist or an invitation email).")
+
+
+@router.post(
+    "/{pk}/closing/next-cohort",
+    response={200: JoinedOut, **errors(404, 409, 422)},
+    summary="Join the next cohort of an ended partnership's program",
+)
+def closing_next_cohort_endpoint(request: HttpRequest, pk: int) -> dict:
+    partnership, _ = access_partnership_seat(user=request.user, pk=pk)
+    cohort, answer = next_cohort_join(partnership=partnership, user=request.user)
+    return {"program": cohort.slug, "detail": answer}

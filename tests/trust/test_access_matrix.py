@@ -490,6 +490,7 @@ API: dict[str, Rule] = {
     "GET /api/v1/partnerships/{pk}/closing": Rule(PARTNERS, kwargs=partnership),
     "POST /api/v1/partnerships/{pk}/closing/survey": Rule(PARTNERS, kwargs=partnership),
     "PUT /api/v1/partnerships/{pk}/closing/choice": Rule(PARTNERS, kwargs=partnership),
+    "POST /api/v1/partnerships/{pk}/closing/next-cohort": Rule(PARTNERS, kwargs=partnership),
     "GET /api/v1/partnerships/{pk}/message-preference": Rule(PARTNERS, kwargs=partnership),
     "PUT /api/v1/partnerships/{pk}/message-preference": Rule(PARTNERS, kwargs=partnership),
     "GET /api/v1/goals/partnerships/{pk}": Rule(PARTNERS, kwargs=partnership),

@@ -14,7 +14,7 @@ from tandem.partnerships.models import (
     PartnershipMember,
 )
 from tandem.partnerships.selectors.life import partnership_all_seats, seat_name
-from tandem.programs.models import Membership, Program
+from tandem.programs.models import Invitation, Membership, Program, WaitlistEntry
 from tandem.programs.selectors.program import access_program
 
 # Under this many answers the mean and the "would take part again" count are not shown:
@@ -48,6 +48,8 @@ class Closing:
     in_touch: bool
     next_cohort: Program | None
     in_next_cohort: bool
+    # On the next cohort's waitlist, or invited to it (the email tells what to do next).
+    asked_next_cohort: bool = False
 
 
 @dataclass
@@ -108,6 +110,22 @@ def closing_overview(*, partnership: Partnership, seat: PartnershipMember) -> Cl
         .exclude(status=Membership.Status.LEFT)
         .exists()
     )
+    asked = (
+        next_cohort is not None
+        and not in_next
+        and (
+            Invitation.objects.filter(
+                program=next_cohort,
+                email__iexact=seat.membership.user.email,
+                accepted_at__isnull=True,
+            ).exists()
+            or WaitlistEntry.objects.filter(
+                program=next_cohort, email__iexact=seat.membership.user.email
+            )
+            .exclude(status=WaitlistEntry.Status.UNSUBSCRIBED)
+            .exists()
+        )
+    )
     return Closing(
         partnership=partnership,
         program=partnership.program,
@@ -120,6 +138,7 @@ def closing_overview(*, partnership: Partnership, seat: PartnershipMember) -> Cl
         in_touch=in_touch,
         next_cohort=next_cohort,
         in_next_cohort=in_next,
+        asked_next_cohort=asked,
     )
 
 

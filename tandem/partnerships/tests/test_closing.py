@@ -263,6 +263,7 @@ def test_next_cohort_is_offered_and_joined_the_way_anyone_joins(client, ended, c
     join = reverse("partnerships:closing_next_cohort", args=[partnership.pk])
     assert client.post(join).status_code == 302
     assert WaitlistEntry.objects.get(program=cohort).email == "ana@example.org"
+    assert b"next-cohort-asked" in client.get(url).content
 
     Program.objects.filter(pk=cohort.pk).update(status="intake_open")
     client.force_login(people["Ben"].user)

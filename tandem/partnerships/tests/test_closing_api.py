@@ -6,6 +6,7 @@ from tandem.partnerships.models import ExitSurvey
 from tandem.partnerships.services.closing import MSG_SURVEY_ONCE
 from tandem.partnerships.services.life import partnership_end
 from tandem.partnerships.tests.builders import ROLES, outsiders
+from tandem.programs.models import Invitation, Program
 from tandem.programs.tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,4 +70,18 @@ def test_only_partners_reach_the_closing_in_the_api(client, ended, program, role
     assert client.post(f"{url}/survey", answer, content_type=JSON).status_code == expected
     choice = {"stay_in_touch": True, "alumni_listed": True}
     assert client.put(f"{url}/choice", choice, content_type=JSON).status_code == expected
+    assert client.post(f"{url}/next-cohort").status_code == expected
     assert not ExitSurvey.objects.exists()
+
+
+def test_joining_the_next_cohort_in_the_api(client, ended):
+    partnership, people = ended
+    client.force_login(people["Ana"].user)
+    url = f"{API}/{partnership.pk}/closing/next-cohort"
+    assert client.post(url).status_code == 409  # no next cohort yet
+    cohort = ProgramFactory(slug="next-one", status="intake_open")
+    Program.objects.filter(pk=cohort.pk).update(previous_cohort=partnership.program)
+    joined = client.post(url)
+    assert joined.json()["program"] == "next-one"
+    assert Invitation.objects.filter(program=cohort, email="ana@example.org").exists()
+    assert client.get(f"{API}/{partnership.pk}/closing").json()["next_cohort"] is None  # asked
