@@ -24,6 +24,7 @@ from tandem.meetings.selectors.access import seat_live_with_seats, seat_name
 from tandem.meetings.selectors.balance import balance_for_partnership, turn_seconds_held
 from tandem.meetings.selectors.schedule import meeting_upcoming_first
 from tandem.partnerships.models import AgreementVersion, Partnership, PartnershipMember
+from tandem.partnerships.selectors.closing import closing_list_for
 from tandem.programs.models import Membership, Profile, Program
 from tandem.programs.selectors.member_status import member_status_counts
 from tandem.support import selectors as support_selectors
@@ -60,6 +61,8 @@ class MemberHome:
     intake_unfinished: bool = False
     # The partnership is in its first month (or has held no meeting): the page links its preview.
     first_month: bool = False
+    # The member's ended partnerships: each has a closing page (guide, exit survey, contacts).
+    closings: list[Partnership] = field(default_factory=list)
 
     @property
     def balance_timed(self) -> bool:
@@ -109,6 +112,7 @@ def member_home(*, membership: Membership) -> MemberHome:
         commitments=commitments,
         intake_unfinished=state is None or None in state,
         first_month=partnership is not None and first_month_open(partnership=partnership),
+        closings=closing_list_for(membership=membership),
     )
 
 

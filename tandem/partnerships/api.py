@@ -1,5 +1,5 @@
 """Partnerships API (``/api/v1/partnerships``): my partnerships, ground rules, pause/resume/end,
-a new match, messages and the message preference. Partners only: anyone else gets 404, the same
+a new match, messages, the message preference and closing well (exit survey, staying in touch). Partners only: anyone else gets 404, the same
 answer as a missing partnership. Same services as the pages; fields a client may not set
 (author, partnership, acceptances) are not in the input schemas and are ignored if sent."""
 
@@ -12,6 +12,7 @@ from tandem.api.errors import errors
 from tandem.core import clock
 from tandem.partnerships.models import Message, PartnershipMember
 from tandem.partnerships.selectors.agreement import agreement_overview
+from tandem.partnerships.selectors.closing import closing_overview
 from tandem.partnerships.selectors.life import seat_name
 from tandem.partnerships.selectors.messages import message_list, message_preference_get
 from tandem.partnerships.selectors.partnership import access_partnership_seat, partnership_list_for
@@ -20,6 +21,11 @@ from tandem.partnerships.services.agreement import (
     Goal,
     agreement_accept,
     agreement_propose,
+)
+from tandem.partnerships.services.closing import (
+    closing_choice_set,
+    exit_survey_answer,
+    next_cohort_join,
 )
 from tandem.partnerships.services.life import (
     partnership_end,
@@ -373,3 +379,125 @@ def preference_get_endpoint(request: HttpRequest, pk: int) -> dict:
 def preference_set_endpoint(request: HttpRequest, pk: int, payload: PreferenceIO) -> dict:
     _, seat = access_partnership_seat(user=request.user, pk=pk)
     return {"notify": message_preference_set(seat=seat, notify=payload.notify).notify}
+
+
+# -- closing well ------------------------------------------------------------------------
+
+
+class ExitSurveyIn(Schema):
+    usefulness: int = Field(description="How useful the partnership was, 1 (not at all) to 5.")
+    what_worked: str = ""
+    could_be_better: str = ""
+    would_take_part_again: bool
+
+
+class ExitSurveyOut(ExitSurveyIn):
+    answered_at: datetime
+
+
+class ClosingChoiceIO(Schema):
+    stay_in_touch: bool = Field(
+        description="Let your partners see your email address (shown once all of them chose it)."
+    )
+    alumni_listed: bool = Field(description="Show you (name and email) in the alumni list.")
+
+
+class ContactOut(Schema):
+    name: str
+    email: str = Field(description="Empty until every partner chose to stay in touch.")
+
+
+class NextCohortOut(Schema):
+    slug: str
+    name: str
+    status: str
+
+
+class ClosingOut(ClosingChoiceIO):
+    ended: bool
+    survey: ExitSurveyOut | None
+    in_touch: bool
+    partners: list[ContactOut]
+    next_cohort: NextCohortOut | None
+
+
+def _survey_out(survey: object) -> dict | None:
+    if survey is None:
+        return None
+    return {
+        field: getattr(survey, field)
+        for field in (
+            "usefulness",
+            "what_worked",
+            "could_be_better",
+            "would_take_part_again",
+            "answered_at",
+        )
+    }
+
+
+@router.get(
+    "/{pk}/closing",
+    response={200: ClosingOut, **errors(404, 422)},
+    summary="My closing page: my exit survey, my choices, my partners' contacts",
+)
+def closing_get_endpoint(request: HttpRequest, pk: int) -> dict:
+    partnership, seat = access_partnership_seat(user=request.user, pk=pk)
+    closing = closing_overview(partnership=partnership, seat=seat)
+    cohort = closing.next_cohort
+    return {
+        "ended": closing.ended,
+        "survey": _survey_out(closing.survey),
+        "stay_in_touch": closing.stay_in_touch,
+        "alumni_listed": closing.alumni_listed,
+        "in_touch": closing.in_touch,
+        "partners": [{"name": p.name, "email": p.email} for p in closing.partners],
+        "next_cohort": (
+            {"slug": cohort.slug, "name": cohort.name, "status": cohort.status}
+            if cohort is not None and not (closing.in_next_cohort or closing.asked_next_cohort)
+            else None
+        ),
+    }
+
+
+@router.post(
+    "/{pk}/closing/survey",
+    response={201: ExitSurveyOut, **errors(400, 404, 409, 422)},
+    summary="Answer the exit survey of an ended partnership (once)",
+)
+def closing_survey_endpoint(request: HttpRequest, pk: int, payload: ExitSurveyIn) -> Status:
+    partnership, _ = access_partnership_seat(user=request.user, pk=pk)
+    survey = exit_survey_answer(partnership=partnership, user=request.user, **payload.dict())
+    return Status(201, _survey_out(survey))
+
+
+@router.put(
+    "/{pk}/closing/choice",
+    response={200: ClosingChoiceIO, **errors(400, 404, 409, 422)},
+    summary="Stay in touch with my partners, and be in the alumni list (or not)",
+)
+def closing_choice_endpoint(request: HttpRequest, pk: int, payload: ClosingChoiceIO) -> dict:
+    partnership, _ = access_partnership_seat(user=request.user, pk=pk)
+    choice = closing_choice_set(
+        partnership=partnership,
+        user=request.user,
+        stay_in_touch=payload.stay_in_touch,
+        alumni_listed=payload.alumni_listed,
+    )
+    return {"stay_in_touch": choice.stay_in_touch, "alumni_listed": choice.alumni_listed}
+
+
+class JoinedOut(Schema):
+    program: str = Field(description="The next cohort's slug.")
+    detail: str = Field(description="What happens next (a waitlist or an invitation email).")
+
+
+@router.post(
+    "/{pk}/closing/next-cohort",
+    response={200: JoinedOut, **errors(404, 409, 422)},
+    summary="Join the next cohort of an ended partnership's program",
+)
+def closing_next_cohort_endpoint(request: HttpRequest, pk: int) -> dict:
+    partnership, _ = access_partnership_seat(user=request.user, pk=pk)
+    cohort, answer = next_cohort_join(partnership=partnership, user=request.user)
+    return {"program": cohort.slug, "detail": answer}

@@ -8,9 +8,11 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import TandemForm
 from tandem.partnerships.models import (
+    EXIT_TEXT_MAX_LENGTH,
     MESSAGE_MAX_LENGTH,
     AgreementVersion,
     MessagePreference,
@@ -25,6 +27,7 @@ from tandem.partnerships.services.agreement import (
     AgreementContent,
     Goal,
 )
+from tandem.partnerships.services.closing import MSG_AGAIN, MSG_USEFULNESS
 from tandem.partnerships.services.messages import MSG_EMPTY
 
 MSG_GOAL_NEEDS_TEXT = "Write the goal, or clear its deadline."
@@ -189,4 +192,46 @@ class MessagePreferenceForm(TandemForm):
         label="Email me about new messages",
         choices=MessagePreference.Notify.choices,
         widget=forms.RadioSelect,
+    )
+
+
+class ExitSurveyForm(TandemForm):
+    """The short exit survey of an ended partnership (the partner's own answers)."""
+
+    usefulness = forms.TypedChoiceField(
+        label=_("How useful was this partnership for you?"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1 is not useful at all, 5 is very useful."),
+        error_messages={"required": MSG_USEFULNESS, "invalid_choice": MSG_USEFULNESS},
+    )
+    what_worked = forms.CharField(
+        label=_("What worked well? (optional)"),
+        required=False,
+        max_length=EXIT_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    could_be_better = forms.CharField(
+        label=_("What could be better? (optional)"),
+        required=False,
+        max_length=EXIT_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    would_take_part_again = forms.TypedChoiceField(
+        label=_("Would you take part again?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": MSG_AGAIN, "invalid_choice": MSG_AGAIN},
+    )
+
+
+class ClosingChoiceForm(TandemForm):
+    """Stay in touch with the partners, and appear in the program's alumni list."""
+
+    stay_in_touch = forms.BooleanField(required=False)
+    alumni_listed = forms.BooleanField(
+        required=False,
+        label=_("Show me in the program's alumni list (my name and email address)"),
     )

@@ -317,3 +317,51 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for {self.user} on {self.day}"
+
+
+# -- closing well: the exit survey and the choices after an ending -----------------------------
+
+EXIT_TEXT_MAX_LENGTH = 1000
+
+
+class ExitSurvey(models.Model):
+    """One partner's answers to the short exit survey of an ended partnership (once each).
+
+    The answers are the partner's own: coordinators see how many answered and the mean of
+    ``usefulness`` (from five answers on), never the text.
+    """
+
+    seat = models.OneToOneField(
+        PartnershipMember, on_delete=models.CASCADE, related_name="exit_survey"
+    )
+    usefulness = models.PositiveSmallIntegerField()
+    what_worked = models.TextField(blank=True)
+    could_be_better = models.TextField(blank=True)
+    would_take_part_again = models.BooleanField()
+    answered_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5),
+                name="exitsurvey_usefulness_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exit survey of {self.seat}"
+
+
+class ClosingChoice(models.Model):
+    """What one partner chose after an ending: stay in touch with the partners (they see each
+    other's email once all of them chose it) and be listed among the program's alumni."""
+
+    seat = models.OneToOneField(
+        PartnershipMember, on_delete=models.CASCADE, related_name="closing_choice"
+    )
+    stay_in_touch = models.BooleanField(default=False)
+    alumni_listed = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"Closing choices of {self.seat}"

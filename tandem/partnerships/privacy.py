@@ -1,4 +1,5 @@
-"""What the partnerships app holds about a person: seats, agreements, events, messages.
+"""What the partnerships app holds about a person: seats, agreements, events, messages, and
+what they answered and chose when a partnership closed (exit survey, staying in touch).
 
 See ``tandem/core/personal_data.py`` for the shape and docs/privacy.md for the rules.
 """
@@ -11,7 +12,9 @@ from tandem.core.personal_data import Declaration, Erase, Holding, Person
 from tandem.partnerships.models import (
     AgreementAcceptance,
     AgreementVersion,
+    ClosingChoice,
     DigestSent,
+    ExitSurvey,
     Message,
     MessagePreference,
     Partnership,
@@ -82,6 +85,9 @@ DECLARATION = Declaration(
         Holding.by(Message, "author_id", "seat_ids"),
         Holding.by(MessagePreference, "seat_id", "seat_ids"),
         Holding(DigestSent, rows=lambda p: DigestSent.objects.filter(user=p.user)),
+        # The person's own answers and choices: in the download, deleted with the account.
+        Holding.by(ExitSurvey, "seat_id", "seat_ids"),
+        Holding.by(ClosingChoice, "seat_id", "seat_ids"),
     ),
     finish=_seats_leave,
 )

@@ -25,6 +25,7 @@ from tandem.partnerships.models import (
     PartnershipEvent,
     RematchRequest,
 )
+from tandem.partnerships.selectors.closing import next_cohort_of
 from tandem.partnerships.selectors.life import partnership_active_seats, seat_name
 from tandem.programs.models import Membership
 
@@ -70,6 +71,11 @@ def partnership_event_email_send(*, event_id: int) -> int:
     # Every seat, active or not: seats only close when the partnership ends, and a resume
     # queued just before an end must still reach everyone.
     link = absolute_url(partnership.get_absolute_url())
+    next_cohort = None
+    if event.kind == PartnershipEvent.Kind.ENDED:
+        # An ending points to the closing page (guide, exit survey, staying in touch).
+        link = absolute_url(reverse("partnerships:closing", kwargs={"pk": partnership.pk}))
+        next_cohort = next_cohort_of(program=partnership.program)
     if event.by_coordinator:
         actor = "Your coordinator"
     else:
@@ -85,6 +91,7 @@ def partnership_event_email_send(*, event_id: int) -> int:
                 "is_actor": event.actor_id == seat.pk,
                 "program": partnership.program,
                 "link": link,
+                "next_cohort": next_cohort,
             },
         )
         for seat in seats

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.partnerships.views import agreement, export, life, messages, partnership
+from tandem.partnerships.views import agreement, closing, export, life, messages, partnership
 
 app_name = "partnerships"
 
@@ -18,6 +18,11 @@ urlpatterns = [
     path("<int:pk>/resume/", life.life_resume, name="resume"),
     path("<int:pk>/end/", life.life_end, name="end"),
     path("<int:pk>/rematch/", life.life_rematch, name="rematch"),
+    path("<int:pk>/closing/", closing.closing_page, name="closing"),
+    path("<int:pk>/closing/survey/", closing.closing_survey, name="closing_survey"),
+    path("<int:pk>/closing/choice/", closing.closing_choice, name="closing_choice"),
+    path("<int:pk>/closing/next-cohort/", closing.closing_next_cohort, name="closing_next_cohort"),
+    path("<slug:slug>/alumni/", closing.alumni_page, name="alumni"),
     path("<slug:slug>/requests/", life.rematch_queue, name="rematch_queue"),
     path(
         "<slug:slug>/requests/<int:request_id>/handled/",

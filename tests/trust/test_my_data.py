@@ -53,6 +53,7 @@ from tandem.meetings.tests.factories import (
     ScheduleNoticeFactory,
     TurnFactory,
 )
+from tandem.partnerships.models import ClosingChoice, ExitSurvey
 from tandem.partnerships.tests.factories import (
     DigestSentFactory,
     PartnershipEventFactory,
@@ -106,6 +107,10 @@ def _every_kind_of_record(w: World) -> None:
     )  # fmt: skip
     RematchRequestFactory(program=w.a, partnership=w.partnership, seat=seat)
     DigestSentFactory(user=w.users["partner"], day=clock.today())
+    ExitSurvey.objects.create(
+        seat=seat, usefulness=4, what_worked="PIA-EXIT-ANSWER", would_take_part_again=True
+    )
+    ClosingChoice.objects.create(seat=seat, stay_in_touch=True, alumni_listed=True)
     MeetingFactory(
         partnership=w.partnership, original_start=now, starts_at=now, duration_minutes=30,
         time_zone="UTC", status="cancelled", cancelled_by=seat, cancel_reason=CANCEL_REASON,
@@ -236,7 +241,14 @@ def test_every_declared_model_is_in_the_download_and_gone_or_pseudonymised_after
             if person.email.lower() in text or person.name.lower() in text:
                 left.append(f"{holding.model._meta.label} #{row.pk}: names the person")
     assert not left, left
-    for words in (END_REASON, FEEDBACK, CANCEL_REASON, "PIA-COMMENT", "PIA-ANSWER"):
+    for words in (
+        END_REASON,
+        FEEDBACK,
+        CANCEL_REASON,
+        "PIA-COMMENT",
+        "PIA-ANSWER",
+        "PIA-EXIT-ANSWER",
+    ):
         assert not any(words.lower() in _text_of(row) for row in _all_rows()), words
 
 

@@ -33,6 +33,8 @@ MSG_STATUS_IN_PARTNERSHIP = (
 )
 MSG_REMOVE_REASON = "Say why {name} leaves the program (kept in the audit log)."
 MSG_ALREADY_LEFT = "{name} has already left the program."
+# Kept with each ending for coordinators (the endings table, the audit log).
+REASON_PROGRAM_CLOSED = "The program was closed."
 
 # What a coordinator may set on the member page; "matched" comes from a partnership and
 # "left" from removing the member.
@@ -76,6 +78,7 @@ def _live_partnership_locked(membership: Membership) -> Partnership | None:
 
 
 def _end(*, partnership: Partnership, actor: Any, end_reason: str, reason: str) -> PartnershipEvent:
+    before = partnership.status
     event = partnership_close(
         partnership=partnership,
         seat=None,
@@ -88,7 +91,7 @@ def _end(*, partnership: Partnership, actor: Any, end_reason: str, reason: str) 
         actor=actor,
         subject_label=f"Partnership #{partnership.pk}",
         program=partnership.program,
-        before={"partnership": partnership.pk, "status": Partnership.Status.ACTIVE.value},
+        before={"partnership": partnership.pk, "status": before},
         after={
             "partnership": partnership.pk,
             "status": Partnership.Status.ENDED.value,
@@ -237,3 +240,26 @@ def membership_remove(
         after={"status": Membership.Status.LEFT.value, "reason": reason},
     )
     return membership
+
+
+def program_partnerships_close(*, program: Program, actor: Any) -> None:
+    """End every live partnership of a program being closed, no-fault ("The program is over").
+
+    Called by ``program_update`` (through the ``program_closing`` slot) in its transaction, so
+    the program's status and every ending commit together or not at all. Each ending is
+    audited and its partners get the one ending email, which links to the closing page.
+    """
+    partnerships = list(
+        Partnership.objects.select_for_update(of=("self",))
+        .select_related("program")
+        .filter(program=program)
+        .exclude(status=Partnership.Status.ENDED)
+        .order_by("pk")
+    )
+    for partnership in partnerships:
+        _end(
+            partnership=partnership,
+            actor=actor,
+            end_reason=PartnershipEvent.EndReason.PROGRAM_OVER,
+            reason=REASON_PROGRAM_CLOSED,
+        )

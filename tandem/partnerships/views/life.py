@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.partnerships.forms import EndForm, PauseForm
 from tandem.partnerships.models import Partnership, PartnershipMember
+from tandem.partnerships.selectors.closing import exit_survey_summary
 from tandem.partnerships.selectors.life import (
     partnership_ending_list,
     partnership_event_list,
@@ -120,7 +121,7 @@ life_rematch = _life_action(rematch_request_create, REMATCH_ASKED)
 def rematch_queue(request: HttpRequest, slug: str) -> HttpResponse:
     """The coordinator's queue: who asked for a new match and when, and how partnerships ended.
 
-    Never shows meeting content, notes, messages or ground rules.
+    Never shows meeting content, notes, messages, ground rules or exit-survey text.
     """
     program = program_selectors.access_program_as_coordinator(user=request.user, slug=slug)
     return render(
@@ -130,6 +131,7 @@ def rematch_queue(request: HttpRequest, slug: str) -> HttpResponse:
             "program": program,
             "requests": rematch_request_list(program=program),
             "endings": partnership_ending_list(program=program),
+            "exit_survey": exit_survey_summary(program=program),
         },
     )
 

@@ -318,6 +318,8 @@ def program_update(*, program: Program, actor: Any, **changes: Any) -> Program:
     for field in changed:
         setattr(program, field, values[field])
     program.save(update_fields=changed)
+    if "status" in changed and program.status == Status.CLOSED:
+        slots.program_closing(program=program, actor=actor)
     audit_record(
         action=AuditEvent.Action.PROGRAM_CHANGED,
         actor=actor,
