@@ -462,7 +462,7 @@ def closing_get_endpoint(request: HttpRequest, pk: int) -> dict:
 
 @router.post(
     "/{pk}/closing/survey",
-    response={201: ExitSurveyOut, **errors(400, 404, 409, 422)},
+    response={201: ExitSurveyOut, **errors(400, 403, 404, 409, 422)},
     summary="Answer the exit survey of an ended partnership (once)",
 )
 def closing_survey_endpoint(request: HttpRequest, pk: int, payload: ExitSurveyIn) -> Status:
@@ -473,7 +473,7 @@ def closing_survey_endpoint(request: HttpRequest, pk: int, payload: ExitSurveyIn
 
 @router.put(
     "/{pk}/closing/choice",
-    response={200: ClosingChoiceIO, **errors(400, 404, 409, 422)},
+    response={200: ClosingChoiceIO, **errors(400, 403, 404, 409, 422)},
     summary="Stay in touch with my partners, and be in the alumni list (or not)",
 )
 def closing_choice_endpoint(request: HttpRequest, pk: int, payload: ClosingChoiceIO) -> dict:
@@ -494,7 +494,7 @@ class JoinedOut(Schema):
 
 @router.post(
     "/{pk}/closing/next-cohort",
-    response={200: JoinedOut, **errors(404, 409, 422)},
+    response={200: JoinedOut, **errors(403, 404, 409, 422)},
     summary="Join the next cohort of an ended partnership's program",
 )
 def closing_next_cohort_endpoint(request: HttpRequest, pk: int) -> dict:
