@@ -3,6 +3,15 @@
 "use strict";
 (function () {
   const handedOver = new Set();
+  // What a screen reader hears, politely: each new turn, and one minute before a turn ends.
+  // The countdown itself is not a live region: a number read out every second helps nobody.
+  let announcedTurn = null;
+  const warnedTurns = new Set();
+
+  function announce(text) {
+    const out = document.getElementById("timer-announce");
+    if (out && text) out.textContent = text.replace(/\s+/g, " ").trim();
+  }
 
   function format(seconds) {
     const s = Math.max(0, Math.round(seconds));
@@ -20,9 +29,22 @@
     document.querySelectorAll("[data-turn-seat]").forEach(function (el) {
       el.classList.toggle("current", el.dataset.turnSeat === current);
     });
+    const turn = panel.dataset.turn || (panel.querySelector("[data-finished]") ? "done" : "");
+    if (announcedTurn === null) {
+      announcedTurn = turn;  // the page just opened: nothing has changed yet
+    } else if (turn !== announcedTurn) {
+      announcedTurn = turn;
+      const line = panel.querySelector(".timer-line");
+      if (line) announce(line.textContent);
+    }
     if (!panel.dataset.endsAt) return;
     const now = Date.now() + Number(panel.dataset.offset);
     const remaining = (Date.parse(panel.dataset.endsAt) - now) / 1000;
+    if (remaining <= 60 && remaining > 0 && !warnedTurns.has(panel.dataset.turn)) {
+      warnedTurns.add(panel.dataset.turn);
+      const out = document.getElementById("timer-announce");
+      if (out) announce(out.dataset.oneMinute);
+    }
     const out = panel.querySelector("[data-countdown]");
     if (out) out.textContent = format(remaining);
     panel.classList.toggle("ending", remaining <= 30);

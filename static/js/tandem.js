@@ -53,3 +53,63 @@ function nameScrollRegions(root) {
 }
 document.addEventListener("DOMContentLoaded", () => nameScrollRegions(document));
 document.addEventListener("htmx:afterSwap", (event) => nameScrollRegions(event.target));
+
+// Focus after an htmx swap: when the control that had focus was replaced, focus goes to the
+// same control in the new content (same id, or same name and value), else to what the swap
+// says happened (a status or alert message in it), else to the new content itself, so a
+// keyboard or screen-reader user is never dropped at the top of the page.
+let focusBeforeSwap = null;
+document.addEventListener("htmx:beforeSwap", () => {
+  const active = document.activeElement;
+  focusBeforeSwap = active && active !== document.body ? {
+    id: active.id,
+    name: active.getAttribute("name"),
+    value: active.getAttribute("value"),
+    tag: active.tagName,
+    text: active.textContent.trim(),
+  } : null;
+});
+document.addEventListener("htmx:afterSettle", (event) => {
+  const was = focusBeforeSwap;
+  focusBeforeSwap = null;
+  const active = document.activeElement;
+  if (!was || (active && active !== document.body && active.isConnected)) return;
+  const root = event.detail.elt && event.detail.elt.isConnected
+    ? event.detail.elt
+    : document.getElementById(event.detail.target && event.detail.target.id) || document.body;
+  let next = was.id ? document.getElementById(was.id) : null;
+  if (!next && was.name) {
+    next = [...root.querySelectorAll(`[name="${CSS.escape(was.name)}"]`)].find(
+      (el) => was.value === null || el.getAttribute("value") === was.value,
+    );
+  }
+  if (!next && was.tag === "BUTTON") {
+    next = [...root.querySelectorAll("button")].find((el) => el.textContent.trim() === was.text);
+  }
+  if (!next) next = root.querySelector("[role=alert], [role=status], .errorlist");
+  if (!next) next = root;
+  if (!next.matches("a[href], button, input, select, textarea, [tabindex]")) {
+    next.setAttribute("tabindex", "-1");
+  }
+  next.focus({ preventScroll: false });
+});
+
+// After a form is sent and the page comes back with what happened ("Note saved."), the focus
+// starts on that message, or on the part of the page the answer points to (#notes): a screen
+// reader reads it, and the next Tab goes on from there.
+document.addEventListener("DOMContentLoaded", () => {
+  const message = document.querySelector("main .messages .message");
+  if (!message) return;
+  let target = message;
+  if (window.location.hash) {
+    try {
+      target = document.querySelector(window.location.hash) || message;
+    } catch (error) {
+      target = message;
+    }
+  }
+  if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) {
+    target.setAttribute("tabindex", "-1");
+  }
+  target.focus();
+});
