@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import http.client
 import ipaddress
+import math
 import socket
 import ssl
 import time
@@ -25,6 +26,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.core import clock
 from tandem.integrations.models import ANSWER_MAX_LENGTH, ERROR_MAX_LENGTH, Delivery, Endpoint
@@ -163,7 +165,12 @@ def post(*, endpoint: Endpoint, delivery: Delivery) -> Answer:
     except TimeoutError:
         return Answer(
             None,
-            error=_("No answer within %(seconds)s seconds.") % {"seconds": f"{timeout:g}"},
+            error=ngettext(
+                "No answer within %(seconds)s second.",
+                "No answer within %(seconds)s seconds.",
+                math.ceil(timeout),
+            )
+            % {"seconds": f"{timeout:g}"},
             duration_ms=took(),
         )
     except (OSError, http.client.HTTPException) as exc:
