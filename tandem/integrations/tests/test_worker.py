@@ -76,6 +76,7 @@ def test_each_event_reaches_the_receiver_once_after_failures_and_a_slow_answer(s
     first = delivery.tries.get()
     assert (first.status_code, delivery.status, delivery.attempts) == (500, "pending", 1)
     assert first.answer == "boom: try later"
+    assert delivery.next_attempt_at is not None
     assert delivery.next_attempt_at - first.started_at >= timedelta(seconds=30)
     assert delivery.next_attempt_at - first.started_at < timedelta(seconds=35)
     run_worker()  # the retry waits: nothing is due yet
@@ -85,6 +86,7 @@ def test_each_event_reaches_the_receiver_once_after_failures_and_a_slow_answer(s
     run_worker()  # attempt 2: 500 again, then four times as long a wait
     delivery.refresh_from_db()
     second = delivery.tries.get(number=2)
+    assert delivery.next_attempt_at is not None
     assert delivery.next_attempt_at - second.started_at >= timedelta(seconds=120)
     later()
     run_worker()  # attempt 3: the receiver answers after Tandem stopped waiting
