@@ -200,7 +200,7 @@ def endpoint_create(
         AuditEvent.Action.INTEGRATION_ADDED,
         endpoint=endpoint,
         actor=actor,
-        after={"host": _host(url), "events": events},
+        after={"host": _host(url), "events": ", ".join(events)},
     )
     return EndpointCreated(endpoint=endpoint, secret=secret)
 
