@@ -194,7 +194,7 @@ def test_each_event_type_is_delivered_where_the_service_does_it(django_capture_o
         membership = invitation_accept(
             token=InvitationFactory(program=program, email=user.email).token, user=user
         )
-        partnership, people = partnership_of(program, "Ana", "Ben")
+        partnership, _people = partnership_of(program, "Ana", "Ben")
         seats = list(partnership.seats.order_by("pk"))
         held = MeetingFactory(
             partnership=partnership, original_start=clock.now() - timedelta(hours=2)
