@@ -105,7 +105,8 @@ def delivery_attempt(*, delivery_id: int, attempt: int, enqueue: Enqueue) -> str
     """Make attempt number ``attempt`` of the delivery; return what became of it.
 
     "skipped" when the delivery is not waiting for this attempt (delivered, given up, removed,
-    or claimed by another worker), else the delivery's status after the attempt.
+    or claimed by another worker), "removed" when its endpoint went during the attempt, else
+    the delivery's status after the attempt.
     """
     if not _claim(delivery_id=delivery_id, attempt=attempt, now=clock.now()):
         return "skipped"
@@ -127,6 +128,8 @@ def _record(
 ) -> str:
     now = clock.now()
     with transaction.atomic():
+        if not Delivery.objects.select_for_update().filter(pk=delivery.pk).exists():
+            return "removed"  # the endpoint was removed while the attempt was under way
         DeliveryAttempt.objects.create(
             delivery=delivery,
             number=attempt,

@@ -260,3 +260,26 @@ def test_slack_and_teams_get_a_message_without_names_through_the_worker(receiver
     assert "Tandem-Signature" not in receiver.hits[0].headers
     for name in ("Ana", "Ben", "Cleo", "Dan"):
         assert name not in json.dumps(slack)
+
+
+def test_an_endpoint_removed_while_its_attempt_is_under_way_records_nothing(receiver):
+    program = ProgramFactory(status="running")
+    coordinator = CoordinatorFactory(program=program).user
+    endpoint = webhook(program, coordinator, receiver)
+    partnership_of(program, "Ana", "Ben")
+    delivery = Delivery.objects.get()
+    assert deliveries._claim(delivery_id=delivery.pk, attempt=1, now=timezone.now())
+    Endpoint.objects.filter(pk=endpoint.pk).delete()  # removed meanwhile
+    answer = deliveries.sending.Answer(500, answer="boom")
+    result = deliveries._record(
+        delivery=delivery,
+        attempt=1,
+        started_at=timezone.now(),
+        answer=answer,
+        enqueue=delivery_enqueue,
+    )
+    assert result == "removed"
+    assert not Delivery.objects.exists()
+    assert DBTaskResult.objects.filter(status="READY").count() == 1  # attempt 1's; no retry
+    run_worker()  # and that task now finds nothing to send
+    assert receiver.hits == []
