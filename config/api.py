@@ -169,6 +169,7 @@ def _register_routers() -> None:
     from tandem.accounts import api as accounts_api
     from tandem.dashboard import api as dashboard_api
     from tandem.goals import api as goals_api
+    from tandem.integrations import api as integrations_api
     from tandem.matching import api as matching_api
     from tandem.meetings import api as meetings_api
     from tandem.partnerships import api as partnerships_api
@@ -190,6 +191,7 @@ def _register_routers() -> None:
     # Help requests live in support but keep their paths under /goals and /dashboard.
     api.add_router("/", support_api.help_router)
     api.add_router("/worksheets", worksheets_api.router)
+    api.add_router("/integrations", integrations_api.router)
 
 
 _register_routers()

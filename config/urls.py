@@ -25,6 +25,7 @@ urlpatterns = [
     path("dashboard/", include("tandem.dashboard.urls")),
     path("announcements/", include("tandem.announcements.urls")),
     path("cohorts/", include("tandem.cohorts.urls")),
+    path("integrations/", include("tandem.integrations.urls")),
     path("audit/", include("tandem.dashboard.urls_audit")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tandem.dashboard",
     "tandem.announcements",
     "tandem.cohorts",
+    "tandem.integrations",
     "tandem.privacy",
     "tandem.api",
 ]
@@ -208,6 +209,15 @@ SITE_URL = os.environ.get("TANDEM_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 
 # Background work: Django's tasks API, run by the django-tasks-db worker (`make worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# Webhooks and Slack or Teams messages (docs/webhooks.md): how long to wait for an answer, the
+# first wait before a retry (then 4, 16, 64 times as long), how many attempts in all, how long
+# finished deliveries stay on the page, and whether http://127.0.0.1 is allowed (never in
+# production: only development and tests).
+TANDEM_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TANDEM_WEBHOOK_TIMEOUT_SECONDS", "5"))
+TANDEM_WEBHOOK_RETRY_SECONDS = float(os.environ.get("TANDEM_WEBHOOK_RETRY_SECONDS", "30"))
+TANDEM_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("TANDEM_WEBHOOK_MAX_ATTEMPTS", "5"))
+TANDEM_WEBHOOK_LOG_DAYS = int(os.environ.get("TANDEM_WEBHOOK_LOG_DAYS", "30"))
+TANDEM_WEBHOOK_ALLOW_LOOPBACK = False
 # Match runs with more members than this go to the worker; smaller ones run in the request.
 TANDEM_MATCH_INLINE_LIMIT = int(os.environ.get("TANDEM_MATCH_INLINE_LIMIT", "300"))
 # Closed programs older than this many months are deleted by `manage.py purge_closed_programs`.

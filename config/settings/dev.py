@@ -10,3 +10,5 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "dev-only-insecure-key-never
 # without a worker, set TANDEM_TASKS=immediate to run them inline.
 if os.environ.get("TANDEM_TASKS") == "immediate":
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+TANDEM_WEBHOOK_ALLOW_LOOPBACK = True  # http://127.0.0.1 receivers while developing

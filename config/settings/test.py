@@ -22,3 +22,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / f"test-tandem-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+# The tests' receivers listen on http://127.0.0.1; they answer slowly on purpose sometimes.
+TANDEM_WEBHOOK_ALLOW_LOOPBACK = True
+TANDEM_WEBHOOK_TIMEOUT_SECONDS = 1.0

@@ -22,6 +22,7 @@ from tandem.announcements.models import (
 from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.events import EventType, event_emit
 from tandem.core.models import AuditEvent
 from tandem.core.nudges import iso_week, nudge_is_too_soon
 from tandem.programs.models import Membership, Program
@@ -145,6 +146,16 @@ def announcement_send(
         },
     )
     transaction.on_commit(lambda: [enqueue(pk) for pk in ids])
+    event_emit(
+        EventType.ANNOUNCEMENT_SENT,
+        program_id=program.pk,
+        key=str(announcement.pk),
+        data={
+            "announcement_id": announcement.pk,
+            "subject": announcement.subject,
+            "recipients": announcement.recipient_count,
+        },
+    )
     return announcement
 
 

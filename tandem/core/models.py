@@ -96,6 +96,9 @@ class AuditEvent(models.Model):
         CHECK_IN_TEMPLATE_CHANGED = "check_in_template_changed", "Check-in message changed"
         WORKSHEET_ADDED = "worksheet_added", "Worksheet added"
         WORKSHEET_CHANGED = "worksheet_changed", "Worksheet changed"
+        INTEGRATION_ADDED = "integration_added", "Integration added"
+        INTEGRATION_REMOVED = "integration_removed", "Integration removed"
+        INTEGRATION_SECRET_ROTATED = "integration_secret_rotated", "Webhook secret rotated"
 
     occurred_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices)

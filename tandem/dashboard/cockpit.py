@@ -64,6 +64,11 @@ COORDINATOR_PAGES: list[CoordinatorPage] = [
     ),
     CoordinatorPage(_("Documents"), "programs:documents_manage", _("Guidebook and worksheets")),
     CoordinatorPage(_("Resources"), "programs:resources_manage", _("Where to turn beyond peers")),
+    CoordinatorPage(
+        _("Integrations"),
+        "integrations:list",
+        _("Webhooks, and posts to Slack or Teams; recent deliveries"),
+    ),
     CoordinatorPage(_("Audit log"), "audit:log", _("Who did what, and when")),
     CoordinatorPage(_("Settings"), "programs:manage", _("Dates, format, coordinators, tags")),
     CoordinatorPage(

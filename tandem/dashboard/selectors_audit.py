@@ -41,6 +41,8 @@ AUDIT_FIELD_LABELS: dict[str, Any] = {
     "confidentiality_rules": _("Confidentiality rules"),
     "invited": _("Invited"),
     "role": _("Role"),
+    "host": _("Address (host only)"),
+    "events": _("Events"),
 }
 PROGRAM_ACTIONS = {AuditEvent.Action.PROGRAM_CHANGED, AuditEvent.Action.DOORS_OPENED}
 EMPTY_VALUE = "—"

@@ -12,6 +12,7 @@ from django.db.models import Q
 from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.events import EventType, event_emit
 from tandem.core.models import AuditEvent
 from tandem.matching import selectors
 from tandem.matching.engine import score_group
@@ -462,4 +463,10 @@ def match_run_publish(*, run_id: int, actor: Any) -> MatchRun:
         },
     )
     transaction.on_commit(lambda: match_introductions_task.enqueue(run_id))
+    event_emit(
+        EventType.MATCHES_PUBLISHED,
+        program_id=run.program_id,
+        key=str(run.pk),
+        data={"match_run_id": run.pk, "partnerships": len(proposals), "people": len(people)},
+    )
     return run

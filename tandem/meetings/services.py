@@ -10,6 +10,7 @@ from django.db import transaction
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.events import EventType, event_emit
 from tandem.meetings import recurrence
 from tandem.meetings.models import (
     Attendance,
@@ -340,6 +341,17 @@ def meeting_mark(
         raise ValidationFailed(UNKNOWN_PARTNER, field="present")
     if status == Meeting.Status.HELD and len(present) < 2:
         raise ValidationFailed(HELD_NEEDS_TWO, field="present")
+    if meeting.status != status:
+        event_emit(
+            EventType.MEETING_HELD if status == Meeting.Status.HELD else EventType.MEETING_MISSED,
+            program_id=meeting.partnership.program_id,
+            key=str(meeting.pk),
+            data={
+                "meeting_id": meeting.pk,
+                "partnership_id": meeting.partnership_id,
+                "starts_at": meeting.starts_at.isoformat(),
+            },
+        )
     meeting.status = status
     meeting.marked_at = clock.now()
     meeting.save(update_fields=["status", "marked_at"])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.errors import AnswersInvalid, Conflict, ValidationFailed
+from tandem.core.events import EventType, event_emit
 from tandem.core.models import AuditEvent
 from tandem.core.zones import day_in_zone
 from tandem.partnerships.models import Partnership
@@ -295,6 +296,13 @@ def help_flag_raise(*, membership: Membership, kind: str) -> HelpFlag:
     if kind not in allowed:
         raise ValidationFailed(HELP_KIND_UNKNOWN, field="kind")
     flag = HelpFlag.objects.create(program=membership.program, membership=membership, kind=kind)
+    # The kind only: who asked stays between the member and the program's coordinators.
+    event_emit(
+        EventType.HELP_REQUEST_RAISED,
+        program_id=membership.program_id,
+        key=str(flag.pk),
+        data={"help_request_id": flag.pk, "kind": kind},
+    )
     transaction.on_commit(partial(tasks.help_flag_email_send.enqueue, flag_id=flag.pk))
     return flag
 

@@ -342,6 +342,13 @@ PAGES: dict[str, Rule] = {
     "support:help_flag_handle": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
     "support:help_flag_reopen": Rule(COORDINATORS, kwargs=slug_and(pk="help_flag"), methods=POST),
     "support:list": Rule(COORDINATORS, kwargs=slug),
+    # integrations: webhooks and the Slack or Teams channel (secrets shown once)
+    "integrations:list": Rule(COORDINATORS, kwargs=slug),
+    "integrations:webhook_add": Rule(COORDINATORS, kwargs=slug, methods=POST),
+    "integrations:chat_add": Rule(COORDINATORS, kwargs=slug, methods=POST),
+    "integrations:remove": Rule(COORDINATORS, kwargs=slug_and(pk="endpoint"), methods=POST),
+    "integrations:secret_rotate": Rule(COORDINATORS, kwargs=slug_and(pk="endpoint"), methods=POST),
+    "integrations:ping": Rule(COORDINATORS, kwargs=slug_and(pk="endpoint"), methods=POST),
     "support:plan": Rule(COORDINATORS, kwargs=slug, methods=POST),
     "support:templates": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),
     "support:template_edit": Rule(
@@ -562,6 +569,22 @@ API: dict[str, Rule] = {
         COORDINATORS, kwargs=slug_and(pk="help_flag")
     ),
     "GET /api/v1/support/{slug}": Rule(COORDINATORS, kwargs=slug),
+    "GET /api/v1/integrations/{slug}/endpoints": Rule(COORDINATORS, kwargs=slug),
+    "POST /api/v1/integrations/{slug}/endpoints": Rule(
+        COORDINATORS,
+        kwargs=slug,
+        body=lambda w: {"url": "https://crm.example.org/b", "events": ["member.joined"]},
+    ),
+    "DELETE /api/v1/integrations/{slug}/endpoints/{pk}": Rule(
+        COORDINATORS, kwargs=slug_and(pk="endpoint")
+    ),
+    "POST /api/v1/integrations/{slug}/endpoints/{pk}/secret": Rule(
+        COORDINATORS, kwargs=slug_and(pk="endpoint")
+    ),
+    "POST /api/v1/integrations/{slug}/endpoints/{pk}/ping": Rule(
+        COORDINATORS, kwargs=slug_and(pk="endpoint")
+    ),
+    "GET /api/v1/integrations/{slug}/deliveries": Rule(COORDINATORS, kwargs=slug),
     "GET /api/v1/support/{slug}/plan": Rule(COORDINATORS, kwargs=slug),
     "PUT /api/v1/support/{slug}/plan": Rule(
         COORDINATORS, kwargs=slug, body=lambda w: {"every_weeks": 3}

@@ -219,6 +219,7 @@ def build_world() -> World:
         user=w.users["partner"], label="Trust script"
     )
     _optional_content(w)
+    _integrations(w)
     return w
 
 
@@ -300,6 +301,18 @@ def _optional_content(w: World) -> None:
             name="Before the mid-point",
             body="How are your goals coming along?",
         )
+
+
+def _integrations(w: World) -> None:
+    integrations = _optional_module("tandem.integrations.services")
+    if integrations is not None:
+        w.objects["endpoint"] = integrations.endpoint_create(
+            program=w.a,
+            actor=w.users["coordinator"],
+            kind="webhook",
+            url="https://crm.example.org/tandem",
+            events=["member.joined"],
+        ).endpoint
 
 
 def _optional_module(name: str) -> Any:

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.events import EventType, event_emit
 from tandem.partnerships.models import (
     Partnership,
     PartnershipEvent,
@@ -156,6 +157,12 @@ def partnership_close(
         partnership.seats.filter(active=True).values_list("membership_id", flat=True)
     )
     partnership.seats.filter(active=True).update(active=False)
+    event_emit(
+        EventType.PARTNERSHIP_ENDED,
+        program_id=partnership.program_id,
+        key=str(partnership.pk),
+        data={"partnership_id": partnership.pk, "membership_ids": sorted(membership_ids)},
+    )
     days = partnership.program.cooling_off_days
     Membership.objects.filter(pk__in=membership_ids, status=Membership.Status.MATCHED).update(
         status=Membership.Status.READY,

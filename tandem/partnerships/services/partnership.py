@@ -7,6 +7,7 @@ from django.db import transaction
 
 from tandem.core import clock
 from tandem.core.errors import ValidationFailed
+from tandem.core.events import EventType, event_emit
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Program
 
@@ -33,5 +34,14 @@ def partnership_create_from_match(
     partnership = Partnership.objects.create(program=program, started_at=at)
     PartnershipMember.objects.bulk_create(
         PartnershipMember(partnership=partnership, membership=m, joined_at=at) for m in memberships
+    )
+    event_emit(
+        EventType.PARTNERSHIP_CREATED,
+        program_id=program.pk,
+        key=str(partnership.pk),
+        data={
+            "partnership_id": partnership.pk,
+            "membership_ids": sorted(m.pk for m in memberships),
+        },
     )
     return partnership

@@ -17,6 +17,7 @@ from tandem.accounts.models import User
 from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, NotFound
+from tandem.core.events import EventType, event_emit
 from tandem.core.models import AuditEvent
 from tandem.programs.models import Invitation, Membership, Program, WaitlistEntry
 from tandem.programs.selectors.invitations import INVITATION_NOT_FOUND
@@ -178,6 +179,7 @@ def invitation_accept(*, token: str, user: Any) -> Membership:
     membership = (
         Membership.objects.select_for_update().filter(program=invitation.program, user=user).first()
     )
+    joined = membership is None
     if membership is None:
         membership = Membership.objects.create(
             program=invitation.program, user=user, role=invitation.role, status=first_status
@@ -187,7 +189,15 @@ def invitation_accept(*, token: str, user: Any) -> Membership:
             membership.role = Membership.Role.COORDINATOR
         if membership.status in {Membership.Status.LEFT, Membership.Status.INVITED}:
             membership.status = first_status
+            joined = True
         membership.save(update_fields=["role", "status"])
+    if joined and not is_coordinator:
+        event_emit(
+            EventType.MEMBER_JOINED,
+            program_id=invitation.program_id,
+            key=f"{membership.pk}:{invitation.pk}",
+            data={"membership_id": membership.pk},
+        )
 
     invitation.accepted_at = now
     invitation.save(update_fields=["accepted_at"])

@@ -20,8 +20,10 @@ from django.db import transaction
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
+from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from tandem.core.events import EventType, event_emit
 from tandem.core.models import AuditEvent
 from tandem.programs import slots
 from tandem.programs.models import Invitation, Membership, Program
@@ -320,6 +322,12 @@ def program_update(*, program: Program, actor: Any, **changes: Any) -> Program:
     program.save(update_fields=changed)
     if "status" in changed and program.status == Status.CLOSED:
         slots.program_closing(program=program, actor=actor)
+        event_emit(
+            EventType.PROGRAM_CLOSED,
+            program_id=program.pk,
+            key=clock.now().isoformat(),
+            data={"ends_on": program.ends_on.isoformat() if program.ends_on else None},
+        )
     audit_record(
         action=AuditEvent.Action.PROGRAM_CHANGED,
         actor=actor,

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from tandem.core import clock
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, DomainError, ValidationFailed
+from tandem.core.events import EventType, event_emit
 from tandem.core.models import AuditEvent
 from tandem.programs.models import Membership, Program, WaitlistEntry
 from tandem.programs.services.invitations import invitation_send, normalise_email
@@ -187,6 +188,12 @@ def waitlist_open_doors(*, program: Program, actor: Any) -> int:
         pk__in=[entry.pk for entry in entries if entry.email.lower() in members]
     ).update(status=WaitlistEntry.Status.JOINED, updated_at=now)
 
+    event_emit(
+        EventType.DOORS_OPENED,
+        program_id=program.pk,
+        key=now.isoformat(),
+        data={"invited": len(invited_ids)},
+    )
     before = program.status
     if program.status == Program.Status.WAITLIST:
         program.status = Program.Status.INTAKE_OPEN
