@@ -38,7 +38,7 @@ WORKSHEET = "Getting to know each other and our ground rules"
 ABOUT = "What each of us does, and what brought us to this program"
 
 
-def _seed() -> tuple[Program, Any, Any, Any, Partnership]:
+def _seed() -> tuple[Any, Any, Any, Any, Partnership]:
     program = ProgramFactory(name=PROGRAM, status=Program.Status.INTAKE_OPEN)
     worksheet_defaults_add(program=program, actor=None)
     coordinator = CoordinatorFactory(program=program, user__name="Cora Coordinator").user
