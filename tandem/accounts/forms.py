@@ -1,6 +1,8 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import ApiToken
 from tandem.core.forms import TandemForm
@@ -33,3 +35,14 @@ class IdentityForm(TandemForm):
         super().__init__(*args, **kwargs)
         if not has_intake:
             del self.fields["time_zone"]
+
+
+class LanguageForm(TandemForm):
+    """The language pages and emails use (rules in the service)."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("The one my browser asks for")), *settings.LANGUAGES],
+        help_text=_("Emails from your partners and coordinators come in it too."),
+    )

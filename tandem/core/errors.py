@@ -1,7 +1,11 @@
 """Domain errors: raised by services, mapped by views to a form error and by the API to 400/404/409.
 
-Every message is written for the person who has to act on it.
+Every message is written for the person who has to act on it, in their language: a message
+may be lazily translated (``gettext_lazy``); it is put into words when raised, in the language
+of the request that raised it.
 """
+
+from django.utils.functional import Promise
 
 
 class DomainError(Exception):
@@ -9,9 +13,9 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Promise, *, field: str | None = None) -> None:
+        self.message = str(message)
+        super().__init__(self.message)
         self.field = field
 
     def problems(self) -> list[tuple[str | None, str]]:
@@ -48,7 +52,7 @@ class NotFound(DomainError):
 
     status_code = 404
 
-    def __init__(self, message: str = "Not found.", *, field: str | None = None) -> None:
+    def __init__(self, message: str | Promise = "Not found.", *, field: str | None = None) -> None:
         super().__init__(message, field=field)
 
 

@@ -3,10 +3,12 @@
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from tandem.core import clock
 from tandem.core.audit import audit_record
@@ -87,16 +89,23 @@ def waitlist_signup(*, program: Program, email: str) -> WaitlistEntry:
     except ValidationError as exc:
         raise ValidationFailed(WAITLIST_EMAIL_INVALID, field="email") from exc
 
+    # The page's language (the visitor's choice or their browser's): their emails use it.
+    language = translation.get_language() or settings.LANGUAGE_CODE
     entry = WaitlistEntry.objects.select_for_update().filter(program=program, email=email).first()
     if entry is None:
         try:
             with transaction.atomic():
-                entry = WaitlistEntry.objects.create(program=program, email=email)
+                entry = WaitlistEntry.objects.create(
+                    program=program, email=email, language=language
+                )
         except IntegrityError:  # the same address, signing up twice at once
             return WaitlistEntry.objects.get(program=program, email=email)
         _enqueue_confirmation(entry)
         return entry
 
+    if entry.language != language:
+        entry.language = language
+        entry.save(update_fields=["language"])
     resendable = {WaitlistEntry.Status.PENDING, WaitlistEntry.Status.UNSUBSCRIBED}
     # updated_at of a pending entry is when its last confirmation email was asked for.
     if entry.status in resendable and clock.now() - entry.updated_at >= WAITLIST_RESEND_INTERVAL:
