@@ -42,7 +42,7 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(max_length=150, blank=True)
     language = models.CharField(
         _("language"),
@@ -53,9 +53,11 @@ class User(AbstractUser):
     )
     # Read only when TANDEM_PROGRAM_CREATORS is "approved"; a site admin ticks it in the admin.
     may_start_programs = models.BooleanField(
-        "may start programs",
+        _("may start programs"),
         default=False,
-        help_text="Approved by a site admin to start programs (when the site asks for approval).",
+        help_text=_(
+            "Approved by a site admin to start programs (when the site asks for approval)."
+        ),
     )
 
     USERNAME_FIELD = "email"

@@ -8,9 +8,9 @@ from tandem.accounts.models import ApiToken, User
 from tandem.core import clock
 from tandem.core.errors import NotFound, ValidationFailed
 
-LABEL_REQUIRED = "Give the token a label, so you know later where it is used."
-LABEL_TOO_LONG = "Keep the label to 80 characters or fewer."
-REVOKE_NOT_FOUND = "No such token on your account."
+LABEL_REQUIRED = _("Give the token a label, so you know later where it is used.")
+LABEL_TOO_LONG = _("Keep the label to 80 characters or fewer.")
+REVOKE_NOT_FOUND = _("No such token on your account.")
 LANGUAGE_UNKNOWN = _("Choose one of the languages offered, or follow your browser.")
 
 

@@ -16,7 +16,7 @@ from tandem.core.errors import NotFound, ValidationFailed
 from tandem.core.forms import add_domain_error
 from tandem.core.zones import zone_names_offered
 
-MSG_IDENTITY_SAVED = "Saved: your partners see this name and times are shown in this zone."
+MSG_IDENTITY_SAVED = _("Saved: your partners see this name and times are shown in this zone.")
 MSG_LANGUAGE_SAVED = _("Saved: Tandem speaks this language to you, on pages and in emails.")
 
 
@@ -130,7 +130,9 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         token = services.api_token_revoke(user=_user(request), token_id=token_id)
     except NotFound:
-        messages.error(request, "That token was already revoked or is not yours.")
+        messages.error(request, _("That token was already revoked or is not yours."))
     else:
-        messages.success(request, f"Token “{token.label}” revoked; it no longer works.")
+        messages.success(
+            request, _("Token “{label}” revoked; it no longer works.").format(label=token.label)
+        )
     return redirect("accounts:settings")
