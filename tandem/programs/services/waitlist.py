@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from tandem.core import clock
 from tandem.core.audit import audit_record
@@ -19,19 +20,21 @@ from tandem.programs.services.invitations import invitation_send, normalise_emai
 
 # The same answer whether the address is new, pending, confirmed or unsubscribed, so the
 # form never tells a stranger who is on the list.
-WAITLIST_SIGNUP_ANSWER = (
+WAITLIST_SIGNUP_ANSWER = gettext_noop(
     "Thank you. Check your inbox: if this address still has to confirm its place on the "
     "waitlist, we have sent it a link."
 )
-WAITLIST_EMAIL_INVALID = "Enter a whole email address, like name@example.org."
-WAITLIST_NOT_OPEN = "This program is not taking waitlist sign-ups at the moment."
-WAITLIST_DOORS_CANNOT_OPEN = "Only a program on its waitlist or taking intakes can open its doors."
-WAITLIST_NOBODY_TO_INVITE = (
+WAITLIST_EMAIL_INVALID = gettext_noop("Enter a whole email address, like name@example.org.")
+WAITLIST_NOT_OPEN = gettext_noop("This program is not taking waitlist sign-ups at the moment.")
+WAITLIST_DOORS_CANNOT_OPEN = gettext_noop(
+    "Only a program on its waitlist or taking intakes can open its doors."
+)
+WAITLIST_NOBODY_TO_INVITE = gettext_noop(
     "Nobody has confirmed their place and is waiting for an invitation yet, so there is "
     "nobody to invite. Share the program's page; people count here once they confirm their "
     "address."
 )
-WAITLIST_TOO_MANY_SIGNUPS = (
+WAITLIST_TOO_MANY_SIGNUPS = gettext_noop(
     "Too many sign-ups from your network in the last minute. Wait a minute and try again."
 )
 
