@@ -1,6 +1,8 @@
 """The language follows the person: their account's choice, else their browser's; emails in
 the recipient's language whatever the sender's; the API's refusals in the caller's language."""
 
+from datetime import date
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -133,3 +135,49 @@ def test_the_api_reads_and_sets_the_callers_language_and_names_a_bad_one(client)
     }
     user.refresh_from_db()
     assert user.language == "es"
+
+
+@pytest.mark.parametrize(
+    ("accept", "lang", "sign_in", "public"),
+    [
+        (
+            "es-ES,es;q=0.9",
+            "es",
+            ["Iniciar sesión", "Saltar al contenido", "mentoría entre pares"],
+            [
+                "Avísame cuando se abran las puertas",
+                "Te enviamos un enlace para confirmar tu dirección",
+                "<dt>Inicio</dt><dd>14 marzo 2027</dd>",
+            ],
+        ),
+        (
+            "fr-FR,fr;q=0.9",
+            "fr",
+            ["Connexion", "Mot de passe", "Aller au contenu", "le mentorat entre pairs"],
+            [
+                "Prévenez-moi quand les portes ouvriront",
+                "Nous vous envoyons un lien pour confirmer votre adresse",
+                "<dt>Lancement</dt><dd>14 mars 2027</dd>",
+            ],
+        ),
+    ],
+)
+def test_a_visitor_reads_the_sign_in_and_a_public_program_page_in_their_language(
+    client, accept, lang, sign_in, public
+):
+    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE=accept)
+    assert page.status_code == 200 and _html_lang(page) == lang
+    for sentence in sign_in:
+        assert sentence in page.text
+    assert "Skip to the content" not in page.text
+
+    program = ProgramFactory(
+        name="Pares", status=Program.Status.WAITLIST, kickoff_on=date(2027, 3, 14)
+    )
+    page = client.get(program.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=accept)
+    assert page.status_code == 200 and _html_lang(page) == lang
+    for sentence in public:
+        assert sentence in page.text
+    assert "Tell me when the doors open" not in page.text
+    # The footer offers each language in its own name.
+    assert '<option value="en" lang="en">English</option>' in page.text
