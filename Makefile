@@ -11,7 +11,7 @@ PORT ?= 8000
 TANDEM_SITE_URL ?= http://$(HOST):$(PORT)
 SITE_ENV := TANDEM_SITE_URL=$(TANDEM_SITE_URL)
 
-.PHONY: run test install lint typecheck checks lockcheck lock pytest worker migrate demo serve clean format screenshots
+.PHONY: messages run test install lint typecheck checks lockcheck lock pytest worker migrate demo serve clean format screenshots
 
 # Installs exactly the locked versions (requirements/*.txt, hashes checked); `make lock`
 # writes them from the ranges in pyproject.toml.
@@ -28,7 +28,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# The shipped translations (locale/*/LC_MESSAGES/django.po), compiled to the .mo files Django
+# reads; the .mo files are built here, never committed. Needs GNU gettext's msgfmt.
+LOCALE_PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+LOCALE_MO := $(LOCALE_PO:.po=.mo)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || { echo "Tandem compiles its translations with GNU gettext (apt-get install gettext)."; exit 1; }
+	msgfmt --check-format -o $@ $<
+
+install: $(VENV)/.installed node_modules/.installed $(LOCALE_MO)
+
+# Refresh the catalogs from the code and templates after changing their words (docs/translating.md).
+messages: install
+	$(MANAGE) makemessages $(foreach lang,$(filter-out en,$(notdir $(wildcard locale/*))),-l $(lang)) \
+		--add-location file --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'bench/*' \
+		--ignore 'tests/*' --ignore '*/tests/*'
 
 migrate: install
 	$(MANAGE) migrate --no-input

@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -19,9 +21,10 @@ from psycopg.errors import NumericValueOutOfRange
 from tandem.core import clock
 from tandem.core.errors import DomainError
 
-AUTH_REQUIRED = "Authentication required: sign in or send a personal API token."
-NOT_FOUND = "Not found."
-VALIDATION_FAILED = "The request has invalid values; see errors for each field."
+# The API answers in the caller's language: their Accept-Language, else their account's.
+AUTH_REQUIRED = _("Authentication required: sign in or send a personal API token.")
+NOT_FOUND = _("Not found.")
+VALIDATION_FAILED = _("The request has invalid values; see errors for each field.")
 
 
 class TokenAuth(HttpBearer):
@@ -88,9 +91,15 @@ api = NinjaAPI(
 
 
 def _error(
-    request: HttpRequest, detail: str, *, field: str | None = None, status: int, **extra: Any
+    request: HttpRequest,
+    detail: str | Promise,
+    *,
+    field: str | None = None,
+    status: int,
+    **extra: Any,
 ) -> HttpResponse:
-    return api.create_response(request, {"detail": detail, "field": field, **extra}, status=status)
+    body = {"detail": str(detail), "field": field, **extra}
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(DomainError)

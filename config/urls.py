@@ -11,6 +11,7 @@ handler404 = "config.api.page_not_found"
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("tandem.accounts.urls")),
     path("me/", include("tandem.privacy.urls")),

@@ -62,9 +62,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tandem.core.middleware.PersonLanguageMiddleware",
     "tandem.core.middleware.PrivateNoStoreMiddleware",
     "tandem.core.middleware.DomainNotFoundMiddleware",
     "tandem.core.middleware.ViewerZoneMiddleware",
@@ -155,6 +157,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 
 LANGUAGE_CODE = "en"
+# The languages Tandem ships (docs/translating.md): a person's choice on their account page,
+# else their browser's; a visitor picks one in the footer of the public pages.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -8,10 +8,11 @@ from allauth.core.internal.ratelimit import get_rates
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts import slots
 
-TOO_MANY_LOGIN_ATTEMPTS = (
+TOO_MANY_LOGIN_ATTEMPTS = _(
     "Too many failed sign-in attempts with this address. Wait {minutes} minutes and try "
     "again, or reset your password if you have forgotten it."
 )

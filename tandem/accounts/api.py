@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from tandem.accounts import selectors, services, slots
 from tandem.api.errors import errors
@@ -21,7 +21,12 @@ class MyMembershipOut(Schema):
 class MeOut(Schema):
     email: str
     name: str
+    language: str = Field(description="Pages and emails use it; empty follows the browser.")
     programs: list[MyMembershipOut]
+
+
+class LanguageIO(Schema):
+    language: str = Field(description="One of the site's languages (en, es, fr), or empty.")
 
 
 class ApiTokenOut(Schema):
@@ -39,6 +44,7 @@ def me(request: HttpRequest) -> MeOut:
     return MeOut(
         email=user.email,  # type: ignore[union-attr]
         name=user.name,  # type: ignore[union-attr]
+        language=user.language,  # type: ignore[union-attr]
         programs=[
             MyMembershipOut(
                 program=m.program_slug, program_name=m.program_name, role=m.role, status=m.status
@@ -62,3 +68,10 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Revoke one of your tokens; it stops working at once."""
     services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
     return HttpResponse(status=204)
+
+
+@router.put("/language", response={200: LanguageIO, **errors(400, 403, 422)})
+def language_set(request: HttpRequest, payload: LanguageIO) -> LanguageIO:
+    """Choose the language pages, emails and API answers use for you; empty follows the browser."""
+    user = services.user_language_set(user=request.user, language=payload.language)  # type: ignore[arg-type]
+    return LanguageIO(language=user.language)

@@ -2,9 +2,11 @@ import hashlib
 import secrets
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core import clock
 
@@ -40,13 +42,22 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(max_length=150, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Pages and emails use it; empty follows the browser."),
+    )
     # Read only when TANDEM_PROGRAM_CREATORS is "approved"; a site admin ticks it in the admin.
     may_start_programs = models.BooleanField(
-        "may start programs",
+        _("may start programs"),
         default=False,
-        help_text="Approved by a site admin to start programs (when the site asks for approval).",
+        help_text=_(
+            "Approved by a site admin to start programs (when the site asks for approval)."
+        ),
     )
 
     USERNAME_FIELD = "email"

@@ -1,14 +1,17 @@
-"""Writes for accounts: personal API tokens."""
+"""Writes for accounts: personal API tokens, the language a person reads Tandem in."""
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import ApiToken, User
 from tandem.core import clock
 from tandem.core.errors import NotFound, ValidationFailed
 
-LABEL_REQUIRED = "Give the token a label, so you know later where it is used."
-LABEL_TOO_LONG = "Keep the label to 80 characters or fewer."
-REVOKE_NOT_FOUND = "No such token on your account."
+LABEL_REQUIRED = _("Give the token a label, so you know later where it is used.")
+LABEL_TOO_LONG = _("Keep the label to 80 characters or fewer.")
+REVOKE_NOT_FOUND = _("No such token on your account.")
+LANGUAGE_UNKNOWN = _("Choose one of the languages offered, or follow your browser.")
 
 
 @transaction.atomic
@@ -43,3 +46,13 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     return token
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Keep the language pages and emails use for ``user``; empty follows their browser."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationFailed(LANGUAGE_UNKNOWN, field="language")
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

@@ -1,19 +1,23 @@
 from typing import cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tandem.accounts import selectors, services, slots
-from tandem.accounts.forms import ApiTokenForm, IdentityForm
+from tandem.accounts.forms import ApiTokenForm, IdentityForm, LanguageForm
 from tandem.accounts.models import User
 from tandem.core.errors import NotFound, ValidationFailed
 from tandem.core.forms import add_domain_error
 from tandem.core.zones import zone_names_offered
 
-MSG_IDENTITY_SAVED = "Saved: your partners see this name and times are shown in this zone."
+MSG_IDENTITY_SAVED = _("Saved: your partners see this name and times are shown in this zone.")
+MSG_LANGUAGE_SAVED = _("Saved: Tandem speaks this language to you, on pages and in emails.")
 
 
 def _user(request: HttpRequest) -> User:
@@ -26,6 +30,7 @@ def _render_settings(
     *,
     form: ApiTokenForm | None = None,
     identity_form: IdentityForm | None = None,
+    language_form: LanguageForm | None = None,
     new_token: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -40,6 +45,8 @@ def _render_settings(
         "accounts/settings.html",
         {
             "identity_form": identity_form,
+            "language_form": language_form
+            or LanguageForm(initial={"language": _user(request).language}),
             "time_zones": zone_names_offered(),
             "memberships": slots.memberships_of(user=_user(request)),
             "tokens": selectors.api_token_list_for(user=_user(request)),
@@ -96,12 +103,36 @@ def account_identity(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def account_language(request: HttpRequest) -> HttpResponse:
+    """Save the language pages and emails use for the person."""
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_language_set(user=_user(request), language=form.cleaned_data["language"])
+        except ValidationFailed as exc:
+            add_domain_error(form, exc)
+        else:
+            # The confirmation is put into words when this response is made: in the new language.
+            translation.activate(
+                form.cleaned_data["language"] or translation.get_language_from_request(request)
+            )
+            messages.success(request, MSG_LANGUAGE_SAVED)
+            response = redirect("accounts:settings")
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+            return response
+    return _render_settings(request, language_form=form, status=400)
+
+
+@login_required
+@require_POST
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Revoke one of the person's tokens."""
     try:
         token = services.api_token_revoke(user=_user(request), token_id=token_id)
     except NotFound:
-        messages.error(request, "That token was already revoked or is not yours.")
+        messages.error(request, _("That token was already revoked or is not yours."))
     else:
-        messages.success(request, f"Token “{token.label}” revoked; it no longer works.")
+        messages.success(
+            request, _("Token “{label}” revoked; it no longer works.").format(label=token.label)
+        )
     return redirect("accounts:settings")

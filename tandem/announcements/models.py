@@ -7,6 +7,7 @@ sends, so nobody gets the same announcement twice. Members may opt out of announ
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core import clock
 from tandem.core.models import TimeStampedModel, WeeklyNudge
@@ -21,16 +22,16 @@ class Announcement(TimeStampedModel):
     """An email to everyone in a program, or to a segment of its members."""
 
     class PartnershipState(models.TextChoices):
-        MATCHED = "matched", "In an active partnership"
-        PAUSED = "paused", "In a paused partnership"
-        UNMATCHED = "unmatched", "Not in a partnership"
+        MATCHED = "matched", _("In an active partnership")
+        PAUSED = "paused", _("In a paused partnership")
+        UNMATCHED = "unmatched", _("Not in a partnership")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="announcements")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     subject = models.CharField(max_length=SUBJECT_MAX_LENGTH)
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text=_("Markdown."))
     # The segment: empty means everyone.
     member_status = models.CharField(max_length=20, choices=MemberStatus.choices, blank=True)
     partnership_state = models.CharField(

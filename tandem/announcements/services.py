@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from tandem.announcements import selectors
 from tandem.announcements.models import (
@@ -28,22 +30,24 @@ from tandem.core.nudges import iso_week, nudge_is_too_soon
 from tandem.programs.models import Membership, Program
 from tandem.programs.selectors.member_status import MemberStatus
 
-MSG_SUBJECT_REQUIRED = "Write a subject: it is the first thing people see in their inbox."
-MSG_SUBJECT_TOO_LONG = "Keep the subject under {limit} characters (it has {count})."
-MSG_BODY_REQUIRED = "Write the message: the email needs a body."
-MSG_BODY_TOO_LONG = "Keep the message under {limit} characters (it has {count})."
-MSG_STATUS_UNKNOWN = "Choose a member status from the list, or everyone."
-MSG_STATE_UNKNOWN = "Choose a partnership state from the list, or everyone."
-MSG_NOBODY = (
+MSG_SUBJECT_REQUIRED = _("Write a subject: it is the first thing people see in their inbox.")
+MSG_SUBJECT_TOO_LONG = _("Keep the subject under {limit} characters (it has {count}).")
+MSG_BODY_REQUIRED = _("Write the message: the email needs a body.")
+MSG_BODY_TOO_LONG = _("Keep the message under {limit} characters (it has {count}).")
+# Plain text marked for translation (the dashboard's form and tests compare it as text): the
+# domain error puts it into the reader's language when raised.
+MSG_STATUS_UNKNOWN = gettext_noop("Choose a member status from the list, or everyone.")
+MSG_STATE_UNKNOWN = _("Choose a partnership state from the list, or everyone.")
+MSG_NOBODY = _(
     "Nobody would get this announcement: no member is in this segment, or all of them opted "
     "out. Choose another segment."
 )
-MSG_NO_INTAKE_LEFT = "Every member has finished their intake: there is nobody to remind."
-MSG_ALL_REMINDED = (
+MSG_NO_INTAKE_LEFT = _("Every member has finished their intake: there is nobody to remind.")
+MSG_ALL_REMINDED = _(
     "Everyone with an unfinished intake was reminded in the last week already; "
     "you can remind them again seven days after the last reminder."
 )
-MSG_ALL_OPTED_OUT = (
+MSG_ALL_OPTED_OUT = _(
     "Everyone with an unfinished intake opted out of emails from this program: "
     "there is nobody to remind."
 )

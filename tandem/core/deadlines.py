@@ -2,10 +2,12 @@
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from tandem.core import clock
 from tandem.core.errors import ValidationFailed
 
-DUE_IN_PAST = "The due date has passed already: pick today or a later date."
+DUE_IN_PAST = _("The due date has passed already: pick today or a later date.")
 
 
 def due_date_check(due_on: date | None, *, was: date | None = None, field: str = "due_on") -> None:

@@ -15,11 +15,13 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.backends.django import DjangoTemplates
 from django.template.loader import get_template
+from django.utils import translation
 
 
 @cache
@@ -36,6 +38,21 @@ def _text_engine() -> DjangoTemplates:
     )
 
 
+def recipient_language(address: str) -> str:
+    """Return the language the person at ``address`` reads Tandem in (the site's when unknown).
+
+    The recipient's choice wins over the sender's: a reminder a Spanish-speaking partner
+    triggers reaches a French-speaking one in French.
+    """
+    language = (
+        get_user_model()
+        .objects.filter(email__iexact=address)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language or settings.LANGUAGE_CODE
+
+
 def email_build(
     name: str,
     *,
@@ -44,12 +61,37 @@ def email_build(
     context: dict[str, Any],
     reply_to: Sequence[str] = (),
     unsubscribe_url: str | None = None,
+    language: str | None = None,
 ) -> EmailMultiAlternatives:
     """Return the email ``<folder>/<name>`` for ``to``, rendered and ready to send.
 
-    ``unsubscribe_url`` goes into the context and a one-click ``List-Unsubscribe`` header
-    (RFC 8058), which every email to a waitlisted person and every announcement must have.
+    It is written in ``language``, else in the language of the one person it goes to
+    (:func:`recipient_language`), else in the site's. ``unsubscribe_url`` goes into the
+    context and a one-click ``List-Unsubscribe`` header (RFC 8058), which every email to a
+    waitlisted person and every announcement must have.
     """
+    if language is None:
+        language = recipient_language(to) if isinstance(to, str) else settings.LANGUAGE_CODE
+    with translation.override(language):
+        return _email_render(
+            name,
+            folder=folder,
+            to=to,
+            context=context,
+            reply_to=reply_to,
+            unsubscribe_url=unsubscribe_url,
+        )
+
+
+def _email_render(
+    name: str,
+    *,
+    folder: str,
+    to: str | Sequence[str],
+    context: dict[str, Any],
+    reply_to: Sequence[str],
+    unsubscribe_url: str | None,
+) -> EmailMultiAlternatives:
     context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
     text = _text_engine()
     subject = " ".join(text.get_template(f"{folder}/{name}_subject.txt").render(context).split())

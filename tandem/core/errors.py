@@ -1,7 +1,28 @@
 """Domain errors: raised by services, mapped by views to a form error and by the API to 400/404/409.
 
-Every message is written for the person who has to act on it.
+Every message is written for the person who has to act on it, in their language: a message
+may be lazily translated (``gettext_lazy``), or a plain string marked with ``gettext_noop``; it
+is put into words when raised, in the language of the request that raised it.
 """
+
+from collections.abc import Mapping
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+NOT_FOUND = _("Not found.")
+
+
+def _in_words(message: str | Promise) -> str:
+    """Return ``message`` put into words in the current language.
+
+    A lazy message translates itself; a plain one is looked up too, so a constant that other
+    code compares as plain text can be marked with ``gettext_noop`` and still be translated.
+    """
+    if isinstance(message, str):
+        return gettext(message) if message else message
+    return str(message)
 
 
 class DomainError(Exception):
@@ -9,9 +30,9 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Promise, *, field: str | None = None) -> None:
+        self.message = _in_words(message)
+        super().__init__(self.message)
         self.field = field
 
     def problems(self) -> list[tuple[str | None, str]]:
@@ -34,10 +55,10 @@ class AnswersInvalid(ValidationFailed):
     what was checked), so a form or an API client fixes everything in one go.
     """
 
-    def __init__(self, errors: dict[str, str]) -> None:
-        first_field, first_message = next(iter(errors.items()))
+    def __init__(self, errors: Mapping[str, str | Promise]) -> None:
+        self.errors = {field: _in_words(message) for field, message in errors.items()}
+        first_field, first_message = next(iter(self.errors.items()))
         super().__init__(first_message, field=first_field)
-        self.errors = errors
 
     def problems(self) -> list[tuple[str | None, str]]:
         return list(self.errors.items())
@@ -48,7 +69,7 @@ class NotFound(DomainError):
 
     status_code = 404
 
-    def __init__(self, message: str = "Not found.", *, field: str | None = None) -> None:
+    def __init__(self, message: str | Promise = NOT_FOUND, *, field: str | None = None) -> None:
         super().__init__(message, field=field)
 
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tandem.core.errors import NotFound
 from tandem.core.viewer import viewer_zone
@@ -102,3 +102,23 @@ class ViewerZoneMiddleware:
 def viewer_zone_context(request: HttpRequest) -> dict[str, str]:
     """Give templates ``viewer_zone``, the zone the page's times are shown in, to name it."""
     return {"viewer_zone": timezone.get_current_timezone_name()}
+
+
+class PersonLanguageMiddleware:
+    """Speak the signed-in person's language: the one chosen on their account page.
+
+    Django's ``LocaleMiddleware`` (before this one) has already picked the visitor's language
+    from the language cookie or the browser's ``Accept-Language``; a person who chose a language
+    keeps it on every device. An API call that names a language in ``Accept-Language`` is
+    answered in it (a script asks for what it can read).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        language = getattr(request.user, "language", "")
+        if language and not (is_api(request) and "HTTP_ACCEPT_LANGUAGE" in request.META):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

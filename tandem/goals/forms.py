@@ -3,45 +3,48 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import TandemForm
 from tandem.goals.models import Goal, Question, Survey
 
 
 class GoalForm(TandemForm):
-    title = forms.CharField(max_length=160, label="Goal")
+    title = forms.CharField(max_length=160, label=_("Goal"))
     why = forms.CharField(
-        label="Why it matters", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why it matters"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     due_on = forms.DateField(
-        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     visibility = forms.ChoiceField(
-        choices=Goal.Visibility.choices, initial=Goal.Visibility.SHARED, label="Who sees it"
+        choices=Goal.Visibility.choices, initial=Goal.Visibility.SHARED, label=_("Who sees it")
     )
 
 
 class StepForm(TandemForm):
-    title = forms.CharField(max_length=160, label="Step")
+    title = forms.CharField(max_length=160, label=_("Step"))
     due_on = forms.DateField(
-        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
 class ProgressForm(TandemForm):
-    text = forms.CharField(max_length=280, label="Where I stand")
-    percent = forms.IntegerField(label="Percent done", required=False, min_value=0, max_value=100)
+    text = forms.CharField(max_length=280, label=_("Where I stand"))
+    percent = forms.IntegerField(
+        label=_("Percent done"), required=False, min_value=0, max_value=100
+    )
 
 
 class CommentForm(TandemForm):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class QuestionForm(TandemForm):
-    text = forms.CharField(max_length=300, label="Question")
-    kind = forms.ChoiceField(choices=Question.Kind.choices, label="Answer as")
+    text = forms.CharField(max_length=300, label=_("Question"))
+    kind = forms.ChoiceField(choices=Question.Kind.choices, label=_("Answer as"))
     choices = forms.CharField(
-        label="Options (one a line, for a choice question)",
+        label=_("Options (one a line, for a choice question)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -66,7 +69,7 @@ class SurveyAnswerForm(TandemForm):
                     label=question.text,
                     choices=SCALE_CHOICES,
                     widget=forms.RadioSelect,
-                    help_text="1 = not at all, 5 = very much",
+                    help_text=_("1 = not at all, 5 = very much"),
                 )
             elif question.kind == Question.Kind.CHOICE:
                 self.fields[name] = forms.ChoiceField(
@@ -79,7 +82,7 @@ class SurveyAnswerForm(TandemForm):
                     label=question.text, required=False, widget=forms.Textarea(attrs={"rows": 3})
                 )
                 self.fields[f"share{question.pk}"] = forms.BooleanField(
-                    label="Let the coordinators read this answer", required=False, initial=False
+                    label=_("Let the coordinators read this answer"), required=False, initial=False
                 )
 
     def answers(self) -> dict[int, dict[str, Any]]:
@@ -99,5 +102,5 @@ class SurveyAnswerForm(TandemForm):
 
 class PulseForm(TandemForm):
     score = forms.TypedChoiceField(
-        choices=SCALE_CHOICES, coerce=int, widget=forms.RadioSelect, label="How useful was it?"
+        choices=SCALE_CHOICES, coerce=int, widget=forms.RadioSelect, label=_("How useful was it?")
     )

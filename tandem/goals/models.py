@@ -8,6 +8,7 @@ member's; coordinators only ever see them in aggregate, and free text only when 
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core import clock
 from tandem.core.models import TimeStampedModel, WeeklyNudge
@@ -19,14 +20,14 @@ class Goal(TimeStampedModel):
     """What one partner wants to reach in the program, with why it matters and a due date."""
 
     class Visibility(models.TextChoices):
-        PRIVATE = "private", "Only me"
-        SHARED = "shared", "Shared with my partners"
+        PRIVATE = "private", _("Only me")
+        SHARED = "shared", _("Shared with my partners")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
     owner = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=160)
-    why = models.TextField("why it matters", blank=True)
-    due_on = models.DateField("due date", null=True, blank=True)
+    why = models.TextField(_("why it matters"), blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.SHARED
     )
@@ -65,7 +66,7 @@ class Step(TimeStampedModel):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
     title = models.CharField(max_length=160)
-    due_on = models.DateField("due date", null=True, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -157,9 +158,9 @@ class Survey(TimeStampedModel):
     """The kick-off, mid-point or recap questionnaire of a program."""
 
     class Kind(models.TextChoices):
-        KICKOFF = "kickoff", "Kick-off"
-        MIDPOINT = "midpoint", "Mid-point check-in"
-        RECAP = "recap", "Recap"
+        KICKOFF = "kickoff", _("Kick-off")
+        MIDPOINT = "midpoint", _("Mid-point check-in")
+        RECAP = "recap", _("Recap")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="surveys")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -178,9 +179,9 @@ class Question(models.Model):
     """One question of a survey: a 1-5 scale, a choice among options, or free text."""
 
     class Kind(models.TextChoices):
-        SCALE = "scale", "Scale 1 to 5"
-        CHOICE = "choice", "Choice"
-        TEXT = "text", "Free text"
+        SCALE = "scale", _("Scale 1 to 5")
+        CHOICE = "choice", _("Choice")
+        TEXT = "text", _("Free text")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     text = models.CharField(max_length=300)

@@ -4,6 +4,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from tandem.core import clock
 from tandem.core.deadlines import DUE_IN_PAST as DUE_IN_PAST
@@ -30,31 +32,31 @@ from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Program
 from tandem.programs.names import member_name
 
-TITLE_REQUIRED = "Give the goal a title: what do you want to reach?"
-STEP_TITLE_REQUIRED = "Say what the step is."
-PERCENT_RANGE = "Give a percent between 0 and 100."
-UPDATE_TEXT_REQUIRED = "Write a line about where you stand."
-COMMENT_REQUIRED = "Write your comment first."
-NOT_YOUR_GOAL = "Only the goal's owner can change it."
-GOAL_ALREADY_COMPLETE = "This goal is already complete: well done!"
-GOAL_PRIVATE = "This goal is private: partners can comment on and nudge shared goals only."
-NUDGE_OWN_GOAL = "This is your own goal: nudges are for your partners' goals."
-NUDGE_TOO_SOON = (
+TITLE_REQUIRED = _("Give the goal a title: what do you want to reach?")
+STEP_TITLE_REQUIRED = _("Say what the step is.")
+PERCENT_RANGE = _("Give a percent between 0 and 100.")
+UPDATE_TEXT_REQUIRED = _("Write a line about where you stand.")
+COMMENT_REQUIRED = _("Write your comment first.")
+NOT_YOUR_GOAL = _("Only the goal's owner can change it.")
+GOAL_ALREADY_COMPLETE = _("This goal is already complete: well done!")
+GOAL_PRIVATE = _("This goal is private: partners can comment on and nudge shared goals only.")
+NUDGE_OWN_GOAL = _("This is your own goal: nudges are for your partners' goals.")
+NUDGE_TOO_SOON = _(
     "{name} was already nudged about this goal on {day}. "
     "You can nudge again from {next_day}: one nudge a week per goal."
 )
-PARTNERSHIP_NOT_ACTIVE = "This partnership is not active, so its goals cannot change."
-SURVEY_ALREADY_ANSWERED = "You have answered this survey already: thank you."
-ANSWER_REQUIRED = "Answer this question."
-SCALE_RANGE = "Pick a number from 1 to 5."
-CHOICE_UNKNOWN = "Pick one of the options offered."
-QUESTION_TEXT_REQUIRED = "Write the question."
-CHOICES_REQUIRED = "A choice question needs at least two options, one a line."
-QUESTION_HAS_ANSWERS = (
+PARTNERSHIP_NOT_ACTIVE = _("This partnership is not active, so its goals cannot change.")
+SURVEY_ALREADY_ANSWERED = _("You have answered this survey already: thank you.")
+ANSWER_REQUIRED = _("Answer this question.")
+SCALE_RANGE = _("Pick a number from 1 to 5.")
+CHOICE_UNKNOWN = _("Pick one of the options offered.")
+QUESTION_TEXT_REQUIRED = _("Write the question.")
+CHOICES_REQUIRED = _("A choice question needs at least two options, one a line.")
+QUESTION_HAS_ANSWERS = _(
     "Members have answered this question already; it cannot be removed or change kind. "
     "Edit its wording instead, or add a new question."
 )
-PULSE_ALREADY = "You have rated this meeting already: thank you."
+PULSE_ALREADY = _("You have rated this meeting already: thank you.")
 
 
 def _enqueue(task: Any, **kwargs: Any) -> None:
@@ -80,7 +82,7 @@ def _check_due(due_on: date | None, *, was: date | None = None) -> None:
     due_date_check(due_on, was=was)
 
 
-def _clean_title(title: str, message: str) -> str:
+def _clean_title(title: str, message: StrOrPromise) -> str:
     """Return the title without surrounding space; refuse an empty one with ``message``."""
     title = title.strip()
     if not title:
@@ -299,7 +301,9 @@ def goal_nudge(*, goal: Goal, user: Any) -> Nudge:
 
 def _too_soon(goal: Goal, last: Nudge | None, zone: str) -> str:
     if last is None:  # pragma: no cover - only when the row vanished in between
-        return NUDGE_TOO_SOON.format(name="Your partner", day="this week", next_day="next week")
+        return NUDGE_TOO_SOON.format(
+            name=_("Your partner"), day=_("this week"), next_day=_("next week")
+        )
     # The weekly rule counts in UTC weeks; the days are told in the nudger's own zone.
     next_day = max(last.sent_at + NUDGE_INTERVAL, _next_monday(last.sent_at))
     return NUDGE_TOO_SOON.format(

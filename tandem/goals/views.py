@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from tandem.core.errors import DomainError
 from tandem.core.forms import add_domain_error
@@ -32,22 +34,22 @@ from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program_as_coordinator
 
-MSG_GOAL_CREATED = "Goal added. Break it into steps so you know what to do next."
-MSG_GOAL_SAVED = "Goal saved."
-MSG_GOAL_NOW_PRIVATE = "Goal saved. It is private now: your partners no longer see it."
-MSG_STEP_SAVED = "Step saved."
-MSG_STEP_DELETED = "Step removed."
-MSG_STEP_ADDED = "Step added."
-MSG_STEP_DONE = "Step done. Nice work."
-MSG_PROGRESS = "Progress saved."
-MSG_COMMENT = "Comment added."
-MSG_NUDGED = "Nudge sent: {name} gets an email asking how it is going."
-MSG_COMPLETED = "Goal complete. Congratulations!"
-MSG_QUESTION_ADDED = "Question added."
-MSG_QUESTION_SAVED = "Question saved."
-MSG_QUESTION_DELETED = "Question removed."
-MSG_SURVEY_THANKS = "Thank you: your answers are saved."
-MSG_PULSE_THANKS = "Thank you for rating the meeting."
+MSG_GOAL_CREATED = _("Goal added. Break it into steps so you know what to do next.")
+MSG_GOAL_SAVED = _("Goal saved.")
+MSG_GOAL_NOW_PRIVATE = _("Goal saved. It is private now: your partners no longer see it.")
+MSG_STEP_SAVED = _("Step saved.")
+MSG_STEP_DELETED = _("Step removed.")
+MSG_STEP_ADDED = _("Step added.")
+MSG_STEP_DONE = _("Step done. Nice work.")
+MSG_PROGRESS = _("Progress saved.")
+MSG_COMMENT = _("Comment added.")
+MSG_NUDGED = _("Nudge sent: {name} gets an email asking how it is going.")
+MSG_COMPLETED = _("Goal complete. Congratulations!")
+MSG_QUESTION_ADDED = _("Question added.")
+MSG_QUESTION_SAVED = _("Question saved.")
+MSG_QUESTION_DELETED = _("Question removed.")
+MSG_SURVEY_THANKS = _("Thank you: your answers are saved.")
+MSG_PULSE_THANKS = _("Thank you for rating the meeting.")
 
 View = Callable[..., HttpResponse]
 
@@ -108,7 +110,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _goal_action(
     service: Callable[..., object],
-    message: str | Callable[[Goal], str],
+    message: StrOrPromise | Callable[[Goal], str],
     form_class: type[StepForm | ProgressForm | CommentForm] | None = None,
     form_name: str = "",
 ) -> View:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_noop
 
 from tandem.accounts.models import User
 from tandem.core.audit import audit_record
@@ -30,8 +31,14 @@ from tandem.core.personal_data import Declaration, Erase, Holding, Person
 from tandem.partnerships.models import PartnershipMember
 from tandem.privacy.declarations import DECLARATIONS
 
-MSG_CONFIRMATION_WRONG = "That is not your password. Type the password you sign in with to confirm."
-MSG_CONFIRMATION_MISSING = "Type your password to confirm that you want to delete your account."
+# Marked for translation but kept plain text (tests elsewhere compare them as text): the
+# domain error puts them into the reader's language when raised.
+MSG_CONFIRMATION_WRONG = gettext_noop(
+    "That is not your password. Type the password you sign in with to confirm."
+)
+MSG_CONFIRMATION_MISSING = gettext_noop(
+    "Type your password to confirm that you want to delete your account."
+)
 PSEUDONYM_PREFIX = "Former member"
 
 # Files in the download, one per app, in the order a person reads them.

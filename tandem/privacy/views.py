@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +21,7 @@ from tandem.privacy import services
 
 class EraseForm(TandemForm):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         strip=False,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -65,8 +66,10 @@ def data_delete(request: HttpRequest) -> HttpResponse:
             logout(request)
             messages.success(
                 request,
-                f"Your account is deleted. Your partners now see “{pseudonym}” where your "
-                "name was.",
+                _(
+                    "Your account is deleted. Your partners now see “{pseudonym}” where your "
+                    "name was."
+                ).format(pseudonym=pseudonym),
             )
             return redirect("home")
     status = 400 if request.method == "POST" else 200

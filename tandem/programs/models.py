@@ -290,6 +290,8 @@ class WaitlistEntry(TimeStampedModel):
     unsubscribe_token = models.CharField(max_length=64, unique=True, default=new_token)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
+    # The language the visitor read the sign-up page in: their emails are written in it.
+    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
 
     class Meta:
         ordering = ["created_at"]

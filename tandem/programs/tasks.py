@@ -42,6 +42,7 @@ def waitlist_confirmation_email_send(*, entry_id: int) -> bool:
             ),
         },
         unsubscribe_url=waitlist_unsubscribe_url(entry),
+        language=entry.language or None,
     )
     return True
 
@@ -72,6 +73,7 @@ def _invitation_email_once(invitation_id: int, *, name: str, link: str) -> bool:
                 link: absolute_url(invitation.get_absolute_url()),
             },
             unsubscribe_url=waitlist_unsubscribe_url(entry) if entry is not None else None,
+            language=(entry.language or None) if entry is not None else None,
         ),
     )
 

@@ -94,7 +94,7 @@ class CheckInTemplateForm(TandemForm):
 
 
 class HelpFlagForm(TandemForm):
-    kind = forms.ChoiceField(label="The kind of help I need", choices=())
+    kind = forms.ChoiceField(label=_("The kind of help I need"), choices=())
 
     def __init__(self, *args: Any, kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -89,8 +89,8 @@ class CheckIn(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        verbose_name = "check-in with your partnership"
-        verbose_name_plural = "check-ins with your partnership"
+        verbose_name = _("check-in with your partnership")
+        verbose_name_plural = _("check-ins with your partnership")
         indexes = [
             models.Index(fields=["partnership", "-occurred_at"]),
             models.Index(fields=["program", "-occurred_at"]),
@@ -119,8 +119,8 @@ class CheckInRecorded(CheckIn):
 
     class Meta:
         proxy = True
-        verbose_name = "check-in you recorded"
-        verbose_name_plural = "check-ins you recorded"
+        verbose_name = _("check-in you recorded")
+        verbose_name_plural = _("check-ins you recorded")
 
 
 class CheckInTemplate(models.Model):

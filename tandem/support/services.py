@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.core import clock
 from tandem.core.audit import audit_record
@@ -284,9 +285,11 @@ def check_in_template_remove(*, template: CheckInTemplate, actor: Any) -> None:
 
 # --- Help requests ----------------------------------------------------------------------------
 
-HELP_KIND_UNKNOWN = "Pick the kind of help you need from the list."
-HELP_FLAG_ALREADY_HANDLED = "{name} already marked this request handled on {day}."
-HELP_FLAG_ALREADY_OPEN = "This request for help is open already: there is nothing to reopen."
+HELP_KIND_UNKNOWN = gettext_lazy("Pick the kind of help you need from the list.")
+HELP_FLAG_ALREADY_HANDLED = gettext_lazy("{name} already marked this request handled on {day}.")
+HELP_FLAG_ALREADY_OPEN = gettext_lazy(
+    "This request for help is open already: there is nothing to reopen."
+)
 
 
 @transaction.atomic

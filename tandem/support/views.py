@@ -14,7 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
 from tandem.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from tandem.core.forms import add_domain_error
@@ -34,13 +36,13 @@ from tandem.support.forms import (
 from tandem.support.models import CheckInTemplate, HelpFlag
 from tandem.support.suggestions import BY_KEY as SUGGESTIONS_BY_KEY
 
-MSG_HELP_RAISED = (
+MSG_HELP_RAISED = gettext_lazy(
     "Your coordinators have been told that you asked for {kind} help. Only your name and the "
     "kind of help were sent. Someone will reach out to you privately; in an emergency, use the "
     "resources below."
 )
-MSG_FLAG_HANDLED = "Marked handled: {name}'s request for help."
-MSG_FLAG_REOPENED = "Reopened: {name}'s request for help is open again."
+MSG_FLAG_HANDLED = gettext_lazy("Marked handled: {name}'s request for help.")
+MSG_FLAG_REOPENED = gettext_lazy("Reopened: {name}'s request for help is open again.")
 
 
 def _plan_form(program: Program) -> SupportPlanForm:
@@ -349,7 +351,11 @@ def help_flag_reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _help_flag_action(
-    request: HttpRequest, slug: str, pk: int, action: Callable[[HelpFlag], object], done: str
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    action: Callable[[HelpFlag], object],
+    done: StrOrPromise,
 ) -> HttpResponse:
     """Run ``action`` on one of the program's help flags (coordinators only; others 404), say
     ``done`` (with the member's name) or why not, and go back to the list."""

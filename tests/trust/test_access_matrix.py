@@ -126,6 +126,8 @@ POST = ("POST",)
 PAGES: dict[str, Rule] = {
     "home": Rule(PUBLIC),
     "accessibility": Rule(PUBLIC),
+    # Django's language switcher in the footer: anyone may choose the language pages use.
+    "set_language": Rule(PUBLIC, methods=POST),
     # allauth
     "account_login": Rule(PUBLIC, methods=GET_POST),
     "account_logout": Rule(PUBLIC, methods=GET_POST),
@@ -154,6 +156,7 @@ PAGES: dict[str, Rule] = {
     # /me/: the person's own account
     "accounts:settings": Rule(AUTHENTICATED, anonymous="login"),
     "accounts:identity": Rule(AUTHENTICATED, methods=POST, anonymous="login"),
+    "accounts:language": Rule(AUTHENTICATED, methods=POST, anonymous="login"),
     "accounts:token_create": Rule(AUTHENTICATED, methods=POST, anonymous="login"),
     "accounts:token_revoke": Rule(
         OWNER, kwargs=ids(token_id="api_token"), methods=POST, anonymous="login"
@@ -456,6 +459,7 @@ API: dict[str, Rule] = {
     ),
     "GET /api/v1/me": Rule(AUTHENTICATED),
     "GET /api/v1/me/tokens": Rule(AUTHENTICATED),
+    "PUT /api/v1/me/language": Rule(AUTHENTICATED),
     "DELETE /api/v1/me/tokens/{token_id}": Rule(OWNER, kwargs=ids(token_id="api_token")),
     "GET /api/v1/matching/programs/{slug}/runs": Rule(COORDINATORS, kwargs=slug),
     "POST /api/v1/matching/programs/{slug}/runs": Rule(COORDINATORS, kwargs=slug),
@@ -873,9 +877,11 @@ def _send(client: Client, method: str, url: str, body: dict[str, Any] | None, is
 # of the same program; every denied role must still get exactly 404).
 COMPARED_ROLES = {"anonymous", "member"}
 
+# What differs between two answers without telling anything about the object: tokens, and the
+# footer's language switcher, which sends the visitor back to the address they asked for.
 _VOLATILE = re.compile(
     rb'(csrfmiddlewaretoken" value="[^"]*"|nonce="[^"]*"|"X-CSRFToken": "[^"]*"'
-    rb'|csrf[-_]token[^>]*>|name="csrf[^>]*>)'
+    rb'|csrf[-_]token[^>]*>|name="csrf[^>]*>|name="next" value="[^"]*")'
 )
 
 

@@ -33,7 +33,7 @@ def test_matched_member_changes_name_and_zone_and_every_page_uses_them(client, m
         {"display_name": "  Ana   Ruiz ", "time_zone": "America/New_York"},
         follow=True,
     )
-    assert MSG_IDENTITY_SAVED in response.text
+    assert str(MSG_IDENTITY_SAVED) in response.text
     profile = Profile.objects.get(membership=ana)
     assert (profile.display_name, profile.time_zone) == ("Ana Ruiz", "America/New_York")
     ana.user.refresh_from_db()

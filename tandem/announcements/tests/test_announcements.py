@@ -193,8 +193,8 @@ def test_every_problem_is_shown_at_once_and_nothing_is_sent(client, world):
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert services.MSG_SUBJECT_REQUIRED in page
-    assert services.MSG_BODY_REQUIRED in page
+    assert str(services.MSG_SUBJECT_REQUIRED) in page
+    assert str(services.MSG_BODY_REQUIRED) in page
     assert not Announcement.objects.exists()
 
 
@@ -205,7 +205,7 @@ def test_a_segment_that_reaches_nobody_is_refused_with_why(client, world):
         {"subject": "Hi", "body": "Hi", "member_status": "paused", "send": ""},
     )
     assert response.status_code == 409
-    assert services.MSG_NOBODY in response.content.decode()
+    assert str(services.MSG_NOBODY) in response.content.decode()
 
 
 def test_pages_are_not_found_for_members(client, world):

@@ -60,7 +60,7 @@ def test_the_button_reminds_each_unfinished_intake_once_a_week(client, program, 
         assert "List-Unsubscribe" in email.extra_headers
 
         again = client.post(url, follow=True).content.decode()
-        assert services.MSG_ALL_REMINDED in again
+        assert str(services.MSG_ALL_REMINDED) in again
     with clock.frozen(MONDAY + timedelta(days=6)):
         client.post(url)
     run_worker()
@@ -102,4 +102,4 @@ def test_nobody_to_remind_says_so(client):
     coordinator = CoordinatorFactory(program=program)
     client.force_login(coordinator.user)
     response = client.post(reverse("announcements:intake_remind", args=["empty"]), follow=True)
-    assert services.MSG_NO_INTAKE_LEFT in response.content.decode()
+    assert str(services.MSG_NO_INTAKE_LEFT) in response.content.decode()

@@ -36,7 +36,12 @@ def test_personal_token_authenticates(client, frozen_clock):
     token, raw = services.api_token_create(user=user, label="script")
     response = client.get(ME, **bearer(raw))
     assert response.status_code == 200
-    assert response.json() == {"email": user.email, "name": "Ana Ruiz", "programs": []}
+    assert response.json() == {
+        "email": user.email,
+        "name": "Ana Ruiz",
+        "language": "",
+        "programs": [],
+    }
     token.refresh_from_db()
     assert token.last_used_at == frozen_clock
 

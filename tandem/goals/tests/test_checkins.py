@@ -47,7 +47,7 @@ def test_pulse_is_asked_of_attendees_once_the_meeting_is_marked_held(client, mee
     assert "Thank you for rating the meeting." in page
     assert "How useful was the meeting" not in page
     again = client.post(reverse("goals:pulse", args=[meeting.pk]), {"score": "1"}, follow=True)
-    assert services.PULSE_ALREADY in again.content.decode()
+    assert str(services.PULSE_ALREADY) in again.content.decode()
     assert list(Pulse.objects.values_list("score", flat=True)) == [4]
 
 

@@ -71,7 +71,7 @@ def test_edit_form_with_an_error_keeps_what_was_typed_and_says_what_to_fix(clien
 
     assert response.status_code == 400
     page = response.content.decode()
-    assert services.DUE_IN_PAST in page
+    assert str(services.DUE_IN_PAST) in page
     assert 'value="Swim a mile"' in page
     assert "Open water" in page
     assert '<option value="private" selected>' in page
@@ -111,9 +111,9 @@ def test_partner_cannot_edit_a_shared_goal_or_its_steps(client, pair):
     )
     assert client.get(reverse("goals:step_edit", args=[goal.pk, step.pk])).status_code == 404
     assert client.post(reverse("goals:step_delete", args=[goal.pk, step.pk])).status_code == 404
-    with pytest.raises(ValidationFailed, match=services.NOT_YOUR_GOAL):
+    with pytest.raises(ValidationFailed, match=str(services.NOT_YOUR_GOAL)):
         services.goal_update(goal=goal, user=ben.membership.user, title="Mine now")
-    with pytest.raises(ValidationFailed, match=services.NOT_YOUR_GOAL):
+    with pytest.raises(ValidationFailed, match=str(services.NOT_YOUR_GOAL)):
         services.step_delete(goal=goal, user=ben.membership.user, step_id=step.pk)
     goal.refresh_from_db()
     assert goal.title == "Run a 10k"

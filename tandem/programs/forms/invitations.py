@@ -3,13 +3,16 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from tandem.accounts.models import User
 from tandem.core.forms import TandemForm
 
-MSG_CHOOSE_ONE = "Choose a password for your account."
-MSG_TYPE_AGAIN = "Type the same password again, to be sure it is the one you meant."
-PASSWORDS_DIFFER = "The two passwords are not the same. Type the same password in both boxes."
+MSG_CHOOSE_ONE = gettext_noop("Choose a password for your account.")
+MSG_TYPE_AGAIN = gettext_noop("Type the same password again, to be sure it is the one you meant.")
+PASSWORDS_DIFFER = gettext_noop(
+    "The two passwords are not the same. Type the same password in both boxes."
+)
 
 
 class AccountSetupForm(TandemForm):
@@ -18,13 +21,13 @@ class AccountSetupForm(TandemForm):
     password1 = forms.CharField(
         label="Password",
         strip=False,
-        error_messages={"required": MSG_CHOOSE_ONE},
+        error_messages={"required": gettext_lazy(MSG_CHOOSE_ONE)},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label="Password (again)",
         strip=False,
-        error_messages={"required": MSG_TYPE_AGAIN},
+        error_messages={"required": gettext_lazy(MSG_TYPE_AGAIN)},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -41,5 +44,5 @@ class AccountSetupForm(TandemForm):
         cleaned = super().clean() or {}
         first, second = cleaned.get("password1"), cleaned.get("password2")
         if first and second and first != second:
-            self.add_error("password2", ValidationError(PASSWORDS_DIFFER))
+            self.add_error("password2", ValidationError(gettext(PASSWORDS_DIFFER)))
         return cleaned

@@ -12,6 +12,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.accounts.models import User
 from tandem.core import clock
@@ -26,26 +27,30 @@ INVITATION_VALID_FOR = timedelta(days=30)
 # A second "Send again" within this time is refused, so a double click sends one email.
 ACCOUNT_SETUP_RESEND_INTERVAL = timedelta(minutes=10)
 
-INVITATION_EXPIRED = (
+INVITATION_EXPIRED = gettext_noop(
     "This invitation has expired. Ask the program's coordinator to send you a new one."
 )
-INVITATION_USED = "This invitation has already been used. Sign in to reach the program."
-INVITATION_WRONG_ACCOUNT = (
+INVITATION_USED = gettext_noop(
+    "This invitation has already been used. Sign in to reach the program."
+)
+INVITATION_WRONG_ACCOUNT = gettext_noop(
     "This invitation was sent to another email address. Sign out, then open the link again "
     "and sign in (or create an account) with the invited address."
 )
-INVITATION_ALREADY_MEMBER = "{email} already takes part in this program with that role."
-INVITATION_SETUP_ALREADY_DONE = (
+INVITATION_ALREADY_MEMBER = gettext_noop(
+    "{email} already takes part in this program with that role."
+)
+INVITATION_SETUP_ALREADY_DONE = gettext_noop(
     "This account already has a password. Sign in with it to continue; if you have "
     "forgotten it, reset it from the sign-in page."
 )
-INVITATION_SETUP_NO_ACCOUNT = (
+INVITATION_SETUP_NO_ACCOUNT = gettext_noop(
     "There is no account waiting for this address. Create your account from the invitation."
 )
-ACCOUNT_SETUP_RESEND_DONE_ALREADY = (
+ACCOUNT_SETUP_RESEND_DONE_ALREADY = gettext_noop(
     "{email} has set up their account already: there is no set-up link to send."
 )
-ACCOUNT_SETUP_RESEND_TOO_SOON = (
+ACCOUNT_SETUP_RESEND_TOO_SOON = gettext_noop(
     "A set-up link went to {email} less than {interval} minutes ago. "
     "You can send it again in {wait} minute{plural}."
 )
@@ -120,7 +125,7 @@ def invitation_send(
         .first()
     )
     if already is not None and (already.is_coordinator or already.role == role):
-        raise Conflict(INVITATION_ALREADY_MEMBER.format(email=email), field="email")
+        raise Conflict(gettext(INVITATION_ALREADY_MEMBER).format(email=email), field="email")
 
     invited_by = _inviter(invited_by)
     invitation = (
@@ -291,7 +296,7 @@ def invitation_account_setup_resend(*, membership: Membership, invited_by: Any) 
     """
     user = membership.user
     if user.has_usable_password():
-        raise Conflict(ACCOUNT_SETUP_RESEND_DONE_ALREADY.format(email=user.email))
+        raise Conflict(gettext(ACCOUNT_SETUP_RESEND_DONE_ALREADY).format(email=user.email))
     email = normalise_email(user.email)
     invited_by = _inviter(invited_by)
     now = clock.now()
@@ -345,7 +350,7 @@ def invitation_account_setup_resend(*, membership: Membership, invited_by: Any) 
 def _resend_too_soon(email: str, wait: timedelta) -> Conflict:
     minutes = max(1, -(-int(wait.total_seconds()) // 60))  # rounded up
     return Conflict(
-        ACCOUNT_SETUP_RESEND_TOO_SOON.format(
+        gettext(ACCOUNT_SETUP_RESEND_TOO_SOON).format(
             email=email,
             interval=int(ACCOUNT_SETUP_RESEND_INTERVAL.total_seconds()) // 60,
             wait=minutes,

@@ -3,10 +3,13 @@
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from tandem.core import clock
 from tandem.core.audit import audit_record
@@ -18,19 +21,21 @@ from tandem.programs.services.invitations import invitation_send, normalise_emai
 
 # The same answer whether the address is new, pending, confirmed or unsubscribed, so the
 # form never tells a stranger who is on the list.
-WAITLIST_SIGNUP_ANSWER = (
+WAITLIST_SIGNUP_ANSWER = gettext_noop(
     "Thank you. Check your inbox: if this address still has to confirm its place on the "
     "waitlist, we have sent it a link."
 )
-WAITLIST_EMAIL_INVALID = "Enter a whole email address, like name@example.org."
-WAITLIST_NOT_OPEN = "This program is not taking waitlist sign-ups at the moment."
-WAITLIST_DOORS_CANNOT_OPEN = "Only a program on its waitlist or taking intakes can open its doors."
-WAITLIST_NOBODY_TO_INVITE = (
+WAITLIST_EMAIL_INVALID = gettext_noop("Enter a whole email address, like name@example.org.")
+WAITLIST_NOT_OPEN = gettext_noop("This program is not taking waitlist sign-ups at the moment.")
+WAITLIST_DOORS_CANNOT_OPEN = gettext_noop(
+    "Only a program on its waitlist or taking intakes can open its doors."
+)
+WAITLIST_NOBODY_TO_INVITE = gettext_noop(
     "Nobody has confirmed their place and is waiting for an invitation yet, so there is "
     "nobody to invite. Share the program's page; people count here once they confirm their "
     "address."
 )
-WAITLIST_TOO_MANY_SIGNUPS = (
+WAITLIST_TOO_MANY_SIGNUPS = gettext_noop(
     "Too many sign-ups from your network in the last minute. Wait a minute and try again."
 )
 
@@ -88,16 +93,23 @@ def waitlist_signup(*, program: Program, email: str) -> WaitlistEntry:
     except ValidationError as exc:
         raise ValidationFailed(WAITLIST_EMAIL_INVALID, field="email") from exc
 
+    # The page's language (the visitor's choice or their browser's): their emails use it.
+    language = translation.get_language() or settings.LANGUAGE_CODE
     entry = WaitlistEntry.objects.select_for_update().filter(program=program, email=email).first()
     if entry is None:
         try:
             with transaction.atomic():
-                entry = WaitlistEntry.objects.create(program=program, email=email)
+                entry = WaitlistEntry.objects.create(
+                    program=program, email=email, language=language
+                )
         except IntegrityError:  # the same address, signing up twice at once
             return WaitlistEntry.objects.get(program=program, email=email)
         _enqueue_confirmation(entry)
         return entry
 
+    if entry.language != language:
+        entry.language = language
+        entry.save(update_fields=["language"])
     resendable = {WaitlistEntry.Status.PENDING, WaitlistEntry.Status.UNSUBSCRIBED}
     # updated_at of a pending entry is when its last confirmation email was asked for.
     if entry.status in resendable and clock.now() - entry.updated_at >= WAITLIST_RESEND_INTERVAL:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core import clock
@@ -39,12 +40,16 @@ from tandem.programs.services.invitations import (
 # The invitation a visitor is on their way to accept, kept across sign-up and sign-in.
 PENDING_INVITATION_SESSION_KEY = "tandem_pending_invitation"
 
-ACCOUNT_SETUP_DONE = "Your password is set and you are signed in. Check your answers below."
-ACCOUNT_SETUP_SENT = "Set-up invitations are on the way to {count} {noun}."
-ACCOUNT_SETUP_NONE = (
+ACCOUNT_SETUP_DONE = gettext_noop(
+    "Your password is set and you are signed in. Check your answers below."
+)
+ACCOUNT_SETUP_SENT = gettext_noop("Set-up invitations are on the way to {count} {noun}.")
+ACCOUNT_SETUP_NONE = gettext_noop(
     "Nobody to invite: every imported member has a password already, or a link on its way."
 )
-ACCOUNT_SETUP_RESENT = "A new set-up email is on its way to {email}, with the same link."
+ACCOUNT_SETUP_RESENT = gettext_noop(
+    "A new set-up email is on its way to {email}, with the same link."
+)
 ACCOUNT_SETUP_LIST_LIMIT = 200
 
 
@@ -66,9 +71,9 @@ def pending_invitation_url(request: HttpRequest) -> str | None:
 
 def _closed_reason(invitation: Invitation) -> str | None:
     if invitation.accepted_at is not None:
-        return INVITATION_USED
+        return gettext(INVITATION_USED)
     if invitation.expires_at <= clock.now():
-        return INVITATION_EXPIRED
+        return gettext(INVITATION_EXPIRED)
     return None
 
 
@@ -105,7 +110,7 @@ def invitation_detail(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "programs/invitation.html", context)
 
     if not invitation_is_for(invitation=invitation, user=request.user):
-        context["wrong_account"] = INVITATION_WRONG_ACCOUNT
+        context["wrong_account"] = gettext(INVITATION_WRONG_ACCOUNT)
         return render(request, "programs/invitation.html", context)
 
     if request.method == "POST":
@@ -144,7 +149,7 @@ def invitation_setup(request: HttpRequest, token: str) -> HttpResponse:
                 token=token, password=form.cleaned_data["password1"]
             )
         except Conflict as exc:
-            if exc.message == INVITATION_SETUP_ALREADY_DONE:
+            if exc.message == gettext(INVITATION_SETUP_ALREADY_DONE):
                 messages.info(request, exc.message)
                 return redirect(invitation.get_absolute_url())
             return render(
@@ -156,7 +161,7 @@ def invitation_setup(request: HttpRequest, token: str) -> HttpResponse:
         user.refresh_from_db()
         get_adapter(request).login(request, user)
         request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
-        messages.success(request, ACCOUNT_SETUP_DONE)
+        messages.success(request, gettext(ACCOUNT_SETUP_DONE))
         return redirect(after_join_url(membership))
     context["form"] = form
     context["display_name"] = user.get_full_name()
@@ -180,10 +185,10 @@ def invitation_account_setup_list(request: HttpRequest, slug: str) -> HttpRespon
         result = invitation_account_setup_send(program=program, invited_by=request.user)
         count = len(result.sent)
         if count:
-            noun = "member" if count == 1 else "members"
-            messages.success(request, ACCOUNT_SETUP_SENT.format(count=count, noun=noun))
+            noun = ngettext("member", "members", count)
+            messages.success(request, gettext(ACCOUNT_SETUP_SENT).format(count=count, noun=noun))
         else:
-            messages.info(request, ACCOUNT_SETUP_NONE)
+            messages.info(request, gettext(ACCOUNT_SETUP_NONE))
         return redirect("programs:invitation_account_setup", slug=program.slug)
     memberships = list(account_setup_membership_list(program=program))
     rows = [(m, account_setup_pending(membership=m)) for m in memberships]
@@ -212,7 +217,7 @@ def invitation_account_setup_resend_one(request: HttpRequest, slug: str, pk: int
     except Conflict as exc:
         messages.info(request, exc.message)
     else:
-        messages.success(request, ACCOUNT_SETUP_RESENT.format(email=invitation.email))
+        messages.success(request, gettext(ACCOUNT_SETUP_RESENT).format(email=invitation.email))
     return redirect("programs:invitation_account_setup", slug=program.slug)
 
 
@@ -240,7 +245,7 @@ class InvitationSignupView(SignupView):
     def get_form(self, form_class: Any = None) -> Any:
         form = super().get_form(form_class)
         form.fields["email"].disabled = True
-        form.fields["email"].help_text = "The address your invitation was sent to."
+        form.fields["email"].help_text = gettext("The address your invitation was sent to.")
         return form
 
     def get_success_url(self) -> str:

@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,8 +36,10 @@ from tandem.programs.services.waitlist import (
 )
 
 WAITLIST_PAGE_SIZE = 50
-DOORS_OPENED_MESSAGE = "The doors are open: {count} {noun} on the way."
-DOORS_OPENED_NONE = "The doors are open. Nobody new was waiting, so no invitations were sent."
+DOORS_OPENED_MESSAGE = gettext_noop("The doors are open: {count} {noun} on the way.")
+DOORS_OPENED_NONE = gettext_noop(
+    "The doors are open. Nobody new was waiting, so no invitations were sent."
+)
 
 
 def _public_program(slug: str) -> Program:
@@ -79,7 +82,7 @@ def waitlist_signup_view(request: HttpRequest, slug: str) -> HttpResponse:
                 add_domain_error(form, exc)
                 status = 400
             else:
-                context["answer"] = WAITLIST_SIGNUP_ANSWER
+                context["answer"] = gettext(WAITLIST_SIGNUP_ANSWER)
         else:
             status = 400
     context["form"] = form
@@ -121,11 +124,12 @@ def waitlist_manage_view(request: HttpRequest, slug: str) -> HttpResponse:
         request.GET.get("page")
     )
     counts = waitlist_counts(program=program)
+    refusal = waitlist_doors_refusal(program=program, confirmed=counts["confirmed"])
     context = {
         "program": program,
         "page": page,
         "counts": counts,
-        "doors_refusal": waitlist_doors_refusal(program=program, confirmed=counts["confirmed"]),
+        "doors_refusal": gettext(refusal) if refusal else None,
     }
     return render(request, "programs/waitlist_manage.html", context)
 
@@ -139,7 +143,11 @@ def waitlist_open_doors_view(request: HttpRequest, slug: str) -> HttpResponse:
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
-        noun = "invitation is" if count == 1 else "invitations are"
-        text = DOORS_OPENED_MESSAGE.format(count=count, noun=noun) if count else DOORS_OPENED_NONE
+        noun = ngettext("invitation is", "invitations are", count)
+        text = (
+            gettext(DOORS_OPENED_MESSAGE).format(count=count, noun=noun)
+            if count
+            else gettext(DOORS_OPENED_NONE)
+        )
         messages.success(request, text)
     return redirect("programs:waitlist_manage", slug=program.slug)

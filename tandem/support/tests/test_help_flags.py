@@ -239,9 +239,9 @@ def test_reopening_an_open_flag_is_refused_with_a_message(client, program):
         reverse("support:help_flag_reopen", args=[program.slug, flag.pk]), follow=True
     )
 
-    assert services.HELP_FLAG_ALREADY_OPEN in response.content.decode()
+    assert str(services.HELP_FLAG_ALREADY_OPEN) in response.content.decode()
     assert "Reopened:" not in response.content.decode()
-    with pytest.raises(Conflict, match=services.HELP_FLAG_ALREADY_OPEN):
+    with pytest.raises(Conflict, match=str(services.HELP_FLAG_ALREADY_OPEN)):
         services.help_flag_reopen(flag=flag)
     flag.refresh_from_db()
     assert flag.handled_at is None
@@ -335,7 +335,7 @@ def test_help_flag_tells_coordinators_only_the_name_and_the_kind(
 def test_help_flag_refuses_a_kind_the_program_does_not_offer(frozen_clock):
     membership = MembershipFactory(status="matched")
     ResourceFactory(program=membership.program, name="HR", kind="hr", contact="x", when_to_use="y")
-    with pytest.raises(services.ValidationFailed, match=services.HELP_KIND_UNKNOWN):
+    with pytest.raises(services.ValidationFailed, match=str(services.HELP_KIND_UNKNOWN)):
         services.help_flag_raise(membership=membership, kind="crisis")
 
 
