@@ -62,6 +62,8 @@ def test_pages_mirror_under_a_right_to_left_language(
         page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
         _check_mirrored(page, "the meeting page")
         page.get_by_role("button", name="Start the turns").click()
+        # The timer's swap marks the current turn; wait for it before reading its bar.
+        page.locator(".turn.current article").wait_for()
         bar = page.evaluate(
             """() => {
               const turn = document.querySelector('.turn.current article');
