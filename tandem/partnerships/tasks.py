@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.tasks import task
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
 from tandem.core import clock
@@ -77,9 +78,9 @@ def partnership_event_email_send(*, event_id: int) -> int:
         link = absolute_url(reverse("partnerships:closing", kwargs={"pk": partnership.pk}))
         next_cohort = next_cohort_of(program=partnership.program)
     if event.by_coordinator:
-        actor = "Your coordinator"
+        actor = _("Your coordinator")
     else:
-        actor = seat_name(event.actor) if event.actor else "A partner"
+        actor = seat_name(event.actor) if event.actor else _("A partner")
     messages = [
         _build(
             name="partnership_event",
