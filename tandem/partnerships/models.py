@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.core import clock
 from tandem.core.models import TimeStampedModel
@@ -14,9 +16,9 @@ class Partnership(TimeStampedModel):
     """Two peers (a pair) or three to five (a circle) who mentor each other in turn."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        ENDED = "ended", _("Ended")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="partnerships")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -98,9 +100,9 @@ class AgreementVersion(models.Model):
     """
 
     class Channel(models.TextChoices):
-        PHONE = "phone", "Phone"
-        VIDEO = "video", "Video call"
-        IN_PERSON = "in person", "In person"
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video call")
+        IN_PERSON = "in person", _("In person")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -182,17 +184,17 @@ class PartnershipEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PAUSED = "paused", "Paused"
-        RESUMED = "resumed", "Resumed"
-        ENDED = "ended", "Ended"
+        PAUSED = "paused", pgettext_lazy("partnership event", "Paused")
+        RESUMED = "resumed", pgettext_lazy("partnership event", "Resumed")
+        ENDED = "ended", pgettext_lazy("partnership event", "Ended")
 
     class EndReason(models.TextChoices):
-        GOALS_REACHED = "goals_reached", "We reached our goals"
-        PROGRAM_OVER = "program_over", "The program is over"
-        NO_TIME = "no_time", "We don't have time to meet"
-        NOT_A_FIT = "not_a_fit", "We are not a good fit"
-        LEFT = "left", "Someone left the organisation"
-        OTHER = "other", "Another reason"
+        GOALS_REACHED = "goals_reached", _("We reached our goals")
+        PROGRAM_OVER = "program_over", _("The program is over")
+        NO_TIME = "no_time", _("We don't have time to meet")
+        NOT_A_FIT = "not_a_fit", _("We are not a good fit")
+        LEFT = "left", _("Someone left the organisation")
+        OTHER = "other", _("Another reason")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -289,9 +291,9 @@ class MessagePreference(models.Model):
     """How one partner hears about new messages in one partnership, and when they last looked."""
 
     class Notify(models.TextChoices):
-        EACH = "each", "An email for each message"
-        DIGEST = "digest", "A daily digest"
-        NONE = "none", "No email"
+        EACH = "each", _("An email for each message")
+        DIGEST = "digest", _("A daily digest")
+        NONE = "none", _("No email")
 
     seat = models.OneToOneField(
         PartnershipMember, on_delete=models.CASCADE, related_name="message_preference"
