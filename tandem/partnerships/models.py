@@ -16,9 +16,9 @@ class Partnership(TimeStampedModel):
     """Two peers (a pair) or three to five (a circle) who mentor each other in turn."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        PAUSED = "paused", _("Paused")
-        ENDED = "ended", _("Ended")
+        ACTIVE = "active", pgettext_lazy("partnership status", "Active")
+        PAUSED = "paused", pgettext_lazy("partnership status", "Paused")
+        ENDED = "ended", pgettext_lazy("partnership status", "Ended")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="partnerships")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
