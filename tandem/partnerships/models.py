@@ -11,14 +11,22 @@ from tandem.core import clock
 from tandem.core.models import TimeStampedModel
 from tandem.programs.models import Membership, Program
 
+# The statuses' labels stay plain text (other apps key figures by them); pages show them in the
+# reader's language with {% translate partnership.get_status_display context "partnership status" %}.
+STATUS_WORDS = (
+    pgettext_lazy("partnership status", "Active"),
+    pgettext_lazy("partnership status", "Paused"),
+    pgettext_lazy("partnership status", "Ended"),
+)
+
 
 class Partnership(TimeStampedModel):
     """Two peers (a pair) or three to five (a circle) who mentor each other in turn."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", pgettext_lazy("partnership status", "Active")
-        PAUSED = "paused", pgettext_lazy("partnership status", "Paused")
-        ENDED = "ended", pgettext_lazy("partnership status", "Ended")
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        ENDED = "ended", "Ended"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="partnerships")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
