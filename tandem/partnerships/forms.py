@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import TandemForm
@@ -28,9 +29,10 @@ from tandem.partnerships.services.agreement import (
     Goal,
 )
 from tandem.partnerships.services.closing import MSG_AGAIN, MSG_USEFULNESS
+from tandem.partnerships.services.life import MSG_END_REASON
 from tandem.partnerships.services.messages import MSG_EMPTY
 
-MSG_GOAL_NEEDS_TEXT = "Write the goal, or clear its deadline."
+MSG_GOAL_NEEDS_TEXT = gettext_noop("Write the goal, or clear its deadline.")
 BLANK_GOAL_ROWS = 2
 
 
@@ -39,24 +41,24 @@ class AgreementForm(TandemForm):
 
     base_number = forms.IntegerField(required=False, widget=forms.HiddenInput)
     cadence_weeks = forms.IntegerField(
-        label="Meet every (weeks)", min_value=1, max_value=12, error_messages={}
+        label=_("Meet every (weeks)"), min_value=1, max_value=12, error_messages={}
     )
     meeting_minutes = forms.IntegerField(
-        label="Each meeting lasts (minutes)", min_value=15, max_value=240
+        label=_("Each meeting lasts (minutes)"), min_value=15, max_value=240
     )
-    channel = forms.ChoiceField(label="How you meet", choices=AgreementVersion.Channel.choices)
+    channel = forms.ChoiceField(label=_("How you meet"), choices=AgreementVersion.Channel.choices)
     where = forms.CharField(
-        label="Where",
+        label=_("Where"),
         max_length=300,
         required=False,
-        help_text="The phone number, the video link or the place.",
+        help_text=_("The phone number, the video link or the place."),
     )
     incentive = forms.CharField(
-        label="Incentive for reaching your goals",
+        label=_("Incentive for reaching your goals"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What you will do to celebrate, or what is at stake.",
+        help_text=_("What you will do to celebrate, or what is at stake."),
     )
 
     def __init__(
@@ -92,13 +94,13 @@ class AgreementForm(TandemForm):
                 )
                 goal = existing[i] if i < len(existing) else None
                 self.fields[text_name] = forms.CharField(
-                    label=f"Goal {i + 1}",
+                    label=gettext("Goal %(number)d") % {"number": i + 1},
                     max_length=GOAL_MAX_LENGTH,
                     required=False,
                     initial=goal.text if goal else "",
                 )
                 self.fields[deadline_name] = forms.DateField(
-                    label=f"Deadline of goal {i + 1}",
+                    label=gettext("Deadline of goal %(number)d") % {"number": i + 1},
                     required=False,
                     initial=goal.deadline if goal else None,
                     widget=forms.DateInput(attrs={"type": "date"}),
@@ -115,9 +117,9 @@ class AgreementForm(TandemForm):
                 deadline = cleaned.get(deadline_field.name)
                 if text and not isinstance(deadline, date):
                     if deadline_field.name not in self.errors:
-                        self.add_error(deadline_field.name, MSG_GOAL_DEADLINE)
+                        self.add_error(deadline_field.name, gettext(MSG_GOAL_DEADLINE))
                 elif deadline and not text:
-                    self.add_error(text_field.name, MSG_GOAL_NEEDS_TEXT)
+                    self.add_error(text_field.name, gettext(MSG_GOAL_NEEDS_TEXT))
                 elif text and isinstance(deadline, date):
                     goals.append(Goal(seat_id=partner["seat"].pk, text=text, deadline=deadline))
         cleaned["goals"] = tuple(goals)
@@ -139,14 +141,14 @@ class AgreementForm(TandemForm):
 class AgreementAcceptForm(TandemForm):
     number = forms.IntegerField(widget=forms.HiddenInput)
     promise = forms.BooleanField(
-        label="I keep the confidentiality promise above.",
-        error_messages={"required": MSG_PROMISE_REQUIRED},
+        label=_("I keep the confidentiality promise above."),
+        error_messages={"required": _(MSG_PROMISE_REQUIRED)},
     )
 
 
 class PauseForm(TandemForm):
     reason = forms.CharField(
-        label="Why (optional, your partners see it)",
+        label=_("Why (optional, your partners see it)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -155,41 +157,42 @@ class PauseForm(TandemForm):
 
 class EndForm(TandemForm):
     end_reason = forms.ChoiceField(
-        label="Why does the partnership end?",
-        choices=[("", "Choose a reason"), *PartnershipEvent.EndReason.choices],
-        error_messages={"required": "Choose why the partnership ends."},
+        label=_("Why does the partnership end?"),
+        choices=[("", _("Choose a reason")), *PartnershipEvent.EndReason.choices],
+        error_messages={"required": _(MSG_END_REASON)},
     )
     details = forms.CharField(
-        label="More about it (optional, your partners see it)",
+        label=_("More about it (optional, your partners see it)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     feedback = forms.CharField(
-        label="Feedback for your coordinator (optional)",
+        label=_("Feedback for your coordinator (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Your program's coordinators read this; your partners do not.",
+        help_text=_("Your program's coordinators read this; your partners do not."),
     )
 
 
 class MessageForm(TandemForm):
     body = forms.CharField(
-        label="Message",
+        label=_("Message"),
         max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MESSAGE_MAX_LENGTH}),
         error_messages={
-            "required": MSG_EMPTY,
-            "max_length": "A message can be at most 2,000 characters; yours has "
-            "%(show_value)s. Shorten it.",
+            "required": _(MSG_EMPTY),
+            "max_length": _(
+                "A message can be at most 2,000 characters; yours has %(show_value)s. Shorten it."
+            ),
         },
     )
 
 
 class MessagePreferenceForm(TandemForm):
     notify = forms.ChoiceField(
-        label="Email me about new messages",
+        label=_("Email me about new messages"),
         choices=MessagePreference.Notify.choices,
         widget=forms.RadioSelect,
     )

@@ -4,10 +4,20 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.core import clock
 from tandem.core.models import TimeStampedModel
 from tandem.programs.models import Membership, Program
+
+# The statuses' labels stay plain text (other apps key figures by them); pages show them in the
+# reader's language with {% translate partnership.get_status_display context "partnership status" %}.
+STATUS_WORDS = (
+    pgettext_lazy("partnership status", "Active"),
+    pgettext_lazy("partnership status", "Paused"),
+    pgettext_lazy("partnership status", "Ended"),
+)
 
 
 class Partnership(TimeStampedModel):
@@ -98,9 +108,9 @@ class AgreementVersion(models.Model):
     """
 
     class Channel(models.TextChoices):
-        PHONE = "phone", "Phone"
-        VIDEO = "video", "Video call"
-        IN_PERSON = "in person", "In person"
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video call")
+        IN_PERSON = "in person", _("In person")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -182,17 +192,17 @@ class PartnershipEvent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PAUSED = "paused", "Paused"
-        RESUMED = "resumed", "Resumed"
-        ENDED = "ended", "Ended"
+        PAUSED = "paused", pgettext_lazy("partnership event", "Paused")
+        RESUMED = "resumed", pgettext_lazy("partnership event", "Resumed")
+        ENDED = "ended", pgettext_lazy("partnership event", "Ended")
 
     class EndReason(models.TextChoices):
-        GOALS_REACHED = "goals_reached", "We reached our goals"
-        PROGRAM_OVER = "program_over", "The program is over"
-        NO_TIME = "no_time", "We don't have time to meet"
-        NOT_A_FIT = "not_a_fit", "We are not a good fit"
-        LEFT = "left", "Someone left the organisation"
-        OTHER = "other", "Another reason"
+        GOALS_REACHED = "goals_reached", _("We reached our goals")
+        PROGRAM_OVER = "program_over", _("The program is over")
+        NO_TIME = "no_time", _("We don't have time to meet")
+        NOT_A_FIT = "not_a_fit", _("We are not a good fit")
+        LEFT = "left", _("Someone left the organisation")
+        OTHER = "other", _("Another reason")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -289,9 +299,9 @@ class MessagePreference(models.Model):
     """How one partner hears about new messages in one partnership, and when they last looked."""
 
     class Notify(models.TextChoices):
-        EACH = "each", "An email for each message"
-        DIGEST = "digest", "A daily digest"
-        NONE = "none", "No email"
+        EACH = "each", _("An email for each message")
+        DIGEST = "digest", _("A daily digest")
+        NONE = "none", _("No email")
 
     seat = models.OneToOneField(
         PartnershipMember, on_delete=models.CASCADE, related_name="message_preference"

@@ -13,6 +13,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.tasks import task
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
 from tandem.core import clock
@@ -76,10 +78,11 @@ def partnership_event_email_send(*, event_id: int) -> int:
         # An ending points to the closing page (guide, exit survey, staying in touch).
         link = absolute_url(reverse("partnerships:closing", kwargs={"pk": partnership.pk}))
         next_cohort = next_cohort_of(program=partnership.program)
+    actor: str | Promise
     if event.by_coordinator:
-        actor = "Your coordinator"
+        actor = _("Your coordinator")
     else:
-        actor = seat_name(event.actor) if event.actor else "A partner"
+        actor = seat_name(event.actor) if event.actor else _("A partner")
     messages = [
         _build(
             name="partnership_event",

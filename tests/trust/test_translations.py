@@ -32,7 +32,6 @@ NOT_YET_TRANSLATED = (
     "tandem/dashboard/templates/",
     "tandem/matching/templates/",
     "tandem/meetings/templates/",
-    "tandem/partnerships/templates/",
     # The programs app's coordinator pages and member documents (its public, waitlist and
     # invitation pages and every email are translated).
     "tandem/programs/templates/programs/_document_link.html",

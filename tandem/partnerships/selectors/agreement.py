@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.partnerships.models import (
     Agreement,
@@ -110,11 +111,11 @@ class AgreementOverview:
 
 
 FIELD_LABELS = {
-    "cadence_weeks": "how often",
-    "meeting_minutes": "how long",
-    "channel": "how you meet",
-    "where": "where",
-    "incentive": "the incentive",
+    "cadence_weeks": gettext_noop("how often"),
+    "meeting_minutes": gettext_noop("how long"),
+    "channel": gettext_noop("how you meet"),
+    "where": gettext_noop("where"),
+    "incentive": gettext_noop("the incentive"),
 }
 
 
@@ -123,9 +124,9 @@ def agreement_changes(
 ) -> list[str]:
     """Return what changed from ``previous`` to ``current`` in words ("how often", "Ana's goals")."""
     if previous is None:
-        return ["first proposal"]
+        return [gettext("first proposal")]
     changes = [
-        label
+        gettext(label)
         for attr, label in FIELD_LABELS.items()
         if getattr(previous, attr) != getattr(current, attr)
     ]
@@ -133,7 +134,7 @@ def agreement_changes(
         before = [g for g in previous.goals if g.seat_id == seat_id]
         after = [g for g in current.goals if g.seat_id == seat_id]
         if before != after:
-            changes.append(f"{name}'s goals")
+            changes.append(gettext("%(name)s's goals") % {"name": name})
     return changes
 
 
@@ -183,7 +184,7 @@ def agreement_overview(
         views.append(
             VersionView(
                 version=version,
-                author_name=names.get(version.author_id or 0, "a former partner"),
+                author_name=names.get(version.author_id or 0, gettext("a former partner")),
                 goals_by_partner=_goals_by_partner(content, seats, names),
                 changes=agreement_changes(previous, content, names),
             )

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.core import clock
 from tandem.core.deadlines import due_date_check
@@ -24,26 +25,26 @@ from tandem.partnerships.models import (
 from tandem.partnerships.selectors.agreement import AgreementContent, Goal, agreement_content_of
 from tandem.partnerships.services.life import seat_lock_for_change
 
-MSG_STALE_EDIT = (
+MSG_STALE_EDIT = gettext_noop(
     "Someone saved new ground rules (version {number}) while you were editing. "
     "Your changes are still in the form: read their version, then save again."
 )
-MSG_STALE_ACCEPT = (
+MSG_STALE_ACCEPT = gettext_noop(
     "The ground rules changed (now version {number}) while you were reading them. "
     "Read the new version, then accept it."
 )
-MSG_NOTHING_TO_ACCEPT = "Nobody has proposed ground rules yet: propose them first."
-MSG_NOTHING_CHANGED = "Nothing changed: edit something before saving a new version."
-MSG_PROMISE_REQUIRED = "Tick the confidentiality promise to accept the ground rules."
-MSG_CADENCE = "Meet every 1 to 12 weeks."
-MSG_MINUTES = "A meeting lasts 15 to 240 minutes."
-MSG_CHANNEL = "Choose phone, video call or in person."
-MSG_WHERE_TOO_LONG = "Keep where you meet under 300 characters."
-MSG_INCENTIVE_TOO_LONG = "Keep the incentive under 1,000 characters."
-MSG_GOAL_TEXT = "Each goal needs a text of at most 300 characters."
-MSG_GOAL_DEADLINE = "Each goal needs a deadline date."
-MSG_GOAL_PARTNER = "Goals can only belong to partners in this partnership."
-MSG_TOO_MANY_GOALS = "Keep it to 10 goals per partner."
+MSG_NOTHING_TO_ACCEPT = gettext_noop("Nobody has proposed ground rules yet: propose them first.")
+MSG_NOTHING_CHANGED = gettext_noop("Nothing changed: edit something before saving a new version.")
+MSG_PROMISE_REQUIRED = gettext_noop("Tick the confidentiality promise to accept the ground rules.")
+MSG_CADENCE = gettext_noop("Meet every 1 to 12 weeks.")
+MSG_MINUTES = gettext_noop("A meeting lasts 15 to 240 minutes.")
+MSG_CHANNEL = gettext_noop("Choose phone, video call or in person.")
+MSG_WHERE_TOO_LONG = gettext_noop("Keep where you meet under 300 characters.")
+MSG_INCENTIVE_TOO_LONG = gettext_noop("Keep the incentive under 1,000 characters.")
+MSG_GOAL_TEXT = gettext_noop("Each goal needs a text of at most 300 characters.")
+MSG_GOAL_DEADLINE = gettext_noop("Each goal needs a deadline date.")
+MSG_GOAL_PARTNER = gettext_noop("Goals can only belong to partners in this partnership.")
+MSG_TOO_MANY_GOALS = gettext_noop("Keep it to 10 goals per partner.")
 
 GOAL_MAX_LENGTH = 300
 GOALS_PER_PARTNER = 10
@@ -127,7 +128,7 @@ def agreement_propose(
     content = _clean(content, seat_ids=seat_ids, previous=previous)
     current_number = current.number if current is not None else None
     if base_number != current_number:
-        raise Conflict(MSG_STALE_EDIT.format(number=current_number))
+        raise Conflict(gettext(MSG_STALE_EDIT).format(number=current_number))
     if current is not None and agreement_content_of(current) == content:
         raise ValidationFailed(MSG_NOTHING_CHANGED)
     version = AgreementVersion.objects.create(
@@ -170,7 +171,7 @@ def agreement_accept(
     version = agreement.current_version
     assert version is not None
     if version.number != number:
-        raise Conflict(MSG_STALE_ACCEPT.format(number=version.number))
+        raise Conflict(gettext(MSG_STALE_ACCEPT).format(number=version.number))
     now = clock.now()
     acceptance, created = AgreementAcceptance.objects.get_or_create(
         version=version,

@@ -8,6 +8,7 @@ queues their email through the worker (the same event email as a partner's own e
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.core import clock
 from tandem.core.audit import audit_record
@@ -19,20 +20,24 @@ from tandem.programs.models import Membership, Program
 from tandem.programs.names import member_name
 from tandem.programs.selectors.member_status import MemberStatus
 
-MSG_ALREADY_ENDED = "This partnership has ended already; there is nothing to end."
-MSG_COORDINATOR_REASON = "Say why you end the partnership (the partners do not see this text)."
-MSG_STATUS_UNKNOWN = "Choose one of the statuses offered: filling the intake, ready, or paused."
-MSG_STATUS_SAME = "{name} is already “{status}”."
-MSG_STATUS_LEFT = "{name} has left the program; invite them again to bring them back."
-MSG_STATUS_INTAKE_INCOMPLETE = (
+MSG_ALREADY_ENDED = gettext_noop("This partnership has ended already; there is nothing to end.")
+MSG_COORDINATOR_REASON = gettext_noop(
+    "Say why you end the partnership (the partners do not see this text)."
+)
+MSG_STATUS_UNKNOWN = gettext_noop(
+    "Choose one of the statuses offered: filling the intake, ready, or paused."
+)
+MSG_STATUS_SAME = gettext_noop("{name} is already “{status}”.")
+MSG_STATUS_LEFT = gettext_noop("{name} has left the program; invite them again to bring them back.")
+MSG_STATUS_INTAKE_INCOMPLETE = gettext_noop(
     "{name} has not finished the intake (answers and consent), so they cannot be ready for "
     "matching yet."
 )
-MSG_STATUS_IN_PARTNERSHIP = (
+MSG_STATUS_IN_PARTNERSHIP = gettext_noop(
     "{name} is in a live partnership: end it first, or pause them (the partnership keeps running)."
 )
-MSG_REMOVE_REASON = "Say why {name} leaves the program (kept in the audit log)."
-MSG_ALREADY_LEFT = "{name} has already left the program."
+MSG_REMOVE_REASON = gettext_noop("Say why {name} leaves the program (kept in the audit log).")
+MSG_ALREADY_LEFT = gettext_noop("{name} has already left the program.")
 # Kept with each ending for coordinators (the endings table, the audit log).
 REASON_PROGRAM_CLOSED = "The program was closed."
 
@@ -114,10 +119,10 @@ def partnership_end_by_coordinator(
     """
     problems: dict[str, str] = {}
     if end_reason not in PartnershipEvent.EndReason.values:
-        problems["end_reason"] = MSG_END_REASON
+        problems["end_reason"] = gettext(MSG_END_REASON)
     reason = reason.strip()
     if not reason:
-        problems["reason"] = MSG_COORDINATOR_REASON
+        problems["reason"] = gettext(MSG_COORDINATOR_REASON)
     if problems:
         field = next(iter(problems)) if len(problems) == 1 else None
         raise ValidationFailed(" ".join(problems.values()), field=field)
@@ -169,7 +174,7 @@ def membership_status_set(
     if status not in SETTABLE_STATUSES:
         raise ValidationFailed(MSG_STATUS_UNKNOWN, field="status")
     if membership.status == Membership.Status.LEFT:
-        raise Conflict(MSG_STATUS_LEFT.format(name=name))
+        raise Conflict(gettext(MSG_STATUS_LEFT).format(name=name))
     cooling_off = membership.cooling_off_until is not None and (
         membership.cooling_off_until > clock.now()
     )
@@ -178,15 +183,19 @@ def membership_status_set(
         return _cooling_off_end(membership=membership, program=program, actor=actor)
     if membership.status == status:
         raise Conflict(
-            MSG_STATUS_SAME.format(name=name, status=Membership.Status(status).label.lower())
+            gettext(MSG_STATUS_SAME).format(
+                name=name, status=Membership.Status(status).label.lower()
+            )
         )
     live = PartnershipMember.objects.filter(membership=membership, active=True).exists()
     if live and status != Membership.Status.PAUSED:
-        raise Conflict(MSG_STATUS_IN_PARTNERSHIP.format(name=name), field="status")
+        raise Conflict(gettext(MSG_STATUS_IN_PARTNERSHIP).format(name=name), field="status")
     if status == Membership.Status.READY:
         profile = membership.profile if _has_profile(membership) else None
         if profile is None or profile.submitted_at is None or profile.consent_at is None:
-            raise ValidationFailed(MSG_STATUS_INTAKE_INCOMPLETE.format(name=name), field="status")
+            raise ValidationFailed(
+                gettext(MSG_STATUS_INTAKE_INCOMPLETE).format(name=name), field="status"
+            )
     before = membership.status
     membership.status = status
     membership.save(update_fields=["status", "updated_at"])
@@ -215,10 +224,10 @@ def membership_remove(
     name = _name(membership)
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed(MSG_REMOVE_REASON.format(name=name), field="reason")
+        raise ValidationFailed(gettext(MSG_REMOVE_REASON).format(name=name), field="reason")
     reason = check_length(reason, field="reason")
     if membership.status == Membership.Status.LEFT:
-        raise Conflict(MSG_ALREADY_LEFT.format(name=name))
+        raise Conflict(gettext(MSG_ALREADY_LEFT).format(name=name))
     before = membership.status
     partnership = _live_partnership_locked(membership)
     if partnership is not None:

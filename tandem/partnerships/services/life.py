@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
@@ -20,13 +22,15 @@ from tandem.partnerships.models import (
 )
 from tandem.programs.models import Membership, Program
 
-MSG_ENDED = "This partnership has ended; it can no longer change."
-MSG_ALREADY_PAUSED = "The partnership is already paused."
-MSG_NOT_PAUSED = "The partnership is not paused, so there is nothing to resume."
-MSG_END_REASON = "Choose why the partnership ends."
-MSG_TEXT_TOO_LONG = "Keep this under {limit} characters (it has {count})."
-MSG_REMATCH_OPEN = "You have already asked for a new match; your coordinator has it in their queue."
-MSG_REMATCH_HANDLED = "This request was already marked handled."
+MSG_ENDED = gettext_noop("This partnership has ended; it can no longer change.")
+MSG_ALREADY_PAUSED = gettext_noop("The partnership is already paused.")
+MSG_NOT_PAUSED = gettext_noop("The partnership is not paused, so there is nothing to resume.")
+MSG_END_REASON = gettext_noop("Choose why the partnership ends.")
+MSG_TEXT_TOO_LONG = gettext_noop("Keep this under {limit} characters (it has {count}).")
+MSG_REMATCH_OPEN = gettext_noop(
+    "You have already asked for a new match; your coordinator has it in their queue."
+)
+MSG_REMATCH_HANDLED = gettext_noop("This request was already marked handled.")
 
 REASON_MAX_LENGTH = 1000
 
@@ -62,7 +66,9 @@ def seat_lock_for_change(
 def check_length(text: str, *, field: str, limit: int = REASON_MAX_LENGTH) -> str:
     text = text.strip()
     if len(text) > limit:
-        raise ValidationFailed(MSG_TEXT_TOO_LONG.format(limit=limit, count=len(text)), field=field)
+        raise ValidationFailed(
+            gettext(MSG_TEXT_TOO_LONG).format(limit=limit, count=len(text)), field=field
+        )
     return text
 
 
@@ -151,7 +157,9 @@ def partnership_close(
     now = clock.now()
     partnership.status = Partnership.Status.ENDED
     partnership.ended_at = now
-    partnership.end_reason = PartnershipEvent.EndReason(end_reason).label
+    # Kept in English, as every stored text; pages translate it where they show it.
+    with translation.override(None):
+        partnership.end_reason = str(PartnershipEvent.EndReason(end_reason).label)
     partnership.save(update_fields=["status", "ended_at", "end_reason"])
     membership_ids = list(
         partnership.seats.filter(active=True).values_list("membership_id", flat=True)

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.core import clock
 from tandem.core.errors import ValidationFailed
@@ -21,9 +22,11 @@ from tandem.partnerships.models import (
 )
 from tandem.partnerships.services.life import seat_lock_for_change
 
-MSG_EMPTY = "Write a message before sending."
-MSG_TOO_LONG = "A message can be at most 2,000 characters; yours has {count}. Shorten it."
-MSG_NOTIFY_CHOICE = "Choose an email for each message, a daily digest, or no email."
+MSG_EMPTY = gettext_noop("Write a message before sending.")
+MSG_TOO_LONG = gettext_noop(
+    "A message can be at most 2,000 characters; yours has {count}. Shorten it."
+)
+MSG_NOTIFY_CHOICE = gettext_noop("Choose an email for each message, a daily digest, or no email.")
 
 
 @transaction.atomic
@@ -33,7 +36,7 @@ def message_post(*, partnership: Partnership, user: Any, body: str) -> Message:
     if not body:
         raise ValidationFailed(MSG_EMPTY, field="body")
     if len(body) > MESSAGE_MAX_LENGTH:
-        raise ValidationFailed(MSG_TOO_LONG.format(count=f"{len(body):,}"), field="body")
+        raise ValidationFailed(gettext(MSG_TOO_LONG).format(count=f"{len(body):,}"), field="body")
     partnership, seat = seat_lock_for_change(partnership_id=partnership.pk, user=user)
     message = Message.objects.create(
         partnership=partnership, author=seat, body=body, created_at=clock.now()

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from tandem.core import clock
 from tandem.core.errors import ValidationFailed
@@ -11,8 +12,8 @@ from tandem.core.events import EventType, event_emit
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.programs.models import Membership, Program
 
-MSG_TOO_FEW_PARTNERS = "A partnership needs at least two people."
-MSG_WRONG_PROGRAM = "Every partner must be a member of the partnership's program."
+MSG_TOO_FEW_PARTNERS = gettext_noop("A partnership needs at least two people.")
+MSG_WRONG_PROGRAM = gettext_noop("Every partner must be a member of the partnership's program.")
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core import clock
@@ -25,10 +26,10 @@ from tandem.partnerships.services.agreement import (
     agreement_propose,
 )
 
-SAVED = "Saved as version {number}. Your partners see it now; each of you accepts it."
-ACCEPTED = "You accepted version {number}."
-AGREED = "Everyone accepted version {number}: your ground rules are agreed."
-STILL_GOOD = "Thanks: you said version {number} is still good."
+SAVED = gettext_noop("Saved as version {number}. Your partners see it now; each of you accepts it.")
+ACCEPTED = gettext_noop("You accepted version {number}.")
+AGREED = gettext_noop("Everyone accepted version {number}: your ground rules are agreed.")
+STILL_GOOD = gettext_noop("Thanks: you said version {number} is still good.")
 
 
 def _seat(request: HttpRequest, pk: int) -> tuple[Partnership, PartnershipMember]:
@@ -127,7 +128,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 add_domain_error(form, exc)
                 status = 400
             else:
-                messages.success(request, SAVED.format(number=version.number))
+                messages.success(request, gettext(SAVED).format(number=version.number))
                 return redirect("partnerships:agreement", pk=partnership.pk)
         else:
             status = 400
@@ -165,9 +166,9 @@ def agreement_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _page(request, partnership, seat, accept_form=form, status=exc.status_code)
     version = acceptance.version
     if acceptance.confirmed_at != acceptance.accepted_at:
-        messages.success(request, STILL_GOOD.format(number=number))
+        messages.success(request, gettext(STILL_GOOD).format(number=number))
     elif version.agreed_at is not None and version.agreed_at == acceptance.accepted_at:
-        messages.success(request, AGREED.format(number=number))
+        messages.success(request, gettext(AGREED).format(number=number))
     else:
-        messages.success(request, ACCEPTED.format(number=number))
+        messages.success(request, gettext(ACCEPTED).format(number=number))
     return redirect("partnerships:agreement", pk=partnership.pk)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import Conflict, ValidationFailed
@@ -28,11 +29,13 @@ from tandem.partnerships.services.life import (
 )
 from tandem.programs import selectors as program_selectors
 
-PAUSED = "The partnership is paused. Your partners have been told by email."
-RESUMED = "The partnership is running again. Your partners have been told by email."
-ENDED = "The partnership has ended. You can be matched again; your partners have been told."
-REMATCH_ASKED = "Your coordinator has your request for a new match."
-REQUEST_HANDLED = "Marked handled."
+PAUSED = gettext_noop("The partnership is paused. Your partners have been told by email.")
+RESUMED = gettext_noop("The partnership is running again. Your partners have been told by email.")
+ENDED = gettext_noop(
+    "The partnership has ended. You can be matched again; your partners have been told."
+)
+REMATCH_ASKED = gettext_noop("Your coordinator has your request for a new match.")
+REQUEST_HANDLED = gettext_noop("Marked handled.")
 
 
 def _seat(request: HttpRequest, pk: int) -> tuple[Partnership, PartnershipMember]:
@@ -106,7 +109,7 @@ def _life_action(
             return _page(
                 request, partnership, seat, form=form, error=exc.message, status=exc.status_code
             )
-        messages.success(request, message)
+        messages.success(request, gettext(message))
         return redirect("partnerships:life", pk=partnership.pk)
 
     return view
@@ -144,5 +147,5 @@ def rematch_handle(request: HttpRequest, slug: str, request_id: int) -> HttpResp
     except Conflict as exc:
         messages.info(request, exc.message)
     else:
-        messages.success(request, REQUEST_HANDLED)
+        messages.success(request, gettext(REQUEST_HANDLED))
     return redirect("partnerships:rematch_queue", slug=slug)

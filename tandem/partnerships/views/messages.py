@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.errors import Conflict, ValidationFailed
@@ -25,7 +26,7 @@ from tandem.partnerships.services.messages import (
     message_thread_mark_seen,
 )
 
-PREFERENCE_SAVED = "Saved: {choice}."
+PREFERENCE_SAVED = gettext_noop("Saved: {choice}.")
 
 
 def _seat(request: HttpRequest, pk: int) -> tuple[Partnership, PartnershipMember]:
@@ -154,7 +155,9 @@ def messages_preference(request: HttpRequest, pk: int) -> HttpResponse:
     form = MessagePreferenceForm(request.POST)
     if form.is_valid():
         preference = message_preference_set(seat=seat, notify=form.cleaned_data["notify"])
-        flash.success(request, PREFERENCE_SAVED.format(choice=preference.get_notify_display()))
+        flash.success(
+            request, gettext(PREFERENCE_SAVED).format(choice=preference.get_notify_display())
+        )
     else:
-        flash.error(request, "Choose how you want to hear about new messages.")
+        flash.error(request, gettext("Choose how you want to hear about new messages."))
     return redirect("partnerships:messages", pk=partnership.pk)
