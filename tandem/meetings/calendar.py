@@ -8,6 +8,7 @@ meeting is off. They never carry notes, commitments or anything said in a meetin
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from tandem.core import clock
@@ -31,8 +32,10 @@ def meeting_event(meeting: Meeting, *, place: AgreedPlace | None = None) -> Even
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
     event.add("sequence", meeting.sequence)
-    event.add("summary", f"Tandem: {names}" if names else "Tandem meeting")
-    description = f"Meeting page: {absolute_url(meeting.get_absolute_url())}"
+    event.add("summary", f"Tandem: {names}" if names else gettext("Tandem meeting"))
+    description = gettext("Meeting page: %(url)s") % {
+        "url": absolute_url(meeting.get_absolute_url())
+    }
     if place is not None:
         event.add("location", place.label)
         description = f"{place.label}\n{description}"

@@ -8,9 +8,11 @@ from typing import Any
 from django.core.mail import EmailMessage
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from tandem.core import clock
-from tandem.core.emails import email_build, send_once
+from tandem.core.emails import email_build, recipient_language, send_once
 from tandem.core.links import absolute_url
 from tandem.meetings.models import Delivery, Meeting, MeetingSeries, Reschedule, ScheduleNotice
 from tandem.meetings.selectors.access import seat_name, seats_of
@@ -34,7 +36,15 @@ TEMPLATES = {
 
 
 def meeting_email_build(*, meeting: Meeting, seat: PartnershipMember, kind: str) -> EmailMessage:
-    """Return the email of ``kind`` about ``meeting`` for one partner (not yet sent)."""
+    """Return the email of ``kind`` about ``meeting`` for one partner (not yet sent).
+
+    Written in the partner's language: the times and dates in it too.
+    """
+    with translation.override(recipient_language(seat.membership.user.email)):
+        return _meeting_email_build(meeting=meeting, seat=seat, kind=kind)
+
+
+def _meeting_email_build(*, meeting: Meeting, seat: PartnershipMember, kind: str) -> EmailMessage:
     ordered = viewer_first(seats_of(meeting.partnership), seat)
     context = {
         "kind": kind,
@@ -65,9 +75,17 @@ def schedule_notice_email_build(
 ) -> EmailMessage:
     """Return the email telling one partner about a scheduling change (not yet sent).
 
-    Times are shown in every partner's zone, the recipient's first. Only times, names, links
-    and the cancellation reason: never notes, commitments or anything said in a meeting.
+    Times are shown in every partner's zone, the recipient's first, in the recipient's
+    language. Only times, names, links and the cancellation reason: never notes, commitments
+    or anything said in a meeting.
     """
+    with translation.override(recipient_language(seat.membership.user.email)):
+        return _schedule_notice_email_build(kind=kind, subject=subject, seat=seat)
+
+
+def _schedule_notice_email_build(
+    *, kind: str, subject: MeetingSeries | Reschedule | Meeting, seat: PartnershipMember
+) -> EmailMessage:
     meeting: Meeting | None
     if isinstance(subject, MeetingSeries):
         meeting, partnership = None, subject.partnership
@@ -103,7 +121,7 @@ def schedule_notice_email_build(
         context["ics_url"] = absolute_url(reverse("meetings:ics", kwargs={"pk": meeting.pk}))
     if isinstance(subject, Meeting):
         canceller = subject.cancelled_by
-        context["canceller"] = seat_name(canceller) if canceller else "A partner"
+        context["canceller"] = seat_name(canceller) if canceller else gettext("A partner")
         context["reason"] = subject.cancel_reason
         following = meeting_next(partnership=partnership)
         context["next_when"] = (

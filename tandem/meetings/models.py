@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.core import clock
 from tandem.core.models import TimeStampedModel
@@ -22,10 +24,10 @@ class MeetingSeries(TimeStampedModel):
     """A proposed or agreed recurring slot: first local start, zone, RRULE and length."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACTIVE = "active", "Agreed"
-        DECLINED = "declined", "Declined"
-        REPLACED = "replaced", "Replaced"
+        PROPOSED = "proposed", pgettext_lazy("proposal status", "Proposed")
+        ACTIVE = "active", pgettext_lazy("proposal status", "Agreed")
+        DECLINED = "declined", pgettext_lazy("proposal status", "Declined")
+        REPLACED = "replaced", pgettext_lazy("proposal status", "Replaced")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="series")
     proposed_by = models.ForeignKey(
@@ -69,10 +71,10 @@ class Meeting(TimeStampedModel):
     """One occurrence of a series (or a one-off), as UTC instants; also the occurrence's exception."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
-        HELD = "held", "Held"
-        MISSED = "missed", "Missed"
+        SCHEDULED = "scheduled", pgettext_lazy("meeting status", "Scheduled")
+        CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
+        HELD = "held", pgettext_lazy("meeting status", "Held")
+        MISSED = "missed", pgettext_lazy("meeting status", "Missed")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="meetings")
     series = models.ForeignKey(
@@ -113,10 +115,10 @@ class Reschedule(TimeStampedModel):
     """A proposal to move one meeting; it takes effect once every partner has accepted."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Replaced"
+        PROPOSED = "proposed", pgettext_lazy("proposal status", "Proposed")
+        ACCEPTED = "accepted", pgettext_lazy("proposal status", "Accepted")
+        DECLINED = "declined", pgettext_lazy("proposal status", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Replaced")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reschedules")
     proposed_by = models.ForeignKey(PartnershipMember, on_delete=models.CASCADE, related_name="+")
@@ -187,9 +189,9 @@ class Commitment(TimeStampedModel):
     """ "What I'll do before next time": asked about at the partner's next turn."""
 
     class Outcome(models.TextChoices):
-        YES = "yes", "Yes"
-        PARTLY = "partly", "Partly"
-        NO = "no", "No"
+        YES = "yes", pgettext_lazy("commitment outcome", "Yes")
+        PARTLY = "partly", pgettext_lazy("commitment outcome", "Partly")
+        NO = "no", pgettext_lazy("commitment outcome", "No")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="commitments")
     seat = models.ForeignKey(
@@ -218,8 +220,8 @@ class Note(TimeStampedModel):
     """
 
     class Visibility(models.TextChoices):
-        PRIVATE = "private", "Only me"
-        SHARED = "shared", "Shared with my partners"
+        PRIVATE = "private", _("Only me")
+        SHARED = "shared", _("Shared with my partners")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(PartnershipMember, on_delete=models.CASCADE, related_name="notes")

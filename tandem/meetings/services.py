@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
@@ -32,27 +33,29 @@ from tandem.meetings.tasks import meeting_email_send, schedule_notice_send
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.selectors.agreement import agreement_rhythm
 
-PARTNERSHIP_NOT_ACTIVE = "This partnership is not active, so it cannot book meetings."
-UNKNOWN_ZONE = "Choose a time zone from the list (for example Europe/London)."
-START_IN_PAST = "Pick a first meeting in the future."
-SERIES_NOT_OPEN = "This proposal is no longer open."
-ALREADY_ACCEPTED = "You have already accepted this proposal."
-OWN_PROPOSAL = "You proposed this; your partners accept or decline it."
-MEETING_NOT_SCHEDULED = "Only a scheduled meeting can be changed."
-MEETING_NOT_STARTED = "A meeting can be marked once its start time has passed."
-HELD_NEEDS_TWO = "A meeting is held when at least two partners were there; mark it missed instead."
-UNKNOWN_PARTNER = "Attendance lists someone who is not a partner in this meeting."
-BAD_MARK = "Mark the meeting held or missed."
-TURNS_ALREADY_STARTED = "The turns of this meeting have already started."
-TURN_TOO_EARLY = "Turns can start from 15 minutes before the meeting."
-NO_TURN_RUNNING = "No turn is running."
-COMMITMENT_EMPTY = "Write what you will do before next time."
-COMMITMENT_TOO_LONG = "Keep the commitment under 500 characters."
-BAD_OUTCOME = "Answer yes, partly or no."
-NOTE_EMPTY = "Write something in the note before saving."
-NOTE_TOO_LONG = "Notes are limited to 20,000 characters."
-BAD_VISIBILITY = "Choose who sees the note: only you, or your partners."
-CANCEL_REASON_TOO_LONG = "Keep the reason under 300 characters."
+PARTNERSHIP_NOT_ACTIVE = gettext_noop("This partnership is not active, so it cannot book meetings.")
+UNKNOWN_ZONE = gettext_noop("Choose a time zone from the list (for example Europe/London).")
+START_IN_PAST = gettext_noop("Pick a first meeting in the future.")
+SERIES_NOT_OPEN = gettext_noop("This proposal is no longer open.")
+ALREADY_ACCEPTED = gettext_noop("You have already accepted this proposal.")
+OWN_PROPOSAL = gettext_noop("You proposed this; your partners accept or decline it.")
+MEETING_NOT_SCHEDULED = gettext_noop("Only a scheduled meeting can be changed.")
+MEETING_NOT_STARTED = gettext_noop("A meeting can be marked once its start time has passed.")
+HELD_NEEDS_TWO = gettext_noop(
+    "A meeting is held when at least two partners were there; mark it missed instead."
+)
+UNKNOWN_PARTNER = gettext_noop("Attendance lists someone who is not a partner in this meeting.")
+BAD_MARK = gettext_noop("Mark the meeting held or missed.")
+TURNS_ALREADY_STARTED = gettext_noop("The turns of this meeting have already started.")
+TURN_TOO_EARLY = gettext_noop("Turns can start from 15 minutes before the meeting.")
+NO_TURN_RUNNING = gettext_noop("No turn is running.")
+COMMITMENT_EMPTY = gettext_noop("Write what you will do before next time.")
+COMMITMENT_TOO_LONG = gettext_noop("Keep the commitment under 500 characters.")
+BAD_OUTCOME = gettext_noop("Answer yes, partly or no.")
+NOTE_EMPTY = gettext_noop("Write something in the note before saving.")
+NOTE_TOO_LONG = gettext_noop("Notes are limited to 20,000 characters.")
+BAD_VISIBILITY = gettext_noop("Choose who sees the note: only you, or your partners.")
+CANCEL_REASON_TOO_LONG = gettext_noop("Keep the reason under 300 characters.")
 
 CANCEL_REASON_MAX = 300
 

@@ -8,11 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +26,7 @@ from tandem.core.forms import TandemForm, add_domain_error
 from tandem.core.htmx import htmx_refusal, is_htmx
 from tandem.core.links import absolute_url
 from tandem.meetings import calendar, forms, services
-from tandem.meetings.models import Meeting
+from tandem.meetings.models import Commitment, Meeting
 from tandem.meetings.selectors.access import (
     access_meeting,
     access_meeting_with_seats,
@@ -168,9 +172,9 @@ def series_propose(request: HttpRequest, pk: int) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             if series.status == series.Status.ACTIVE:
-                messages.success(request, "Booked: the next meetings are in your calendar.")
+                messages.success(request, _("Booked: the next meetings are in your calendar."))
             else:
-                messages.success(request, "Proposed. It is booked once your partners accept.")
+                messages.success(request, _("Proposed. It is booked once your partners accept."))
             return redirect("meetings:schedule", pk=partnership.pk)
     context = _schedule_context(request, partnership, seat)
     context["slot_form"] = form
@@ -184,12 +188,12 @@ def series_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
         if answer == "accept":
             series = services.series_accept(series=series, seat=seat)
             if series.status == series.Status.ACTIVE:
-                messages.success(request, "Agreed by everyone: the next meetings are booked.")
+                messages.success(request, _("Agreed by everyone: the next meetings are booked."))
             else:
-                messages.success(request, "Accepted. Waiting for the other partners.")
+                messages.success(request, _("Accepted. Waiting for the other partners."))
         else:
             services.series_decline(series=series, seat=seat)
-            messages.info(request, "Declined. Propose another slot when you are ready.")
+            messages.info(request, _("Declined. Propose another slot when you are ready."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("meetings:schedule", pk=series.partnership_id)
@@ -205,7 +209,7 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             meeting=meeting, seat=seat, on=data["on"], at=data["at"], time_zone=data["time_zone"]
         ),
     ):
-        messages.success(request, "Move proposed. It takes effect once your partners accept.")
+        messages.success(request, _("Move proposed. It takes effect once your partners accept."))
         return redirect("meetings:schedule", pk=meeting.partnership_id)
     context = _schedule_context(
         request, meeting.partnership, seat, bound_meeting=meeting.pk, reschedule_form=form
@@ -219,10 +223,10 @@ def reschedule_answer(request: HttpRequest, pk: int, answer: str) -> HttpRespons
     try:
         if answer == "accept":
             services.reschedule_accept(proposal=proposal, seat=seat)
-            messages.success(request, "Accepted.")
+            messages.success(request, _("Accepted."))
         else:
             services.reschedule_decline(proposal=proposal, seat=seat)
-            messages.info(request, "Declined: the meeting stays where it was.")
+            messages.info(request, _("Declined: the meeting stays where it was."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("meetings:schedule", pk=proposal.meeting.partnership_id)
@@ -242,7 +246,9 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("meetings:schedule", pk=meeting.partnership_id)
         else:
-            messages.info(request, "Meeting cancelled; your partners are told. The series goes on.")
+            messages.info(
+                request, _("Meeting cancelled; your partners are told. The series goes on.")
+            )
             return redirect("meetings:schedule", pk=meeting.partnership_id)
     context = _schedule_context(
         request, meeting.partnership, seat, bound_meeting=meeting.pk, cancel_form=form
@@ -284,7 +290,7 @@ def _meeting_context(
         "when": instant_label(instant=meeting.starts_at, seats=viewer_first(seats, seat)),
         "state": state,
         "turns": turns,
-        "prompts": ["Goals", "Challenges", "Concerns", "Accomplishments"],
+        "prompts": [_("Goals"), _("Challenges"), _("Concerns"), _("Accomplishments")],
         "notes": notes,
         "balance": balance,
         "note_form": forms.NoteForm(),
@@ -296,7 +302,7 @@ def _meeting_context(
             initial=meeting_mark_initial(meeting=meeting, seats=seats),
         ),
         "status_label": meeting_status_label(meeting=meeting, state=state),
-        "outcomes": [("yes", "Yes"), ("partly", "Partly"), ("no", "No")],
+        "outcomes": Commitment.Outcome.choices,
         "place": agreement_place(partnership=meeting.partnership),
         "now": clock.now(),
     }
@@ -369,7 +375,7 @@ def commitment_save(request: HttpRequest, pk: int) -> HttpResponse:
     if _form_saved(
         form, lambda data: services.commitment_set(meeting=meeting, seat=seat, text=data["text"])
     ):
-        messages.success(request, "Saved: you will be asked about it next time.")
+        messages.success(request, _("Saved: you will be asked about it next time."))
         return redirect(meeting)
     return _rerender(request, meeting, seat, commitment_form=form)
 
@@ -410,7 +416,7 @@ def meeting_mark(request: HttpRequest, pk: int) -> HttpResponse:
             meeting=meeting, seat=seat, status=data["status"], present_seat_ids=data["present"]
         ),
     ):
-        messages.success(request, "Thanks: the meeting is marked.")
+        messages.success(request, _("Thanks: the meeting is marked."))
         return redirect(meeting)
     return _rerender(request, meeting, seat, mark_form=form)
 
@@ -429,7 +435,7 @@ def note_create(request: HttpRequest, pk: int) -> HttpResponse:
             meeting=meeting, seat=seat, body=data["body"], visibility=data["visibility"]
         ),
     ):
-        messages.success(request, "Note saved.")
+        messages.success(request, _("Note saved."))
         return redirect(f"{meeting.get_absolute_url()}#notes")
     return _rerender(request, meeting, seat, note_form=form)
 
@@ -448,7 +454,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 note=note, seat=seat, body=data["body"], visibility=data["visibility"]
             ),
         ):
-            messages.success(request, "Note saved; the earlier version is kept.")
+            messages.success(request, _("Note saved; the earlier version is kept."))
             return redirect(f"{note.meeting.get_absolute_url()}#notes")
         status = 400
     else:
@@ -479,7 +485,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, _ = access_meeting(user=request.user, pk=pk)
+    meeting, _seat = access_meeting(user=request.user, pk=pk)
     meeting = (
         Meeting.objects.select_related("partnership")
         .prefetch_related(
@@ -488,7 +494,8 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
         .get(pk=meeting.pk)
     )
     response = HttpResponse(
-        calendar.calendar_for([meeting], name="Tandem meeting"), content_type="text/calendar"
+        calendar.calendar_for([meeting], name=gettext("Tandem meeting")),
+        content_type="text/calendar",
     )
     response["Content-Disposition"] = f'attachment; filename="tandem-meeting-{meeting.pk}.ics"'
     return response
@@ -498,7 +505,9 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private feed: every meeting of the token's owner (no notes, ever)."""
     feed = access_calendar_feed(token=token)
-    body = calendar.calendar_for(feed_meetings(user=feed.user), name="Tandem")
+    # A calendar app fetches the feed without a session: it reads in its owner's language.
+    with translation.override(feed.user.language or settings.LANGUAGE_CODE):
+        body = calendar.calendar_for(feed_meetings(user=feed.user), name="Tandem")
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -513,7 +522,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(user=request.user)
             messages.info(
-                request, "Your calendar address is revoked; calendars using it stop updating."
+                request, _("Your calendar address is revoked; calendars using it stop updating.")
             )
             return redirect("meetings:calendar")
         token = services.calendar_feed_rotate(user=request.user)

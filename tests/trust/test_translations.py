@@ -15,6 +15,7 @@ import ast
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,6 @@ TEMPLATE_ROOTS = [ROOT / "templates", *sorted((ROOT / "tandem").glob("*/template
 NOT_YET_TRANSLATED = (
     "tandem/dashboard/templates/",
     "tandem/matching/templates/",
-    "tandem/meetings/templates/",
     # The programs app's coordinator pages and member documents (its public, waitlist and
     # invitation pages and every email are translated).
     "tandem/programs/templates/programs/_document_link.html",
@@ -60,6 +60,7 @@ class Entry:
     msgid: str
     msgstrs: list[str]
     fuzzy: bool
+    context: str = ""
 
 
 def po_entries(path: Path) -> list[Entry]:
@@ -79,7 +80,7 @@ def po_entries(path: Path) -> list[Entry]:
                 fields[current] += ast.literal_eval(line)
         if fields.get("msgid"):
             strs = [value for key, value in fields.items() if key.startswith("msgstr")]
-            entries.append(Entry(fields["msgid"], strs, fuzzy))
+            entries.append(Entry(fields["msgid"], strs, fuzzy, fields.get("msgctxt", "")))
     return entries
 
 
@@ -103,6 +104,31 @@ def test_every_entry_of_a_catalog_is_translated_and_none_is_fuzzy(path):
     assert len(entries) > 100, f"{path} looks truncated"
     untranslated = [e.msgid for e in entries if e.fuzzy or not all(e.msgstrs)]
     assert untranslated == [], f"translate these in {path.relative_to(ROOT)}: {untranslated}"
+
+
+def test_every_sentence_marked_in_the_code_is_in_the_catalogs(tmp_path):
+    """A sentence marked for translation but missing from the catalogs shows in English.
+
+    ``make messages`` is run on a copy of the code, as the Makefile runs it; every entry it
+    finds must be in the committed catalogs already.
+    """
+    skip = shutil.ignore_patterns("__pycache__", "*.mo", "tests")
+    for part in ("tandem", "templates", "config", "locale"):
+        shutil.copytree(ROOT / part, tmp_path / part, ignore=skip)
+    shutil.copy(ROOT / "manage.py", tmp_path)
+    catalog = shipped_catalogs()[0]
+    code = catalog.parts[-3]
+    result = subprocess.run(  # noqa: S603 - Django's own makemessages on a copy of our code
+        [sys.executable, "manage.py", "makemessages", "-l", code, "--add-location", "file"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    found = po_entries(tmp_path / "locale" / code / "LC_MESSAGES" / "django.po")
+    committed = {(e.context, e.msgid) for e in po_entries(catalog)}
+    missing = [e.msgid for e in found if (e.context, e.msgid) not in committed]
+    assert missing == [], f"run make messages, then translate these: {missing}"
 
 
 @pytest.mark.parametrize("path", shipped_catalogs(), ids=lambda p: p.parts[-3])

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from tandem.meetings.models import (
     Meeting,
@@ -165,10 +166,10 @@ def _balance_from(rows: list[Any], seats: list[PartnershipMember]) -> Balance:
             ratio_limit + 1e-9
         )
         if one_sided:
-            suggestion = (
-                f"The last {BALANCE_WINDOW} meetings leaned towards {most.name}. "
-                f"Next time, let {least.name} go first and take the longer turn."
-            )
+            suggestion = gettext(
+                "The last %(count)d meetings leaned towards %(most)s. "
+                "Next time, let %(least)s go first and take the longer turn."
+            ) % {"count": BALANCE_WINDOW, "most": most.name, "least": least.name}
     return Balance(
         partners=partners, one_sided=one_sided, suggestion=suggestion, meetings_counted=counted
     )

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
 
 from tandem.core import clock
 from tandem.meetings import recurrence
@@ -156,12 +158,15 @@ class PartnerTime:
 
     @property
     def clock(self) -> str:
-        return f"{self.local:%H:%M}"
+        return date_format(self.local, "H:i")
 
     @property
     def day(self) -> str:
-        """Return the local date as "Wednesday 17 March" (no conversion by the template)."""
-        return f"{self.local:%A %-d %B}"
+        """Return the local date as "Wednesday 17 March", in the current language.
+
+        No conversion by the template: the date is already the partner's own.
+        """
+        return date_format(self.local, pgettext("weekday, day and month", "l j F"))
 
 
 def partner_times(*, instant: datetime, seats: list[PartnershipMember]) -> list[PartnerTime]:
@@ -175,13 +180,26 @@ def partner_times(*, instant: datetime, seats: list[PartnershipMember]) -> list[
 
 
 def times_label(times: list[PartnerTime], *, recurring: bool = True) -> str:
-    """Return "Wednesdays 18:00 for Ana (Europe/Madrid) · 12:00 for Ben (America/New_York)"."""
+    """Return "Wednesdays 18:00 for Ana (Europe/Madrid) · 12:00 for Ben (America/New_York)".
+
+    In the current language; a one-off instant reads "Wed 17 Mar 18:00 for Ana (...)".
+    """
     parts = []
     first_weekday = times[0].weekday if times else None
     for index, item in enumerate(times):
-        day = recurrence.WEEKDAY_PLURALS[item.weekday] if recurring else f"{item.local:%a %-d %b}"
-        prefix = f"{day} " if index == 0 or item.weekday != first_weekday else ""
-        parts.append(f"{prefix}{item.clock} for {item.name} ({item.zone})")
+        values = {"clock": item.clock, "name": item.name, "zone": item.zone}
+        if index == 0 or item.weekday != first_weekday:
+            if recurring:
+                values["day"] = str(recurrence.WEEKDAY_PLURALS[item.weekday])
+            else:
+                values["day"] = date_format(
+                    item.local, pgettext("short weekday, day and month", "D j M")
+                )
+            # Translators: "Wednesdays 18:00 for Ana (Europe/Madrid)": a partner's local time.
+            parts.append(gettext("%(day)s %(clock)s for %(name)s (%(zone)s)") % values)
+        else:
+            # Translators: "12:00 for Ben (America/New_York)", after another partner's time.
+            parts.append(gettext("%(clock)s for %(name)s (%(zone)s)") % values)
     return " · ".join(parts)
 
 
@@ -308,10 +326,17 @@ def series_label(*, series: MeetingSeries, seats: list[PartnershipMember]) -> st
     first = next(rule.instants())
     label = times_label(partner_times(instant=first, seats=seats))
     interval = _interval_weeks(series.rrule)
-    cadence = "every week" if interval == 1 else f"every {interval} weeks"
-    return (
-        f"{label}, {cadence}, {series.duration_minutes} minutes, from {series.starts_on:%-d %B %Y}"
-    )
+    cadence = ngettext("every week", "every %(count)d weeks", interval) % {"count": interval}
+    minutes = ngettext("%(count)d minute", "%(count)d minutes", series.duration_minutes) % {
+        "count": series.duration_minutes
+    }
+    # Translators: "<times>, every 2 weeks, 45 minutes, from 17 March 2026".
+    return gettext("%(times)s, %(cadence)s, %(minutes)s, from %(date)s") % {
+        "times": label,
+        "cadence": cadence,
+        "minutes": minutes,
+        "date": date_format(series.starts_on, pgettext("day, month and year", "j F Y")),
+    }
 
 
 def _interval_weeks(rrule: str) -> int:
