@@ -12,7 +12,7 @@ from tandem.core import clock
 from tandem.meetings import services
 from tandem.meetings.models import Meeting, Turn
 from tandem.meetings.tests.factories import MeetingFactory, partnership_make
-from tests.browser.helpers import FAILURES, watch_for_problems
+from tests.browser.helpers import FAILURES, shot, watch_for_problems
 
 
 def sign_in(page, live_server, user):
@@ -126,4 +126,55 @@ def test_starting_turns_too_early_says_why_and_htmx_swaps_log_no_console_error(l
     except Exception:
         with contextlib.suppress(Exception):  # keep the original error if the page is stuck
             page.screenshot(path=str(FAILURES / "meeting-refusal.png"), full_page=True)
+        raise
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_spanish_and_a_french_partner_book_and_open_a_meeting_each_in_their_language(
+    live_server, page
+):
+    every_evening = [[day, 17 * 60, 21 * 60] for day in range(7)]
+    every_midday = [[day, 11 * 60, 15 * 60] for day in range(7)]
+    partnership, (ana, ben) = partnership_make(
+        availability=[every_evening, every_midday], meeting_minutes=30
+    )
+    for seat, language in ((ana, "es"), (ben, "fr")):
+        seat.membership.user.language = language
+        seat.membership.user.save(update_fields=["language"])
+    schedule = f"{live_server.url}/meetings/partnership/{partnership.pk}/"
+    try:
+        sign_in(page, live_server, ana.membership.user)
+        page.goto(schedule)
+        first_slot = page.locator("ul.slots li").first
+        assert "a las" in first_slot.inner_text() and "para Ana (Europe/Madrid)" in (
+            first_slot.inner_text()
+        )
+        first_slot.get_by_role("button", name="Proponer esta franja").click()
+        page.wait_for_selector("text=Propuesta enviada. Se reserva cuando tus compañeros acepten.")
+
+        sign_in(page, live_server, ben.membership.user)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(schedule)
+        page.get_by_role("button", name="Accepter", exact=True).click()
+        page.wait_for_selector("text=Convenu par tous : les prochaines rencontres sont réservées.")
+        first = page.locator("ul.upcoming > li").first
+        assert "pour Ben (America/New_York)" in first.inner_text()
+        shot(page, "schedule-fr-phone.png")
+        first.locator("a").first.click()
+        page.get_by_role("heading", name="Tours").wait_for()
+        page.get_by_role("button", name="Commencer les tours").click()
+        page.get_by_role("alert").wait_for()  # too early: said in French
+        assert "Les tours peuvent commencer" in page.get_by_role("alert").inner_text()
+
+        sign_in(page, live_server, ana.membership.user)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(page.url)
+        page.get_by_label("Nota (Markdown)").fill("Preparar la charla.")
+        page.get_by_label("Solo yo").check()
+        page.get_by_role("button", name="Guardar la nota").click()
+        page.wait_for_selector("text=Nota guardada.")
+        shot(page, "meeting-es.png")
+    except Exception:
+        page.screenshot(path=str(FAILURES / "meeting-languages-failure.png"), full_page=True)
         raise
