@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core import clock
 from tandem.core.models import TimeStampedModel
@@ -213,16 +214,16 @@ class Profile(TimeStampedModel):
     """A member's intake in one program ("tell us about your goals")."""
 
     class Stage(models.TextChoices):
-        STUDENT = "student", "Student"
-        EARLY = "early", "Early career"
-        MID = "mid", "Mid-career"
-        SENIOR = "senior", "Senior"
-        EXECUTIVE = "executive", "Executive"
+        STUDENT = "student", _("Student")
+        EARLY = "early", _("Early career")
+        MID = "mid", _("Mid-career")
+        SENIOR = "senior", _("Senior")
+        EXECUTIVE = "executive", _("Executive")
 
     class Channel(models.TextChoices):
-        PHONE = "phone", "Phone"
-        VIDEO = "video", "Video"
-        IN_PERSON = "in person", "In person"
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video")
+        IN_PERSON = "in person", _("In person")
 
     membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=80)

@@ -32,14 +32,10 @@ TEMPLATE_ROOTS = [ROOT / "templates", *sorted((ROOT / "tandem").glob("*/template
 NOT_YET_TRANSLATED = (
     "tandem/dashboard/templates/",
     "tandem/matching/templates/",
-    # The programs app's coordinator pages and member documents (its public, waitlist and
-    # invitation pages and every email are translated).
-    "tandem/programs/templates/programs/_document_link.html",
-    "tandem/programs/templates/programs/document.html",
+    # The programs app's coordinator pages (its public, waitlist, invitation, intake and
+    # document pages and every email are translated).
     "tandem/programs/templates/programs/import",
-    "tandem/programs/templates/programs/intake",
     "tandem/programs/templates/programs/manage/",
-    "tandem/programs/templates/programs/next_steps.html",
     "tandem/programs/templates/programs/roster.html",
 )
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import TandemForm
 from tandem.interchange.members_csv import DAYS, Slot, format_availability, parse_availability
@@ -106,7 +108,7 @@ def intake_initial(*, profile: Profile | None, user: Any) -> dict[str, Any]:
     }
 
 
-TAG_HELP = "Separate with ; or commas."
+TAG_HELP = _("Separate with ; or commas.")
 
 
 def _limited(name: str) -> forms.TextInput:
@@ -117,48 +119,52 @@ def _limited(name: str) -> forms.TextInput:
 class IntakeForm(TandemForm):
     # Lengths and required answers are checked by the service, which says what to fix.
     display_name = forms.CharField(
-        label="Name to show your partner",
+        label=_("Name to show your partner"),
         required=False,
         widget=forms.TextInput(attrs={"required": True, "maxlength": TEXT_LIMITS["display_name"]}),
     )
     pronouns = forms.CharField(required=False, widget=_limited("pronouns"))
     goals_text = forms.CharField(
-        label="My goals",
+        label=_("My goals"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What would you like to get out of the program?",
+        help_text=_("What would you like to get out of the program?"),
     )
     meeting_needs = forms.CharField(
-        label="What would make meetings easier for you? (optional)",
+        label=_("What would make meetings easier for you? (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example captions on video, a quiet place, breaks, written notes ahead. "
-        "Only your partners see it, not the coordinators.",
+        help_text=_(
+            "For example captions on video, a quiet place, breaks, written notes ahead. "
+            "Only your partners see it, not the coordinators."
+        ),
     )
-    themes = forms.CharField(label="Goal themes", required=False, help_text="Up to 5. " + TAG_HELP)
-    offers = forms.CharField(label="Skills I can offer", required=False, help_text=TAG_HELP)
-    wants = forms.CharField(label="Skills I want to learn", required=False, help_text=TAG_HELP)
+    themes = forms.CharField(
+        label=_("Goal themes"), required=False, help_text=_("Up to 5. Separate with ; or commas.")
+    )
+    offers = forms.CharField(label=_("Skills I can offer"), required=False, help_text=TAG_HELP)
+    wants = forms.CharField(label=_("Skills I want to learn"), required=False, help_text=TAG_HELP)
     stage = forms.ChoiceField(
-        label="Career stage",
+        label=_("Career stage"),
         required=False,
-        choices=[("", "Prefer not to say"), *Profile.Stage.choices],
+        choices=[("", _("Prefer not to say")), *Profile.Stage.choices],
     )
     organisation = forms.CharField(required=False, widget=_limited("organisation"))
     department = forms.CharField(required=False, widget=_limited("department"))
     time_zone = forms.CharField(
         required=False,
-        help_text="An IANA zone such as Europe/Madrid; your free hours below are in this zone.",
+        help_text=_("An IANA zone such as Europe/Madrid; your free hours below are in this zone."),
     )
     availability = forms.MultipleChoiceField(
-        label="When I am free each week", required=False, choices=GRID_CHOICES
+        label=_("When I am free each week"), required=False, choices=GRID_CHOICES
     )
     availability_other = forms.CharField(
-        label="Other free times",
+        label=_("Other free times"),
         required=False,
-        help_text="Times the grid does not show, like: Mon 05:00-06:00; Sat 23:00-24:00",
+        help_text=_("Times the grid does not show, like: Mon 05:00-06:00; Sat 23:00-24:00"),
     )
     channel = forms.ChoiceField(
-        label="Preferred way to meet",
+        label=_("Preferred way to meet"),
         # Not required here: the service says what to choose, along with every other problem.
         required=False,
         choices=Profile.Channel.choices,
@@ -167,21 +173,30 @@ class IntakeForm(TandemForm):
     city = forms.CharField(
         required=False,
         widget=_limited("city"),
-        help_text="Needed when you meet in person.",
+        help_text=_("Needed when you meet in person."),
     )
-    languages = forms.CharField(required=False, help_text="Languages you can meet in. " + TAG_HELP)
+    languages = forms.CharField(
+        required=False,
+        help_text=_("Languages you can meet in. Separate with ; or commas."),
+    )
     excluded_emails = forms.CharField(
-        label="People I should not be paired with",
+        label=_("People I should not be paired with"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Their email addresses, one a line or separated by commas. "
-        "Only the matching uses this list; nobody is told.",
+        help_text=_(
+            "Their email addresses, one a line or separated by commas. "
+            "Only the matching uses this list; nobody is told."
+        ),
     )
     consent = forms.BooleanField(
-        label="I agree to the program's confidentiality rules", required=False
+        label=_("I agree to the program's confidentiality rules"), required=False
     )
 
-    day_names = DAYS
+    @property
+    def day_names(self) -> list[str]:
+        """Return the grid's column headings, Monday first, in the reader's language."""
+        return [str(WEEKDAYS_ABBR[day]) for day in range(7)]
+
     tag_fields = ("themes", "offers", "wants")
 
     def __init__(
@@ -264,7 +279,7 @@ class IntakeForm(TandemForm):
                 cells=[
                     GridCell(
                         value=cell_value(day, start),
-                        label=f"{DAYS[day]} {_hhmm(start)}-{_hhmm(start + GRID_STEP)}",
+                        label=f"{WEEKDAYS[day]} {_hhmm(start)}-{_hhmm(start + GRID_STEP)}",
                         checked=cell_value(day, start) in ticked,
                     )
                     for day in range(7)

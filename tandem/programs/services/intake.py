@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.accounts.slots import Identity
 from tandem.core import clock
@@ -22,7 +23,6 @@ from tandem.core.zones import zone_is_known
 from tandem.interchange.members_csv import (
     DEFAULT_LANGUAGE,
     MAX_GOALS,
-    MSG_BAD_TIME_ZONE,
     Slot,
     format_availability,
     normalise_tag,
@@ -44,40 +44,57 @@ TEXT_LIMITS: dict[str, int] = {
     "city": 80,
 }
 
-MSG_NAME_REQUIRED = "Tell us the name your partner should call you."
-MSG_TOO_LONG = "Keep this to {limit} characters or fewer (it has {length})."
-MSG_GOALS_TOO_LONG = "Keep your goals to {limit} characters or fewer (they have {length})."
-MSG_MEETING_NEEDS_TOO_LONG = (
+# The member CSV says the same in English (tandem.interchange knows no Django); the intake
+# says it in the member's language.
+MSG_BAD_TIME_ZONE = gettext_noop(
+    "Unknown time zone {value!r}; use an IANA zone name such as Europe/Madrid or America/New_York."
+)
+MSG_NAME_REQUIRED = gettext_noop("Tell us the name your partner should call you.")
+MSG_TOO_LONG = gettext_noop("Keep this to {limit} characters or fewer (it has {length}).")
+MSG_GOALS_TOO_LONG = gettext_noop(
+    "Keep your goals to {limit} characters or fewer (they have {length})."
+)
+MSG_MEETING_NEEDS_TOO_LONG = gettext_noop(
     "Keep what would make meetings easier to {limit} characters or fewer (it has {length})."
 )
-MSG_TOO_MANY_THEMES = (
+MSG_TOO_MANY_THEMES = gettext_noop(
     "You chose {count} goal themes; keep the {limit} that matter most and remove the rest."
 )
-MSG_TOO_MANY_ITEMS = "List at most {limit} entries here (there are {count})."
-MSG_TAG_TOO_LONG = '"{tag}" is longer than {limit} characters; shorten it.'
-MSG_BAD_STAGE = "Choose one of: student, early, mid, senior, executive."
-MSG_BAD_CHANNEL = "Choose phone, video or in person."
-MSG_TIME_ZONE_REQUIRED = (
+MSG_TOO_MANY_ITEMS = gettext_noop("List at most {limit} entries here (there are {count}).")
+MSG_TAG_TOO_LONG = gettext_noop('"{tag}" is longer than {limit} characters; shorten it.')
+MSG_BAD_STAGE = gettext_noop("Choose one of: student, early, mid, senior, executive.")
+MSG_BAD_CHANNEL = gettext_noop("Choose phone, video or in person.")
+MSG_TIME_ZONE_REQUIRED = gettext_noop(
     "Tell us your time zone, such as Europe/Madrid or America/New_York, so your free hours "
     "line up with your partner's."
 )
-MSG_CITY_REQUIRED = "You chose to meet in person: tell us the city where you can meet."
-MSG_BAD_SLOT = (
+MSG_CITY_REQUIRED = gettext_noop(
+    "You chose to meet in person: tell us the city where you can meet."
+)
+MSG_BAD_SLOT = gettext_noop(
     "Free time {day} {start}-{end} is not a slot of one day: use day 0 (Monday) to 6 (Sunday) "
     "and minutes from 0 to 1440 with the end after the start."
 )
-MSG_BAD_EXCLUDED_EMAIL = '"{value}" is not an email address; list addresses like ana@example.org.'
-MSG_EXCLUDES_SELF = "{email} is your own address; remove it from the people to avoid."
-MSG_CONSENT_REQUIRED = "Tick the box to agree to the program's confidentiality rules."
-MSG_READ_ONLY_MATCHED = (
+MSG_BAD_EXCLUDED_EMAIL = gettext_noop(
+    '"{value}" is not an email address; list addresses like ana@example.org.'
+)
+MSG_EXCLUDES_SELF = gettext_noop("{email} is your own address; remove it from the people to avoid.")
+MSG_CONSENT_REQUIRED = gettext_noop("Tick the box to agree to the program's confidentiality rules.")
+MSG_READ_ONLY_MATCHED = gettext_noop(
     "You have been matched, so your intake can no longer be changed. "
     "Tell your coordinator if something important has changed."
 )
-MSG_READ_ONLY_PROGRAM = (
-    "The program is {status}, so intakes can no longer be changed. "
-    "Tell your coordinator if something important has changed."
-)
-MSG_NOT_A_MEMBER = "Only members of the program fill in an intake."
+MSG_READ_ONLY_PROGRAM = {
+    Program.Status.RUNNING: gettext_noop(
+        "The program is running, so intakes can no longer be changed. "
+        "Tell your coordinator if something important has changed."
+    ),
+    Program.Status.CLOSED: gettext_noop(
+        "The program is closed, so intakes can no longer be changed. "
+        "Tell your coordinator if something important has changed."
+    ),
+}
+MSG_NOT_A_MEMBER = gettext_noop("Only members of the program fill in an intake.")
 
 CLOSED_PROGRAM_STATUSES = (Program.Status.RUNNING, Program.Status.CLOSED)
 
@@ -136,10 +153,14 @@ def _add_error(errors: dict[str, str], name: str, message: str) -> None:
 
 def _check_tags(name: str, tags: Sequence[str], errors: dict[str, str]) -> None:
     if len(tags) > MAX_LIST_ITEMS:
-        _add_error(errors, name, MSG_TOO_MANY_ITEMS.format(limit=MAX_LIST_ITEMS, count=len(tags)))
+        _add_error(
+            errors, name, gettext(MSG_TOO_MANY_ITEMS).format(limit=MAX_LIST_ITEMS, count=len(tags))
+        )
     for tag in tags:
         if len(tag) > MAX_TAG_LENGTH:
-            _add_error(errors, name, MSG_TAG_TOO_LONG.format(tag=tag, limit=MAX_TAG_LENGTH))
+            _add_error(
+                errors, name, gettext(MSG_TAG_TOO_LONG).format(tag=tag, limit=MAX_TAG_LENGTH)
+            )
 
 
 def _clean_slots(slots: Iterable[Slot], errors: dict[str, str]) -> tuple[Slot, ...]:
@@ -149,7 +170,7 @@ def _clean_slots(slots: Iterable[Slot], errors: dict[str, str]) -> tuple[Slot, .
             _add_error(
                 errors,
                 "availability",
-                MSG_BAD_SLOT.format(day=slot.day, start=slot.start, end=slot.end),
+                gettext(MSG_BAD_SLOT).format(day=slot.day, start=slot.start, end=slot.end),
             )
             continue
         checked.append(slot)
@@ -168,17 +189,19 @@ def _clean_emails(values: Iterable[str], own_email: str, errors: dict[str, str])
         try:
             validate_email(value)
         except ValidationError:
-            _add_error(errors, "excluded_emails", MSG_BAD_EXCLUDED_EMAIL.format(value=raw.strip()))
+            _add_error(
+                errors, "excluded_emails", gettext(MSG_BAD_EXCLUDED_EMAIL).format(value=raw.strip())
+            )
             continue
         if value == own_email.lower():
-            _add_error(errors, "excluded_emails", MSG_EXCLUDES_SELF.format(email=value))
+            _add_error(errors, "excluded_emails", gettext(MSG_EXCLUDES_SELF).format(email=value))
         elif value not in out:
             out.append(value)
     if len(out) > MAX_LIST_ITEMS:
         _add_error(
             errors,
             "excluded_emails",
-            MSG_TOO_MANY_ITEMS.format(limit=MAX_LIST_ITEMS, count=len(out)),
+            gettext(MSG_TOO_MANY_ITEMS).format(limit=MAX_LIST_ITEMS, count=len(out)),
         )
     return tuple(out)
 
@@ -191,22 +214,22 @@ def intake_clean(*, data: IntakeData, own_email: str) -> IntakeData:
         errors["display_name"] = MSG_NAME_REQUIRED
     for name, limit in TEXT_LIMITS.items():
         if len(texts[name]) > limit and name not in errors:
-            errors[name] = MSG_TOO_LONG.format(limit=limit, length=len(texts[name]))
+            errors[name] = gettext(MSG_TOO_LONG).format(limit=limit, length=len(texts[name]))
     goals_text = data.goals_text.strip()
     if len(goals_text) > MAX_GOALS_TEXT:
-        errors["goals_text"] = MSG_GOALS_TOO_LONG.format(
+        errors["goals_text"] = gettext(MSG_GOALS_TOO_LONG).format(
             limit=MAX_GOALS_TEXT, length=len(goals_text)
         )
 
     meeting_needs = data.meeting_needs.strip()
     if len(meeting_needs) > MAX_MEETING_NEEDS:
-        errors["meeting_needs"] = MSG_MEETING_NEEDS_TOO_LONG.format(
+        errors["meeting_needs"] = gettext(MSG_MEETING_NEEDS_TOO_LONG).format(
             limit=MAX_MEETING_NEEDS, length=len(meeting_needs)
         )
 
     themes = _dedupe_tags(data.themes)
     if len(themes) > MAX_GOALS:
-        errors["themes"] = MSG_TOO_MANY_THEMES.format(count=len(themes), limit=MAX_GOALS)
+        errors["themes"] = gettext(MSG_TOO_MANY_THEMES).format(count=len(themes), limit=MAX_GOALS)
     _check_tags("themes", themes, errors)
     offers = _dedupe_tags(data.offers)
     _check_tags("offers", offers, errors)
@@ -228,7 +251,7 @@ def intake_clean(*, data: IntakeData, own_email: str) -> IntakeData:
     if not time_zone:
         errors["time_zone"] = MSG_TIME_ZONE_REQUIRED
     elif not zone_is_known(time_zone):
-        errors["time_zone"] = MSG_BAD_TIME_ZONE.format(value=time_zone)
+        errors["time_zone"] = gettext(MSG_BAD_TIME_ZONE).format(value=time_zone)
 
     availability = _clean_slots(data.availability, errors)
     excluded = _clean_emails(data.excluded_emails, own_email, errors)
@@ -260,10 +283,10 @@ def intake_clean(*, data: IntakeData, own_email: str) -> IntakeData:
 def intake_read_only_reason(*, membership: Membership) -> str | None:
     """Return why the intake can no longer be changed, or None while it is editable."""
     if membership.status == Membership.Status.MATCHED:
-        return MSG_READ_ONLY_MATCHED
+        return gettext(MSG_READ_ONLY_MATCHED)
     program = membership.program
     if program.status in CLOSED_PROGRAM_STATUSES:
-        return MSG_READ_ONLY_PROGRAM.format(status=program.get_status_display().lower())
+        return gettext(MSG_READ_ONLY_PROGRAM[Program.Status(program.status)])
     return None
 
 
@@ -336,7 +359,7 @@ def profile_submit(*, membership: Membership, data: IntakeData) -> Profile:
     return profile
 
 
-MSG_IDENTITY_TIME_ZONE_REQUIRED = (
+MSG_IDENTITY_TIME_ZONE_REQUIRED = gettext_noop(
     "Tell us your time zone, such as Europe/Madrid or America/New_York, so meeting times "
     "are shown in your own hours."
 )
@@ -363,7 +386,7 @@ def identity_update(*, user: Any, display_name: str, time_zone: str) -> Identity
     if not name:
         errors["display_name"] = MSG_NAME_REQUIRED
     elif len(name) > limit:
-        errors["display_name"] = MSG_TOO_LONG.format(limit=limit, length=len(name))
+        errors["display_name"] = gettext(MSG_TOO_LONG).format(limit=limit, length=len(name))
     zone = time_zone.strip()
     has_intake = Profile.objects.filter(membership__user=user).exists()
     if not zone and has_intake:
@@ -371,7 +394,7 @@ def identity_update(*, user: Any, display_name: str, time_zone: str) -> Identity
     elif not zone:
         pass
     elif not zone_is_known(zone):
-        errors["time_zone"] = MSG_BAD_TIME_ZONE.format(value=zone)
+        errors["time_zone"] = gettext(MSG_BAD_TIME_ZONE).format(value=zone)
     if errors:
         raise IntakeInvalid(errors)
     user.name = name

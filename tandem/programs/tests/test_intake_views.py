@@ -266,3 +266,27 @@ def test_an_odd_zone_name_is_refused(client, member, odd):
     response = client.post(url(member), form_data(time_zone=odd))
     assert response.status_code == 200
     assert MSG_BAD_TIME_ZONE.format(value=odd) in response.text.replace("&#x27;", "'")
+
+
+def test_a_spanish_speaking_member_reads_the_intake_its_errors_and_next_steps_in_spanish(
+    client, member
+):
+    member.user.language = "es"
+    member.user.save(update_fields=["language"])
+    Program.objects.filter(pk=member.program_id).update(kickoff_on=date(2027, 2, 3))
+
+    page = client.get(url(member)).text
+    assert "Cuéntanos tus objetivos" in page and "Guardar mi cuestionario" in page
+    assert ">lun<" in page and ">dom<" in page  # the grid's days, Monday first
+    assert 'aria-label="lunes 18:00-18:30"' in page
+
+    refused = client.post(url(member), form_data(display_name="", time_zone="Mars/Olympus")).text
+    assert "Dinos el nombre con el que debe llamarte tu compañero o compañera." in refused
+    assert "Zona horaria desconocida &#x27;Mars/Olympus&#x27;" in refused
+    assert "Tell us the name" not in refused
+
+    client.post(url(member), form_data())
+    steps = client.get(url(member, "programs:next_steps")).text
+    assert "antes del inicio, el <strong>miércoles 3 de febrero de 2027</strong>" in steps
+    assert "lun 18:00-19:00" in steps
+    assert "Videollamada" in steps

@@ -7,18 +7,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.errors import Conflict
 from tandem.core.forms import add_domain_error
 from tandem.core.zones import zone_names_offered
-from tandem.interchange.members_csv import DAYS, Slot
+from tandem.interchange.members_csv import Slot
 from tandem.programs.forms.intake import IntakeForm, intake_initial
 from tandem.programs.models import Membership, Profile, Program, Tag
 from tandem.programs.selectors.intake import access_intake, profile_for, tag_suggestions
 from tandem.programs.services.intake import IntakeInvalid, intake_read_only_reason, profile_submit
 
-MSG_SAVED = "Thank you: your intake is saved and you are ready for matching."
+MSG_SAVED = _("Thank you: your intake is saved and you are ready for matching.")
 SUGGEST_FIELDS = {"themes": Tag.Kind.THEME, "offers": Tag.Kind.SKILL, "wants": Tag.Kind.SKILL}
 
 
@@ -38,7 +40,9 @@ def availability_by_day(profile: Profile) -> list[DayFree]:
     for item in profile.availability:
         slot = Slot(*item)
         by_day.setdefault(slot.day, []).append(f"{_hhmm(slot.start)}-{_hhmm(slot.end)}")
-    return [DayFree(DAYS[day], ", ".join(ranges)) for day, ranges in sorted(by_day.items())]
+    return [
+        DayFree(str(WEEKDAYS_ABBR[day]), ", ".join(ranges)) for day, ranges in sorted(by_day.items())
+    ]
 
 
 def _access(request: HttpRequest, slug: str) -> tuple[Program, Membership]:
