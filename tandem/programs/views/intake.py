@@ -41,7 +41,8 @@ def availability_by_day(profile: Profile) -> list[DayFree]:
         slot = Slot(*item)
         by_day.setdefault(slot.day, []).append(f"{_hhmm(slot.start)}-{_hhmm(slot.end)}")
     return [
-        DayFree(str(WEEKDAYS_ABBR[day]), ", ".join(ranges)) for day, ranges in sorted(by_day.items())
+        DayFree(str(WEEKDAYS_ABBR[day]), ", ".join(ranges))
+        for day, ranges in sorted(by_day.items())
     ]
 
 
