@@ -7,6 +7,16 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Start every test in the site's language: a request in Spanish leaves Spanish active."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def frozen_clock() -> Iterator[datetime]:
     """Freeze Tandem's clock at a known instant (2027-01-11 09:00 UTC, a Monday)."""
