@@ -8,6 +8,7 @@ from allauth.core.internal.ratelimit import get_rates
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts import slots
@@ -59,6 +60,21 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         # Someone who opened an invitation before signing in goes back to it.
         return slots.after_sign_in(request) or super().get_login_redirect_url(request)
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        # Someone who signs up reading another language than the site's keeps it: their
+        # emails (reminders, invitations) are written in it, not only the pages they open.
+        user = super().save_user(request, user, form, commit=False)
+        active = translation.get_language()
+        if (
+            not user.language
+            and active != settings.LANGUAGE_CODE
+            and active in dict(settings.LANGUAGES)
+        ):
+            user.language = active
+        if commit:
+            user.save()
+        return user
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return slots.after_sign_in(request) or super().get_signup_redirect_url(request)

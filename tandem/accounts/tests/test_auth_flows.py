@@ -68,6 +68,18 @@ def test_sign_up_with_mismatched_passwords_keeps_email_and_says_what_to_fix(clie
     assert not User.objects.exists()
 
 
+@pytest.mark.parametrize(("browser", "kept"), [("es-ES,es;q=0.9", "es"), ("en-GB,en", "")])
+def test_sign_up_keeps_the_language_the_person_read_it_in_for_their_emails(client, browser, kept):
+    client.post(
+        reverse("account_signup"),
+        {"email": "ana@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        headers={"accept-language": browser},
+    )
+    # Spanish is kept so later emails (reminders) are Spanish too; English stays "follow
+    # the browser", as the site's own language needs no choice.
+    assert User.objects.get(email="ana@example.org").language == kept
+
+
 def test_unverified_account_cannot_sign_in(client, mailoutbox):
     user = UserFactory(verified=False)
     user.save()  # the factory saves the password only together with the verified address
