@@ -28,11 +28,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# The shipped translations (locale/*/LC_MESSAGES/django.po), compiled to the .mo files Django
-# reads; the .mo files are built here, never committed. Needs GNU gettext's msgfmt.
-LOCALE_PO := $(wildcard locale/*/LC_MESSAGES/django.po)
+# The shipped translations (locale/*/LC_MESSAGES/django.po, and djangojs.po for the scripts),
+# compiled to the .mo files Django reads; the .mo files are built here, never committed. Needs
+# GNU gettext's msgfmt.
+LOCALE_PO := $(wildcard locale/*/LC_MESSAGES/*.po)
 LOCALE_MO := $(LOCALE_PO:.po=.mo)
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+locale/%.mo: locale/%.po
 	@command -v msgfmt >/dev/null || { echo "Tandem compiles its translations with GNU gettext (apt-get install gettext)."; exit 1; }
 	msgfmt --check-format -o $@ $<
 
@@ -43,6 +44,9 @@ messages: install
 	$(MANAGE) makemessages $(foreach lang,$(filter-out en,$(notdir $(wildcard locale/*))),-l $(lang)) \
 		--add-location file --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'bench/*' \
 		--ignore 'tests/*' --ignore '*/tests/*'
+	$(MANAGE) makemessages -d djangojs $(foreach lang,$(filter-out en,$(notdir $(wildcard locale/*))),-l $(lang)) \
+		--add-location file --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' \
+		--ignore 'bench/*' --ignore 'tests/*' --ignore 'test-results/*'
 
 migrate: install
 	$(MANAGE) migrate --no-input

@@ -4,6 +4,8 @@
 
 (function () {
   let chart = null;
+  // Django's JavaScript catalog (base.html loads it first); English if it did not load.
+  const gettext = window.gettext || function (text) { return text; };
 
   function draw() {
     const canvas = document.getElementById("score-chart");
@@ -19,7 +21,7 @@
       type: "bar",
       data: {
         labels: data.labels,
-        datasets: [{ label: "Proposals", data: data.counts, backgroundColor: "#2b7a78" }],
+        datasets: [{ label: gettext("Proposals"), data: data.counts, backgroundColor: "#2b7a78" }],
       },
       options: {
         animation: false,
@@ -27,8 +29,8 @@
         maintainAspectRatio: false,
         plugins: { legend: { display: false } },
         scales: {
-          x: { title: { display: true, text: "Score" } },
-          y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: "Proposals" } },
+          x: { title: { display: true, text: gettext("Score") } },
+          y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: gettext("Proposals") } },
         },
       },
     });

@@ -66,6 +66,7 @@ SAYS = {
         "propose": "Proponer esta franja",
         "proposed": "Propuesta enviada. Se reserva cuando tus compañeros acepten.",
         "slot": "a las 18:00 para",
+        "proposals": "Propuestas",
     },
     "fr": {
         "locale": "fr-FR",
@@ -88,6 +89,7 @@ SAYS = {
         "propose": "Proposer ce créneau",
         "proposed": "Proposé. C'est réservé une fois que vos partenaires acceptent.",
         "slot": "à 18:00 pour",
+        "proposals": "Propositions",
     },
 }
 
@@ -171,6 +173,9 @@ def test_a_member_goes_from_the_public_page_to_booking_a_meeting_in_their_langua
         expect(page.get_by_role("heading", name=says["next"])).to_be_visible()
         expect(page.get_by_text(says["kickoff"])).to_be_visible()
         expect(page.get_by_text(says["monday"])).to_be_visible()
+        # The scripts read their words from Django's JavaScript catalog, in Ada's language.
+        page.wait_for_function("() => typeof window.gettext === 'function'")
+        assert page.evaluate("() => window.gettext('Proposals')") == says["proposals"]
         ada = User.objects.get(email="ada@example.org")
         assert ada.language == language
         assert Membership.objects.get(user=ada).status == Membership.Status.READY

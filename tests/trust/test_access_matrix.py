@@ -128,6 +128,8 @@ PAGES: dict[str, Rule] = {
     "accessibility": Rule(PUBLIC),
     # Django's language switcher in the footer: anyone may choose the language pages use.
     "set_language": Rule(PUBLIC, methods=POST),
+    # The scripts' words in the reader's language (Django's JavaScript catalog).
+    "javascript-catalog": Rule(PUBLIC),
     # allauth
     "account_login": Rule(PUBLIC, methods=GET_POST),
     "account_logout": Rule(PUBLIC, methods=GET_POST),

@@ -50,6 +50,7 @@ NOT_CLICKED: dict[str, str] = {
     # Opened by other programs than a browser following links.
     "meetings:feed": "a calendar app subscribes to the secret feed address",
     "api:openapi-json": "the API schema, read by the API documentation page's script",
+    "javascript-catalog": "the scripts' translations, which every page loads as a script",
     "programs:intake_suggest": "the intake's tag suggestions, fetched by its script as one types",
     "matching:status": "polled by the review page only while a run is still computing",
     "account_set_password": "only for an account without a password (others change theirs)",

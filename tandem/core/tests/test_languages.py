@@ -1,6 +1,7 @@
 """The language follows the person: their account's choice, else their browser's; emails in
 the recipient's language whatever the sender's; the API's refusals in the caller's language."""
 
+import re
 from datetime import date
 
 import pytest
@@ -147,7 +148,7 @@ def test_the_api_reads_and_sets_the_callers_language_and_names_a_bad_one(client)
             [
                 "Avísame cuando se abran las puertas",
                 "Te enviamos un enlace para confirmar tu dirección",
-                "<dt>Inicio</dt><dd>14 marzo 2027</dd>",
+                "<dt>Inicio</dt><dd>14 de marzo de 2027</dd>",
             ],
         ),
         (
@@ -181,3 +182,13 @@ def test_a_visitor_reads_the_sign_in_and_a_public_program_page_in_their_language
     assert "Tell me when the doors open" not in page.text
     # The footer offers each language in its own name.
     assert '<option value="en" lang="en">English</option>' in page.text
+
+
+@pytest.mark.parametrize(("accept", "word"), [("es", "Propuestas"), ("fr", "Propositions")])
+def test_the_scripts_words_come_in_the_readers_language(client, accept, word):
+    page = client.get("/", headers={"accept-language": accept})
+    source = re.search(r'<script src="(/jsi18n/[^"]*)"', page.text)
+    assert source, "every page loads the JavaScript catalog"
+    catalog = client.get(source.group(1), headers={"accept-language": accept})
+    assert catalog.status_code == 200
+    assert f'"Proposals": "{word}"' in catalog.text  # what gettext("Proposals") answers
