@@ -1,7 +1,8 @@
 """axe-core on every page the browser journeys open, at desktop and at phone width.
 
 Every page of every browser context a test opens (whoever is signed in) is checked as soon as
-it has loaded: its document as it stands (``page.content()``, scripts left out) is copied into
+it has loaded, and again after each htmx swap settles (once per part of the page that swaps):
+its document as it stands (``page.content()``, scripts left out) is copied into
 a page of a context of its own, where axe-core from npm (``node_modules/axe-core``) runs against
 the WCAG 2.0, 2.1 and 2.2 A and AA rules at desktop width and again at phone width. The copy
 keeps the checks out of the journey's way: they never resize, script or reload the page a test
@@ -123,13 +124,26 @@ def _copy_page(page: Any) -> Any:
     return copy
 
 
-def _on_load(page: Any) -> None:
+# After an htmx swap settles, the page tells the checks what changed (``swapped`` below).
+_AFTER_SWAP = """document.addEventListener("htmx:afterSettle", (event) => {
+  const target = event.detail && event.detail.target;
+  if (!target || !window.__tandemAxeSwap) return;
+  const name = target.id ? "#" + target.id : target.tagName.toLowerCase();
+  window.__tandemAxeSwap(name);
+});"""
+
+
+def _on_load(page: Any, swapped: str = "") -> None:
     if _COPIER is None:
         return
     try:
         url, title = page.url, page.title()
         key = _key(url, title)
-        if key is None or key in FINDINGS.checked:
+        if key is None:
+            return
+        if swapped:  # the same page after an htmx swap: each part that swaps is checked once
+            key += f" | after htmx swapped {swapped}"
+        if key in FINDINGS.checked:
             return
         html = page.content()
     except Exception:  # the page moved on already: its next document is checked instead
@@ -172,6 +186,10 @@ def install(patch: Any, browser_class: Any) -> None:
     def new_context(self: Any, *args: Any, **kwargs: Any) -> Any:
         context = original(self, *args, **kwargs)
         context.on("page", lambda page: page.on("load", _on_load))
+        context.expose_binding(
+            "__tandemAxeSwap", lambda source, swapped: _on_load(source["page"], swapped)
+        )
+        context.add_init_script(_AFTER_SWAP)
         return context
 
     patch.setattr(browser_class, "new_context", new_context)

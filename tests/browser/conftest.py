@@ -106,7 +106,8 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if axe.FINDINGS.checked:
+        swaps = sum(1 for key in axe.FINDINGS.checked if " | after htmx swapped " in key)
         terminalreporter.write_line(
-            f"axe-core: {len(axe.FINDINGS.checked)} pages checked at desktop and phone width, "
-            f"{len(axe.FINDINGS.violations)} violations"
+            f"axe-core: {len(axe.FINDINGS.checked)} pages checked at desktop and phone width "
+            f"({swaps} of them after an htmx swap), {len(axe.FINDINGS.violations)} violations"
         )

@@ -20,6 +20,29 @@ def test_a_page_that_breaks_a_rule_is_reported_at_both_widths(live_server, page)
     assert "[desktop]" in found[0] and "[phone]" in found[1]
 
 
+def test_what_an_htmx_swap_brings_in_is_checked_too(live_server, page):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.wait_for_timeout(300)  # the page as it loaded is checked first, without the image
+    axe.drain()
+    before = len(axe.FINDINGS.violations)
+    # As htmx does: new content lands in a part of the page, then htmx:afterSettle fires.
+    page.evaluate(
+        """() => {
+          document.querySelector("main").insertAdjacentHTML(
+            "beforeend", '<div id="swapped-part"><img src="/static/none.png"></div>');
+          const part = document.getElementById("swapped-part");
+          part.dispatchEvent(new CustomEvent("htmx:afterSettle", {bubbles: true,
+                                                                  detail: {target: part}}));
+        }"""
+    )
+    page.wait_for_timeout(300)  # the page hands the swap to the checks
+    axe.drain()
+    found = axe.FINDINGS.violations[before:]
+    del axe.FINDINGS.violations[before:]  # planted here: not a fault of the site's pages
+    assert [v.split(" ", 1)[0] for v in found] == ["image-alt", "image-alt"], found
+    assert "after htmx swapped #swapped-part" in found[0]
+
+
 def test_the_accessibility_statement_opens_from_the_footer(live_server, page):
     page.goto(f"{live_server.url}/")
     page.get_by_role("contentinfo").get_by_role("link", name="Accessibility").click()
