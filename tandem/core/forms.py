@@ -6,13 +6,14 @@ field of every form built on :class:`TandemForm`. A message a form gives a field
 (``error_messages={...}``) is kept.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.errors import DomainError
+from tandem.core.errors import Conflict, DomainError, ValidationFailed
 
 # Messages by field class; a field takes those of its own class over those of its bases.
 # Codes from validators (min_value, max_length, ...) are looked up in the field's messages
@@ -127,3 +128,30 @@ def add_domain_error(form: forms.BaseForm, exc: DomainError) -> None:
     """
     for field, message in exc.problems():
         form.add_error(field if field in form.fields else None, message)
+
+
+# What a form shows as its own error: the input breaks a rule, or clashes with the current
+# state. A NotFound or NotAllowed is not the form's business: it answers 404 or 403.
+FORM_REFUSALS: tuple[type[DomainError], ...] = (ValidationFailed, Conflict)
+
+
+def submit[T](
+    form: forms.BaseForm,
+    service: Callable[[dict[str, Any]], T],
+    *,
+    refusals: tuple[type[DomainError], ...] = FORM_REFUSALS,
+) -> T | None:
+    """Call ``service`` with a valid form's data; return its result, or None to show the form again.
+
+    The form handling every page shares: an invalid form, or a service that refuses (one of
+    ``refusals``, put on the form by :func:`add_domain_error`), leaves the form with its errors
+    and returns None; the view then renders it again with status 400. A service that returns
+    nothing on success is given as ``lambda data: service(...) or True``.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return service(form.cleaned_data)
+    except refusals as exc:
+        add_domain_error(form, exc)
+        return None

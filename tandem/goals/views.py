@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from django_stubs_ext import StrOrPromise
 
 from tandem.core.errors import DomainError
-from tandem.core.forms import add_domain_error
+from tandem.core.forms import add_domain_error, submit
 from tandem.goals import selectors, services
 from tandem.goals.forms import (
     CommentForm,
@@ -33,6 +33,9 @@ from tandem.partnerships.selectors.agreement import agreement_goals_agreed
 from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program_as_coordinator
+
+# The goal pages put every refusal on the form, a step that has gone meanwhile included.
+EVERY_REFUSAL = (DomainError,)
 
 MSG_GOAL_CREATED = _("Goal added. Break it into steps so you know what to do next.")
 MSG_GOAL_SAVED = _("Goal saved.")
@@ -62,14 +65,13 @@ def goal_list(request: HttpRequest, pk: int) -> HttpResponse:
     """List my goals and my partners' shared goals in one partnership; add a goal."""
     partnership, seat = access_partnership_seat(user=request.user, pk=pk)
     form = GoalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            goal = services.goal_create(seat=seat, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, MSG_GOAL_CREATED)
-            return redirect(goal)
+    if request.method == "POST" and (
+        goal := submit(
+            form, lambda data: services.goal_create(seat=seat, **data), refusals=EVERY_REFUSAL
+        )
+    ):
+        messages.success(request, MSG_GOAL_CREATED)
+        return redirect(goal)
     goals = list(selectors.goal_list_for_partnership(partnership=partnership, user=request.user))
     return render(
         request,
@@ -156,15 +158,18 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = selectors.access_goal_as_owner(user=request.user, pk=pk)
     was_shared = goal.is_shared
     form = GoalForm(request.POST or None, initial=_goal_initial(goal))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_update(goal=goal, user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            hidden = was_shared and not goal.is_shared
-            messages.success(request, MSG_GOAL_NOW_PRIVATE if hidden else MSG_GOAL_SAVED)
-            return redirect(goal)
+    if (
+        request.method == "POST"
+        and submit(
+            form,
+            lambda data: services.goal_update(goal=goal, user=request.user, **data),
+            refusals=EVERY_REFUSAL,
+        )
+        is not None
+    ):
+        hidden = was_shared and not goal.is_shared
+        messages.success(request, MSG_GOAL_NOW_PRIVATE if hidden else MSG_GOAL_SAVED)
+        return redirect(goal)
     return render(
         request,
         "goals/goal_edit.html",
@@ -178,14 +183,19 @@ def step_edit(request: HttpRequest, pk: int, step_id: int) -> HttpResponse:
     """Let the owner change a step's title and due date."""
     goal, step = selectors.access_step_as_owner(user=request.user, goal_pk=pk, step_pk=step_id)
     form = StepForm(request.POST or None, initial={"title": step.title, "due_on": step.due_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.step_update(goal=goal, user=request.user, step_id=step.pk, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, MSG_STEP_SAVED)
-            return redirect(goal)
+    if (
+        request.method == "POST"
+        and submit(
+            form,
+            lambda data: services.step_update(
+                goal=goal, user=request.user, step_id=step.pk, **data
+            ),
+            refusals=EVERY_REFUSAL,
+        )
+        is not None
+    ):
+        messages.success(request, MSG_STEP_SAVED)
+        return redirect(goal)
     return render(
         request,
         "goals/step_edit.html",
@@ -233,20 +243,19 @@ def survey_manage(request: HttpRequest, slug: str) -> HttpResponse:
         forms_by_kind[kind] = QuestionForm(bound, prefix=kind)
     if adding in forms_by_kind:
         form = forms_by_kind[adding]
-        if form.is_valid():
-            try:
-                services.question_add(
-                    program=program,
-                    survey_kind=adding,
-                    text=form.cleaned_data["text"],
-                    kind=form.cleaned_data["kind"],
-                    choices=form.choice_list(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, MSG_QUESTION_ADDED)
-                return redirect("goals:survey_manage", slug=program.slug)
+        if submit(
+            form,
+            lambda data: services.question_add(
+                program=program,
+                survey_kind=adding,
+                text=data["text"],
+                kind=data["kind"],
+                choices=form.choice_list(),
+            ),
+            refusals=EVERY_REFUSAL,
+        ):
+            messages.success(request, MSG_QUESTION_ADDED)
+            return redirect("goals:survey_manage", slug=program.slug)
     sections = [
         {
             "kind": kind,
@@ -273,19 +282,19 @@ def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     question = selectors.access_question_as_coordinator(program=program, pk=pk)
     initial = {"text": question.text, "kind": question.kind, "choices": "\n".join(question.choices)}
     form = QuestionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.question_update(
-                question=question,
-                text=form.cleaned_data["text"],
-                kind=form.cleaned_data["kind"],
-                choices=form.choice_list(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, MSG_QUESTION_SAVED)
-            return redirect("goals:survey_manage", slug=program.slug)
+    if (
+        request.method == "POST"
+        and submit(
+            form,
+            lambda data: services.question_update(
+                question=question, text=data["text"], kind=data["kind"], choices=form.choice_list()
+            ),
+            refusals=EVERY_REFUSAL,
+        )
+        is not None
+    ):
+        messages.success(request, MSG_QUESTION_SAVED)
+        return redirect("goals:survey_manage", slug=program.slug)
     return render(
         request,
         "goals/question_edit.html",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core.errors import ValidationFailed
-from tandem.core.forms import add_domain_error
+from tandem.core.forms import submit
 from tandem.integrations import selectors, services, tasks
 from tandem.integrations.forms import ChatForm, WebhookForm
 from tandem.integrations.models import Endpoint
@@ -76,20 +76,14 @@ def webhook_add(request: HttpRequest, slug: str) -> HttpResponse:
     """Add a webhook endpoint and show its signing secret, this once."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
     form = WebhookForm(request.POST)
-    if form.is_valid():
-        try:
-            created = services.endpoint_create(
-                program=program,
-                actor=request.user,
-                kind=Endpoint.Kind.WEBHOOK,
-                url=form.cleaned_data["url"],
-                events=form.cleaned_data["events"],
-                label=form.cleaned_data["label"],
-            )
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            return _render_secret(request, program, created.endpoint, created.secret, rotated=False)
+    created = submit(
+        form,
+        lambda data: services.endpoint_create(
+            program=program, actor=request.user, kind=Endpoint.Kind.WEBHOOK, **data
+        ),
+    )
+    if created is not None:
+        return _render_secret(request, program, created.endpoint, created.secret, rotated=False)
     return _render_list(request, program, webhook_form=form, status=400)
 
 
@@ -99,24 +93,16 @@ def chat_add(request: HttpRequest, slug: str) -> HttpResponse:
     """Connect the program's Slack or Microsoft Teams channel."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
     form = ChatForm(request.POST)
-    if form.is_valid():
-        try:
-            created = services.endpoint_create(
-                program=program,
-                actor=request.user,
-                kind=form.cleaned_data["kind"],
-                url=form.cleaned_data["url"],
-                events=form.cleaned_data["events"],
-            )
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Connected: Tandem posts to your %(kind)s channel. Send a ping to try it.")
-                % {"kind": created.endpoint.get_kind_display()},
-            )
-            return redirect("integrations:list", slug=program.slug)
+    created = submit(
+        form, lambda data: services.endpoint_create(program=program, actor=request.user, **data)
+    )
+    if created is not None:
+        messages.success(
+            request,
+            _("Connected: Tandem posts to your %(kind)s channel. Send a ping to try it.")
+            % {"kind": created.endpoint.get_kind_display()},
+        )
+        return redirect("integrations:list", slug=program.slug)
     return _render_list(request, program, chat_form=form, status=400)
 
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_stubs_ext import StrOrPromise
 
-from tandem.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from tandem.core.forms import add_domain_error
+from tandem.core.errors import DomainError, NotFound
+from tandem.core.forms import submit
 from tandem.meetings.selectors.access import seat_name, seats_of
 from tandem.partnerships.models import Partnership
 from tandem.programs.models import Program
@@ -84,23 +84,17 @@ def support_plan(request: HttpRequest, slug: str) -> HttpResponse:
     """Set the program's support cadence."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
     form = SupportPlanForm(request.POST)
-    if form.is_valid():
-        try:
-            plan = services.support_plan_update(
-                program=program,
-                actor=request.user,
-                every_weeks=form.cleaned_data["every_weeks"],
-                after_first_meeting=form.cleaned_data["after_first_meeting"],
-            )
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Saved: a check-in with each partnership every %(n)d weeks.")
-                % {"n": plan.every_weeks},
-            )
-            return redirect("support:list", slug=program.slug)
+    plan = submit(
+        form,
+        lambda data: services.support_plan_update(program=program, actor=request.user, **data),
+    )
+    if plan is not None:
+        messages.success(
+            request,
+            _("Saved: a check-in with each partnership every %(n)d weeks.")
+            % {"n": plan.every_weeks},
+        )
+        return redirect("support:list", slug=program.slug)
     return _render_list(request, program, plan_form=form, status=400)
 
 
@@ -156,19 +150,14 @@ def check_in_record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Record a check-in with the partnership."""
     program, partnership = _access(request, slug, pk)
     form = CheckInForm(request.POST)
-    if form.is_valid():
-        try:
-            services.check_in_record(
-                program=program,
-                partnership=partnership,
-                actor=request.user,
-                answers=form.to_answers(),
-            )
-        except (ValidationFailed, Conflict) as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Check-in recorded."))
-            return redirect("support:list", slug=program.slug)
+    if submit(
+        form,
+        lambda data: services.check_in_record(
+            program=program, partnership=partnership, actor=request.user, answers=form.to_answers()
+        ),
+    ):
+        messages.success(request, _("Check-in recorded."))
+        return redirect("support:list", slug=program.slug)
     return _render_partnership(request, program, partnership, record_form=form, status=400)
 
 
@@ -178,21 +167,16 @@ def check_in_message(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Email the partners a check-in message and record it."""
     program, partnership = _access(request, slug, pk)
     form = CheckInMessageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.check_in_message_send(
-                program=program,
-                partnership=partnership,
-                actor=request.user,
-                message=form.cleaned_data["message"],
-            )
-        except (ValidationFailed, Conflict) as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, _("Check-in message on its way to the partners; replies come to you.")
-            )
-            return redirect("support:list", slug=program.slug)
+    if submit(
+        form,
+        lambda data: services.check_in_message_send(
+            program=program, partnership=partnership, actor=request.user, **data
+        ),
+    ):
+        messages.success(
+            request, _("Check-in message on its way to the partners; replies come to you.")
+        )
+        return redirect("support:list", slug=program.slug)
     return _render_partnership(request, program, partnership, message_form=form, status=400)
 
 
@@ -232,23 +216,17 @@ def check_in_templates(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return _render_templates(request, program)
     form = CheckInTemplateForm(request.POST)
-    if form.is_valid():
-        try:
-            template = services.check_in_template_add(
-                program=program,
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                body=form.cleaned_data["body"],
-            )
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _('Kept: "%(name)s" is now one of the program\'s check-in messages.')
-                % {"name": template.name},
-            )
-            return redirect("support:templates", slug=program.slug)
+    template = submit(
+        form,
+        lambda data: services.check_in_template_add(program=program, actor=request.user, **data),
+    )
+    if template is not None:
+        messages.success(
+            request,
+            _('Kept: "%(name)s" is now one of the program\'s check-in messages.')
+            % {"name": template.name},
+        )
+        return redirect("support:templates", slug=program.slug)
     return _render_templates(request, program, form=form, status=400)
 
 
@@ -278,19 +256,14 @@ def check_in_template_edit(request: HttpRequest, slug: str, pk: int) -> HttpResp
         form = CheckInTemplateForm(initial={"name": template.name, "body": template.body})
         return _render_template_edit(request, program, template, form=form)
     form = CheckInTemplateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.check_in_template_update(
-                template=template,
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                body=form.cleaned_data["body"],
-            )
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("support:templates", slug=program.slug)
+    if submit(
+        form,
+        lambda data: services.check_in_template_update(
+            template=template, actor=request.user, **data
+        ),
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("support:templates", slug=program.slug)
     return _render_template_edit(request, program, template, form=form, status=400)
 
 
