@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from tandem.accounts import selectors, services, slots
 from tandem.accounts.forms import ApiTokenForm, IdentityForm, LanguageForm
 from tandem.accounts.models import User
-from tandem.core.errors import NotFound, ValidationFailed
-from tandem.core.forms import add_domain_error
+from tandem.core.errors import NotFound
+from tandem.core.forms import submit
 from tandem.core.zones import zone_names_offered
 
 MSG_IDENTITY_SAVED = _("Saved: your partners see this name and times are shown in this zone.")
@@ -68,15 +68,10 @@ def account_settings(request: HttpRequest) -> HttpResponse:
 def api_token_create(request: HttpRequest) -> HttpResponse:
     """Create a personal API token and show its raw value, once (never redirected or stored)."""
     form = ApiTokenForm(request.POST)
-    if form.is_valid():
-        try:
-            _token, raw = services.api_token_create(
-                user=_user(request), label=form.cleaned_data["label"]
-            )
-        except ValidationFailed as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return _render_settings(request, new_token=raw)
+    created = submit(form, lambda data: services.api_token_create(user=_user(request), **data))
+    if created is not None:
+        _token, raw = created
+        return _render_settings(request, new_token=raw)
     return _render_settings(request, form=form, status=400)
 
 
@@ -86,18 +81,14 @@ def account_identity(request: HttpRequest) -> HttpResponse:
     """Save the name partners see and the time zone, in every program (also once matched)."""
     user = _user(request)
     form = IdentityForm(request.POST, has_intake=slots.identity_of(user=user).has_intake)
-    if form.is_valid():
-        try:
-            slots.identity_save(
-                user=user,
-                display_name=form.cleaned_data["display_name"],
-                time_zone=form.cleaned_data.get("time_zone", ""),
-            )
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, MSG_IDENTITY_SAVED)
-            return redirect("accounts:settings")
+    if submit(
+        form,
+        lambda data: slots.identity_save(
+            user=user, display_name=data["display_name"], time_zone=data.get("time_zone", "")
+        ),
+    ):
+        messages.success(request, MSG_IDENTITY_SAVED)
+        return redirect("accounts:settings")
     return _render_settings(request, identity_form=form, status=400)
 
 
@@ -106,20 +97,15 @@ def account_identity(request: HttpRequest) -> HttpResponse:
 def account_language(request: HttpRequest) -> HttpResponse:
     """Save the language pages and emails use for the person."""
     form = LanguageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.user_language_set(user=_user(request), language=form.cleaned_data["language"])
-        except ValidationFailed as exc:
-            add_domain_error(form, exc)
-        else:
-            # The confirmation is put into words when this response is made: in the new language.
-            translation.activate(
-                form.cleaned_data["language"] or translation.get_language_from_request(request)
-            )
-            messages.success(request, MSG_LANGUAGE_SAVED)
-            response = redirect("accounts:settings")
-            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
-            return response
+    if submit(form, lambda data: services.user_language_set(user=_user(request), **data)):
+        # The confirmation is put into words when this response is made: in the new language.
+        translation.activate(
+            form.cleaned_data["language"] or translation.get_language_from_request(request)
+        )
+        messages.success(request, MSG_LANGUAGE_SAVED)
+        response = redirect("accounts:settings")
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        return response
     return _render_settings(request, language_form=form, status=400)
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from tandem.cohorts.services import program_copy
 from tandem.core.errors import DomainError
-from tandem.core.forms import TandemForm, add_domain_error
+from tandem.core.forms import TandemForm, submit
 from tandem.programs.selectors import access_program_as_coordinator
 
 
@@ -29,21 +29,21 @@ def cohort_copy_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Copy the program's settings, documents, resources and surveys into a new draft."""
     source = access_program_as_coordinator(user=request.user, slug=slug)
     form = CohortForm(request.POST or None, initial={"name": source.name})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            program = program_copy(source=source, coordinator=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = 400
-        else:
-            messages.success(
-                request,
-                _(
-                    "“%(name)s” is ready as a draft, with the settings, documents, resources and "
-                    "surveys of %(source)s. Set its dates below."
-                )
-                % {"name": program.name, "source": source.name},
+    if request.method == "POST" and (
+        program := submit(
+            form,
+            lambda data: program_copy(source=source, coordinator=request.user, **data),
+            refusals=(DomainError,),
+        )
+    ):
+        messages.success(
+            request,
+            _(
+                "“%(name)s” is ready as a draft, with the settings, documents, resources and "
+                "surveys of %(source)s. Set its dates below."
             )
-            return redirect("programs:manage", slug=program.slug)
+            % {"name": program.name, "source": source.name},
+        )
+        return redirect("programs:manage", slug=program.slug)
+    status = 400 if form.errors else 200
     return render(request, "cohorts/copy.html", {"program": source, "form": form}, status=status)
