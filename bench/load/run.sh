@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load benchmark: gunicorn + PostgreSQL on this machine, production settings, Locust on loopback.
-# Usage: bench/load/run.sh   (env: USERS=50 RUN_TIME=60 WARMUP=30 WORKERS=2*cores+1 PORT=8123 REDIS_URL=)
+# Usage: bench/load/run.sh   (env: SEED=demo|big USERS=50 RUN_TIME=60 WARMUP=30 WORKERS=2*cores+1 PORT=8123 REDIS_URL=)
 # Needs: PostgreSQL at 127.0.0.1:5432 (user postgres, trust auth) and locust in .venv
 # (.venv/bin/uv pip install --python .venv/bin/python --require-hashes -r requirements/bench.txt).
 set -euo pipefail
@@ -24,8 +24,14 @@ if [ "$SETUP" = yes ]; then
   $PY manage.py collectstatic --no-input -v0
 fi
 $PY manage.py migrate --no-input -v0
-echo "== seed"
-$PY -m bench.load.seed "$OUT/plan.json"
+# SEED=big seeds a site with a year of history (bench/load/seed_big.py) instead of the demo.
+SEED=${SEED:-demo}
+echo "== seed ($SEED)"
+if [ "$SEED" = big ]; then
+  $PY -m bench.load.seed_big "$OUT/plan.json"
+else
+  $PY -m bench.load.seed "$OUT/plan.json"
+fi
 
 # REDIS_URL (e.g. redis://127.0.0.1:6379/0), when set, is passed on: Redis cache, cached_db sessions.
 SESSIONS="database"
