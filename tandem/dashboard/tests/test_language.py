@@ -111,3 +111,15 @@ def test_the_stalled_email_reaches_each_partner_in_their_own_language(mailoutbox
     french = by_recipient[people["Ben"].user.email]
     assert french.subject == "[Tandem] Peers : et si vous vous rencontriez à nouveau ?"
     assert "Cela fait un moment que vous et Ana ne vous êtes pas rencontrés" in french.body
+
+
+def test_the_partnership_list_and_the_export_follow_the_coordinators_language(client):
+    program = ProgramFactory(status="running")
+    program_populate(program, members=4)
+    client.force_login(coordinator_in(program, SPANISH))
+    page = client.get(reverse("dashboard:partnership_list", args=[program.slug])).text
+    assert "Sin reunión en 4 semanas" in page
+    assert "No meeting in" not in page
+    export = client.get(reverse("dashboard:export", args=[program.slug])).text
+    assert export.splitlines()[0] == "sección,cifra,valor"
+    assert "Reuniones,Celebradas,2" in export
