@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.core import clock
 from tandem.core.nudges import nudge_is_too_soon
@@ -33,7 +34,13 @@ from tandem.support.models import CheckIn
 # Balance bands: the ratio of the most to the least time in the mentee's seat.
 EVEN_RATIO = 55 / 45
 LEANING_RATIO = 65 / 35
-BALANCE_BANDS = ["Not timed yet", "Even (up to 55/45)", "Leaning (up to 65/35)", "One-sided"]
+# In English, as the figures' keys (the API's and the export's); pages translate them.
+BALANCE_BANDS = [
+    gettext_noop("Not timed yet"),
+    gettext_noop("Even (up to 55/45)"),
+    gettext_noop("Leaning (up to 65/35)"),
+    gettext_noop("One-sided"),
+]
 
 
 # --- Member home ----------------------------------------------------------------------------
@@ -337,28 +344,28 @@ def _charts(figures: Figures) -> list[dict[str, Any]]:
         {
             "id": "chart-members",
             "type": "bar",
-            "label": "Members",
+            "label": gettext("Members"),
             "labels": list(figures.members_by_status),
             "values": list(figures.members_by_status.values()),
         },
         {
             "id": "chart-meetings",
             "type": "bar",
-            "label": "Meetings",
-            "labels": ["Planned so far", "Held", "Missed"],
+            "label": gettext("Meetings"),
+            "labels": [gettext("Planned so far"), gettext("Held"), gettext("Missed")],
             "values": [figures.meetings_planned, figures.meetings_held, figures.meetings_missed],
         },
         {
             "id": "chart-balance",
             "type": "bar",
-            "label": "Partnerships",
-            "labels": list(figures.balance_bands),
+            "label": gettext("Partnerships"),
+            "labels": [gettext(band) for band in figures.balance_bands],
             "values": list(figures.balance_bands.values()),
         },
         {
             "id": "chart-pulse",
             "type": "bar",
-            "label": "Answers",
+            "label": gettext("Answers"),
             "labels": list(figures.pulse.counts),
             "values": list(figures.pulse.counts.values()),
         },
@@ -370,7 +377,7 @@ def _charts(figures: Figures) -> list[dict[str, Any]]:
                     {
                         "id": f"chart-question-{q.question.pk}",
                         "type": "bar",
-                        "label": "Answers",
+                        "label": gettext("Answers"),
                         "labels": q.labels,
                         "values": q.values,
                     }

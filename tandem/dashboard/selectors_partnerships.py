@@ -12,6 +12,10 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from tandem.core import clock
 from tandem.dashboard.selectors import balance_band
@@ -31,10 +35,13 @@ STATE_FILTERS = {
     "paused": Partnership.Status.PAUSED,
     "ended": Partnership.Status.ENDED,
 }
-HEALTH_FILTERS = {
-    "never_met": "Never met",
-    "quiet": f"No meeting in {QUIET_WEEKS} weeks",
-    "open_requests": "Open requests",
+HEALTH_FILTERS: dict[str, StrOrPromise] = {
+    "never_met": _("Never met"),
+    "quiet": format_lazy(
+        ngettext_lazy("No meeting in {weeks} week", "No meeting in {weeks} weeks", QUIET_WEEKS),
+        weeks=QUIET_WEEKS,
+    ),
+    "open_requests": _("Open requests"),
 }
 
 

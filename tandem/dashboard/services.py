@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.core import clock
 from tandem.core.audit import audit_record
@@ -17,10 +18,10 @@ from tandem.dashboard.models import StalledNudge
 from tandem.interchange.cells import csv_safe
 from tandem.programs.models import Program
 
-NOTHING_STALLED = (
+NOTHING_STALLED = gettext_noop(
     "No partnership is stalled: none has gone twice its cadence without a meeting held."
 )
-ALL_NUDGED = (
+ALL_NUDGED = gettext_noop(
     "Every stalled partnership was nudged in the last week already; "
     "you can nudge them again seven days after the last nudge."
 )
@@ -58,47 +59,59 @@ def stalled_nudge_send(*, program: Program, user: Any) -> NudgeResult:
 
 
 def figure_rows(figures: selectors.Figures) -> list[tuple[str, str, Any]]:
-    """Return the dashboard's figures as (section, figure, value) rows: numbers only."""
+    """Return the dashboard's figures as (section, figure, value) rows: numbers only.
+
+    The words are in the current language (the coordinator's who exports): the file is read
+    by people, in a spreadsheet.
+    """
+    _ = gettext
+    members, partnerships, support = _("Members"), _("Partnerships"), _("Support")
+    meetings, goals, pulse, help_flags = (
+        _("Meetings"),
+        _("Goals"),
+        _("Meeting pulse"),
+        _("Help flags"),
+    )
     rows: list[tuple[str, str, Any]] = [
-        ("Program", "Name", figures.program.name),
-        ("Members", "Total", figures.members_total),
+        (_("Program"), _("Name"), figures.program.name),
+        (members, _("Total"), figures.members_total),
     ]
-    rows += [("Members", status, n) for status, n in figures.members_by_status.items()]
-    rows += [("Partnerships", status, n) for status, n in figures.partnerships_by_status.items()]
-    rows.append(("Partnerships", "Stalled", len(figures.stalled)))
+    rows += [(members, status, n) for status, n in figures.members_by_status.items()]
+    rows += [(partnerships, status, n) for status, n in figures.partnerships_by_status.items()]
+    rows.append((partnerships, _("Stalled"), len(figures.stalled)))
     rows += [
-        ("Support", "Active partnerships supported on time", figures.supported_on_time),
-        ("Support", "Check-ins overdue", figures.support.overdue),
-        ("Support", "Check-ins in the last 4 weeks", figures.check_ins_recent),
+        (support, _("Active partnerships supported on time"), figures.supported_on_time),
+        (support, _("Check-ins overdue"), figures.support.overdue),
+        (support, _("Check-ins in the last 4 weeks"), figures.check_ins_recent),
     ]
     rows += [
-        ("Meetings", "Planned so far", figures.meetings_planned),
-        ("Meetings", "Held", figures.meetings_held),
-        ("Meetings", "Missed", figures.meetings_missed),
-        ("Meetings", "Scheduled ahead", figures.meetings_upcoming),
+        (meetings, _("Planned so far"), figures.meetings_planned),
+        (meetings, _("Held"), figures.meetings_held),
+        (meetings, _("Missed"), figures.meetings_missed),
+        (meetings, _("Scheduled ahead"), figures.meetings_upcoming),
     ]
-    rows += [("Give and take", band, n) for band, n in figures.balance_bands.items()]
+    rows += [(_("Give and take"), _(band), n) for band, n in figures.balance_bands.items()]
     rows += [
-        ("Goals", "Set", figures.goals_set),
-        ("Goals", "Completed", figures.goals_completed),
-        ("Meeting pulse", "Answers", figures.pulse.answered),
-        (
-            "Meeting pulse",
-            "Mean (1-5)",
-            figures.pulse.mean if figures.pulse.mean is not None else "",
-        ),
+        (goals, _("Set"), figures.goals_set),
+        (goals, _("Completed"), figures.goals_completed),
+        (pulse, _("Answers"), figures.pulse.answered),
+        (pulse, _("Mean (1-5)"), figures.pulse.mean if figures.pulse.mean is not None else ""),
     ]
-    rows += [("Meeting pulse", f"Rated {score}", n) for score, n in figures.pulse.counts.items()]
+    rows += [
+        (pulse, _("Rated %(score)s") % {"score": score}, n)
+        for score, n in figures.pulse.counts.items()
+    ]
     for result in figures.surveys:
-        section = f"{result.survey.get_kind_display()} survey"
-        rows.append((section, "Responses", result.responses))
+        section = _("%(kind)s survey") % {"kind": result.survey.get_kind_display()}
+        rows.append((section, _("Responses"), result.responses))
         for q in result.questions:
-            rows.append((section, f"{q.question.text}: answered", q.answered))
+            text = q.question.text
+            rows.append((section, _("%(question)s: answered") % {"question": text}, q.answered))
             if q.mean is not None:
-                rows.append((section, f"{q.question.text}: mean (1-5)", q.mean))
-            rows += [(section, f"{q.question.text}: {label}", n) for label, n in q.counts.items()]
-    rows.append(("Help flags", "Raised", figures.help_flags_total))
-    rows.append(("Help flags", "Open", figures.help_flags_open))
+                rows.append((section, _("%(question)s: mean (1-5)") % {"question": text}, q.mean))
+            rows += [(section, f"{text}: {label}", n) for label, n in q.counts.items()]
+    rows.append((help_flags, _("Raised"), figures.help_flags_total))
+    rows.append((help_flags, _("Open"), figures.help_flags_open))
     return rows
 
 
@@ -108,7 +121,7 @@ def figures_export(*, program: Program, user: Any, ip_address: str | None = None
     figures = selectors.program_figures(program=program)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["section", "figure", "value"])
+    writer.writerow([gettext("section"), gettext("figure"), gettext("value")])
     for row in figure_rows(figures):
         writer.writerow([csv_safe(cell) for cell in row])
     audit_record(

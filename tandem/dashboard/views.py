@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from tandem.dashboard import cockpit as cockpits
@@ -18,9 +19,6 @@ from tandem.programs.selectors import (
 from tandem.programs.selectors import program as program_selectors
 from tandem.support import selectors as support_selectors
 from tandem.support.forms import HelpFlagForm
-
-MSG_NUDGED = "Nudged {sent} stalled partnership{plural}: the partners get an email."
-MSG_NUDGED_SKIPPED = " {skipped} already had a nudge in the last week."
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -51,7 +49,10 @@ def member_home(request: HttpRequest, slug: str) -> HttpResponse:
             "help_form": HelpFlagForm(kinds=home.help_kinds),
             "guidebook": [d for d in documents if d.kind == d.Kind.GUIDEBOOK],
             "worksheets": [d for d in documents if d.kind == d.Kind.WORKSHEET],
-            "coordinators": list(program_selectors.coordinator_list(program=program)),
+            "coordinator_names": [
+                c.user.name or c.user.email
+                for c in program_selectors.coordinator_list(program=program)
+            ],
         },
     )
 
@@ -93,14 +94,22 @@ def stalled_nudge(request: HttpRequest, slug: str) -> HttpResponse:
     program = access_program_as_coordinator(user=request.user, slug=slug)
     result = services.stalled_nudge_send(program=program, user=request.user)
     if result.sent:
-        text = MSG_NUDGED.format(sent=result.sent, plural="" if result.sent == 1 else "s")
+        text = ngettext(
+            "Nudged %(n)d stalled partnership: the partners get an email.",
+            "Nudged %(n)d stalled partnerships: the partners get an email.",
+            result.sent,
+        ) % {"n": result.sent}
         if result.skipped:
-            text += MSG_NUDGED_SKIPPED.format(skipped=result.skipped)
+            text += " " + ngettext(
+                "%(n)d already had a nudge in the last week.",
+                "%(n)d already had a nudge in the last week.",
+                result.skipped,
+            ) % {"n": result.skipped}
         messages.success(request, text)
     elif result.skipped:
-        messages.info(request, services.ALL_NUDGED)
+        messages.info(request, gettext(services.ALL_NUDGED))
     else:
-        messages.info(request, services.NOTHING_STALLED)
+        messages.info(request, gettext(services.NOTHING_STALLED))
     return redirect("dashboard:program", slug=slug)
 
 

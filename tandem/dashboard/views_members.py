@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from tandem.core import clock
@@ -21,9 +22,9 @@ from tandem.programs.names import member_name
 from tandem.programs.selectors import access_program_as_coordinator
 from tandem.programs.views.intake import availability_by_day
 
-MSG_STATUS_SET = "{name} is now “{status}”."
-MSG_REMOVED = "{name} has left the program."
-MSG_REMOVED_PARTNERSHIP = (
+MSG_STATUS_SET = gettext_noop("{name} is now “{status}”.")
+MSG_REMOVED = gettext_noop("{name} has left the program.")
+MSG_REMOVED_PARTNERSHIP = gettext_noop(
     "{name} has left the program; their partnership ended and their partners were told by email."
 )
 

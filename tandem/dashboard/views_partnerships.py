@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import Conflict, ValidationFailed
@@ -29,12 +30,14 @@ from tandem.partnerships.services.coordinator import partnership_end_by_coordina
 from tandem.programs.models import Program
 from tandem.programs.selectors import access_program_as_coordinator
 
-MSG_UNKNOWN_FILTER = "Unknown filter “{value}”: showing every partnership. Pick one of the filters."
-MSG_ENDED = "The partnership has ended; its partners have been told by email."
-MSG_REASSIGNED = (
+MSG_UNKNOWN_FILTER = gettext_noop(
+    "Unknown filter “{value}”: showing every partnership. Pick one of the filters."
+)
+MSG_ENDED = gettext_noop("The partnership has ended; its partners have been told by email.")
+MSG_REASSIGNED = gettext_noop(
     "Reassigned: the old partnership has ended and the new one is made; everyone is told by email."
 )
-MSG_BAD_PICK = "Pick the new partners from the list."
+MSG_BAD_PICK = gettext_noop("Pick the new partners from the list.")
 
 
 def _filters(request: HttpRequest) -> tuple[str | None, str | None, list[str]]:
