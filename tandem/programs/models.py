@@ -19,20 +19,20 @@ class Program(TimeStampedModel):
     """A peer-mentoring program run by one or more coordinators."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        WAITLIST = "waitlist", "Waitlist"
-        INTAKE_OPEN = "intake_open", "Intake open"
-        RUNNING = "running", "Running"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        WAITLIST = "waitlist", _("Waitlist")
+        INTAKE_OPEN = "intake_open", _("Intake open")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
 
     class Format(models.TextChoices):
-        PAIRS = "pairs", "Pairs"
-        CIRCLES = "circles", "Circles of 3 to 5"
+        PAIRS = "pairs", _("Pairs")
+        CIRCLES = "circles", _("Circles of 3 to 5")
 
     class BothGain(models.TextChoices):
-        SKILL_SWAP = "skill_swap", "A skill swap: each teaches the other a skill they asked for"
-        SHARED_GOALS = "shared_goals", "Shared goals: they work towards a goal in common"
-        OFF = "off", "Off: the best score only"
+        SKILL_SWAP = "skill_swap", _("A skill swap: each teaches the other a skill they asked for")
+        SHARED_GOALS = "shared_goals", _("Shared goals: they work towards a goal in common")
+        OFF = "off", _("Off: the best score only")
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True)
@@ -145,16 +145,16 @@ class Membership(TimeStampedModel):
     """A person's place in one program, with one role. A person may be in many programs."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        COORDINATOR = "coordinator", "Coordinator"
+        MEMBER = "member", _("Member")
+        COORDINATOR = "coordinator", _("Coordinator")
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        INTAKE = "intake", "Filling the intake"
-        READY = "ready", "Ready for matching"
-        MATCHED = "matched", "Matched"
-        PAUSED = "paused", "Paused"
-        LEFT = "left", "Left"
+        INVITED = "invited", _("Invited")
+        INTAKE = "intake", _("Filling the intake")
+        READY = "ready", _("Ready for matching")
+        MATCHED = "matched", _("Matched")
+        PAUSED = "paused", _("Paused")
+        LEFT = "left", _("Left")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -186,8 +186,8 @@ class Tag(models.Model):
     ``merged_into`` at the kept tag."""
 
     class Kind(models.TextChoices):
-        SKILL = "skill", "Skill"
-        THEME = "theme", "Goal theme"
+        SKILL = "skill", _("Skill")
+        THEME = "theme", _("Goal theme")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="tags")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -278,11 +278,11 @@ class WaitlistEntry(TimeStampedModel):
     """Someone who asked to hear when a program opens its doors (double opt-in)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Awaiting confirmation"
-        CONFIRMED = "confirmed", "Confirmed"
-        INVITED = "invited", "Invited"
-        JOINED = "joined", "Joined"
-        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        INVITED = "invited", _("Invited")
+        JOINED = "joined", _("Joined")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="waitlist")
     email = models.EmailField()
@@ -354,8 +354,8 @@ class Document(TimeStampedModel):
     """A guidebook page or worksheet: written here (Markdown) or uploaded as a file."""
 
     class Kind(models.TextChoices):
-        GUIDEBOOK = "guidebook", "Guidebook"
-        WORKSHEET = "worksheet", "Worksheet"
+        GUIDEBOOK = "guidebook", _("Guidebook")
+        WORKSHEET = "worksheet", _("Worksheet")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.GUIDEBOOK)
@@ -380,12 +380,12 @@ class Resource(TimeStampedModel):
     """A referral resource: where to turn when a problem is beyond peer support."""
 
     class Kind(models.TextChoices):
-        CRISIS = "crisis", "Crisis line"
-        COUNSELLING = "counselling", "Counselling"
-        EAP = "eap", "Employee assistance"
-        HR = "hr", "HR"
-        CAREER = "career", "Career advice"
-        OTHER = "other", "Other"
+        CRISIS = "crisis", _("Crisis line")
+        COUNSELLING = "counselling", _("Counselling")
+        EAP = "eap", _("Employee assistance")
+        HR = "hr", _("HR")
+        CAREER = "career", _("Career advice")
+        OTHER = "other", _("Other")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="resources")
     name = models.CharField(max_length=120)

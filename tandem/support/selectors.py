@@ -377,8 +377,8 @@ def help_kinds_for(*, program: Program) -> list[tuple[str, str]]:
     A program without referral resources yet offers every kind, so the button still works.
     """
     kinds = set(Resource.objects.filter(program=program).values_list("kind", flat=True))
-    choices = [(value, label) for value, label in Resource.Kind.choices if value in kinds]
-    return choices or list(Resource.Kind.choices)
+    every = [(value, str(label)) for value, label in Resource.Kind.choices]
+    return [(value, label) for value, label in every if value in kinds] or every
 
 
 def help_flags_open_of_partners(*, partnership: Partnership | OuterRef) -> QuerySet[HelpFlag]:

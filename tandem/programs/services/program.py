@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.core import clock
 from tandem.core.audit import audit_record
@@ -74,40 +75,48 @@ EDITABLE_FIELDS = (
     "confidentiality_rules",
 )
 
-EMAIL_NOT_VERIFIED = "Confirm your email address before you start a program."
-NOT_APPROVED_TO_START = (
+EMAIL_NOT_VERIFIED = gettext_noop("Confirm your email address before you start a program.")
+NOT_APPROVED_TO_START = gettext_noop(
     "On this site a site admin approves who may start programs. Ask one of them (the people "
     "who run this Tandem) to approve your account, then come back to this page."
 )
-NAME_REQUIRED = "Give the program a name."
-NAME_TOO_LONG = "Keep the name to 120 characters or fewer."
-AUDIENCE_TOO_LONG = "Keep the audience to 200 characters or fewer."
-SLUG_INVALID = "Use only lowercase letters, digits and single hyphens in the web address (e.g. spanish-for-skiers)."
-SLUG_TOO_LONG = "Keep the web address to 80 characters or fewer."
-SLUG_RESERVED = "“{slug}” is reserved; choose another web address."
-SLUG_TAKEN = "Another program already uses the web address “{slug}”; choose another."
-STATUS_UNKNOWN = "Choose a status: draft, waitlist, intake open, running or closed."
-STATUS_CLOSED_IS_FINAL = "This program is closed, and a closed program cannot be reopened."
+NAME_REQUIRED = gettext_noop("Give the program a name.")
+NAME_TOO_LONG = gettext_noop("Keep the name to 120 characters or fewer.")
+AUDIENCE_TOO_LONG = gettext_noop("Keep the audience to 200 characters or fewer.")
+SLUG_INVALID = gettext_noop(
+    "Use only lowercase letters, digits and single hyphens in the web address (e.g. spanish-for-skiers)."
+)
+SLUG_TOO_LONG = gettext_noop("Keep the web address to 80 characters or fewer.")
+SLUG_RESERVED = gettext_noop("“{slug}” is reserved; choose another web address.")
+SLUG_TAKEN = gettext_noop("Another program already uses the web address “{slug}”; choose another.")
+STATUS_UNKNOWN = gettext_noop("Choose a status: draft, waitlist, intake open, running or closed.")
+STATUS_CLOSED_IS_FINAL = gettext_noop(
+    "This program is closed, and a closed program cannot be reopened."
+)
 STATUS_NOT_ALLOWED = (
     "A program that is {current} cannot become {target}; next it can be: {allowed}."
 )
 DATE_ORDER = "The {later} must be on or after the {earlier} ({earlier_date})."
-CADENCE_RANGE = "Meet every 1 to 12 weeks."
-MEETING_MINUTES_RANGE = "A meeting lasts 15 to 240 minutes."
-FORMAT_UNKNOWN = "Choose a format: pairs or circles."
-BOTH_GAIN_UNKNOWN = "Choose what counts as both gaining: skill_swap, shared_goals or off."
+CADENCE_RANGE = gettext_noop("Meet every 1 to 12 weeks.")
+MEETING_MINUTES_RANGE = gettext_noop("A meeting lasts 15 to 240 minutes.")
+FORMAT_UNKNOWN = gettext_noop("Choose a format: pairs or circles.")
+BOTH_GAIN_UNKNOWN = gettext_noop(
+    "Choose what counts as both gaining: skill_swap, shared_goals or off."
+)
 COOLING_OFF_MAX_DAYS = 90
 COOLING_OFF_RANGE = (
     f"The cooling-off after an ending lasts 0 to {COOLING_OFF_MAX_DAYS} days (0: partners "
     "may be matched again at once)."
 )
-CIRCLE_SIZE_RANGE = "Circles have 3 to 5 people: set the smallest and largest size between 3 and 5."
-CIRCLE_SIZE_ORDER = "The largest circle size cannot be smaller than the smallest."
+CIRCLE_SIZE_RANGE = gettext_noop(
+    "Circles have 3 to 5 people: set the smallest and largest size between 3 and 5."
+)
+CIRCLE_SIZE_ORDER = gettext_noop("The largest circle size cannot be smaller than the smallest.")
 
-COORDINATOR_EMAIL_INVALID = "Enter the email address of the person to add."
-COORDINATOR_ALREADY = "{email} already coordinates this program."
-COORDINATOR_NOT_FOUND = "That person does not coordinate this program."
-COORDINATOR_LAST = (
+COORDINATOR_EMAIL_INVALID = gettext_noop("Enter the email address of the person to add.")
+COORDINATOR_ALREADY = gettext_noop("{email} already coordinates this program.")
+COORDINATOR_NOT_FOUND = gettext_noop("That person does not coordinate this program.")
+COORDINATOR_LAST = gettext_noop(
     "A program needs at least one coordinator: add another coordinator before removing this one."
 )
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -179,13 +188,13 @@ def program_check(*, values: dict[str, Any], program: Program | None = None) -> 
     elif not SLUG_RE.match(slug):
         errors.append(ValidationFailed(SLUG_INVALID, field="slug"))
     elif slug in RESERVED_SLUGS:
-        errors.append(ValidationFailed(SLUG_RESERVED.format(slug=slug), field="slug"))
+        errors.append(ValidationFailed(gettext(SLUG_RESERVED).format(slug=slug), field="slug"))
     else:
         others = Program.objects.filter(slug=slug)
         if program is not None:
             others = others.exclude(pk=program.pk)
         if others.exists():
-            errors.append(ValidationFailed(SLUG_TAKEN.format(slug=slug), field="slug"))
+            errors.append(ValidationFailed(gettext(SLUG_TAKEN).format(slug=slug), field="slug"))
 
     status = values.get("status")
     if status not in Status.values:
@@ -369,7 +378,7 @@ def coordinator_add(*, program: Program, email: str, added_by: Any) -> Membershi
         before: dict[str, Any] = {"role": None}
     else:
         if membership.is_coordinator and membership.status != Membership.Status.LEFT:
-            raise Conflict(COORDINATOR_ALREADY.format(email=user.email), field="email")
+            raise Conflict(gettext(COORDINATOR_ALREADY).format(email=user.email), field="email")
         before = {"role": membership.role, "status": membership.status}
         membership.role = Membership.Role.COORDINATOR
         if membership.status == Membership.Status.LEFT:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.errors import Conflict, DomainError, ValidationFailed
@@ -55,7 +56,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
             request,
             "programs/manage/create_refused.html",
             {
-                "message": program_services.NOT_APPROVED_TO_START,
+                "message": _(program_services.NOT_APPROVED_TO_START),
                 "email": getattr(request.user, "email", ""),
             },
             status=403,
@@ -68,7 +69,10 @@ def program_create(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"“{program.name}” is ready as a draft. Set it up below.")
+            messages.success(
+                request,
+                _("“{name}” is ready as a draft. Set it up below.").format(name=program.name),
+            )
             return redirect("programs:manage", slug=program.slug)
     return render(request, "programs/manage/create.html", {"form": form, "verified": verified})
 
@@ -87,7 +91,7 @@ def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                messages.success(request, "Settings saved.")
+                messages.success(request, _("Settings saved."))
                 return redirect("programs:manage", slug=program.slug)
     else:
         form = ProgramSettingsForm(initial=ProgramSettingsForm.initial_for(program))
@@ -142,9 +146,15 @@ def coordinator_add(request: HttpRequest, slug: str) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             if isinstance(result, Invitation):
-                messages.success(request, f"Invitation to coordinate sent to {result.email}.")
+                messages.success(
+                    request,
+                    _("Invitation to coordinate sent to {email}.").format(email=result.email),
+                )
             else:
-                messages.success(request, f"{result.user.email} now coordinates this program.")
+                messages.success(
+                    request,
+                    _("{email} now coordinates this program.").format(email=result.user.email),
+                )
             form = CoordinatorAddForm()
     return _coordinators_response(request, program, form)
 
@@ -162,9 +172,14 @@ def coordinator_remove(request: HttpRequest, slug: str, membership_id: int) -> H
         messages.error(request, exc.message)
     else:
         if removed.user_id == request.user.pk:
-            messages.success(request, f"You no longer coordinate “{program.name}”.")
+            messages.success(
+                request, _("You no longer coordinate “{name}”.").format(name=program.name)
+            )
             return _redirect(request, reverse("home"))
-        messages.success(request, f"{removed.user.email} no longer coordinates this program.")
+        messages.success(
+            request,
+            _("{email} no longer coordinates this program.").format(email=removed.user.email),
+        )
     return _coordinators_response(request, program, form)
 
 
@@ -206,7 +221,7 @@ def _delete_view(
         program = _coordinated(request, slug)
         row = item(request, slug, **row_id)
         delete(**{kind: row})
-        messages.success(request, f"“{row}” deleted.")
+        messages.success(request, _("“{name}” deleted.").format(name=row))
         url = reverse(f"programs:{kind}s_manage", kwargs={"slug": program.slug})
         return _redirect(request, url)
 
@@ -238,7 +253,7 @@ def document_create(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"“{document.title}” added.")
+            messages.success(request, _("“{name}” added.").format(name=document.title))
             return redirect("programs:documents_manage", slug=program.slug)
     return render(request, "programs/manage/document_form.html", {"program": program, "form": form})
 
@@ -256,7 +271,7 @@ def document_edit(request: HttpRequest, slug: str, document_id: int) -> HttpResp
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                messages.success(request, f"“{document.title}” saved.")
+                messages.success(request, _("“{name}” saved.").format(name=document.title))
                 return redirect("programs:documents_manage", slug=program.slug)
     else:
         form = DocumentForm(
@@ -311,7 +326,7 @@ def resource_create(request: HttpRequest, slug: str) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"“{resource.name}” added.")
+            messages.success(request, _("“{name}” added.").format(name=resource.name))
             return redirect("programs:resources_manage", slug=program.slug)
     return render(request, "programs/manage/resource_form.html", {"program": program, "form": form})
 
@@ -329,7 +344,7 @@ def resource_edit(request: HttpRequest, slug: str, resource_id: int) -> HttpResp
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                messages.success(request, f"“{resource.name}” saved.")
+                messages.success(request, _("“{name}” saved.").format(name=resource.name))
                 return redirect("programs:resources_manage", slug=program.slug)
     else:
         form = ResourceForm(
@@ -373,7 +388,10 @@ def tags_manage(request: HttpRequest, slug: str) -> HttpResponse:
             add_domain_error(form, exc)
         else:
             merged = next(t for t in tags if t.pk == form.cleaned_data["merge"])
-            messages.success(request, f"“{merged.name}” merged into “{kept.name}”.")
+            messages.success(
+                request,
+                _("“{merged}” merged into “{kept}”.").format(merged=merged.name, kept=kept.name),
+            )
             return redirect("programs:tags_manage", slug=program.slug)
     skills = [t for t in tags if t.kind == "skill"]
     themes = [t for t in tags if t.kind == "theme"]

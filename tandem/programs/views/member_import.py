@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.errors import DomainError
@@ -15,12 +16,12 @@ from tandem.programs.services.member_import import (
     member_import_preview,
 )
 
-MSG_NOTHING_TO_CHANGE = (
+MSG_NOTHING_TO_CHANGE = _(
     "Nothing to change: everyone in this file is already in the program (or invited to it) "
     "with these details."
 )
-MSG_DONE = "Import finished: {created} new, {updated} updated, {unchanged} unchanged."
-MSG_STALE = (
+MSG_DONE = _("Import finished: {created} new, {updated} updated, {unchanged} unchanged.")
+MSG_STALE = _(
     "There is no previewed file waiting to be imported (it was imported already, or the "
     "preview expired). Upload the file again."
 )

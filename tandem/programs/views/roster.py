@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core.exports import csv_streaming_response
 from tandem.programs import selectors
@@ -13,7 +14,7 @@ from tandem.programs.selectors.member_status import MemberStatus, member_status_
 from tandem.programs.selectors.roster import roster_list
 from tandem.programs.services.roster import ROSTER_EXPORT_HEADER, roster_export
 
-UNKNOWN_STATUS = "Unknown status “{status}”: showing everyone. Pick one of the statuses above."
+UNKNOWN_STATUS = _("Unknown status “{status}”: showing everyone. Pick one of the statuses above.")
 
 
 @dataclass(frozen=True)
