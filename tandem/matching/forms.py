@@ -3,50 +3,58 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import TandemForm
 from tandem.matching.engine import Weights
 from tandem.matching.models import WEIGHT_NAMES, MatchRun
 from tandem.programs.models import Program
 
-MSG_WEIGHTS_ALL_ZERO = "Give at least one weight above zero; the score is their weighted mean."
+MSG_WEIGHTS_ALL_ZERO = _("Give at least one weight above zero; the score is their weighted mean.")
 
 WEIGHT_LABELS = {
-    "skill_swap": "Skill swap (both learn)",
-    "one_way_skill": "One-way teaching",
-    "stage_closeness": "Close career stages",
-    "shared_goals": "Shared goals",
-    "shared_hours": "Shared free hours",
-    "same_org_other_department": "Same organisation, other department",
+    "skill_swap": _("Skill swap (both learn)"),
+    "one_way_skill": _("One-way teaching"),
+    "stage_closeness": _("Close career stages"),
+    "shared_goals": _("Shared goals"),
+    "shared_hours": _("Shared free hours"),
+    "same_org_other_department": _("Same organisation, other department"),
 }
 
 
 class MatchRunForm(TandemForm):
     """Parameters of a new run; the defaults come from the program."""
 
-    format = forms.ChoiceField(choices=MatchRun.Format.choices)
+    format = forms.ChoiceField(label=_("Format"), choices=MatchRun.Format.choices)
     circle_size = forms.IntegerField(
-        min_value=3, max_value=5, initial=4, help_text="Circles: people per circle (3 to 5)."
+        label=_("Circle size"),
+        min_value=3,
+        max_value=5,
+        initial=4,
+        help_text=_("Circles: people per circle (3 to 5)."),
     )
     allow_trios = forms.BooleanField(
-        required=False, help_text="Pairs: someone left over may join a pair as a third."
+        required=False,
+        label=_("Allow trios"),
+        help_text=_("Pairs: someone left over may join a pair as a third."),
     )
     maximise_matched = forms.BooleanField(
-        required=False, label="Match as many people as possible", initial=True
+        required=False, label=_("Match as many people as possible"), initial=True
     )
     both_gain = forms.ChoiceField(
         required=False,
-        label="Pairs where both gain come first",
+        label=_("Pairs where both gain come first"),
         choices=Program.BothGain.choices,
-        help_text=(
+        help_text=_(
             "Pairs: prefer pairs in which both partners gain (after matching as many people "
             "as possible, when that is ticked), then the best fit. The program's setting."
         ),
     )
-    fairness = forms.BooleanField(required=False, label="Raise the weakest match first")
-    allow_repeats = forms.BooleanField(required=False, label="Allow earlier partners again")
+    fairness = forms.BooleanField(required=False, label=_("Raise the weakest match first"))
+    allow_repeats = forms.BooleanField(required=False, label=_("Allow earlier partners again"))
     seed = forms.IntegerField(
-        min_value=0, initial=0, help_text="Same seed and members, same result."
+        label=_("Seed"), min_value=0, initial=0, help_text=_("Same seed and members, same result.")
     )
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
@@ -99,12 +107,12 @@ class MatchRunForm(TandemForm):
 class SwapForm(TandemForm):
     """Two people from two different proposals of the run."""
 
-    a = forms.TypedChoiceField(coerce=int, label="Swap")
-    b = forms.TypedChoiceField(coerce=int, label="with")
+    a = forms.TypedChoiceField(coerce=int, label=_("Swap"))
+    b = forms.TypedChoiceField(coerce=int, label=_("with"))
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        blank: list[tuple[Any, str]] = [("", "Pick a person")]
+        blank: list[tuple[Any, str]] = [("", gettext("Pick a person"))]
         self.fields["a"].choices = blank + choices  # type: ignore[attr-defined]
         self.fields["b"].choices = blank + choices  # type: ignore[attr-defined]
 

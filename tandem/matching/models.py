@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 
 from tandem.core.models import TimeStampedModel
 from tandem.partnerships.models import Partnership
@@ -30,15 +31,15 @@ class MatchRun(TimeStampedModel):
     """One run of the matching engine over a program's ready members, and its parameters."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Ready for review"
-        FAILED = "failed", "Failed"
-        PUBLISHED = "published", "Published"
+        QUEUED = "queued", pgettext_lazy("match run status", "Queued")
+        RUNNING = "running", pgettext_lazy("match run status", "Running")
+        DONE = "done", pgettext_lazy("match run status", "Ready for review")
+        FAILED = "failed", pgettext_lazy("match run status", "Failed")
+        PUBLISHED = "published", pgettext_lazy("match run status", "Published")
 
     class Format(models.TextChoices):
-        PAIRS = "pairs", "Pairs"
-        CIRCLES = "circles", "Circles"
+        PAIRS = "pairs", pgettext_lazy("match run format", "Pairs")
+        CIRCLES = "circles", pgettext_lazy("match run format", "Circles")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="match_runs")
     created_by = models.ForeignKey(
@@ -168,14 +169,35 @@ class LeftOutMember(models.Model):
     """A member of the program whom a run did not consider, and why (for the coordinator)."""
 
     class Reason(models.TextChoices):
-        PARTNERED = "partnered", "already in a partnership"
-        PAUSED = "paused", "paused"
-        INVITED = "invited", "has not accepted the invitation yet"
-        NO_INTAKE = "no_intake", "has not started the intake"
-        NOT_SUBMITTED = "not_submitted", "intake not submitted"
-        NO_CONSENT = "no_consent", "consent to matching missing"
-        COOLING_OFF = "cooling_off", "cooling off after an ending"
-        NOT_READY = "not_ready", "not marked ready for matching"
+        PARTNERED = (
+            "partnered",
+            pgettext_lazy("left out of a match run", "already in a partnership"),
+        )
+        PAUSED = "paused", pgettext_lazy("left out of a match run", "paused")
+        INVITED = (
+            "invited",
+            pgettext_lazy("left out of a match run", "has not accepted the invitation yet"),
+        )
+        NO_INTAKE = (
+            "no_intake",
+            pgettext_lazy("left out of a match run", "has not started the intake"),
+        )
+        NOT_SUBMITTED = (
+            "not_submitted",
+            pgettext_lazy("left out of a match run", "intake not submitted"),
+        )
+        NO_CONSENT = (
+            "no_consent",
+            pgettext_lazy("left out of a match run", "consent to matching missing"),
+        )
+        COOLING_OFF = (
+            "cooling_off",
+            pgettext_lazy("left out of a match run", "cooling off after an ending"),
+        )
+        NOT_READY = (
+            "not_ready",
+            pgettext_lazy("left out of a match run", "not marked ready for matching"),
+        )
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="left_out")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
@@ -196,8 +218,8 @@ class MatchRule(TimeStampedModel):
     be matched. Stored with ``membership_a.pk < membership_b.pk``."""
 
     class Kind(models.TextChoices):
-        LOCK = "lock", "Must be matched"
-        FORBID = "forbid", "Never matched"
+        LOCK = "lock", pgettext_lazy("match rule", "Must be matched")
+        FORBID = "forbid", pgettext_lazy("match rule", "Never matched")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="match_rules")
     kind = models.CharField(max_length=10, choices=Kind.choices)

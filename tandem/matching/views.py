@@ -4,11 +4,12 @@ Edits answer htmx with the refreshed review section, and plain form posts with a
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tandem.core.errors import DomainError, ValidationFailed
@@ -18,14 +19,17 @@ from tandem.matching import selectors, services
 from tandem.matching.forms import MatchRunForm, PairForm, SwapForm
 from tandem.matching.models import MatchRun
 
-MSG_PUBLISHED = "Published: {count} partnerships created. Introduction emails are on their way."
-MSG_RUN_STARTED_WORKER = "The run is large and has gone to the background worker."
-MSG_SWAPPED = "Swapped; both proposals were scored again."
-MSG_LOCKED = "Locked: every later run keeps these people together."
-MSG_FORBIDDEN = "Forbidden: no later run will match these two; the proposal was removed."
-MSG_REMOVED = "Proposal removed; its people are back among the unmatched."
-MSG_SWAP_PICK_TWO = "Pick the two people to swap, one from each proposal."
-MSG_RULE_DELETED = "Rule removed; later runs no longer honour it."
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+MSG_PUBLISHED = _("Published: {count} partnerships created. Introduction emails are on their way.")
+MSG_RUN_STARTED_WORKER = _("The run is large and has gone to the background worker.")
+MSG_SWAPPED = _("Swapped; both proposals were scored again.")
+MSG_LOCKED = _("Locked: every later run keeps these people together.")
+MSG_FORBIDDEN = _("Forbidden: no later run will match these two; the proposal was removed.")
+MSG_REMOVED = _("Proposal removed; its people are back among the unmatched.")
+MSG_SWAP_PICK_TWO = _("Pick the two people to swap, one from each proposal.")
+MSG_RULE_DELETED = _("Rule removed; later runs no longer honour it.")
 
 View = Callable[..., HttpResponse]
 
@@ -94,7 +98,7 @@ def _after_edit(
     request: HttpRequest,
     run: MatchRun,
     action: Callable[[], Any],
-    done: str,
+    done: "str | StrPromise",
     *,
     swap_form: SwapForm | None = None,
 ) -> HttpResponse:
