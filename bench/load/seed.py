@@ -88,7 +88,12 @@ def seed() -> dict[str, Any]:
                     "note": _page("meetings:note_create", pk=meeting.pk),
                 }
             )
-    slug = program.slug
+    return plan_for(program.slug, members=members, coordinator=coordinator)
+
+
+def plan_for(slug: str, *, members: list[dict[str, Any]], coordinator: Any) -> dict[str, Any]:
+    """Return the load driver's plan: the members' sessions and pages, three coordinator
+    sessions, and the pages each side opens."""
     return {
         "program": slug,
         "members": members,

@@ -404,7 +404,7 @@ class Site:
 
 def _plan(program: Any) -> dict[str, Any]:
     """The load driver's plan for ``program``: the same shape as bench/load/seed.py writes."""
-    from bench.load.seed import _page, _session_for
+    from bench.load.seed import _page, _session_for, plan_for
     from tandem.meetings.models import Meeting
     from tandem.programs.models import Membership
 
@@ -423,26 +423,7 @@ def _plan(program: Any) -> dict[str, Any]:
                     "note": _page("meetings:note_create", pk=meeting.pk),
                 }
             )
-    slug = program.slug
-    coordinator_pages = (
-        _page("dashboard:program", slug=slug),
-        _page("programs:manage", slug=slug),
-    )
-    return {
-        "program": slug,
-        "members": members,
-        "coordinators": [_session_for(coordinator.user) for _ in range(3)],
-        "member_pages": [
-            p
-            for p in (
-                _page("home"),
-                _page("programs:detail", slug=slug),
-                _page("dashboard:member_home", slug=slug),
-            )
-            if p
-        ],
-        "coordinator_pages": [p for p in coordinator_pages if p],
-    }
+    return plan_for(program.slug, members=members, coordinator=coordinator.user)
 
 
 def main(argv: list[str]) -> None:
