@@ -62,13 +62,17 @@ def email_build(
     reply_to: Sequence[str] = (),
     unsubscribe_url: str | None = None,
     language: str | None = None,
+    invitation: tuple[str, bytes] | None = None,
 ) -> EmailMultiAlternatives:
     """Return the email ``<folder>/<name>`` for ``to``, rendered and ready to send.
 
     It is written in ``language``, else in the language of the one person it goes to
     (:func:`recipient_language`), else in the site's. ``unsubscribe_url`` goes into the
     context and a one-click ``List-Unsubscribe`` header (RFC 8058), which every email to a
-    waitlisted person and every announcement must have.
+    waitlisted person and every announcement must have. ``invitation`` is an iTIP method
+    (``REQUEST`` or ``CANCEL``) and an iCalendar file: it goes in as a ``text/calendar;
+    method=...`` alternative (what Gmail and Outlook show as an invitation) and as
+    ``invite.ics``.
     """
     if language is None:
         language = recipient_language(to) if isinstance(to, str) else settings.LANGUAGE_CODE
@@ -80,7 +84,21 @@ def email_build(
             context=context,
             reply_to=reply_to,
             unsubscribe_url=unsubscribe_url,
+            invitation=invitation,
         )
+
+
+class _InvitationEmail(EmailMultiAlternatives):
+    """An email whose ``text/calendar`` parts name their iTIP method (RFC 6047)."""
+
+    calendar_method = "REQUEST"
+
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        message = super().message(*args, **kwargs)
+        for part in message.walk():
+            if part.get_content_type() == "text/calendar":
+                part.set_param("method", self.calendar_method)
+        return message
 
 
 def _email_render(
@@ -91,6 +109,7 @@ def _email_render(
     context: dict[str, Any],
     reply_to: Sequence[str],
     unsubscribe_url: str | None,
+    invitation: tuple[str, bytes] | None = None,
 ) -> EmailMultiAlternatives:
     context = {**context, "site_url": settings.SITE_URL, "unsubscribe_url": unsubscribe_url}
     text = _text_engine()
@@ -99,7 +118,7 @@ def _email_render(
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
+    message = (EmailMultiAlternatives if invitation is None else _InvitationEmail)(
         subject=subject,
         body=text.get_template(f"{folder}/{name}.txt").render(context),
         to=[to] if isinstance(to, str) else list(to),
@@ -109,8 +128,14 @@ def _email_render(
     try:
         html = get_template(f"{folder}/{name}.html")
     except TemplateDoesNotExist:
-        return message
-    message.attach_alternative(html.render(context), "text/html")
+        pass
+    else:
+        message.attach_alternative(html.render(context), "text/html")
+    if isinstance(message, _InvitationEmail) and invitation is not None:
+        method, ics = invitation
+        message.calendar_method = method
+        message.attach_alternative(ics.decode(), "text/calendar")
+        message.attach("invite.ics", ics, "text/calendar")
     return message
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from tandem.core import clock
 from tandem.core.emails import email_build, recipient_language, send_once
 from tandem.core.links import absolute_url
+from tandem.meetings.calendar import meeting_invitation, series_invitation
 from tandem.meetings.models import Delivery, Meeting, MeetingSeries, Reschedule, ScheduleNotice
 from tandem.meetings.selectors.access import seat_name, seats_of
 from tandem.meetings.selectors.schedule import (
@@ -129,7 +130,26 @@ def _schedule_notice_email_build(
         )
     # Each kind has its templates under its own name (meetings/email/<kind>.txt).
     name = ScheduleNotice.Kind(kind).value
-    return email_build(name, folder=FOLDER, to=seat.membership.user.email, context=context)
+    return email_build(
+        name,
+        folder=FOLDER,
+        to=seat.membership.user.email,
+        context=context,
+        invitation=_invitation_for(kind=kind, subject=subject),
+    )
+
+
+def _invitation_for(
+    *, kind: str, subject: MeetingSeries | Reschedule | Meeting
+) -> tuple[str, bytes] | None:
+    """Return the calendar invitation an agreement or a cancellation carries (None for asks)."""
+    if kind == ScheduleNotice.Kind.SERIES_AGREED and isinstance(subject, MeetingSeries):
+        return "REQUEST", series_invitation(subject)
+    if kind == ScheduleNotice.Kind.RESCHEDULE_AGREED and isinstance(subject, Reschedule):
+        return meeting_invitation(subject.meeting)
+    if kind == ScheduleNotice.Kind.MEETING_CANCELLED and isinstance(subject, Meeting):
+        return meeting_invitation(subject)
+    return None
 
 
 # --- Sent once: a row claimed and the email sent in one transaction ---------------------------
