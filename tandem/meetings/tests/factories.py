@@ -48,6 +48,7 @@ class MeetingFactory(DjangoModelFactory):
     original_start = factory.LazyFunction(clock.now)
     starts_at = factory.SelfAttribute("original_start")
     duration_minutes = 60
+    time_zone = "UTC"  # every meeting the services make has its zone
 
 
 class _SeatInMeetingFactory(DjangoModelFactory):
