@@ -3,9 +3,11 @@ seat, and whether the last meetings leaned one way."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import DurationField, F, Q, Sum, Value
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext
 
 from tandem.meetings.models import (
@@ -90,17 +92,32 @@ def balances_for_partnerships(
 def turn_seconds_held(which: Q) -> dict[int, dict[int, float]]:
     """Return the seconds of ended turns in held meetings, by partnership id then seat id.
 
-    ``which`` picks the meetings (for example ``Q(partnership__program=program)``). One query.
+    ``which`` picks the meetings (for example ``Q(partnership__program=program)``). One query,
+    summed by the database: a program's whole history never comes into Python, one row per
+    partner does.
     """
     seconds: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for partnership_id, seat_id, started, ended in Turn.objects.filter(
-        which,
-        meeting__status=Meeting.Status.HELD,
-        started_at__isnull=False,
-        ended_at__isnull=False,
-    ).values_list("meeting__partnership_id", "seat_id", "started_at", "ended_at"):
-        if started is not None and ended is not None:  # never None, as filtered: for mypy
-            seconds[partnership_id][seat_id] += max(0.0, (ended - started).total_seconds())
+    for partnership_id, seat_id, spent in (
+        Turn.objects.filter(
+            which,
+            meeting__status=Meeting.Status.HELD,
+            started_at__isnull=False,
+            ended_at__isnull=False,
+        )
+        .values("meeting__partnership_id", "seat_id")
+        .annotate(
+            spent=Sum(
+                Greatest(
+                    F("ended_at") - F("started_at"),
+                    Value(timedelta(0)),
+                    output_field=DurationField(),
+                )
+            )
+        )
+        .order_by()
+        .values_list("meeting__partnership_id", "seat_id", "spent")
+    ):
+        seconds[partnership_id][seat_id] = spent.total_seconds() if spent else 0.0
     return seconds
 
 
