@@ -88,16 +88,17 @@ def email_build(
         )
 
 
-class _InvitationEmail(EmailMultiAlternatives):
-    """An email whose ``text/calendar`` parts name their iTIP method (RFC 6047)."""
+class _Email(EmailMultiAlternatives):
+    """Tandem's email: a calendar invitation in it names its iTIP method (RFC 6047)."""
 
-    calendar_method = "REQUEST"
+    calendar_method: str | None = None
 
     def message(self, *args: Any, **kwargs: Any) -> Any:
         message = super().message(*args, **kwargs)
-        for part in message.walk():
-            if part.get_content_type() == "text/calendar":
-                part.set_param("method", self.calendar_method)
+        if self.calendar_method is not None:
+            for part in message.walk():
+                if part.get_content_type() == "text/calendar":
+                    part.set_param("method", self.calendar_method)
         return message
 
 
@@ -118,7 +119,7 @@ def _email_render(
     if unsubscribe_url:
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = (EmailMultiAlternatives if invitation is None else _InvitationEmail)(
+    message = _Email(
         subject=subject,
         body=text.get_template(f"{folder}/{name}.txt").render(context),
         to=[to] if isinstance(to, str) else list(to),
@@ -131,9 +132,8 @@ def _email_render(
         pass
     else:
         message.attach_alternative(html.render(context), "text/html")
-    if isinstance(message, _InvitationEmail) and invitation is not None:
-        method, ics = invitation
-        message.calendar_method = method
+    if invitation is not None:
+        message.calendar_method, ics = invitation
         message.attach_alternative(ics.decode(), "text/calendar")
         message.attach("invite.ics", ics, "text/calendar")
     return message

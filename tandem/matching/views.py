@@ -4,13 +4,14 @@ Edits answer htmx with the refreshed review section, and plain form posts with a
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from tandem.core.errors import DomainError, ValidationFailed
 from tandem.core.forms import add_domain_error
@@ -18,9 +19,6 @@ from tandem.core.htmx import is_htmx
 from tandem.matching import selectors, services
 from tandem.matching.forms import MatchRunForm, PairForm, SwapForm
 from tandem.matching.models import MatchRun
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrPromise
 
 MSG_PUBLISHED = _("Published: {count} partnerships created. Introduction emails are on their way.")
 MSG_RUN_STARTED_WORKER = _("The run is large and has gone to the background worker.")
@@ -98,7 +96,7 @@ def _after_edit(
     request: HttpRequest,
     run: MatchRun,
     action: Callable[[], Any],
-    done: "str | StrPromise",
+    done: StrOrPromise,
     *,
     swap_form: SwapForm | None = None,
 ) -> HttpResponse:

@@ -25,32 +25,40 @@ from tandem.meetings import recurrence
 from tandem.meetings.models import Meeting, MeetingSeries
 from tandem.meetings.selectors.access import seat_name, seats_of
 from tandem.meetings.selectors.schedule import rule_of
-from tandem.partnerships.models import Partnership
+from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.selectors.agreement import AgreedPlace, agreement_places
 
 PRODID = "-//Tandem//Meetings//EN"
 
 
-def meeting_event(meeting: Meeting, *, place: AgreedPlace | None = None) -> Event:
-    """Return the VEVENT of one meeting, with the place its partners agreed on (if any)."""
-    seats = list(meeting.partnership.seats.all())
+def _event(*, seats: Iterable[PartnershipMember], url: str, place: AgreedPlace | None) -> Event:
+    """Return a VEVENT with what every event Tandem writes carries: the partners' names, the
+    agreed place (if any) and the page to open."""
     names = " & ".join(seat_name(seat) for seat in seats)
-    start = recurrence.instant_to_wall(meeting.starts_at, meeting.time_zone)
     event = Event()
-    event.add("uid", f"{meeting.uid}@tandem")
     event.add("dtstamp", clock.now())
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
-    event.add("sequence", meeting.sequence)
     event.add("summary", f"Tandem: {names}" if names else gettext("Tandem meeting"))
-    description = gettext("Meeting page: %(url)s") % {
-        "url": absolute_url(meeting.get_absolute_url())
-    }
+    description = gettext("Meeting page: %(url)s") % {"url": url}
     if place is not None:
         event.add("location", place.label)
         description = f"{place.label}\n{description}"
     event.add("description", description)
-    event.add("url", absolute_url(meeting.get_absolute_url()))
+    event.add("url", url)
+    return event
+
+
+def meeting_event(meeting: Meeting, *, place: AgreedPlace | None = None) -> Event:
+    """Return the VEVENT of one meeting, with the place its partners agreed on (if any)."""
+    event = _event(
+        seats=meeting.partnership.seats.all(),
+        url=absolute_url(meeting.get_absolute_url()),
+        place=place,
+    )
+    start = recurrence.instant_to_wall(meeting.starts_at, meeting.time_zone)
+    event.add("uid", f"{meeting.uid}@tandem")
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
+    event.add("sequence", meeting.sequence)
     event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
     return event
 
@@ -94,10 +102,7 @@ def _invitation_event(
 ) -> Event:
     """Return a VEVENT with what every invitation carries: organizer, partners, place, links."""
     seats = seats_of(partnership)
-    names = " & ".join(seat_name(seat) for seat in seats)
-    event = Event()
-    event.add("dtstamp", clock.now())
-    event.add("summary", f"Tandem: {names}" if names else gettext("Tandem meeting"))
+    event = _event(seats=seats, url=summary_url, place=place)
     display, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     organizer = vCalAddress(f"mailto:{address}")
     organizer.params["cn"] = vText(f"{display or 'Tandem'} · {partnership.program.name}")
@@ -110,12 +115,6 @@ def _invitation_event(
         # Partners already agreed on Tandem; a reply to the organizer would reach nobody.
         attendee.params["rsvp"] = vText("FALSE")
         event.add("attendee", attendee, encode=False)
-    description = gettext("Meeting page: %(url)s") % {"url": summary_url}
-    if place is not None:
-        event.add("location", place.label)
-        description = f"{place.label}\n{description}"
-    event.add("description", description)
-    event.add("url", summary_url)
     return event
 
 
