@@ -155,8 +155,36 @@ def test_roster_page_query_count_does_not_grow(client, program, coordinator, n):
     assert response.status_code == 200
     assert len(response.context["rows"]) == n + 1
     # session, user, the viewer's zone (their own: none; the program's), membership (access),
-    # counts, list; the site menu's programs and seats
-    assert len(queries) == 9, [q["sql"] for q in queries]
+    # counts, the list's count and its page; the site menu's programs and seats
+    assert len(queries) == 10, [q["sql"] for q in queries]
+
+
+def test_a_long_roster_pages_and_the_links_keep_the_status_filter(
+    client, program, coordinator, monkeypatch
+):
+    monkeypatch.setattr("tandem.programs.views.roster.ROSTER_PAGE_SIZE", 3)
+    for i in range(7):
+        MembershipFactory(
+            program=program, user=UserFactory(email=f"p{i}@example.org"), status="paused"
+        )
+    MembershipFactory(program=program, user=UserFactory(email="m@example.org"), status="matched")
+    client.force_login(coordinator.user)
+
+    first = client.get(roster_url(program), {"status": "paused"})
+    assert [r.membership.user.email for r in first.context["rows"]] == [
+        "p0@example.org",
+        "p1@example.org",
+        "p2@example.org",
+    ]
+    assert "Page 1 of 3" in first.text
+    assert 'href="?status=paused&amp;page=2" rel="next"' in first.text
+
+    last = client.get(roster_url(program), {"status": "paused", "page": "3"})
+    assert [r.membership.user.email for r in last.context["rows"]] == ["p6@example.org"]
+    assert 'href="?status=paused&amp;page=2" rel="prev"' in last.text
+    assert 'rel="next"' not in last.text
+    # A page past the end shows the last one rather than an error.
+    assert client.get(roster_url(program), {"page": "99"}).context["page"].number == 3
 
 
 # Access: pages --------------------------------------------------------------------------------

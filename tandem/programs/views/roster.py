@@ -1,7 +1,9 @@
 """The coordinator's roster: everyone in a program, their status and intake, filterable by status."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -14,6 +16,8 @@ from tandem.programs.selectors.member_status import MemberStatus, member_status_
 from tandem.programs.selectors.roster import roster_list
 from tandem.programs.services.roster import ROSTER_EXPORT_HEADER, roster_export
 
+ROSTER_PAGE_SIZE = 100
+
 UNKNOWN_STATUS = _("Unknown status “{status}”: showing everyone. Pick one of the statuses above.")
 
 
@@ -24,7 +28,7 @@ class RosterRow:
 
 
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
-    """List every person in the program for its coordinators; anyone else gets 404."""
+    """List the program's people for its coordinators, a page at a time; anyone else gets 404."""
     program = selectors.access_program_as_coordinator(user=request.user, slug=slug)
     status = request.GET.get("status") or None
     status_error = None
@@ -33,12 +37,15 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
         status = None
     counts = member_status_counts(program=program)
     labels = dict(MemberStatus.choices)
+    page = Paginator(roster_list(program=program, status=status), ROSTER_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = [
         RosterRow(
             membership=m,
             status_label=str(labels.get(m.member_status, "")),  # type: ignore[attr-defined]
         )
-        for m in roster_list(program=program, status=status)
+        for m in page.object_list
     ]
     return render(
         request,
@@ -46,6 +53,8 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "program": program,
             "rows": rows,
+            "page": page,
+            "query": urlencode({"status": status}) if status else "",
             "counts": counts,
             "total": sum(c.count for c in counts),
             "status": status,
