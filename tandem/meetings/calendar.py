@@ -10,7 +10,7 @@ RECURRENCE-ID (docs/meetings.md says why).
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -162,13 +162,15 @@ def series_uid(partnership: Partnership) -> str:
 def _series_sequences(*, partnership_ids: Iterable[int]) -> dict[int, int]:
     """Return each agreed series' SEQUENCE (how many of its partnership's series were agreed
     before it), by series id, for the given partnerships; one query."""
-    rows = list(
-        MeetingSeries.objects.filter(
+    rows: list[tuple[int, int, datetime]] = [
+        (pk, partnership, agreed)
+        for pk, partnership, agreed in MeetingSeries.objects.filter(
             partnership_id__in=list(partnership_ids), agreed_at__isnull=False
         ).values_list("pk", "partnership_id", "agreed_at")
-    )
+        if agreed is not None
+    ]
     return {
-        pk: sum(1 for o, p, at in rows if p == partnership and o != pk and at <= agreed)
+        pk: len([o for o, p, at in rows if p == partnership and o != pk and at <= agreed])
         for pk, partnership, agreed in rows
     }
 

@@ -37,15 +37,21 @@ def _invitation(mail):
     return method, calendar.walk("VEVENT")[0]
 
 
+def _agreed_pair():
+    """Ana and Ben with an agreed weekly series whose REQUEST went out; return it too."""
+    partnership, (ana, ben) = partnership_make(people=PAIR)
+    series = services.series_propose(
+        partnership=partnership, seat=ana, starts_on=date(2027, 1, 13), start_time=time(18),
+        time_zone="Europe/Madrid",
+    )  # fmt: skip
+    services.series_accept(series=series, seat=ben)
+    return partnership, ana, ben
+
+
 @pytest.mark.django_db(transaction=True)
 def test_agreed_moved_and_cancelled_meetings_are_invitations_for_one_event(mailoutbox):
     with clock.frozen(MONDAY):
-        partnership, (ana, ben) = partnership_make(people=PAIR)
-        series = services.series_propose(
-            partnership=partnership, seat=ana, starts_on=date(2027, 1, 13), start_time=time(18),
-            time_zone="Europe/Madrid",
-        )  # fmt: skip
-        services.series_accept(series=series, seat=ben)
+        _partnership, ana, ben = _agreed_pair()
         _run_worker()
         _run_worker()
         agreed = [m for m in mailoutbox if m.to == [ben.membership.user.email]][-1]
@@ -77,17 +83,6 @@ def test_agreed_moved_and_cancelled_meetings_are_invitations_for_one_event(mailo
         assert str(cancelled["UID"]) == str(master["UID"])
         assert cancelled["SEQUENCE"] > moved["SEQUENCE"]
         assert "Ill" not in str(cancelled.get("DESCRIPTION", ""))
-
-
-def _agreed_pair():
-    """Ana and Ben with an agreed weekly series whose REQUEST went out; return it too."""
-    partnership, (ana, ben) = partnership_make(people=PAIR)
-    series = services.series_propose(
-        partnership=partnership, seat=ana, starts_on=date(2027, 1, 13), start_time=time(18),
-        time_zone="Europe/Madrid",
-    )  # fmt: skip
-    services.series_accept(series=series, seat=ben)
-    return partnership, ana, ben
 
 
 def _bodies(mail):
