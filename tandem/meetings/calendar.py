@@ -10,11 +10,12 @@ RECURRENCE-ID (docs/meetings.md says why).
 """
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
@@ -47,32 +48,104 @@ def _event(*, seats: Iterable[PartnershipMember], url: str, place: AgreedPlace |
     return event
 
 
-def meeting_event(meeting: Meeting, *, place: AgreedPlace | None = None) -> Event:
-    """Return the VEVENT of one meeting, with the place its partners agreed on (if any)."""
+def _occurrence(event: Event, meeting: Meeting, *, series_sequence: int | None) -> Event:
+    """Add the meeting's identity, times and status to ``event``.
+
+    With ``series_sequence`` (the SEQUENCE of its agreed series) the meeting is that occurrence
+    of the partnership's standing meeting: the series' UID and its RECURRENCE-ID; without, it
+    is an event of its own.
+    """
+    series = meeting.series
+    if series_sequence is not None and series is not None:
+        event.add("uid", series_uid(meeting.partnership))
+        event.add(
+            "recurrence-id", recurrence.instant_to_wall(meeting.original_start, series.time_zone)
+        )
+        event.add("sequence", series_sequence + meeting.sequence)
+    else:
+        event.add("uid", f"{meeting.uid}@tandem")
+        event.add("sequence", meeting.sequence)
+    start = recurrence.instant_to_wall(meeting.starts_at, meeting.time_zone)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
+    event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
+    return event
+
+
+def _series_master(
+    event: Event, series: MeetingSeries, *, partnership: Partnership, sequence: int
+) -> Event:
+    """Add the standing meeting's identity, first times, RRULE and status to ``event``."""
+    first = next(rule_of(series).instants())
+    start = recurrence.instant_to_wall(first, series.time_zone)
+    event.add("uid", series_uid(partnership))
+    event.add("sequence", sequence)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(minutes=series.duration_minutes))
+    event.add("rrule", vRecur.from_ical(series.rrule))
+    ended = series.status == MeetingSeries.Status.ENDED
+    event.add("status", "CANCELLED" if ended else "CONFIRMED")
+    return event
+
+
+def _live(meeting: Meeting) -> MeetingSeries | None:
+    """Return the meeting's series when it is the partnership's agreed one (its standing event)."""
+    series = meeting.series
+    return series if series is not None and series.status == MeetingSeries.Status.ACTIVE else None
+
+
+def meeting_event(
+    meeting: Meeting, *, place: AgreedPlace | None = None, series_sequence: int | None = None
+) -> Event:
+    """Return the VEVENT of one meeting, with the place its partners agreed on (if any).
+
+    ``series_sequence`` names it as an occurrence of the standing meeting (see ``_occurrence``).
+    """
     event = _event(
         seats=meeting.partnership.seats.all(),
         url=absolute_url(meeting.get_absolute_url()),
         place=place,
     )
-    start = recurrence.instant_to_wall(meeting.starts_at, meeting.time_zone)
-    event.add("uid", f"{meeting.uid}@tandem")
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
-    event.add("sequence", meeting.sequence)
-    event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED else "CONFIRMED")
-    return event
+    return _occurrence(event, meeting, series_sequence=series_sequence)
 
 
-def calendar_for(meetings: Iterable[Meeting], *, name: str) -> bytes:
-    """Return an iCalendar file with one event per meeting and the zones they use."""
+def calendar_for(meetings: Iterable[Meeting], *, name: str, standing: bool = False) -> bytes:
+    """Return an iCalendar file with one event per meeting and the zones they use.
+
+    ``standing`` (the subscribed feed) names them as the invitations do: a meeting of an agreed
+    series is an occurrence of the partnership's standing meeting, which the file holds too,
+    so a calendar that has the invitation can tell they are the same meetings.
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     meetings = list(meetings)
-    places = agreement_places(partnership_ids={m.partnership_id for m in meetings})
+    partnership_ids = {m.partnership_id for m in meetings}
+    places = agreement_places(partnership_ids=partnership_ids)
+    sequences = _series_sequences(partnership_ids=partnership_ids) if standing else {}
+    masters: set[int] = set()
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, place=places.get(meeting.partnership_id)))
+        place = places.get(meeting.partnership_id)
+        series = _live(meeting) if standing else None
+        if series is not None and series.pk not in masters:
+            masters.add(series.pk)
+            schedule = reverse("meetings:schedule", kwargs={"pk": meeting.partnership_id})
+            master = _event(
+                seats=meeting.partnership.seats.all(), url=absolute_url(schedule), place=place
+            )
+            calendar.add_component(
+                _series_master(
+                    master, series, partnership=meeting.partnership, sequence=sequences[series.pk]
+                )
+            )
+        calendar.add_component(
+            meeting_event(
+                meeting,
+                place=place,
+                series_sequence=sequences[series.pk] if series is not None else None,
+            )
+        )
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
@@ -86,22 +159,47 @@ def series_uid(partnership: Partnership) -> str:
     return f"tandem-partnership-{partnership.pk}-meetings@{host}"
 
 
+def _series_sequences(*, partnership_ids: Iterable[int]) -> dict[int, int]:
+    """Return each agreed series' SEQUENCE (how many of its partnership's series were agreed
+    before it), by series id, for the given partnerships; one query."""
+    rows: list[tuple[int, int, datetime]] = [
+        (pk, partnership, agreed)
+        for pk, partnership, agreed in MeetingSeries.objects.filter(
+            partnership_id__in=list(partnership_ids), agreed_at__isnull=False
+        ).values_list("pk", "partnership_id", "agreed_at")
+        if agreed is not None
+    ]
+    return {
+        pk: len([o for o, p, at in rows if p == partnership and o != pk and at <= agreed])
+        for pk, partnership, agreed in rows
+    }
+
+
 def _series_sequence(series: MeetingSeries) -> int:
     """Return how many series of the partnership were agreed before this one (its SEQUENCE)."""
     assert series.agreed_at is not None
-    return (
-        series.partnership.series.filter(agreed_at__isnull=False)
-        .exclude(pk=series.pk)
-        .filter(agreed_at__lte=series.agreed_at)
-        .count()
-    )
+    return _series_sequences(partnership_ids=[series.partnership_id])[series.pk]
+
+
+def _series_end_sequence(partnership: Partnership) -> int:
+    """Return a SEQUENCE above any the partnership's standing meeting was ever sent with.
+
+    Each was a series' SEQUENCE (below the number of agreed series) plus at most the highest
+    count of changes of one of its meetings.
+    """
+    agreed = partnership.series.filter(agreed_at__isnull=False)
+    changes = Meeting.objects.filter(series__in=agreed).aggregate(top=Max("sequence"))["top"]
+    return agreed.count() + (changes or 0)
 
 
 def _invitation_event(
     *, partnership: Partnership, summary_url: str, place: AgreedPlace | None
 ) -> Event:
-    """Return a VEVENT with what every invitation carries: organizer, partners, place, links."""
-    seats = seats_of(partnership)
+    """Return a VEVENT with what every invitation carries: organizer, partners, place, links.
+
+    The partners of an ended partnership are every partner it had: their seats are closed.
+    """
+    seats = seats_of(partnership, closed=partnership.status == Partnership.Status.ENDED)
     event = _event(seats=seats, url=summary_url, place=place)
     display, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     organizer = vCalAddress(f"mailto:{address}")
@@ -128,11 +226,12 @@ def _invitation_calendar(method: str, event: Event) -> bytes:
     return calendar.to_ical()
 
 
-def series_invitation(series: MeetingSeries) -> bytes:
-    """Return the REQUEST for an agreed series: the recurring event, in the series' zone.
+def series_invitation(series: MeetingSeries) -> tuple[str, bytes]:
+    """Return the iTIP method and file for a series: REQUEST when agreed, CANCEL when ended.
 
-    Agreeing a new series changes the same event (same UID, a higher SEQUENCE), so calendars
-    move the standing meeting instead of keeping the old one beside the new.
+    The recurring event, in the series' zone. Agreeing a new series changes the same event
+    (same UID, a higher SEQUENCE), so calendars move the standing meeting instead of keeping the
+    old one beside the new; the ending cancels it, every occurrence with it.
     """
     partnership = series.partnership
     place = agreement_places(partnership_ids=[partnership.pk]).get(partnership.pk)
@@ -141,22 +240,31 @@ def series_invitation(series: MeetingSeries) -> bytes:
         summary_url=absolute_url(reverse("meetings:schedule", kwargs={"pk": partnership.pk})),
         place=place,
     )
-    first = next(rule_of(series).instants())
-    start = recurrence.instant_to_wall(first, series.time_zone)
-    event.add("uid", series_uid(partnership))
-    event.add("sequence", _series_sequence(series))
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=series.duration_minutes))
-    event.add("rrule", vRecur.from_ical(series.rrule))
-    event.add("status", "CONFIRMED")
-    return _invitation_calendar("REQUEST", event)
+    if series.status == MeetingSeries.Status.ENDED:
+        _series_master(
+            event, series, partnership=partnership, sequence=_series_end_sequence(partnership)
+        )
+        return "CANCEL", _invitation_calendar("CANCEL", event)
+    _series_master(event, series, partnership=partnership, sequence=_series_sequence(series))
+    return "REQUEST", _invitation_calendar("REQUEST", event)
+
+
+def partnership_ended_invitation(*, partnership: Partnership) -> tuple[str, bytes] | None:
+    """Return the CANCEL of an ended partnership's standing meeting; None if none was agreed."""
+    series = (
+        partnership.series.filter(status=MeetingSeries.Status.ENDED, agreed_at__isnull=False)
+        .select_related("partnership__program")
+        .order_by("-agreed_at", "-pk")
+        .first()
+    )
+    return series_invitation(series) if series is not None else None
 
 
 def meeting_invitation(meeting: Meeting) -> tuple[str, bytes]:
     """Return the iTIP method and file for one changed meeting: REQUEST if moved, CANCEL if off.
 
-    A meeting of a series is that occurrence of the standing meeting (its RECURRENCE-ID, the
-    series' own start for it); a one-off has its own UID.
+    A meeting of the agreed series is that occurrence of the standing meeting (its
+    RECURRENCE-ID, the series' own start for it); a one-off has its own UID.
     """
     partnership = meeting.partnership
     place = agreement_places(partnership_ids=[partnership.pk]).get(partnership.pk)
@@ -165,20 +273,9 @@ def meeting_invitation(meeting: Meeting) -> tuple[str, bytes]:
         summary_url=absolute_url(meeting.get_absolute_url()),
         place=place,
     )
-    cancelled = meeting.status == Meeting.Status.CANCELLED
-    start = recurrence.instant_to_wall(meeting.starts_at, meeting.time_zone)
-    series = meeting.series
-    if series is not None and series.agreed_at is not None:
-        event.add("uid", series_uid(partnership))
-        event.add(
-            "recurrence-id", recurrence.instant_to_wall(meeting.original_start, series.time_zone)
-        )
-        event.add("sequence", _series_sequence(series) + meeting.sequence)
-    else:
-        event.add("uid", f"{meeting.uid}@tandem")
-        event.add("sequence", meeting.sequence)
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    method = "CANCEL" if cancelled else "REQUEST"
+    series = _live(meeting)
+    _occurrence(
+        event, meeting, series_sequence=_series_sequence(series) if series is not None else None
+    )
+    method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
     return method, _invitation_calendar(method, event)

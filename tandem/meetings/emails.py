@@ -144,7 +144,7 @@ def _invitation_for(
 ) -> tuple[str, bytes] | None:
     """Return the calendar invitation an agreement or a cancellation carries (None for asks)."""
     if kind == ScheduleNotice.Kind.SERIES_AGREED and isinstance(subject, MeetingSeries):
-        return "REQUEST", series_invitation(subject)
+        return series_invitation(subject)
     if kind == ScheduleNotice.Kind.RESCHEDULE_AGREED and isinstance(subject, Reschedule):
         return meeting_invitation(subject.meeting)
     if kind == ScheduleNotice.Kind.MEETING_CANCELLED and isinstance(subject, Meeting):

@@ -28,6 +28,8 @@ class MeetingSeries(TimeStampedModel):
         ACTIVE = "active", pgettext_lazy("proposal status", "Agreed")
         DECLINED = "declined", pgettext_lazy("proposal status", "Declined")
         REPLACED = "replaced", pgettext_lazy("proposal status", "Replaced")
+        # The partnership ended: an agreed series stops, an open proposal closes with it.
+        ENDED = "ended", pgettext_lazy("proposal status", "Ended")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="series")
     proposed_by = models.ForeignKey(

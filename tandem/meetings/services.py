@@ -251,6 +251,29 @@ def meeting_cancel(*, meeting: Meeting, seat: PartnershipMember, reason: str = "
     return meeting
 
 
+def partnership_meetings_end(*, partnership: Partnership) -> int:
+    """Stop the meetings of a partnership that is ending; return how many were cancelled.
+
+    The agreed series and any open proposal end, every future meeting is cancelled (its
+    proposed moves withdrawn). Nobody gets a cancellation email per meeting: the one email
+    about the ending carries the calendar's cancellation of the whole series. Called by
+    ``partnership_close`` (the ``partnership_ending`` slot) in its transaction, the
+    partnership row locked.
+    """
+    now = clock.now()
+    partnership.series.filter(
+        status__in=[MeetingSeries.Status.ACTIVE, MeetingSeries.Status.PROPOSED]
+    ).update(status=MeetingSeries.Status.ENDED, updated_at=now)
+    future = partnership.meetings.select_for_update().filter(
+        status=Meeting.Status.SCHEDULED, starts_at__gt=now
+    )
+    cancelled = 0
+    for meeting in future:
+        _meeting_cancel(meeting)
+        cancelled += 1
+    return cancelled
+
+
 @transaction.atomic
 def meeting_reschedule_propose(
     *,

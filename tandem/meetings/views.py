@@ -507,7 +507,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = access_calendar_feed(token=token)
     # A calendar app fetches the feed without a session: it reads in its owner's language.
     with translation.override(feed.user.language or settings.LANGUAGE_CODE):
-        body = calendar.calendar_for(feed_meetings(user=feed.user), name="Tandem")
+        body = calendar.calendar_for(feed_meetings(user=feed.user), name="Tandem", standing=True)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

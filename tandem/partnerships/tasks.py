@@ -13,17 +13,20 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import QuerySet
 from django.tasks import task
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import User
 from tandem.core import clock
-from tandem.core.emails import email_build, send_once
+from tandem.core.emails import email_build, recipient_language, send_once
 from tandem.core.links import absolute_url
+from tandem.partnerships import slots
 from tandem.partnerships.models import (
     DigestSent,
     Message,
     MessagePreference,
+    Partnership,
     PartnershipEvent,
     RematchRequest,
 )
@@ -32,8 +35,32 @@ from tandem.partnerships.selectors.life import partnership_active_seats, seat_na
 from tandem.programs.models import Membership
 
 
-def _build(*, name: str, to: str, context: dict[str, Any]) -> EmailMultiAlternatives:
-    return email_build(name, folder="partnerships/email", to=to, context=context)
+def _build(
+    *,
+    name: str,
+    to: str,
+    context: dict[str, Any],
+    invitation: tuple[str, bytes] | None = None,
+    language: str | None = None,
+) -> EmailMultiAlternatives:
+    return email_build(
+        name,
+        folder="partnerships/email",
+        to=to,
+        context=context,
+        invitation=invitation,
+        language=language,
+    )
+
+
+def _ended_invitation(
+    partnership: Partnership, language: str, built: dict[str, tuple[str, bytes] | None]
+) -> tuple[str, bytes] | None:
+    """Return the cancellation of the standing meeting in ``language``, built once per language."""
+    if language not in built:
+        with translation.override(language):
+            built[language] = slots.partnership_ended_invitation(partnership=partnership)
+    return built[language]
 
 
 def _notify_once(row: QuerySet[Any], emails: list[EmailMultiAlternatives]) -> int:
@@ -83,22 +110,37 @@ def partnership_event_email_send(*, event_id: int) -> int:
         actor = _("Your coordinator")
     else:
         actor = seat_name(event.actor) if event.actor else _("A partner")
-    messages = [
-        _build(
-            name="partnership_event",
-            to=seat.membership.user.email,
-            context={
-                "event": event,
-                "actor_name": actor,
-                "you": seat_name(seat),
-                "is_actor": event.actor_id == seat.pk,
-                "program": partnership.program,
-                "link": link,
-                "next_cohort": next_cohort,
-            },
+    # An ending cancels the standing meeting in every partner's calendar (when one was agreed),
+    # written in each partner's language.
+    invitations: dict[str, tuple[str, bytes] | None] = {}
+    messages = []
+    for seat in seats:
+        email = seat.membership.user.email
+        language = recipient_language(email)
+        invitation = (
+            _ended_invitation(partnership, language, invitations)
+            if event.kind == PartnershipEvent.Kind.ENDED
+            else None
         )
-        for seat in seats
-    ]
+        context = {
+            "event": event,
+            "actor_name": actor,
+            "you": seat_name(seat),
+            "is_actor": event.actor_id == seat.pk,
+            "program": partnership.program,
+            "link": link,
+            "next_cohort": next_cohort,
+            "meetings_cancelled": invitation is not None,
+        }
+        messages.append(
+            _build(
+                name="partnership_event",
+                to=email,
+                context=context,
+                invitation=invitation,
+                language=language,
+            )
+        )
     return _notify_once(PartnershipEvent.objects.filter(pk=event.pk), messages)
 
 

@@ -32,12 +32,12 @@ def seat_zone(seat: PartnershipMember) -> str:
     return membership_zone(membership=seat.membership)
 
 
-def seats_of(partnership: Partnership) -> list[PartnershipMember]:
-    """Return the partnership's active seats, oldest first, with user and profile."""
+def seats_of(partnership: Partnership, *, closed: bool = False) -> list[PartnershipMember]:
+    """Return the partnership's active seats (``closed``: every seat), oldest first, with user
+    and profile."""
+    seats = partnership.seats.all() if closed else partnership.seats.filter(active=True)
     return list(
-        partnership.seats.filter(active=True)
-        .select_related("membership__user", "membership__profile")
-        .order_by("joined_at", "id")
+        seats.select_related("membership__user", "membership__profile").order_by("joined_at", "id")
     )
 
 

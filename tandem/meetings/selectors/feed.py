@@ -35,7 +35,9 @@ def feed_meetings(*, user: Any, now: datetime | None = None) -> list[Meeting]:
     """Return the meetings a feed carries: from 60 days ago on, cancelled ones included."""
     at = now or clock.now()
     return list(
-        meeting_list_for(user=user, since=at - timedelta(days=60)).prefetch_related(
+        meeting_list_for(user=user, since=at - timedelta(days=60))
+        .select_related("series")
+        .prefetch_related(
             Prefetch(
                 "partnership__seats",
                 queryset=PartnershipMember.objects.select_related(

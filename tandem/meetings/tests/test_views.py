@@ -324,7 +324,8 @@ def test_calendar_feed_is_revocable_and_replaceable(client):
     client.logout()
     feed = client.get(path)
     assert feed.status_code == 200
-    assert len(Calendar.from_ical(feed.content).events) == 3
+    # The standing meeting (the series' RRULE) and its three booked occurrences.
+    assert len(Calendar.from_ical(feed.content).events) == 4
     client.force_login(user)
     new_url = client.post(reverse("meetings:calendar"), {"action": "rotate"}).context["feed_url"]
     client.logout()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_noop
 from tandem.core import clock
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.events import EventType, event_emit
+from tandem.partnerships import slots
 from tandem.partnerships.models import (
     Partnership,
     PartnershipEvent,
@@ -152,7 +153,8 @@ def partnership_close(
     program's cooling-off, tell everyone.
 
     The one way a partnership ends, for a partner (``seat``) or a coordinator (``by_coordinator``,
-    no seat). Call inside a transaction with the partnership row locked.
+    no seat); its future meetings are cancelled (``slots.partnership_ending``). Call inside a
+    transaction with the partnership row locked.
     """
     now = clock.now()
     partnership.status = Partnership.Status.ENDED
@@ -161,6 +163,7 @@ def partnership_close(
     with translation.override(None):
         partnership.end_reason = str(PartnershipEvent.EndReason(end_reason).label)
     partnership.save(update_fields=["status", "ended_at", "end_reason"])
+    slots.partnership_ending(partnership=partnership)
     membership_ids = list(
         partnership.seats.filter(active=True).values_list("membership_id", flat=True)
     )
