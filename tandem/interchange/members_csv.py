@@ -340,7 +340,7 @@ def parse_availability(text: str, *, days: Sequence[str] = ()) -> tuple[Slot, ..
             continue
         match = _SLOT_RE.match(part)
         if match is None:
-            raise SlotError("slot_shape", part=part)
+            raise SlotError("slot_shape", part=part, example=f"{(days or DAYS)[0]} 18:00-20:00")
         day_text, start_text, end_text = match.groups()
         day = index.get(_day_key(day_text))
         if day is None:
