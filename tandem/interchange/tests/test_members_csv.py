@@ -156,7 +156,9 @@ def test_control_characters_are_refused_with_line_and_column(
     data = csv_bytes(row(email="ben@example.org", name="Ben"), "", row(**{column: value}))
     result = parse_members_csv(data)
     assert [r.email for r in result.rows] == ["ben@example.org"]
-    assert result.errors == (RowError(4, column, m.MSG_CONTROL_CHARACTER.format(code=f"{code:04X}")),)
+    assert result.errors == (
+        RowError(4, column, m.MSG_CONTROL_CHARACTER.format(code=f"{code:04X}")),
+    )
     assert "U+0000" in m.MSG_CONTROL_CHARACTER.format(code="0000")
 
 

@@ -131,8 +131,8 @@ def test_dates_out_of_order_are_refused_with_the_dates_named(program):
             recap_on=date(2027, 5, 1),
         )
     assert messages_of(exc.value) == {
-        "midpoint_on": "The mid-point check-in must be on or after the kick-off (2027-03-01).",
-        "recap_on": "The recap must be on or after the end (2027-06-01).",
+        "midpoint_on": "The mid-point check-in must be on or after the kick-off (1 March 2027).",
+        "recap_on": "The recap must be on or after the end (1 June 2027).",
     }
     program.refresh_from_db()
     assert program.kickoff_on is None
@@ -143,7 +143,7 @@ def test_recap_before_kickoff_is_refused_even_without_the_dates_between(program)
         svc.program_update(
             program=program, actor=None, kickoff_on=date(2027, 3, 1), recap_on=date(2027, 1, 1)
         )
-    assert exc.value.message == "The recap must be on or after the kick-off (2027-03-01)."
+    assert exc.value.message == "The recap must be on or after the kick-off (1 March 2027)."
 
 
 @pytest.mark.parametrize(
