@@ -125,7 +125,7 @@ def test_unreadable_other_times_is_an_error_that_keeps_the_grid(client, member):
     data = form_data(availability_other="Funday 10-11")
     response = client.post(url(member), data)
     assert response.status_code == 200
-    assert "unknown day &#x27;Funday&#x27;; use Mon, Tue" in response.text
+    assert "unknown day “Funday”; use Mon, Tue" in response.text
     assert checked_cells(response.text) == set(data["availability"])
 
 
@@ -239,7 +239,7 @@ def test_every_problem_is_shown_at_once_even_when_one_answer_cannot_be_read(clie
     response = client.post(url(member), data)
     assert response.status_code == 200
     html = response.text.replace("&#x27;", "'").replace("&quot;", '"')
-    assert "unknown day 'Funday'; use Mon, Tue" in html
+    assert "unknown day “Funday”; use Mon, Tue" in html
     assert svc.MSG_TOO_LONG.format(limit=80, length=81) in html
     assert MSG_BAD_TIME_ZONE.format(value="Mars/Base") in html
     assert svc.MSG_BAD_CHANNEL in html
