@@ -3,7 +3,8 @@
 The format is described in ``docs/member-csv.md``. Parsing never raises on bad
 input: every problem becomes a :class:`RowError` whose message says what to
 fix. The module is pure Python and never imports Django, so the command line
-tool and the Django import share it.
+tool and the Django import share it: a problem's ``message`` is in English, and its ``code``
+and ``params`` let the Django side put it in the reader's language.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import csv
 import functools
 import io
 import re
+import unicodedata
 import zoneinfo
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from tandem.interchange.cells import FORMULA_PREFIXES
@@ -33,6 +35,7 @@ __all__ = [
     "ParseResult",
     "RowError",
     "Slot",
+    "SlotError",
     "format_availability",
     "normalise_tag",
     "parse_availability",
@@ -106,11 +109,10 @@ MSG_BAD_CHANNEL = "Unknown channel {value!r}; use one of: {allowed}."
 MSG_BAD_TIME_ZONE = (
     "Unknown time zone {value!r}; use an IANA zone name such as Europe/Madrid or America/New_York."
 )
-MSG_BAD_AVAILABILITY = "{detail}"
 MSG_TOO_MANY_GOALS = "There are {count} goals; list at most {limit}, separated by ';'."
 MSG_EXCLUDES_SELF = "The member excludes their own email {email}; remove it from 'exclude'."
 MSG_CONTROL_CHARACTER = (
-    "The cell contains an invisible control character (U+{code:04X}), which often comes from "
+    "The cell contains an invisible control character (U+{code}), which often comes from "
     "a damaged export; delete and retype the cell."
 )
 MSG_BAD_EXCLUDE = (
@@ -136,6 +138,35 @@ MSG_SLOT_ORDER = (
     "(a slot cannot run over midnight; split it into two days)."
 )
 
+# Each problem's code and its English message; the code and the message's values travel in
+# a RowError (or SlotError), so that a caller can word the problem in another language.
+MESSAGES: Mapping[str, str] = {
+    "too_large": MSG_TOO_LARGE,
+    "empty": MSG_EMPTY,
+    "no_members": MSG_NO_MEMBERS,
+    "not_utf8": MSG_NOT_UTF8,
+    "unreadable": MSG_UNREADABLE,
+    "missing_columns": MSG_MISSING_COLUMNS,
+    "duplicate_header": MSG_DUPLICATE_HEADER,
+    "too_many_cells": MSG_TOO_MANY_CELLS,
+    "required": MSG_REQUIRED,
+    "formula": MSG_FORMULA,
+    "bad_email": MSG_BAD_EMAIL,
+    "duplicate_email": MSG_DUPLICATE_EMAIL,
+    "bad_stage": MSG_BAD_STAGE,
+    "bad_channel": MSG_BAD_CHANNEL,
+    "bad_time_zone": MSG_BAD_TIME_ZONE,
+    "too_many_goals": MSG_TOO_MANY_GOALS,
+    "excludes_self": MSG_EXCLUDES_SELF,
+    "control_character": MSG_CONTROL_CHARACTER,
+    "bad_exclude": MSG_BAD_EXCLUDE,
+    "bad_consent": MSG_BAD_CONSENT,
+    "slot_shape": MSG_SLOT_SHAPE,
+    "slot_day": MSG_SLOT_DAY,
+    "slot_time": MSG_SLOT_TIME,
+    "slot_order": MSG_SLOT_ORDER,
+}
+
 REQUIRED_COLUMNS: tuple[str, ...] = ("email", "name", "time_zone")
 
 # Control characters that white-space folding would keep (NUL, ESC, DEL, ...): they would
@@ -145,8 +176,20 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 _EMAIL_RE = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,.]+$")
 _SLOT_RE = re.compile(r"^(\S+)\s+(\S+?)\s*[-\u2013]\s*(\S+)$")
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
-_DAY_INDEX = {name.casefold(): i for i, name in enumerate(DAYS)} | {
-    full.casefold(): i
+
+
+def _day_key(name: str) -> str:
+    """Return how a day's name is looked up: case, accents and a final dot do not count.
+
+    >>> _day_key("Mié."), _day_key("SÁB")
+    ('mie', 'sab')
+    """
+    folded = unicodedata.normalize("NFKD", name.casefold().rstrip("."))
+    return "".join(char for char in folded if not unicodedata.combining(char))
+
+
+_DAY_INDEX = {_day_key(name): i for i, name in enumerate(DAYS)} | {
+    _day_key(full): i
     for i, full in enumerate(
         ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
     )
@@ -202,6 +245,22 @@ class RowError:
     line: int
     column: str
     message: str
+    # The problem's key in MESSAGES and the values its message names, for other languages.
+    code: str = field(default="", compare=False)
+    params: Mapping[str, object] = field(default_factory=dict, compare=False)
+
+
+def _error(line: int, column: str, code: str, /, **params: object) -> RowError:
+    return RowError(line, column, MESSAGES[code].format(**params), code, params)
+
+
+class SlotError(ValueError):
+    """An availability text that cannot be read; ``str()`` says why in English."""
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        super().__init__(MESSAGES[code].format(**params))
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -239,29 +298,41 @@ def tag_key(text: str) -> str:
 def _parse_time(part: str, text: str) -> int:
     match = _TIME_RE.match(text)
     if match is None:
-        raise ValueError(MSG_SLOT_TIME.format(part=part, time=text))
+        raise SlotError("slot_time", part=part, time=text)
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes > 59 or hours > 24 or (hours == 24 and minutes != 0):
-        raise ValueError(MSG_SLOT_TIME.format(part=part, time=text))
+        raise SlotError("slot_time", part=part, time=text)
     return hours * 60 + minutes
 
 
-def parse_availability(text: str) -> tuple[Slot, ...]:
+def parse_availability(text: str, *, days: Sequence[str] = ()) -> tuple[Slot, ...]:
     """Parse weekly slots such as ``"Mon 18:00-20:00; Wed 07:30-09:00"``.
 
     Slots are returned sorted; overlapping or touching slots on the same day
     are merged. An empty text gives no slots.
 
+    Parameters
+    ----------
+    text : str
+        Slots separated by ``;``, each a day and a 24-hour time range.
+    days : sequence of str, optional
+        Seven more day abbreviations, Monday first (those of the reader's language), accepted
+        beside the English ones. Days are matched ignoring case, accents and a final dot.
+
     Raises
     ------
-    ValueError
-        With a message naming the part that could not be read.
+    SlotError
+        A ``ValueError`` whose message names the part that could not be read; for an unknown
+        day its ``params["days"]`` lists the abbreviations to use.
 
     Examples
     --------
     >>> parse_availability("Wed 07:30-09:00; mon 18:00-24:00")
     (Slot(day=0, start=1080, end=1440), Slot(day=2, start=450, end=540))
+    >>> parse_availability("mié 18:00-19:00", days=("lun", "mar", "mié", "jue", "vie", "sáb", "dom"))
+    (Slot(day=2, start=1080, end=1140),)
     """
+    index = _DAY_INDEX | {_day_key(name): i for i, name in enumerate(days)}
     slots: list[Slot] = []
     for raw in text.split(";"):
         part = " ".join(raw.split())
@@ -269,15 +340,15 @@ def parse_availability(text: str) -> tuple[Slot, ...]:
             continue
         match = _SLOT_RE.match(part)
         if match is None:
-            raise ValueError(MSG_SLOT_SHAPE.format(part=part))
+            raise SlotError("slot_shape", part=part, example=f"{(days or DAYS)[0]} 18:00-20:00")
         day_text, start_text, end_text = match.groups()
-        day = _DAY_INDEX.get(day_text.casefold())
+        day = index.get(_day_key(day_text))
         if day is None:
-            raise ValueError(MSG_SLOT_DAY.format(part=part, day=day_text))
+            raise SlotError("slot_day", part=part, day=day_text, days=", ".join(days or DAYS))
         start = _parse_time(part, start_text)
         end = _parse_time(part, end_text)
         if start == 1440 or end <= start:
-            raise ValueError(MSG_SLOT_ORDER.format(part=part))
+            raise SlotError("slot_order", part=part)
         slots.append(Slot(day, start, end))
     slots.sort()
     merged: list[Slot] = []
@@ -294,13 +365,15 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def format_availability(slots: Iterable[Slot]) -> str:
+def format_availability(slots: Iterable[Slot], *, days: Sequence[str] = DAYS) -> str:
     """Format slots back to the CSV form (the inverse of :func:`parse_availability`).
+
+    ``days`` names the days, Monday first: the CSV's English abbreviations unless given.
 
     >>> format_availability([Slot(0, 1080, 1200), Slot(2, 450, 540)])
     'Mon 18:00-20:00; Wed 07:30-09:00'
     """
-    return "; ".join(f"{DAYS[s.day]} {_hhmm(s.start)}-{_hhmm(s.end)}" for s in slots)
+    return "; ".join(f"{days[s.day]} {_hhmm(s.start)}-{_hhmm(s.end)}" for s in slots)
 
 
 @functools.cache
@@ -338,14 +411,14 @@ class _TagCanon:
 
 def _decode(data: bytes) -> tuple[str | None, RowError | None]:
     if len(data) > MAX_BYTES:
-        return None, RowError(0, "", MSG_TOO_LARGE.format(size=len(data), limit=MAX_BYTES))
+        return None, _error(0, "", "too_large", size=len(data), limit=MAX_BYTES)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, RowError(0, "", MSG_NOT_UTF8.format(line=line))
+        return None, _error(0, "", "not_utf8", line=line)
     if not text.strip():
-        return None, RowError(0, "", MSG_EMPTY)
+        return None, _error(0, "", "empty")
     return text, None
 
 
@@ -385,16 +458,18 @@ def parse_members_csv(data: bytes) -> ParseResult:
     try:
         header = next(reader)
     except (csv.Error, StopIteration) as exc:
-        return ParseResult((), (RowError(1, "", MSG_UNREADABLE.format(detail=exc)),))
+        return ParseResult((), (_error(1, "", "unreadable", detail=str(exc)),))
     names = [cell.strip().lower() for cell in header]
     index: dict[str, int] = {}
     for i, name in enumerate(names):
         if name in (*HEADERS, *OPTIONAL_HEADERS) and name in index:
-            errors.append(RowError(1, name, MSG_DUPLICATE_HEADER.format(column=name)))
+            errors.append(_error(1, name, "duplicate_header", column=name))
         index.setdefault(name, i)
     missing = [name for name in HEADERS if name not in index]
     if missing:
-        errors.append(RowError(1, "", MSG_MISSING_COLUMNS.format(columns=", ".join(missing))))
+        errors.append(
+            _error(1, "", "missing_columns", columns=", ".join(missing), count=len(missing))
+        )
     if errors:
         return ParseResult((), tuple(errors))
 
@@ -409,7 +484,7 @@ def parse_members_csv(data: bytes) -> ParseResult:
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(RowError(previous_end + 1, "", MSG_UNREADABLE.format(detail=exc)))
+            errors.append(_error(previous_end + 1, "", "unreadable", detail=str(exc)))
             break
         line = previous_end + 1
         previous_end = reader.line_num
@@ -420,10 +495,8 @@ def parse_members_csv(data: bytes) -> ParseResult:
             first = first_line_of.get(row.email)
             if first is not None:
                 row_errors.append(
-                    RowError(
-                        line,
-                        "email",
-                        MSG_DUPLICATE_EMAIL.format(email=row.email, first=first, line=line),
+                    _error(
+                        line, "email", "duplicate_email", email=row.email, first=first, line=line
                     )
                 )
             else:
@@ -432,7 +505,7 @@ def parse_members_csv(data: bytes) -> ParseResult:
         if row is not None:
             (rejected if row_errors else rows).append(row)
     if not rows and not errors:
-        errors.append(RowError(0, "", MSG_NO_MEMBERS))
+        errors.append(_error(0, "", "no_members"))
     return ParseResult(tuple(rows), tuple(errors), tuple(rejected))
 
 
@@ -445,9 +518,7 @@ def _parse_record(
 ) -> tuple[MemberRow | None, list[RowError]]:
     errors: list[RowError] = []
     if len(record) > header_len and any(cell.strip() for cell in record[header_len:]):
-        errors.append(
-            RowError(line, "", MSG_TOO_MANY_CELLS.format(cells=len(record), headers=header_len))
-        )
+        errors.append(_error(line, "", "too_many_cells", cells=len(record), headers=header_len))
         return None, errors
     raw: dict[str, str] = {name: "" for name in OPTIONAL_HEADERS}
     # A formula cell or one with a control character is reported and then read as empty, so
@@ -460,14 +531,14 @@ def _parse_record(
         control = _CONTROL_RE.search(cell)
         if control is not None:
             errors.append(
-                RowError(line, name, MSG_CONTROL_CHARACTER.format(code=ord(control.group())))
+                _error(line, name, "control_character", code=f"{ord(control.group()):04X}")
             )
             raw[name] = ""
             refused.add(name)
             continue
         stripped = cell.lstrip(" ")
         if stripped and stripped[0] in FORMULA_PREFIXES:
-            errors.append(RowError(line, name, MSG_FORMULA.format(char=stripped[0])))
+            errors.append(_error(line, name, "formula", char=stripped[0]))
             raw[name] = ""
             refused.add(name)
             continue
@@ -475,60 +546,54 @@ def _parse_record(
 
     for name in REQUIRED_COLUMNS:
         if not raw[name] and name not in refused:
-            errors.append(RowError(line, name, MSG_REQUIRED.format(column=name.replace("_", " "))))
+            errors.append(_error(line, name, "required", column=name.replace("_", " ")))
 
     email = raw["email"].lower()
     if email and not _EMAIL_RE.match(email):
-        errors.append(RowError(line, "email", MSG_BAD_EMAIL.format(value=raw["email"])))
+        errors.append(_error(line, "email", "bad_email", value=raw["email"]))
 
     zone = raw["time_zone"]
     if zone and not _valid_time_zone(zone):
-        errors.append(RowError(line, "time_zone", MSG_BAD_TIME_ZONE.format(value=zone)))
+        errors.append(_error(line, "time_zone", "bad_time_zone", value=zone))
     if not zone or not _valid_time_zone(zone):
         zone = "UTC"  # only in a rejected row: a valid row has a valid zone
 
     availability: tuple[Slot, ...] = ()
     try:
         availability = parse_availability(raw["availability"])
-    except ValueError as exc:
-        errors.append(RowError(line, "availability", MSG_BAD_AVAILABILITY.format(detail=exc)))
+    except SlotError as exc:
+        errors.append(RowError(line, "availability", str(exc), exc.code, exc.params))
 
     stage = raw["stage"].lower()
     if stage and stage not in STAGES:
         errors.append(
-            RowError(
-                line, "stage", MSG_BAD_STAGE.format(value=raw["stage"], allowed=", ".join(STAGES))
-            )
+            _error(line, "stage", "bad_stage", value=raw["stage"], allowed=", ".join(STAGES))
         )
     channel = raw["channel"].lower()
     if channel and channel not in CHANNELS:
         errors.append(
-            RowError(
-                line,
-                "channel",
-                MSG_BAD_CHANNEL.format(value=raw["channel"], allowed=", ".join(CHANNELS)),
+            _error(
+                line, "channel", "bad_channel", value=raw["channel"], allowed=", ".join(CHANNELS)
             )
         )
 
     goals = canon.canon(_split_list(raw["goals"]))
     if len(goals) > MAX_GOALS:
-        errors.append(
-            RowError(line, "goals", MSG_TOO_MANY_GOALS.format(count=len(goals), limit=MAX_GOALS))
-        )
+        errors.append(_error(line, "goals", "too_many_goals", count=len(goals), limit=MAX_GOALS))
 
     exclude: list[str] = []
     for item in _split_list(raw["exclude"]):
         value = item.lower()
         if not _EMAIL_RE.match(value):
-            errors.append(RowError(line, "exclude", MSG_BAD_EXCLUDE.format(value=item)))
+            errors.append(_error(line, "exclude", "bad_exclude", value=item))
         elif value == email:
-            errors.append(RowError(line, "exclude", MSG_EXCLUDES_SELF.format(email=email)))
+            errors.append(_error(line, "exclude", "excludes_self", email=email))
         elif value not in exclude:
             exclude.append(value)
 
     consent, consent_on = _parse_consent(raw["consent"])
     if consent is None:
-        errors.append(RowError(line, "consent", MSG_BAD_CONSENT.format(value=raw["consent"])))
+        errors.append(_error(line, "consent", "bad_consent", value=raw["consent"]))
 
     languages = canon.canon(_split_list(raw["languages"])) or (DEFAULT_LANGUAGE,)
     row = MemberRow(

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tandem.interchange.members_csv import HEADERS, MSG_BAD_TIME_ZONE
+from tandem.interchange.members_csv import HEADERS
 from tandem.programs.models import Membership
+from tandem.programs.services.member_csv import problem_text
 from tandem.programs.tests.factories import CoordinatorFactory
 from tandem.programs.views.member_import import MSG_DONE
 from tests.browser.helpers import sign_in_as
@@ -31,7 +32,7 @@ def test_coordinator_fixes_a_bad_file_then_imports(live_server, page, tmp_path):
         errors = page.locator("#import-errors")
         expect(errors).to_contain_text("1 problem to fix")
         expect(errors.get_by_role("row").nth(1)).to_contain_text(
-            MSG_BAD_TIME_ZONE.format(value="Mars/Olympus")
+            problem_text("bad_time_zone", {"value": "Mars/Olympus"})
         )
         expect(page.get_by_role("button", name="Import")).to_have_count(0)
 

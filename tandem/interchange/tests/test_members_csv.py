@@ -156,8 +156,10 @@ def test_control_characters_are_refused_with_line_and_column(
     data = csv_bytes(row(email="ben@example.org", name="Ben"), "", row(**{column: value}))
     result = parse_members_csv(data)
     assert [r.email for r in result.rows] == ["ben@example.org"]
-    assert result.errors == (RowError(4, column, m.MSG_CONTROL_CHARACTER.format(code=code)),)
-    assert "U+0000" in m.MSG_CONTROL_CHARACTER.format(code=0)
+    assert result.errors == (
+        RowError(4, column, m.MSG_CONTROL_CHARACTER.format(code=f"{code:04X}")),
+    )
+    assert "U+0000" in m.MSG_CONTROL_CHARACTER.format(code="0000")
 
 
 def test_line_breaks_and_tabs_inside_a_cell_are_still_fine() -> None:

@@ -14,7 +14,13 @@ from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.forms import TandemForm
-from tandem.interchange.members_csv import DAYS, Slot, format_availability, parse_availability
+from tandem.interchange.members_csv import (
+    DAYS,
+    Slot,
+    SlotError,
+    format_availability,
+    parse_availability,
+)
 from tandem.programs.models import Profile
 from tandem.programs.services.intake import (
     TEXT_LIMITS,
@@ -23,6 +29,7 @@ from tandem.programs.services.intake import (
     intake_clean,
     split_list,
 )
+from tandem.programs.services.member_csv import problem_text
 
 GRID_START = 6 * 60
 GRID_END = 23 * 60
@@ -31,6 +38,11 @@ GRID_STEP = 30
 
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def day_abbreviations() -> tuple[str, ...]:
+    """Return the days' short names in the reader's language, Monday first (Django's own)."""
+    return tuple(str(WEEKDAYS_ABBR[day]) for day in range(7))
 
 
 def cell_value(day: int, start: int) -> str:
@@ -98,7 +110,7 @@ def intake_initial(*, profile: Profile | None, user: Any) -> dict[str, Any]:
         "department": profile.department,
         "time_zone": profile.time_zone,
         "availability": cells,
-        "availability_other": format_availability(other),
+        "availability_other": format_availability(other, days=day_abbreviations()),
         "channel": profile.channel,
         "city": profile.city,
         "languages": "; ".join(profile.languages),
@@ -195,7 +207,7 @@ class IntakeForm(TandemForm):
     @property
     def day_names(self) -> list[str]:
         """Return the grid's column headings, Monday first, in the reader's language."""
-        return [str(WEEKDAYS_ABBR[day]) for day in range(7)]
+        return list(day_abbreviations())
 
     tag_fields = ("themes", "offers", "wants")
 
@@ -223,10 +235,11 @@ class IntakeForm(TandemForm):
 
     def clean_availability_other(self) -> list[Slot]:
         text = self.cleaned_data.get("availability_other", "")
+        # The reader's day names, and always the English ones of the member CSV.
         try:
-            return list(parse_availability(text))
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+            return list(parse_availability(text, days=day_abbreviations()))
+        except SlotError as exc:
+            raise forms.ValidationError(problem_text(exc.code, exc.params)) from exc
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

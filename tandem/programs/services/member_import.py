@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+from django_stubs_ext import StrOrPromise
 
 from tandem.accounts.models import User
 from tandem.core import clock
@@ -25,7 +28,6 @@ from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import AuditEvent
 from tandem.interchange.members_csv import (
     MAX_BYTES,
-    MSG_TOO_LARGE,
     MemberRow,
     ParseResult,
     RowError,
@@ -34,12 +36,11 @@ from tandem.interchange.members_csv import (
 )
 from tandem.programs.models import Invitation, Membership, Profile, Program, Tag
 from tandem.programs.services.invitations import invitation_send
+from tandem.programs.services.member_csv import problem_localise, problem_text, row_problem
 
 __all__ = [
-    "MSG_CONSENT_IN_FUTURE",
+    "MSG_CHANGED_MEANWHILE",
     "MSG_FILE_HAS_ERRORS",
-    "MSG_NOT_CSV",
-    "MSG_UTF16",
     "MemberImportPlan",
     "MemberImportResult",
     "member_import_apply",
@@ -49,36 +50,13 @@ __all__ = [
     "member_import_preview",
 ]
 
-# Messages, kept as constants so that tests assert the exact text.
-MSG_NOT_CSV = (
-    "This is not a CSV file: it looks like {kind}. In your spreadsheet choose "
-    '"Save as" (or "Download") > "CSV UTF-8", then upload that file.'
+# Messages of the whole import, kept as constants so that tests assert the exact text; the
+# problems of each line are worded in services.member_csv.
+MSG_FILE_HAS_ERRORS = gettext_noop(
+    "The file has problems (listed below); nothing was imported. Fix them and upload the "
+    "file again."
 )
-MSG_UTF16 = (
-    'The file is UTF-16 text (what spreadsheets call "Unicode text"), not UTF-8. '
-    'Save it as "CSV UTF-8" from your spreadsheet and import it again.'
-)
-MSG_COORDINATOR_ROW = (
-    "{email} coordinates this program; coordinators are not imported as members. Remove this line."
-)
-MSG_LEFT_ROW = (
-    "{email} has left this program, and Tandem does not add people back on their behalf. "
-    "Remove this line; they can rejoin from the program's page."
-)
-MSG_CELL_TOO_LONG = "This cell has {length} characters; the limit is {limit}. Shorten it."
-MSG_TAG_TOO_LONG = (
-    "{value!r} has {length} characters; an item may have at most {limit}. Shorten it."
-)
-MSG_IN_PERSON_NEEDS_CITY = (
-    "Meeting in person needs the member's city, which the CSV cannot hold. "
-    'Write "video" or "phone" here; the member can choose "in person" with their city in '
-    "their intake."
-)
-MSG_CONSENT_IN_FUTURE = (
-    "The consent date {day} is after today; write the day the member consented, or yes."
-)
-MSG_FILE_HAS_ERRORS = "The file has problems (listed below); nothing was imported. Fix them and upload the file again."
-MSG_CHANGED_MEANWHILE = (
+MSG_CHANGED_MEANWHILE = gettext_noop(
     "Someone changed these members while you were importing; nothing was imported. "
     "Upload the file again to see the current preview."
 )
@@ -87,14 +65,14 @@ MSG_CHANGED_MEANWHILE = (
 COMPLETE_NEEDS = ("offers", "wants", "availability")
 
 _CHUNK = 500
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "an Excel workbook or another zip archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel (.xls) workbook"),
+_SIGNATURES: tuple[tuple[bytes, StrOrPromise], ...] = (
+    (b"\x89PNG\r\n\x1a\n", _("a PNG image")),
+    (b"\xff\xd8\xff", _("a JPEG image")),
+    (b"GIF87a", _("a GIF image")),
+    (b"GIF89a", _("a GIF image")),
+    (b"%PDF-", _("a PDF document")),
+    (b"PK\x03\x04", _("an Excel workbook or another zip archive")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", _("an old Excel (.xls) workbook")),
 )
 # Statuses an import may move between; matched and paused members keep theirs.
 _OPEN_STATUSES = (
@@ -203,7 +181,9 @@ class _Work:
 def member_import_check_size(*, size: int) -> None:
     """Refuse a file over the limit before anything reads it."""
     if size > MAX_BYTES:
-        raise ValidationFailed(MSG_TOO_LARGE.format(size=size, limit=MAX_BYTES), field="file")
+        raise ValidationFailed(
+            problem_text("too_large", {"size": size, "limit": MAX_BYTES}), field="file"
+        )
 
 
 def member_import_digest(data: bytes) -> str:
@@ -212,19 +192,21 @@ def member_import_digest(data: bytes) -> str:
 
 
 def member_import_parse(*, data: bytes) -> ParseResult:
-    """Parse the upload, first telling apart files that are not CSV text at all."""
+    """Parse the upload, first telling apart files that are not CSV text at all.
+
+    Every problem is worded in the active language.
+    """
     if len(data) > MAX_BYTES:
-        return ParseResult(
-            (), (RowError(0, "", MSG_TOO_LARGE.format(size=len(data), limit=MAX_BYTES)),)
-        )
+        return ParseResult((), (row_problem(0, "", "too_large", size=len(data), limit=MAX_BYTES),))
     for signature, kind in _SIGNATURES:
         if data.startswith(signature):
-            return ParseResult((), (RowError(0, "", MSG_NOT_CSV.format(kind=kind)),))
+            return ParseResult((), (row_problem(0, "", "not_csv", kind=kind),))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return ParseResult((), (RowError(0, "", MSG_UTF16),))
+        return ParseResult((), (row_problem(0, "", "utf16"),))
     if b"\x00" in data[:8192]:
-        return ParseResult((), (RowError(0, "", MSG_NOT_CSV.format(kind="a binary file")),))
-    return parse_members_csv(data)
+        return ParseResult((), (row_problem(0, "", "not_csv", kind=_("a binary file")),))
+    parsed = parse_members_csv(data)
+    return replace(parsed, errors=tuple(problem_localise(error) for error in parsed.errors))
 
 
 def member_import_preview(*, program: Program, data: bytes) -> MemberImportPlan:
@@ -336,7 +318,7 @@ def _check_lengths(row: MemberRow) -> list[RowError]:
     for column, value, limit in cells:
         if len(value) > limit:
             errors.append(
-                RowError(row.line, column, MSG_CELL_TOO_LONG.format(length=len(value), limit=limit))
+                row_problem(row.line, column, "cell_too_long", length=len(value), limit=limit)
             )
     limit = _max_length(Tag, "name")
     for column, values in (("offers", row.offers), ("wants", row.wants), ("goals", row.goals)):
@@ -344,10 +326,8 @@ def _check_lengths(row: MemberRow) -> list[RowError]:
             length = max(len(value), len(tag_key(value)))
             if length > limit:
                 errors.append(
-                    RowError(
-                        row.line,
-                        column,
-                        MSG_TAG_TOO_LONG.format(value=value, length=length, limit=limit),
+                    row_problem(
+                        row.line, column, "tag_too_long", value=value, length=length, limit=limit
                     )
                 )
     return errors
@@ -399,16 +379,16 @@ def _plan(*, program: Program, rows: Sequence[MemberRow]) -> _Work:
         membership = work.memberships.get(row.email)
         errors = _check_lengths(row)
         if membership is not None and membership.is_coordinator:
-            errors.append(RowError(row.line, "email", MSG_COORDINATOR_ROW.format(email=row.email)))
+            errors.append(row_problem(row.line, "email", "coordinator_row", email=row.email))
         elif membership is not None and membership.status == Membership.Status.LEFT:
-            errors.append(RowError(row.line, "email", MSG_LEFT_ROW.format(email=row.email)))
+            errors.append(row_problem(row.line, "email", "left_row", email=row.email))
         profile = _profile_of(membership)
         if row.channel == Profile.Channel.IN_PERSON and not (profile and profile.city):
-            errors.append(RowError(row.line, "channel", MSG_IN_PERSON_NEEDS_CITY))
+            errors.append(row_problem(row.line, "channel", "in_person_needs_city"))
         consent_at = _consent_at(row=row, profile=profile, now=now)
         if consent_at is not None and consent_at > now:
             errors.append(
-                RowError(row.line, "consent", MSG_CONSENT_IN_FUTURE.format(day=row.consent_on))
+                row_problem(row.line, "consent", "consent_in_future", day=str(row.consent_on))
             )
         if errors:
             work.errors.extend(errors)

@@ -17,9 +17,10 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import slugify
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from tandem.core import clock
 from tandem.core.audit import audit_record
@@ -45,12 +46,13 @@ RESERVED_SLUGS = frozenset(
 )
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# The key dates in the order they must fall; each label is how the form names the field.
+# The key dates in the order they must fall; each label is how the form names the field
+# (translated where a message names it).
 DATE_FIELDS: list[tuple[str, str]] = [
-    ("kickoff_on", "kick-off"),
-    ("midpoint_on", "mid-point check-in"),
-    ("ends_on", "end"),
-    ("recap_on", "recap"),
+    ("kickoff_on", gettext_noop("kick-off")),
+    ("midpoint_on", gettext_noop("mid-point check-in")),
+    ("ends_on", gettext_noop("end")),
+    ("recap_on", gettext_noop("recap")),
 ]
 
 # Fields of a program that ``program_update`` may change.
@@ -93,10 +95,10 @@ STATUS_UNKNOWN = gettext_noop("Choose a status: draft, waitlist, intake open, ru
 STATUS_CLOSED_IS_FINAL = gettext_noop(
     "This program is closed, and a closed program cannot be reopened."
 )
-STATUS_NOT_ALLOWED = (
+STATUS_NOT_ALLOWED = gettext_noop(
     "A program that is {current} cannot become {target}; next it can be: {allowed}."
 )
-DATE_ORDER = "The {later} must be on or after the {earlier} ({earlier_date})."
+DATE_ORDER = gettext_noop("The {later} must be on or after the {earlier} ({earlier_date}).")
 CADENCE_RANGE = gettext_noop("Meet every 1 to 12 weeks.")
 MEETING_MINUTES_RANGE = gettext_noop("A meeting lasts 15 to 240 minutes.")
 FORMAT_UNKNOWN = gettext_noop("Choose a format: pairs or circles.")
@@ -104,9 +106,9 @@ BOTH_GAIN_UNKNOWN = gettext_noop(
     "Choose what counts as both gaining: skill_swap, shared_goals or off."
 )
 COOLING_OFF_MAX_DAYS = 90
-COOLING_OFF_RANGE = (
-    f"The cooling-off after an ending lasts 0 to {COOLING_OFF_MAX_DAYS} days (0: partners "
-    "may be matched again at once)."
+COOLING_OFF_RANGE = gettext_noop(
+    "The cooling-off after an ending lasts 0 to {max_days} days (0: partners may be matched "
+    "again at once)."
 )
 CIRCLE_SIZE_RANGE = gettext_noop(
     "Circles have 3 to 5 people: set the smallest and largest size between 3 and 5."
@@ -204,7 +206,7 @@ def program_check(*, values: dict[str, Any], program: Program | None = None) -> 
         if program.status == Status.CLOSED:
             errors.append(ValidationFailed(STATUS_CLOSED_IS_FINAL, field="status"))
         elif status not in allowed:
-            message = STATUS_NOT_ALLOWED.format(
+            message = gettext(STATUS_NOT_ALLOWED).format(
                 current=_status_label(program.status),
                 target=_status_label(status),
                 allowed=", ".join(_status_label(s) for s in Status.values if s in allowed),
@@ -219,8 +221,12 @@ def program_check(*, values: dict[str, Any], program: Program | None = None) -> 
             continue
         for earlier_label, earlier_value in seen:
             if value < earlier_value:
-                message = DATE_ORDER.format(
-                    later=label, earlier=earlier_label, earlier_date=earlier_value.isoformat()
+                message = gettext(DATE_ORDER).format(
+                    later=gettext(label),
+                    earlier=gettext(earlier_label),
+                    earlier_date=date_format(
+                        earlier_value, pgettext("day, month and year", "j F Y")
+                    ),
                 )
                 errors.append(ValidationFailed(message, field=field))
                 break
@@ -239,7 +245,8 @@ def program_check(*, values: dict[str, Any], program: Program | None = None) -> 
         errors.append(ValidationFailed(BOTH_GAIN_UNKNOWN, field="both_gain"))
     cooling_off = values.get("cooling_off_days")
     if not isinstance(cooling_off, int) or not 0 <= cooling_off <= COOLING_OFF_MAX_DAYS:
-        errors.append(ValidationFailed(COOLING_OFF_RANGE, field="cooling_off_days"))
+        message = gettext(COOLING_OFF_RANGE).format(max_days=COOLING_OFF_MAX_DAYS)
+        errors.append(ValidationFailed(message, field="cooling_off_days"))
     size_min, size_max = values.get("circle_size_min"), values.get("circle_size_max")
     if not isinstance(size_min, int) or not 3 <= size_min <= 5:
         errors.append(ValidationFailed(CIRCLE_SIZE_RANGE, field="circle_size_min"))

@@ -125,7 +125,7 @@ def test_unreadable_other_times_is_an_error_that_keeps_the_grid(client, member):
     data = form_data(availability_other="Funday 10-11")
     response = client.post(url(member), data)
     assert response.status_code == 200
-    assert "unknown day &#x27;Funday&#x27;; use Mon, Tue" in response.text
+    assert "unknown day “Funday”; use Mon, Tue" in response.text
     assert checked_cells(response.text) == set(data["availability"])
 
 
@@ -239,7 +239,7 @@ def test_every_problem_is_shown_at_once_even_when_one_answer_cannot_be_read(clie
     response = client.post(url(member), data)
     assert response.status_code == 200
     html = response.text.replace("&#x27;", "'").replace("&quot;", '"')
-    assert "unknown day 'Funday'; use Mon, Tue" in html
+    assert "unknown day “Funday”; use Mon, Tue" in html
     assert svc.MSG_TOO_LONG.format(limit=80, length=81) in html
     assert MSG_BAD_TIME_ZONE.format(value="Mars/Base") in html
     assert svc.MSG_BAD_CHANNEL in html
@@ -290,3 +290,44 @@ def test_a_spanish_speaking_member_reads_the_intake_its_errors_and_next_steps_in
     assert "antes del inicio, el <strong>miércoles 3 de febrero de 2027</strong>" in steps
     assert "lun 18:00-19:00" in steps
     assert "Videollamada" in steps
+
+
+def test_other_free_times_take_the_members_day_names_and_come_back_in_them(client, member):
+    member.user.language = "es"
+    member.user.save(update_fields=["language"])
+    # Typed the Spanish way, accents optional; English days are still understood.
+    data = form_data(
+        availability=[], availability_other="mié 18:00-19:00; SAB 23:00-24:00; Sun 05:00-06:00"
+    )
+    assert client.post(url(member), data).status_code == 302
+    assert Profile.objects.get().availability == [[2, 1080, 1140], [5, 1380, 1440], [6, 300, 360]]
+    page = client.get(url(member)).text
+    # 18:00-19:00 fits the grid and is ticked there; the rest is written out in Spanish.
+    assert checked_cells(page) == {cell_value(2, 1080), cell_value(2, 1110)}
+    assert 'value="sáb 23:00-24:00; dom 05:00-06:00"' in page
+    assert "lun 05:00-06:00; sáb 23:00-24:00 (los días en inglés, como Mon, también valen)" in page
+
+
+def test_other_free_times_typed_in_spanish_come_back_as_typed_when_another_answer_is_wrong(
+    client, member
+):
+    member.user.language = "es"
+    member.user.save(update_fields=["language"])
+    data = form_data(display_name="", availability_other="mié 18:00-19:00")
+    response = client.post(url(member), data)
+    assert response.status_code == 200
+    assert 'value="mié 18:00-19:00"' in response.text
+    refused = client.post(url(member), form_data(availability_other="mer 18:00-19:00")).text
+    assert (
+        "Franja «mer 18:00-19:00»: día desconocido «mer»; usa lun, mar, mié, jue, vie, sáb, dom."
+        in refused
+    )
+
+
+def test_other_free_times_take_french_day_names(client, member):
+    member.user.language = "fr"
+    member.user.save(update_fields=["language"])
+    data = form_data(availability=[], availability_other="mer 05:00-06:00; Dim 23:00-24:00")
+    assert client.post(url(member), data).status_code == 302
+    assert Profile.objects.get().availability == [[2, 300, 360], [6, 1380, 1440]]
+    assert 'value="mer 05:00-06:00; dim 23:00-24:00"' in client.get(url(member)).text

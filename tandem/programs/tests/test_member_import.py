@@ -16,13 +16,12 @@ from django.urls import reverse
 from tandem.accounts.models import User
 from tandem.core import clock
 from tandem.core.models import AuditEvent
-from tandem.interchange import members_csv as parser
 from tandem.interchange.members_csv import MAX_BYTES
 from tandem.interchange.tests.csv_rows import HEADER, csv_bytes, row
 from tandem.programs.forms.member_import import MSG_NO_FILE
 from tandem.programs.models import Invitation, Membership, Profile, Tag
-from tandem.programs.services import member_import as service
 from tandem.programs.services.invitations import invitation_accept
+from tandem.programs.services.member_csv import problem_text
 from tandem.programs.services.member_import import member_import_apply, member_import_preview
 from tandem.programs.tests.factories import (
     CoordinatorFactory,
@@ -292,7 +291,7 @@ def test_consent_date_after_today_is_a_cell_error(program, frozen_clock):
     tomorrow = (frozen_clock + timedelta(days=2)).date().isoformat()
     plan = member_import_preview(program=program, data=with_consent((row(), tomorrow)))
     assert [(e.line, e.column, e.message) for e in plan.errors] == [
-        (2, "consent", service.MSG_CONSENT_IN_FUTURE.format(day=tomorrow))
+        (2, "consent", problem_text("consent_in_future", {"day": tomorrow}))
     ]
 
 
@@ -388,7 +387,7 @@ def test_a_coordinator_in_the_file_is_rejected_not_demoted(client, program, coor
     response = upload(
         client, program, csv_bytes(row(), row(email=coordinator.email.upper(), name="Me"))
     )
-    message = service.MSG_COORDINATOR_ROW.format(email=coordinator.email)
+    message = problem_text("coordinator_row", {"email": coordinator.email})
     assert escape(message) in response.text
     assert "<td>3</td>" in response.text
     assert response.context["plan"].can_import is False
@@ -400,7 +399,7 @@ def test_a_member_who_left_is_not_added_back(program, coordinator):
     MembershipFactory(program=program, user__email="ana@example.org", status=Membership.Status.LEFT)
     plan = member_import_preview(program=program, data=csv_bytes(row()))
     assert [e.message for e in plan.errors] == [
-        service.MSG_LEFT_ROW.format(email="ana@example.org")
+        problem_text("left_row", {"email": "ana@example.org"})
     ]
 
 
@@ -418,7 +417,7 @@ def test_matched_member_keeps_status(program, coordinator):
 def test_in_person_without_a_known_city_is_a_row_error(program):
     plan = member_import_preview(program=program, data=csv_bytes(row(channel="in person")))
     assert [(e.line, e.column, e.message) for e in plan.errors] == [
-        (2, "channel", service.MSG_IN_PERSON_NEEDS_CITY)
+        (2, "channel", problem_text("in_person_needs_city", {}))
     ]
 
 
@@ -427,8 +426,8 @@ def test_overlong_cells_are_row_errors(program):
         program=program, data=csv_bytes(row(name="N" * 81, offers="x" * 61))
     )
     assert [(e.column, e.message) for e in plan.errors] == [
-        ("name", service.MSG_CELL_TOO_LONG.format(length=81, limit=80)),
-        ("offers", service.MSG_TAG_TOO_LONG.format(value="x" * 61, length=61, limit=60)),
+        ("name", problem_text("cell_too_long", {"length": 81, "limit": 80})),
+        ("offers", problem_text("tag_too_long", {"value": "x" * 61, "length": 61, "limit": 60})),
     ]
 
 
@@ -482,34 +481,38 @@ def _latin1() -> bytes:
 
 
 BAD_FILES = [
-    pytest.param(_latin1(), parser.MSG_NOT_UTF8.format(line=2), id="wrong-encoding"),
+    pytest.param(_latin1(), problem_text("not_utf8", {"line": 2}), id="wrong-encoding"),
     pytest.param(
         b"email,name,time_zone\nana@example.org,Ana,Europe/Madrid\n",
-        parser.MSG_MISSING_COLUMNS.format(
-            columns="pronouns, availability, offers, wants, goals, stage, organisation, "
-            "department, languages, channel, exclude"
+        problem_text(
+            "missing_columns",
+            {
+                "columns": "pronouns, availability, offers, wants, goals, stage, organisation, "
+                "department, languages, channel, exclude",
+                "count": 11,
+            },
         ),
         id="missing-columns",
     ),
     pytest.param(
         csv_bytes(row(), row(email="ANA@example.org")),
-        parser.MSG_DUPLICATE_EMAIL.format(email="ana@example.org", first=2, line=3),
+        problem_text("duplicate_email", {"email": "ana@example.org", "first": 2, "line": 3}),
         id="duplicate-emails",
     ),
     pytest.param(
         csv_bytes(row(name='=HYPERLINK("http://evil")')),
-        parser.MSG_FORMULA.format(char="="),
+        problem_text("formula", {"char": "="}),
         id="formula",
     ),
-    pytest.param(b"", parser.MSG_EMPTY, id="empty"),
+    pytest.param(b"", problem_text("empty", {}), id="empty"),
     pytest.param(
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",
-        service.MSG_NOT_CSV.format(kind="a PNG image"),
+        problem_text("not_csv", {"kind": "a PNG image"}),
         id="png",
     ),
     pytest.param(
         "\ufeff".encode("utf-16-le") + csv_bytes(row()).decode().encode("utf-16-le"),
-        service.MSG_UTF16,
+        problem_text("utf16", {}),
         id="utf-16",
     ),
     pytest.param(None, MSG_NO_FILE, id="no-file"),
@@ -539,7 +542,7 @@ def test_file_over_10_mb_is_refused_before_it_is_read(client, program, coordinat
     before = counts()
     response = upload(client, program, data)
     assert response.status_code == 200
-    message = parser.MSG_TOO_LARGE.format(size=len(data), limit=MAX_BYTES)
+    message = problem_text("too_large", {"size": len(data), "limit": MAX_BYTES})
     assert escape(message) in response.text
     assert counts() == before
 
@@ -598,8 +601,8 @@ def test_preview_lists_every_problem_of_every_cell_at_once(client, program, coor
 def test_a_file_with_a_header_and_no_members_says_so(client, program, coordinator):
     response = upload(client, program, csv_bytes())
     plan = response.context["plan"]
-    assert [(e.line, e.message) for e in plan.errors] == [(0, parser.MSG_NO_MEMBERS)]
-    assert escape(parser.MSG_NO_MEMBERS) in response.text
+    assert [(e.line, e.message) for e in plan.errors] == [(0, problem_text("no_members", {}))]
+    assert escape(problem_text("no_members", {})) in response.text
     assert escape(views.MSG_NOTHING_TO_CHANGE) not in response.text
     assert not plan.can_import
 

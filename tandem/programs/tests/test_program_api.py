@@ -107,7 +107,7 @@ def test_patch_uses_the_same_rules_and_messages_as_the_page(client, program, coo
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert response.json()["detail"] == "The end must be on or after the kick-off (2027-03-01)."
+    assert response.json()["detail"] == "The end must be on or after the kick-off (1 March 2027)."
     assert response.json()["field"] == "ends_on"
 
 

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.utils import translation
 
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import AuditEvent
@@ -131,8 +132,8 @@ def test_dates_out_of_order_are_refused_with_the_dates_named(program):
             recap_on=date(2027, 5, 1),
         )
     assert messages_of(exc.value) == {
-        "midpoint_on": "The mid-point check-in must be on or after the kick-off (2027-03-01).",
-        "recap_on": "The recap must be on or after the end (2027-06-01).",
+        "midpoint_on": "The mid-point check-in must be on or after the kick-off (1 March 2027).",
+        "recap_on": "The recap must be on or after the end (1 June 2027).",
     }
     program.refresh_from_db()
     assert program.kickoff_on is None
@@ -143,7 +144,7 @@ def test_recap_before_kickoff_is_refused_even_without_the_dates_between(program)
         svc.program_update(
             program=program, actor=None, kickoff_on=date(2027, 3, 1), recap_on=date(2027, 1, 1)
         )
-    assert exc.value.message == "The recap must be on or after the kick-off (2027-03-01)."
+    assert exc.value.message == "The recap must be on or after the kick-off (1 March 2027)."
 
 
 @pytest.mark.parametrize(
@@ -301,3 +302,43 @@ def test_removed_coordinator_can_be_added_again(program):
     svc.coordinator_add(program=program, email=second.user.email, added_by=None)
     second.refresh_from_db()
     assert (second.role, second.status) == (Membership.Role.COORDINATOR, Membership.Status.READY)
+
+
+REFUSALS_IN_LANGUAGE = {
+    "es": (
+        "Un programa en estado «en marcha» no puede pasar a «borrador»; a continuación puede "
+        "pasar a: cerrado.",
+        "La fecha de seguimiento de mitad de programa debe ser igual o posterior a la de inicio "
+        "(1 de marzo de 2027).",
+        "La pausa tras un final dura de 0 a 90 días (0: quienes fueron compañeros pueden volver "
+        "a emparejarse enseguida).",
+    ),
+    "fr": (
+        "Un programme à l\u2019état « en cours » ne peut pas passer à « brouillon » ; ensuite, il "
+        "peut passer à : clôturé.",
+        "La date « point de mi-parcours » doit être identique ou postérieure à la date "
+        "« lancement » (1 mars 2027).",
+        "La pause après une fin dure de 0 à 90 jours (0 : les partenaires peuvent être appariés "
+        "de nouveau tout de suite).",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_status_dates_and_cooling_off_refusals_are_in_the_language(language):
+    status, dates, cooling_off = REFUSALS_IN_LANGUAGE[language]
+    program = ProgramFactory(status=Program.Status.RUNNING)
+    with translation.override(language), pytest.raises(ProgramInvalid) as exc:
+        svc.program_update(
+            program=program,
+            actor=None,
+            status=Program.Status.DRAFT,
+            kickoff_on=date(2027, 3, 1),
+            midpoint_on=date(2027, 2, 1),
+            cooling_off_days=91,
+        )
+    assert messages_of(exc.value) == {
+        "status": status,
+        "midpoint_on": dates,
+        "cooling_off_days": cooling_off,
+    }

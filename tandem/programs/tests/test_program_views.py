@@ -216,7 +216,7 @@ def test_settings_with_dates_out_of_order_show_every_problem_and_keep_input(
         ),
     )
     assert response.status_code == 200
-    assert "The end must be on or after the kick-off (2027-03-01)." in response.text
+    assert "The end must be on or after the kick-off (1 March 2027)." in response.text
     assert "A meeting lasts 15 to 240 minutes." in response.text
     assert 'value="New name"' in response.text
     assert 'value="2027-02-01"' in response.text

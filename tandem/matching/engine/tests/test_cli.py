@@ -100,6 +100,6 @@ def test_a_nul_byte_in_a_cell_is_refused_with_its_line(tmp_path: Path) -> None:
     nul = ROWS[2].replace("Cy,", "C\x00y,")
     done = run(tmp_path, [*ROWS[:2], nul])
     assert done.returncode == 2
-    assert done.stderr == (f"line 4, column name: {MSG_CONTROL_CHARACTER.format(code=0)}\n")
+    assert done.stderr == (f"line 4, column name: {MSG_CONTROL_CHARACTER.format(code='0000')}\n")
     assert "\x00" not in done.stdout + done.stderr
     assert not (tmp_path / "out.csv").exists()
