@@ -10,7 +10,7 @@ import sys
 import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tandem.matching.engine import (
@@ -332,6 +332,8 @@ def test_relaxation_is_a_matching_within_its_proven_bound(n: int, seed: int) -> 
 
 
 @given(st.integers(2, 9), st.integers(2, 9), st.integers(0, 10_000))
+# A light matching, where the bound's allowance for the integer scaling is a visible share.
+@example(left=2, right=3, seed=495)
 @settings(max_examples=40, deadline=None)
 def test_relaxation_is_exact_on_two_sided_graphs(left: int, right: int, seed: int) -> None:
     # No odd cycles, so the assignment relaxation has an integral optimum.
@@ -344,7 +346,10 @@ def test_relaxation_is_exact_on_two_sided_graphs(left: int, right: int, seed: in
     relaxed = solve_matching(left + right, i, j, w, exact_limit=0)
     exact = solve_matching(left + right, i, j, w)
     assert relaxed.weight == pytest.approx(exact.weight, abs=1e-6)
-    assert relaxed.gap < 1e-6
+    # The bound is the optimum plus the allowance for rounding the weights to integers and back
+    # (solver.relaxed_matching): millionths of a point, which as a share of a light matching can
+    # exceed 1e-6 (the example above) but as an amount stays far below any pair's weight.
+    assert 0 <= relaxed.bound - relaxed.weight < 1e-5
 
 
 def test_large_runs_record_how_close_they_are_to_the_best() -> None:
