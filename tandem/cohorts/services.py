@@ -1,5 +1,5 @@
-"""Copy a program into the next cohort: settings, guidebook and worksheets, referral resources
-and surveys go to a new draft; no member, partnership or answer is copied.
+"""Copy a program into the next cohort: settings, guidebook and worksheets, referral resources,
+surveys and outcome measures go to a new draft; no member, partnership or answer is copied.
 
 Sits above programs and goals (it copies both). The copy names its source in
 ``Program.previous_cohort``, so matching keeps earlier partners apart in the new cohort.
@@ -12,7 +12,7 @@ from django.db import transaction
 
 from tandem.core.audit import audit_record
 from tandem.core.models import AuditEvent
-from tandem.goals.models import Question, Survey
+from tandem.goals.models import Measure, Question, Survey
 from tandem.programs.models import Document, Program, Resource
 from tandem.programs.services.program import program_create
 
@@ -71,6 +71,11 @@ def program_copy(*, source: Program, coordinator: Any, name: str, slug: str = ""
         )
         for r in Resource.objects.filter(program=source).order_by("pk")
     )
+    # Outcome measures carry over with their questions, so the cohorts compare like for like.
+    measures = {
+        m.pk: Measure.objects.create(program=program, text=m.text, position=m.position)
+        for m in Measure.objects.filter(program=source).order_by("position", "pk")
+    }
     for survey in Survey.objects.filter(program=source).prefetch_related("questions"):
         new_survey = Survey.objects.create(program=program, kind=survey.kind)
         Question.objects.bulk_create(
@@ -80,6 +85,7 @@ def program_copy(*, source: Program, coordinator: Any, name: str, slug: str = ""
                 kind=q.kind,
                 choices=q.choices,
                 position=q.position,
+                measure=measures.get(q.measure_id) if q.measure_id else None,
             )
             for q in survey.questions.all()
         )

@@ -1,7 +1,5 @@
 """Writes of the dashboard: nudging stalled partnerships, exporting the figures (audited)."""
 
-import csv
-import io
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -11,11 +9,12 @@ from django.utils.translation import gettext, gettext_noop
 
 from tandem.core import clock
 from tandem.core.audit import audit_record
+from tandem.core.exports import csv_lines
 from tandem.core.models import AuditEvent
 from tandem.core.nudges import iso_week, nudge_is_too_soon
-from tandem.dashboard import selectors
+from tandem.dashboard import selectors, selectors_outcomes
 from tandem.dashboard.models import StalledNudge
-from tandem.interchange.cells import csv_safe
+from tandem.dashboard.selectors_outcomes import MIN_GROUP, CohortOutcomes
 from tandem.programs.models import Program
 
 NOTHING_STALLED = gettext_noop(
@@ -119,11 +118,12 @@ def figure_rows(figures: selectors.Figures) -> list[tuple[str, str, Any]]:
 def figures_export(*, program: Program, user: Any, ip_address: str | None = None) -> str:
     """Return the dashboard's figures as CSV text and record the export in the audit log."""
     figures = selectors.program_figures(program=program)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([gettext("section"), gettext("figure"), gettext("value")])
-    for row in figure_rows(figures):
-        writer.writerow([csv_safe(cell) for cell in row])
+    text = "".join(
+        csv_lines(
+            header=[gettext("section"), gettext("figure"), gettext("value")],
+            rows=figure_rows(figures),
+        )
+    )
     audit_record(
         action=AuditEvent.Action.EXPORT,
         actor=user,
@@ -132,4 +132,104 @@ def figures_export(*, program: Program, user: Any, ip_address: str | None = None
         after={"export": "dashboard_figures"},
         ip_address=ip_address,
     )
-    return buffer.getvalue()
+    return text
+
+
+def _count(n: int) -> Any:
+    """A count of people or partnerships as the evaluation shows it: one to four withheld."""
+    return gettext("fewer than %(n)d") % {"n": MIN_GROUP} if 0 < n < MIN_GROUP else n
+
+
+def _share(value: float | None, n: int) -> tuple[Any, Any]:
+    """A mean or percentage and the number behind it; withheld when fewer than five."""
+    if 0 < n < MIN_GROUP:
+        return "", _count(n)
+    return ("" if value is None else value), n
+
+
+def evaluation_rows(cohorts: list[CohortOutcomes]) -> list[tuple[Any, ...]]:
+    """Return the evaluation as (cohort, section, figure, value, based on) rows.
+
+    Aggregates only: no name, no answer, no free text; every count of one to four people or
+    partnerships, and every mean or percentage drawn from fewer than five, is withheld.
+    """
+    _ = gettext
+    partnerships, meetings, goals, measures = (
+        _("Partnerships"),
+        _("Meetings"),
+        _("Goals"),
+        _("Outcome measures (1-5)"),
+    )
+    rows: list[tuple[Any, ...]] = []
+    for cohort in cohorts:
+        name = cohort.program.name
+        rows += [
+            (name, partnerships, _("Members matched"), _count(cohort.members), ""),
+            (name, partnerships, _("Partnerships"), _count(cohort.partnerships), ""),
+            (
+                name,
+                partnerships,
+                _("Did not end early (%)"),
+                *_share(cohort.retention, cohort.partnerships),
+            ),
+            (name, partnerships, _("Ended early"), _count(cohort.ended_early), ""),
+        ]
+        rows += [
+            (name, partnerships, _("Ended early: %(reason)s") % {"reason": reason}, _count(n), "")
+            for reason, n in cohort.early_endings.items()
+        ]
+        rows += [
+            (name, meetings, _("Held"), cohort.meetings_held, ""),
+            (
+                name,
+                meetings,
+                _("Held per partnership"),
+                *_share(cohort.meetings_per_partnership, cohort.partnerships),
+            ),
+            (name, goals, _("Set"), cohort.goals_set, ""),
+            (name, goals, _("Completed (%)"), *_share(cohort.goal_attainment, cohort.goals_set)),
+        ]
+        for m in cohort.measures:
+            rows += [
+                (
+                    name,
+                    measures,
+                    _("%(measure)s: mean at kick-off") % {"measure": m.text},
+                    *_share(m.before_mean, m.before_n),
+                ),
+                (
+                    name,
+                    measures,
+                    _("%(measure)s: mean at recap") % {"measure": m.text},
+                    *_share(m.after_mean, m.after_n),
+                ),
+                (
+                    name,
+                    measures,
+                    _("%(measure)s: change, for those who answered both") % {"measure": m.text},
+                    *_share(m.change, m.paired_n),
+                ),
+            ]
+    return rows
+
+
+def evaluation_export(*, program: Program, user: Any, ip_address: str | None = None) -> str:
+    """Return the outcomes of the program and its earlier cohorts as CSV text (audited)."""
+    cohorts = selectors_outcomes.outcomes_by_cohort(program=program, user=user)
+    header = [
+        gettext("cohort"),
+        gettext("section"),
+        gettext("figure"),
+        gettext("value"),
+        gettext("based on"),
+    ]
+    text = "".join(csv_lines(header=header, rows=evaluation_rows(cohorts)))
+    audit_record(
+        action=AuditEvent.Action.EXPORT,
+        actor=user,
+        subject_label=f"Evaluation of {program.name}"[:254],
+        program=program,
+        after={"export": "evaluation", "cohorts": [c.program.slug for c in cohorts]},
+        ip_address=ip_address,
+    )
+    return text

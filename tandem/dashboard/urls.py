@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/cockpit/", views.cockpit, name="cockpit"),
     path("<slug:slug>/me/", views.member_home, name="member_home"),
     path("<slug:slug>/export.csv", views.figures_export, name="export"),
+    path("<slug:slug>/evaluation.csv", views.evaluation_export, name="evaluation_export"),
     path("<slug:slug>/nudge-stalled/", views.stalled_nudge, name="nudge_stalled"),
     # The coordinator's tools: partnerships with their health, and one member's page.
     path("<slug:slug>/partnerships/", views_partnerships.partnership_list, name="partnership_list"),

@@ -8,7 +8,13 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from tandem.dashboard import cockpit as cockpits
-from tandem.dashboard import navigation, selectors, selectors_first_month, services
+from tandem.dashboard import (
+    navigation,
+    selectors,
+    selectors_first_month,
+    selectors_outcomes,
+    services,
+)
 from tandem.goals.forms import PulseForm
 from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.selectors import (
@@ -80,6 +86,8 @@ def program_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "program": program,
             "figures": figures,
             "charts": figures.charts,
+            "outcomes": selectors_outcomes.outcomes_by_cohort(program=program, user=request.user),
+            "min_group": selectors_outcomes.MIN_GROUP,
             "help_page": support_selectors.help_flag_page(
                 program=program, number=request.GET.get("flags"), total=figures.help_flags_total
             ),
@@ -120,10 +128,25 @@ def figures_export(request: HttpRequest, slug: str) -> HttpResponse:
     text = services.figures_export(
         program=program, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
     )
+    return _csv_download(text, filename=f"{program.slug}-figures.csv")
+
+
+def _csv_download(text: str, *, filename: str) -> HttpResponse:
+    """Answer with a private CSV download of ``text``."""
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{program.slug}-figures.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def evaluation_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the program's outcomes by cohort as CSV, small groups withheld (audited)."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    text = services.evaluation_export(
+        program=program, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
+    )
+    return _csv_download(text, filename=f"{program.slug}-evaluation.csv")
 
 
 def first_month(request: HttpRequest, pk: int) -> HttpResponse:

@@ -53,6 +53,14 @@ class QuestionForm(TandemForm):
         return [line for line in self.cleaned_data.get("choices", "").splitlines() if line.strip()]
 
 
+class MeasureForm(TandemForm):
+    text = forms.CharField(
+        max_length=300,
+        label=_("Question (answered from 1 to 5)"),
+        help_text=_("For example: How confident am I that I will reach my goal?"),
+    )
+
+
 SCALE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 

@@ -175,6 +175,25 @@ class Survey(TimeStampedModel):
         return f"{self.get_kind_display()} survey of {self.program}"
 
 
+class Measure(models.Model):
+    """An outcome measure: a 1-5 question asked at kick-off (the baseline) and at the recap.
+
+    The coordinator writes it once; it is one scale question in each of the two surveys
+    (``Question.measure``), so members answer it as any other question and the dashboard
+    compares the two answers, before and after.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="measures")
+    text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["program", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class Question(models.Model):
     """One question of a survey: a 1-5 scale, a choice among options, or free text."""
 
@@ -188,9 +207,22 @@ class Question(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SCALE)
     choices = models.JSONField(default=list, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Set on the kick-off and recap questions of an outcome measure (always a 1-5 scale).
+    measure = models.ForeignKey(
+        Measure, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+    )
 
     class Meta:
         ordering = ["survey", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "measure"], name="question_measure_once_per_survey"
+            ),
+            models.CheckConstraint(
+                condition=Q(measure__isnull=True) | Q(kind="scale"),
+                name="question_measure_is_scale",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text

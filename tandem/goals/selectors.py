@@ -17,6 +17,7 @@ from tandem.goals.models import (
     Answer,
     Goal,
     GoalComment,
+    Measure,
     Nudge,
     Pulse,
     Question,
@@ -154,6 +155,11 @@ def survey_is_open(*, program: Program, kind: str, today: date | None = None) ->
     on = survey_date(program=program, kind=kind)
     day = today or clock.today()
     return on is not None and on <= day < on + timedelta(days=SURVEY_OPEN_DAYS)
+
+
+def measure_list(*, program: Program) -> list[Measure]:
+    """Return the program's outcome measures in their order."""
+    return list(Measure.objects.filter(program=program).order_by("position", "id"))
 
 
 def survey_list_for_program(*, program: Program) -> list[Survey]:

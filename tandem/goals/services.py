@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from tandem.core import clock
+from tandem.core.audit import audit_record
 from tandem.core.deadlines import DUE_IN_PAST as DUE_IN_PAST
 from tandem.core.deadlines import due_date_check
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.models import AuditEvent
 from tandem.core.nudges import NUDGE_INTERVAL, iso_week, nudge_is_too_soon
 from tandem.core.zones import day_in_zone
 from tandem.goals import selectors
@@ -19,6 +21,7 @@ from tandem.goals.models import (
     Goal,
     GoalComment,
     IncentiveEarned,
+    Measure,
     Nudge,
     ProgressUpdate,
     Pulse,
@@ -55,6 +58,13 @@ CHOICES_REQUIRED = _("A choice question needs at least two options, one a line."
 QUESTION_HAS_ANSWERS = _(
     "Members have answered this question already; it cannot be removed or change kind. "
     "Edit its wording instead, or add a new question."
+)
+MEASURE_HAS_ANSWERS = _(
+    "Members have answered this outcome measure already; it cannot be removed. "
+    "Edit its wording instead, or add a new measure."
+)
+MEASURE_IS_SCALE = _(
+    "This question is an outcome measure, asked at kick-off and recap: it stays a 1 to 5 scale."
 )
 PULSE_ALREADY = _("You have rated this meeting already: thank you.")
 
@@ -390,12 +400,27 @@ def question_add(
 
 @transaction.atomic
 def question_update(
-    *, question: Question, text: str, kind: str, choices: list[str] | None = None
+    *,
+    question: Question,
+    text: str,
+    kind: str,
+    choices: list[str] | None = None,
+    actor: Any = None,
 ) -> Question:
-    """Change a question's wording; its kind and options only while nobody has answered."""
+    """Change a question's wording; its kind and options only while nobody has answered.
+
+    The question of an outcome measure changes with its measure: the new wording goes to
+    both its kick-off and recap questions, and it stays a scale.
+    """
     text = text.strip()
     if not text:
         raise ValidationFailed(QUESTION_TEXT_REQUIRED, field="text")
+    if question.measure is not None:
+        if kind != Question.Kind.SCALE:
+            raise Conflict(MEASURE_IS_SCALE)
+        measure_update(measure=question.measure, text=text, actor=actor)
+        question.refresh_from_db()
+        return question
     if kind not in Question.Kind.values:
         kind = question.kind
     cleaned = _clean_choices(kind, choices or [])
@@ -410,11 +435,83 @@ def question_update(
 
 
 @transaction.atomic
-def question_delete(*, question: Question) -> None:
-    """Remove a question nobody has answered yet."""
+def question_delete(*, question: Question, actor: Any = None) -> None:
+    """Remove a question nobody has answered yet (an outcome measure's: the whole measure)."""
+    if question.measure is not None:
+        measure_delete(measure=question.measure, actor=actor)
+        return
     if question.answers.exists():
         raise Conflict(QUESTION_HAS_ANSWERS)
     question.delete()
+
+
+# The two surveys that ask an outcome measure: the baseline, then the end.
+MEASURE_SURVEYS = (Survey.Kind.KICKOFF, Survey.Kind.RECAP)
+
+
+@transaction.atomic
+def measure_add(*, program: Program, text: str, actor: Any = None) -> Measure:
+    """Add an outcome measure: one 1-5 question at the end of the kick-off and recap surveys."""
+    text = text.strip()
+    if not text:
+        raise ValidationFailed(QUESTION_TEXT_REQUIRED, field="text")
+    measure = Measure.objects.create(
+        program=program, text=text, position=Measure.objects.filter(program=program).count()
+    )
+    for kind in MEASURE_SURVEYS:
+        survey, _ = Survey.objects.get_or_create(program=program, kind=kind)
+        Question.objects.create(
+            survey=survey,
+            text=text,
+            kind=Question.Kind.SCALE,
+            position=survey.questions.count(),
+            measure=measure,
+        )
+    audit_record(
+        action=AuditEvent.Action.PROGRAM_CHANGED,
+        actor=actor,
+        subject_label=f"Outcome measure of {program.name}"[:254],
+        program=program,
+        after={"outcome_measure": text},
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, measure: Measure, text: str, actor: Any = None) -> Measure:
+    """Reword a measure and both of its questions (answers keep counting: it is one measure)."""
+    text = text.strip()
+    if not text:
+        raise ValidationFailed(QUESTION_TEXT_REQUIRED, field="text")
+    before = measure.text
+    measure.text = text
+    measure.save(update_fields=["text"])
+    measure.questions.update(text=text)
+    if before != text:
+        audit_record(
+            action=AuditEvent.Action.PROGRAM_CHANGED,
+            actor=actor,
+            subject_label=f"Outcome measure of {measure.program.name}"[:254],
+            program=measure.program,
+            before={"outcome_measure": before},
+            after={"outcome_measure": text},
+        )
+    return measure
+
+
+@transaction.atomic
+def measure_delete(*, measure: Measure, actor: Any = None) -> None:
+    """Remove a measure and its two questions while nobody has answered either."""
+    if Answer.objects.filter(question__measure=measure).exists():
+        raise Conflict(MEASURE_HAS_ANSWERS)
+    audit_record(
+        action=AuditEvent.Action.PROGRAM_CHANGED,
+        actor=actor,
+        subject_label=f"Outcome measure of {measure.program.name}"[:254],
+        program=measure.program,
+        before={"outcome_measure": measure.text},
+    )
+    measure.delete()
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from tandem.goals import selectors, services
 from tandem.goals.forms import (
     CommentForm,
     GoalForm,
+    MeasureForm,
     ProgressForm,
     PulseForm,
     QuestionForm,
@@ -51,6 +52,11 @@ MSG_COMPLETED = _("Goal complete. Congratulations!")
 MSG_QUESTION_ADDED = _("Question added.")
 MSG_QUESTION_SAVED = _("Question saved.")
 MSG_QUESTION_DELETED = _("Question removed.")
+MSG_MEASURE_ADDED = _(
+    "Outcome measure added: it is asked at the end of the kick-off and the recap surveys."
+)
+# The survey_kind of the form that adds an outcome measure (the surveys use their kinds).
+MEASURE = "measure"
 MSG_SURVEY_THANKS = _("Thank you: your answers are saved.")
 MSG_PULSE_THANKS = _("Thank you for rating the meeting.")
 
@@ -237,11 +243,22 @@ def survey_manage(request: HttpRequest, slug: str) -> HttpResponse:
     program = access_program_as_coordinator(user=request.user, slug=slug)
     surveys = {s.kind: s for s in selectors.survey_list_for_program(program=program)}
     adding = request.POST.get("survey_kind", "") if request.method == "POST" else ""
-    forms_by_kind = {}
+    forms_by_kind: dict[str, QuestionForm] = {}
     for kind in Survey.Kind.values:
         bound = request.POST if adding == kind else None
         forms_by_kind[kind] = QuestionForm(bound, prefix=kind)
-    if adding in forms_by_kind:
+    measure_form = MeasureForm(request.POST if adding == MEASURE else None, prefix=MEASURE)
+    if adding == MEASURE:
+        if submit(
+            measure_form,
+            lambda data: services.measure_add(
+                program=program, text=data["text"], actor=request.user
+            ),
+            refusals=EVERY_REFUSAL,
+        ):
+            messages.success(request, MSG_MEASURE_ADDED)
+            return redirect("goals:survey_manage", slug=program.slug)
+    elif adding in forms_by_kind:
         form = forms_by_kind[adding]
         if submit(
             form,
@@ -266,11 +283,17 @@ def survey_manage(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for kind, label in Survey.Kind.choices
     ]
-    has_errors = any(f.errors for f in forms_by_kind.values())
+    has_errors = measure_form.errors or any(f.errors for f in forms_by_kind.values())
     return render(
         request,
         "goals/survey_manage.html",
-        {"program": program, "sections": sections},
+        {
+            "program": program,
+            "sections": sections,
+            "measures": selectors.measure_list(program=program),
+            "measure_form": measure_form,
+            "measure_kind": MEASURE,
+        },
         status=400 if has_errors else 200,
     )
 
@@ -287,7 +310,11 @@ def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         and submit(
             form,
             lambda data: services.question_update(
-                question=question, text=data["text"], kind=data["kind"], choices=form.choice_list()
+                question=question,
+                text=data["text"],
+                kind=data["kind"],
+                choices=form.choice_list(),
+                actor=request.user,
             ),
             refusals=EVERY_REFUSAL,
         )
@@ -309,7 +336,7 @@ def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     program = access_program_as_coordinator(user=request.user, slug=slug)
     question = selectors.access_question_as_coordinator(program=program, pk=pk)
     try:
-        services.question_delete(question=question)
+        services.question_delete(question=question, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

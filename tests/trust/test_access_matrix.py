@@ -319,6 +319,7 @@ PAGES: dict[str, Rule] = {
     "dashboard:member_home": Rule(MEMBERS, kwargs=slug),
     "dashboard:first_month": Rule(PARTNERS, kwargs=partnership),
     "dashboard:export": Rule(COORDINATORS, kwargs=slug),
+    "dashboard:evaluation_export": Rule(COORDINATORS, kwargs=slug),
     # announcements, intake reminders, the next cohort
     "announcements:list": Rule(COORDINATORS, kwargs=slug),
     "announcements:new": Rule(COORDINATORS, kwargs=slug, methods=GET_POST),

@@ -111,6 +111,7 @@ def busy() -> dict[str, Any]:
             reverse("dashboard:partnership_list", args=[slug]),
             reverse("dashboard:member_detail", args=[slug, seat.membership_id]),
             reverse("dashboard:export", args=[slug]),
+            reverse("dashboard:evaluation_export", args=[slug]),
             reverse("matching:runs", args=[slug]),
             reverse("matching:review", args=[slug, run.pk]),
             reverse("audit:log", args=[slug]),
