@@ -11,7 +11,7 @@ from ninja import Router, Schema
 
 from tandem.api.errors import errors
 from tandem.core.errors import NotFound
-from tandem.dashboard import selectors, selectors_first_month, services
+from tandem.dashboard import selectors, selectors_first_month, selectors_outcomes, services
 from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.selectors import access_program, access_program_as_coordinator
 
@@ -130,6 +130,36 @@ class FirstMonthOut(Schema):
     schedule_url: str
 
 
+class MeasureOutcomeOut(Schema):
+    text: str
+    before_answers: int
+    before_mean: float | None
+    after_answers: int
+    after_mean: float | None
+    answered_both: int
+    change: float | None
+
+
+class CohortOutcomesOut(Schema):
+    program: str
+    name: str
+    members_matched: int
+    partnerships: int
+    ended_early: int
+    early_endings: dict[str, int]
+    retention_percent: int | None
+    meetings_held: int
+    goals_set: int
+    goals_completed: int
+    measures: list[MeasureOutcomeOut]
+
+
+class OutcomesOut(Schema):
+    program: str
+    min_group: int
+    cohorts: list[CohortOutcomesOut]
+
+
 class NudgeResultOut(Schema):
     sent: int
     skipped: int
@@ -232,6 +262,46 @@ def member_home(request: HttpRequest, slug: str) -> dict:
         "pulses_waiting": [m.pk for m in home.pulses],
         "help_url": reverse("programs:help", kwargs={"slug": program.slug}),
         "time_zone": home.time_zone,
+    }
+
+
+@router.get("/{slug}/outcomes", response={200: OutcomesOut, **errors(404)})
+def outcomes(request: HttpRequest, slug: str) -> dict:
+    """Return the outcomes of the program and of the earlier cohorts the caller coordinates,
+    oldest first: outcome measures before and after (a mean from fewer than ``min_group``
+    answers is null), partnerships, early endings by reason code, meetings held, goals."""
+    program = access_program_as_coordinator(user=request.user, slug=slug)
+    cohorts = selectors_outcomes.outcomes_by_cohort(program=program, user=request.user)
+    return {
+        "program": program.slug,
+        "min_group": selectors_outcomes.MIN_GROUP,
+        "cohorts": [
+            {
+                "program": c.program.slug,
+                "name": c.program.name,
+                "members_matched": c.members,
+                "partnerships": c.partnerships,
+                "ended_early": c.ended_early,
+                "early_endings": c.early_endings,
+                "retention_percent": c.retention,
+                "meetings_held": c.meetings_held,
+                "goals_set": c.goals_set,
+                "goals_completed": c.goals_completed,
+                "measures": [
+                    {
+                        "text": m.text,
+                        "before_answers": m.before_n,
+                        "before_mean": m.before_mean,
+                        "after_answers": m.after_n,
+                        "after_mean": m.after_mean,
+                        "answered_both": m.paired_n,
+                        "change": m.change,
+                    }
+                    for m in c.measures
+                ],
+            }
+            for c in cohorts
+        ],
     }
 
 

@@ -55,13 +55,20 @@ class CohortOutcomes:
     members: int  # members who had a seat in a partnership
     partnerships: int
     ended_early: int
-    early_endings: dict[str, int]  # by reason, in the reasons' order (label -> partnerships)
+    early_endings: dict[str, int]  # reason code -> partnerships, in the reasons' order
     meetings_held: int
     goals_set: int
     goals_completed: int
     measures: list[MeasureOutcome] = field(default_factory=list)
     # Beside the latest cohort's measures, this cohort's measure of the same wording (or None).
     compared: list[MeasureOutcome | None] = field(default_factory=list)
+
+    @property
+    def early_endings_by_label(self) -> dict[str, int]:
+        """The early endings by reason, worded in the current language."""
+        return {
+            str(PartnershipEvent.EndReason(code).label): n for code, n in self.early_endings.items()
+        }
 
     @property
     def kept_going(self) -> int:
@@ -169,9 +176,9 @@ def cohort_outcomes(*, program: Program) -> CohortOutcomes:
         partnerships=partnerships["total"],
         ended_early=partnerships["ended"] - ended_well,
         early_endings={
-            str(label): by_reason[value]
-            for value, label in PartnershipEvent.EndReason.choices
-            if by_reason.get(value)
+            code: by_reason[code]
+            for code in PartnershipEvent.EndReason.values
+            if by_reason.get(code)
         },
         meetings_held=Meeting.objects.filter(
             partnership__program=program, status=Meeting.Status.HELD

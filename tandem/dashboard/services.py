@@ -176,7 +176,7 @@ def evaluation_rows(cohorts: list[CohortOutcomes]) -> list[tuple[Any, ...]]:
         ]
         rows += [
             (name, partnerships, _("Ended early: %(reason)s") % {"reason": reason}, _count(n), "")
-            for reason, n in cohort.early_endings.items()
+            for reason, n in cohort.early_endings_by_label.items()
         ]
         rows += [
             (name, meetings, _("Held"), cohort.meetings_held, ""),
@@ -229,7 +229,7 @@ def evaluation_export(*, program: Program, user: Any, ip_address: str | None = N
         actor=user,
         subject_label=f"Evaluation of {program.name}"[:254],
         program=program,
-        after={"export": "evaluation", "cohorts": [c.program.slug for c in cohorts]},
+        after={"export": "evaluation", "cohorts": ", ".join(c.program.slug for c in cohorts)},
         ip_address=ip_address,
     )
     return text

@@ -566,6 +566,7 @@ API: dict[str, Rule] = {
     "GET /api/v1/dashboard/{slug}/me": Rule(MEMBERS_ONLY, kwargs=slug),
     "GET /api/v1/dashboard/first-month/{pk}": Rule(PARTNERS, kwargs=partnership),
     "GET /api/v1/dashboard/{slug}": Rule(COORDINATORS, kwargs=slug),
+    "GET /api/v1/dashboard/{slug}/outcomes": Rule(COORDINATORS, kwargs=slug),
     "GET /api/v1/dashboard/{slug}/stalled": Rule(COORDINATORS, kwargs=slug),
     "POST /api/v1/dashboard/{slug}/stalled/nudge": Rule(COORDINATORS, kwargs=slug),
     "GET /api/v1/dashboard/{slug}/help-flags": Rule(COORDINATORS, kwargs=slug),
