@@ -9,6 +9,7 @@ from django.test import Client
 from tandem.core import clock
 from tandem.dashboard.tests.builders import program_populate
 from tandem.goals import services
+from tandem.goals.models import Question
 from tandem.goals.tests.factories import (
     AnswerFactory,
     QuestionFactory,
@@ -157,3 +158,45 @@ def test_member_home_shows_partner_meeting_goals_and_pulse(live_server, page):
     page.wait_for_selector("h1:has-text('Order a three-course dinner in Spanish')")
     page.get_by_role("button", name="I reached this goal").click()
     page.wait_for_selector(".celebration:has-text('Goal reached!')")
+
+
+def test_coordinator_chooses_an_outcome_measure_and_reads_before_and_after(live_server, page):
+    program, coordinator, _ana, _goal = _seed()
+    sign_in(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/dashboard/{program.slug}/")
+    page.get_by_text("No outcome measure yet.").wait_for()
+    page.get_by_role("button", name="Choose the outcome measures").click()
+
+    page.get_by_role("button", name="Add outcome measure").click()  # nothing written yet
+    page.locator("#measures-heading ~ form [role=alert]").wait_for()
+    page.get_by_label("Question (answered from 1 to 5)").fill("How confident am I about my goal?")
+    page.get_by_role("button", name="Add outcome measure").click()
+    page.get_by_text("Outcome measure added").wait_for()
+    assert "How confident am I about my goal?" in page.locator("#measure-list").inner_text()
+
+    # Six members answer it at the kick-off and again at the recap.
+    answered = Membership.objects.filter(program=program, role="member", status="matched")
+    measure = Question.objects.filter(measure__program=program)
+    for kind, score in (("kickoff", 2), ("recap", 4)):
+        question = measure.get(survey__kind=kind)
+        for membership in answered.order_by("-pk")[:6]:
+            response = SurveyResponseFactory(survey=question.survey, membership=membership)
+            AnswerFactory(response=response, question=question, scale=score)
+
+    page.goto(f"{live_server.url}/dashboard/{program.slug}/")
+    row = page.locator("#outcome-measures tbody tr").first
+    assert "How confident am I about my goal?" in row.inner_text()
+    assert "2.0" in row.inner_text() and "4.0" in row.inner_text()
+    assert "+2.0" in row.inner_text() and "6 people" in row.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export the evaluation (CSV)").click()
+    text = download.value.path().read_text()
+    change = '"How confident am I about my goal?: change, for those who answered both",2.0,6'
+    assert change in text
+    section = page.locator("#outcomes-heading").locator("..")
+    section.screenshot(path=str(SCREENSHOTS / "outcomes.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("#outcomes-heading").scroll_into_view_if_needed()
+    page.locator("#outcomes-heading").locator("..").screenshot(
+        path=str(SCREENSHOTS / "outcomes-phone.png")
+    )
