@@ -82,6 +82,8 @@ def journey(live_server: Any, ana_page: Page, ben_page: Page) -> None:
     ana_page.goto(f"{base}{meeting.get_absolute_url()}")
     ana_page.get_by_role("link", name=TITLE).click()
     expect(ana_page.get_by_role("heading", name=TITLE)).to_be_visible()
+    # The heading shows before htmx (a deferred script) starts; a click sooner is a plain post.
+    ana_page.wait_for_load_state()
     ana_page.get_by_label(ABOUT).fill(ANA_ABOUT)
     about = ana_page.locator(".worksheet-question", has=ana_page.get_by_label(ABOUT))
     about.get_by_role("button", name="Save this answer").click()
@@ -96,6 +98,7 @@ def journey(live_server: Any, ana_page: Page, ben_page: Page) -> None:
     ben_page.get_by_label(TEACH).fill(BEN_TEACH)
     ben_page.get_by_role("button", name="Save all answers").click()
     expect(ben_page.get_by_text("Saved. Your partners see your answers")).to_be_visible()
+    ben_page.wait_for_load_state()
     expect(ben_page.get_by_label(TEACH)).to_have_value(BEN_TEACH)
     shot(ben_page, "worksheet-phone.png")
 
