@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,8 @@ MSG_FORBIDDEN = _("Forbidden: no later run will match these two; the proposal wa
 MSG_REMOVED = _("Proposal removed; its people are back among the unmatched.")
 MSG_SWAP_PICK_TWO = _("Pick the two people to swap, one from each proposal.")
 MSG_RULE_DELETED = _("Rule removed; later runs no longer honour it.")
+# Proposals shown a page at a time: a run of 10,000 members has 5,000 of them.
+REVIEW_PAGE_SIZE = 100
 
 View = Callable[..., HttpResponse]
 
@@ -40,15 +43,29 @@ def _swap_choices(review: selectors.RunReview) -> list[tuple[int, str]]:
     ]
 
 
-def _review_context(run: MatchRun, **extra: Any) -> dict[str, Any]:
+def _review_context(run: MatchRun, *, page: str | None = None, **extra: Any) -> dict[str, Any]:
+    """The review page's context, its proposals a page of ``REVIEW_PAGE_SIZE`` at a time.
+
+    The summary, chart, blocker and swap choices cover the whole run; every action form posts
+    with ``?page=N`` (``page_query``) so its answer shows the page the coordinator was on.
+    """
     review = selectors.run_review(run=run)
+    proposals = Paginator(review.proposals, REVIEW_PAGE_SIZE).get_page(page)
     return {
         "run": run,
         "program": run.program,
         "review": review,
+        "proposal_page": proposals,
+        "page_query": f"?page={proposals.number}" if proposals.number > 1 else "",
         "swap_form": extra.pop("swap_form", None) or SwapForm(choices=_swap_choices(review)),
         **extra,
     }
+
+
+def _review_url(run: MatchRun, request: HttpRequest) -> str:
+    """The review's address, on the page of proposals the request came from."""
+    page = request.GET.get("page", "")
+    return run.get_absolute_url() + (f"?page={page}" if page.isdigit() and page != "1" else "")
 
 
 def run_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -79,7 +96,9 @@ def run_list(request: HttpRequest, slug: str) -> HttpResponse:
 def run_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Show one run: proposals with scores and reasons, the unmatched, the score chart."""
     run = selectors.access_run(user=request.user, slug=slug, pk=pk)
-    return render(request, "matching/review.html", _review_context(run))
+    return render(
+        request, "matching/review.html", _review_context(run, page=request.GET.get("page"))
+    )
 
 
 def run_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -109,17 +128,22 @@ def _after_edit(
         error = exc.message
         status = 409 if exc.status_code == 409 else 400
     run.refresh_from_db()
+    page = request.GET.get("page")
     if is_htmx(request):
         context = _review_context(
-            run, error=error, notice="" if error else done, swap_form=swap_form if error else None
+            run,
+            page=page,
+            error=error,
+            notice="" if error else done,
+            swap_form=swap_form if error else None,
         )
         # htmx swaps 2xx answers only; the error is shown inside the section.
         return render(request, "matching/_review_body.html", context)
     if error:
-        context = _review_context(run, error=error, swap_form=swap_form)
+        context = _review_context(run, page=page, error=error, swap_form=swap_form)
         return render(request, "matching/review.html", context, status=status)
     messages.success(request, done)
-    return redirect(run)
+    return redirect(_review_url(run, request))
 
 
 @require_POST

@@ -358,3 +358,37 @@ def test_run_form_offers_the_programs_both_gain_and_keeps_a_change(
     assert runs.engine_config(run).both_gain == "shared_goals"
     page = client.get(review_url(run))
     assert "<strong>1</strong> of 2 pairs both gain (50%): they share a goal" in page.text
+
+
+def test_review_shows_proposals_a_page_at_a_time_and_edits_keep_the_page(
+    client, program, coordinator, monkeypatch
+):
+    from tandem.matching import views
+
+    monkeypatch.setattr(views, "REVIEW_PAGE_SIZE", 2)
+    people = [member(program, f"Page{k}") for k in range(10)]
+    run = run_with_proposals(program, people)
+    client.force_login(coordinator)
+
+    first = client.get(review_url(run)).text
+    assert first.count('id="proposal-') == 2
+    assert "<strong>5</strong> proposals" in first  # the summary counts the whole run
+    assert "Proposals 1 to 2 of 5." in first and "Page 1 of 3" in first
+    assert 'href="?page=2#proposals-heading" rel="next"' in first
+
+    second = client.get(review_url(run) + "?page=2").text
+    shown = [p for p in run.proposals.order_by("position") if f'id="proposal-{p.pk}"' in second]
+    assert [p.position for p in shown] == [4, 6]
+    assert '<ol class="proposals" start="3">' in second
+
+    # Locking on page 2 answers htmx with page 2, and a plain post returns to it.
+    target = shown[0]
+    lock = reverse("matching:lock", args=[program.slug, run.pk, target.pk]) + "?page=2"
+    assert f'hx-post="{lock}"' in second
+    swapped = client.post(lock, **HTMX).text
+    assert f'id="proposal-{target.pk}"' in swapped and "Proposals 3 to 4 of 5." in swapped
+    remove = reverse("matching:remove", args=[program.slug, run.pk, shown[1].pk]) + "?page=2"
+    assert client.post(remove)["Location"] == review_url(run) + "?page=2"
+
+    # A page past the end shows the last one.
+    assert "Page 2 of 2" in client.get(review_url(run) + "?page=9").text
