@@ -10,12 +10,12 @@ RECURRENCE-ID (docs/meetings.md says why).
 """
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Count, F, Max, Window
 from django.urls import reverse
 from django.utils.translation import gettext
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
@@ -160,19 +160,16 @@ def series_uid(partnership: Partnership) -> str:
 
 
 def _series_sequences(*, partnership_ids: Iterable[int]) -> dict[int, int]:
-    """Return each agreed series' SEQUENCE (how many of its partnership's series were agreed
-    before it), by series id, for the given partnerships; one query."""
-    rows: list[tuple[int, int, datetime]] = [
-        (pk, partnership, agreed)
-        for pk, partnership, agreed in MeetingSeries.objects.filter(
-            partnership_id__in=list(partnership_ids), agreed_at__isnull=False
-        ).values_list("pk", "partnership_id", "agreed_at")
-        if agreed is not None
-    ]
-    return {
-        pk: len([o for o, p, at in rows if p == partnership and o != pk and at <= agreed])
-        for pk, partnership, agreed in rows
-    }
+    """Return each agreed series' SEQUENCE (how many other series of its partnership were agreed
+    before it, or at the same instant), by series id, for the given partnerships; one query."""
+    agreed = MeetingSeries.objects.filter(
+        partnership_id__in=list(partnership_ids), agreed_at__isnull=False
+    ).annotate(
+        # Ordered, the window's default frame ends at the current row's last peer: it counts
+        # the partnership's series agreed up to this one's instant, this one included.
+        agreed_by_then=Window(Count("pk"), partition_by=F("partnership_id"), order_by="agreed_at")
+    )
+    return {pk: count - 1 for pk, count in agreed.values_list("pk", "agreed_by_then")}
 
 
 def _series_sequence(series: MeetingSeries) -> int:

@@ -251,8 +251,8 @@ def meeting_cancel(*, meeting: Meeting, seat: PartnershipMember, reason: str = "
     return meeting
 
 
-def partnership_meetings_end(*, partnership: Partnership) -> int:
-    """Stop the meetings of a partnership that is ending; return how many were cancelled.
+def partnership_meetings_end(*, partnership: Partnership) -> None:
+    """Stop the meetings of a partnership that is ending.
 
     The agreed series and any open proposal end, every future meeting is cancelled (its
     proposed moves withdrawn). Nobody gets a cancellation email per meeting: the one email
@@ -267,11 +267,8 @@ def partnership_meetings_end(*, partnership: Partnership) -> int:
     future = partnership.meetings.select_for_update().filter(
         status=Meeting.Status.SCHEDULED, starts_at__gt=now
     )
-    cancelled = 0
     for meeting in future:
         _meeting_cancel(meeting)
-        cancelled += 1
-    return cancelled
 
 
 @transaction.atomic

@@ -55,13 +55,11 @@ def partnership_introduction(*, partnership: Partnership, user: Any) -> Introduc
 
 
 @slot
-def partnership_ending(*, partnership: Partnership) -> int:
-    """Call off what still runs for a partnership that is ending; return how many meetings were
-    cancelled (none by default).
+def partnership_ending(*, partnership: Partnership) -> None:
+    """Call off what still runs for a partnership that is ending (nothing by default).
 
     Called inside the ending's transaction, with the partnership row locked.
     """
-    return 0
 
 
 @slot

@@ -1,6 +1,6 @@
 """Agreed and cancelled meetings reach partners as calendar invitations (iTIP, RFC 5546)."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from tandem.core import clock
 from tandem.meetings import services
-from tandem.meetings.calendar import series_uid
+from tandem.meetings.calendar import calendar_for, series_invitation, series_uid
 from tandem.meetings.models import Meeting, MeetingSeries
 from tandem.meetings.tests.factories import MeetingFactory, partnership_make
 from tandem.partnerships.services.coordinator import membership_remove
@@ -226,3 +226,43 @@ def test_the_feed_names_meetings_as_the_invitations_do(client, mailoutbox):
     assert feed_moved["DTSTART"].dt == moved["DTSTART"].dt
     assert str(alone[0]["UID"]) == str(one_off_cancel["UID"])
     assert alone[0]["STATUS"] == "CANCELLED"
+
+
+def _agree(partnership, ana, ben, *, at):
+    """Agree a new weekly series for the pair at the instant ``at``; return it."""
+    with clock.frozen(at):
+        series = services.series_propose(
+            partnership=partnership, seat=ana, starts_on=date(2027, 1, 13), start_time=time(18),
+            time_zone="Europe/Madrid",
+        )  # fmt: skip
+        return services.series_accept(series=series, seat=ben)
+
+
+@pytest.mark.django_db
+def test_each_agreed_series_counts_only_its_own_partnerships_earlier_series():
+    first, (ana, ben) = partnership_make(people=PAIR)
+    other, (cleo, dan) = partnership_make(people=PAIR)
+    hour = timedelta(hours=1)
+    agreed = [_agree(first, ana, ben, at=MONDAY)]
+    # The other pair's series (one agreed in between) are no predecessors of the first pair's.
+    theirs = [
+        _agree(other, cleo, dan, at=MONDAY + hour),
+        _agree(other, cleo, dan, at=MONDAY + 5 * hour),
+    ]
+    agreed += [_agree(first, ana, ben, at=MONDAY + n * hour) for n in (2, 3)]
+
+    def sequence(series):
+        _, payload = series_invitation(series)
+        return Calendar.from_ical(payload).walk("VEVENT")[0]["SEQUENCE"]
+
+    assert [sequence(s) for s in agreed] == [0, 1, 2]
+    assert [sequence(s) for s in theirs] == [0, 1]
+    # The feed of both pairs' meetings names each standing meeting with its agreed series' SEQUENCE.
+    with clock.frozen(MONDAY + 6 * hour):
+        feed = calendar_for(Meeting.objects.all(), name="Both", standing=True)
+    masters = {
+        str(e["UID"]): e["SEQUENCE"]
+        for e in Calendar.from_ical(feed).walk("VEVENT")
+        if "RRULE" in e
+    }
+    assert masters == {series_uid(first): 2, series_uid(other): 1}
