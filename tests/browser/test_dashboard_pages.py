@@ -196,3 +196,26 @@ def test_ending_a_partnership_on_a_phone_shows_the_whole_form(live_server, page)
     form.get_by_label("Your reason (for coordinators and the audit log").fill("Moved away")
     form.get_by_role("button", name="End the partnership").click()
     page.wait_for_selector("text=The partnership has ended; its partners have been told by email.")
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_every_chart_names_every_bar_on_a_phone(live_server, page, language):
+    program, coordinator, _ana, _goal = _seed()
+    coordinator.language = language
+    coordinator.save(update_fields=["language"])
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/dashboard/{program.slug}/")
+    for chart in ("chart-members", "chart-meetings", "chart-balance", "chart-pulse"):
+        page.wait_for_selector(f"#{chart}[data-drawn='true']")
+        shown, labels, inside = page.evaluate(
+            """(id) => {
+                const chart = window.Chart.getChart(document.getElementById(id));
+                const names = chart.scales[chart.options.indexAxis];
+                return [names.ticks.length, chart.data.labels.length, names.left >= 0];
+            }""",
+            chart,
+        )
+        assert shown == labels, chart
+        assert inside, chart
+    page.screenshot(path=str(SCREENSHOTS / f"dashboard-phone-{language}.png"), full_page=True)
