@@ -259,6 +259,22 @@ def test_a_refused_ending_opens_its_own_row_with_its_own_ids(client, program, co
     assert "open>" not in _row(html, first)
 
 
+def test_a_refused_reassignment_opens_only_its_reassign_form(client, program, coordinator):
+    from tandem.matching.tests.helpers import member
+
+    old, people = partnership_of(program, "Ana", "Ben")
+    cleo = member(program, "Cleo", languages=["Basque"])
+
+    html = _reassign_to(client, program, old, people["Ana"], cleo, reason="r").text
+
+    assert _repeated_ids(html) == []
+    row = _row(html, old)
+    assert row.count("<details") == 2
+    assert row.count('<details class="row-form" open>') == 1
+    opened = row[row.index('<details class="row-form" open>') :]
+    assert opened.index("<summary>Reassign</summary>") < 100
+
+
 # -- reassigning a partner -----------------------------------------------------------------
 
 
