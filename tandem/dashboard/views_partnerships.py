@@ -42,13 +42,9 @@ MSG_REASSIGNED = gettext_noop(
 MSG_BAD_PICK = gettext_noop("Pick the new partners from the list.")
 
 
-def _end_auto_id(pk: int) -> str:
+def _row_auto_id(form: str, pk: int) -> str:
     # Every row has its own forms: keep their element ids (and labels' for=) apart.
-    return f"end-{pk}-%s"
-
-
-def _reassign_auto_id(pk: int) -> str:
-    return f"reassign-{pk}-%s"
+    return f"{form}-{pk}-%s"
 
 
 @dataclass(frozen=True)
@@ -71,8 +67,8 @@ def _rows(
     rows = []
     for item in items:
         pk = item.partnership.pk
-        end_form = CoordinatorEndForm(auto_id=_end_auto_id(pk))
-        reassign_form = ReassignForm(auto_id=_reassign_auto_id(pk))
+        end_form = CoordinatorEndForm(auto_id=_row_auto_id("end", pk))
+        reassign_form = ReassignForm(auto_id=_row_auto_id("reassign", pk))
         bound = form if pk == form_for else None
         # A ReassignForm is a CoordinatorEndForm too: test for it first.
         if isinstance(bound, ReassignForm):
@@ -187,7 +183,7 @@ def _partnership_act(
 def partnership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """End a partnership for its partners, with the coordinator's reason (audited)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
-    form = CoordinatorEndForm(request.POST, auto_id=_end_auto_id(pk))
+    form = CoordinatorEndForm(request.POST, auto_id=_row_auto_id("end", pk))
     return _partnership_act(
         request,
         program,
@@ -210,7 +206,7 @@ def partnership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def partnership_reassign_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Move one partner into a new pairing (the old partnership ends); audited, emails queued."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
-    form = ReassignForm(request.POST, auto_id=_reassign_auto_id(pk))
+    form = ReassignForm(request.POST, auto_id=_row_auto_id("reassign", pk))
     errors = []
     try:
         partners = [int(v) for v in request.POST.getlist("partners")]
