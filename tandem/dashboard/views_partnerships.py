@@ -5,6 +5,7 @@ exist). Linked from the program dashboard.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from tandem.dashboard.selectors_partnerships import (
     HEALTH_FILTERS,
     QUIET_WEEKS,
     STATE_FILTERS,
+    PartnershipHealth,
     partnership_health_page,
 )
 from tandem.matching.selectors_hand import hand_pool, hand_size_range
@@ -38,6 +40,51 @@ MSG_REASSIGNED = gettext_noop(
     "Reassigned: the old partnership has ended and the new one is made; everyone is told by email."
 )
 MSG_BAD_PICK = gettext_noop("Pick the new partners from the list.")
+
+
+def _row_auto_id(form: str, pk: int) -> str:
+    # Every row has its own forms: keep their element ids (and labels' for=) apart.
+    return f"{form}-{pk}-%s"
+
+
+@dataclass(frozen=True)
+class PartnershipRow:
+    """A row of the list: the partnership's health and its own end and reassign forms."""
+
+    item: PartnershipHealth
+    end_form: CoordinatorEndForm
+    end_open: bool
+    reassign_form: ReassignForm
+    reassign_open: bool
+
+
+def _rows(
+    items: list[PartnershipHealth],
+    form: CoordinatorEndForm | ReassignForm | None,
+    form_for: int | None,
+) -> list[PartnershipRow]:
+    """Give each row fresh forms, except the bound ``form`` (with its errors) on row ``form_for``."""
+    rows = []
+    for item in items:
+        pk = item.partnership.pk
+        end_form = CoordinatorEndForm(auto_id=_row_auto_id("end", pk))
+        reassign_form = ReassignForm(auto_id=_row_auto_id("reassign", pk))
+        bound = form if pk == form_for else None
+        # A ReassignForm is a CoordinatorEndForm too: test for it first.
+        if isinstance(bound, ReassignForm):
+            reassign_form = bound
+        elif isinstance(bound, CoordinatorEndForm):
+            end_form = bound
+        rows.append(
+            PartnershipRow(
+                item=item,
+                end_form=end_form,
+                end_open=end_form is bound,
+                reassign_form=reassign_form,
+                reassign_open=reassign_form is bound,
+            )
+        )
+    return rows
 
 
 def _filters(request: HttpRequest) -> tuple[str | None, str | None, list[str]]:
@@ -70,8 +117,6 @@ def _render(
 ) -> HttpResponse:
     """Render the list as filtered; ``form`` (to end or reassign) shows open on row ``form_for``."""
     state, health, _errors = _filters(request)
-    ending = isinstance(form, CoordinatorEndForm)
-    reassigning = isinstance(form, ReassignForm)
     page, items = partnership_health_page(
         program=program, state=state, health=health, page=request.GET.get("page")
     )
@@ -81,17 +126,13 @@ def _render(
         {
             "program": program,
             "page": page,
-            "items": items,
+            "rows": _rows(items, form, form_for),
             "state": state,
             "health": health,
             "states": [(k, v.label) for k, v in STATE_FILTERS.items()],
             "healths": list(HEALTH_FILTERS.items()),
             "quiet_weeks": QUIET_WEEKS,
             "errors": errors,
-            "end_form": form if ending else CoordinatorEndForm(),
-            "end_for": form_for if ending else None,
-            "reassign_form": form if reassigning else ReassignForm(),
-            "reassign_for": form_for if reassigning else None,
             "pool": hand_pool(program=program),
             "group_more": hand_size_range(program=program)[1] > 2,
             "query": urlencode({k: v for k, v in (("state", state), ("health", health)) if v}),
@@ -142,7 +183,7 @@ def _partnership_act(
 def partnership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """End a partnership for its partners, with the coordinator's reason (audited)."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
-    form = CoordinatorEndForm(request.POST)
+    form = CoordinatorEndForm(request.POST, auto_id=_row_auto_id("end", pk))
     return _partnership_act(
         request,
         program,
@@ -165,7 +206,7 @@ def partnership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def partnership_reassign_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Move one partner into a new pairing (the old partnership ends); audited, emails queued."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
-    form = ReassignForm(request.POST)
+    form = ReassignForm(request.POST, auto_id=_row_auto_id("reassign", pk))
     errors = []
     try:
         partners = [int(v) for v in request.POST.getlist("partners")]

@@ -200,3 +200,65 @@ def test_coordinator_chooses_an_outcome_measure_and_reads_before_and_after(live_
     page.locator("#outcomes-heading").locator("..").screenshot(
         path=str(SCREENSHOTS / "outcomes-phone.png")
     )
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _inside(inner, outer):
+    return (
+        inner["x"] >= outer["x"] - 1
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
+    )
+
+
+def test_ending_a_partnership_on_a_phone_shows_the_whole_form(live_server, page):
+    program = ProgramFactory(status="running", name="Peer Mentoring Circle")
+    coordinator = CoordinatorFactory(program=program).user
+    [first, _second] = program_populate(program, members=4)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/dashboard/{program.slug}/partnerships/")
+    row = page.locator(f"#partnership-{first.pk}")
+    row.get_by_text("End", exact=True).click()
+    form = row.locator("details[open] form")
+    form.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "partnership-end-phone.png"), full_page=True)
+    screen = {"x": 0, "width": PHONE["width"]}
+    for control in (
+        form.get_by_label("Why does it end?"),
+        form.get_by_label("Your reason (for coordinators and the audit log"),
+        form.get_by_role("button", name="End the partnership"),
+    ):
+        control.scroll_into_view_if_needed()
+        box = control.bounding_box()
+        assert box is not None and box["width"] >= 200, box
+        assert _inside(box, screen), box
+    page.screenshot(path=str(SCREENSHOTS / "partnership-end-phone.png"), full_page=True)
+    form.get_by_label("Why does it end?").select_option("other")
+    form.get_by_label("Your reason (for coordinators and the audit log").fill("Moved away")
+    form.get_by_role("button", name="End the partnership").click()
+    page.wait_for_selector("text=The partnership has ended; its partners have been told by email.")
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_every_chart_names_every_bar_on_a_phone(live_server, page, language):
+    program, coordinator, _ana, _goal = _seed()
+    coordinator.language = language
+    coordinator.save(update_fields=["language"])
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, coordinator)
+    page.goto(f"{live_server.url}/dashboard/{program.slug}/")
+    for chart in ("chart-members", "chart-meetings", "chart-balance", "chart-pulse"):
+        page.wait_for_selector(f"#{chart}[data-drawn='true']")
+        shown, labels, inside = page.evaluate(
+            """(id) => {
+                const chart = window.Chart.getChart(document.getElementById(id));
+                const names = chart.scales[chart.options.indexAxis];
+                return [names.ticks.length, chart.data.labels.length, names.left >= 0];
+            }""",
+            chart,
+        )
+        assert shown == labels, chart
+        assert inside, chart
+    page.screenshot(path=str(SCREENSHOTS / f"dashboard-phone-{language}.png"), full_page=True)

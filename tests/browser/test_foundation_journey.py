@@ -191,6 +191,10 @@ def journey(live_server, page, browser, settings) -> None:
     expect(ada_row).to_contain_text("Ready for matching")
     expect(ada_row).to_contain_text("Complete")
     shot(coordinator_page, "roster.png")
+    # On a phone the status filters wrap: the page itself never scrolls sideways.
+    coordinator_page.set_viewport_size({"width": 390, "height": 844})
+    expect(coordinator_page.get_by_role("navigation", name="Filter by status")).to_be_visible()
+    assert coordinator_page.evaluate("document.documentElement.scrollWidth") <= 390
     assert Membership.objects.get(user=ada).status == Membership.Status.READY
     desk.close()
     assert problems == []

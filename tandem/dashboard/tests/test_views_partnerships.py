@@ -1,5 +1,7 @@
 """The coordinator's partnerships list: health figures, filters, pages, query count, ending one."""
 
+import re
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -214,6 +216,63 @@ def test_another_programs_partnership_looks_missing(client, program, coordinator
     response = _end(client, program, other, end_reason="other", reason="r")
     assert response.status_code == 404
     assert Partnership.objects.get(pk=other.pk).status == Partnership.Status.ACTIVE
+
+
+def _repeated_ids(html: str) -> list[str]:
+    return [i for i, n in Counter(re.findall(r'\sid="([^"]*)"', html)).items() if n > 1]
+
+
+def _labels_point_at_fields(html: str) -> None:
+    ids = set(re.findall(r'\sid="([^"]*)"', html))
+    for target in re.findall(r'<label[^>]*\sfor="([^"]*)"', html):
+        assert target in ids, target
+
+
+def test_every_rows_forms_have_their_own_ids(client, program, coordinator):
+    from tandem.matching.tests.helpers import member
+
+    for a, b in (("Ana", "Ben"), ("Cleo", "Dan"), ("Eva", "Finn")):
+        partnership_of(program, a, b)
+    member(program, "Gus")  # someone to reassign to, so each row has both forms
+
+    html = _list(client, program).text
+
+    assert html.count("<summary>End</summary>") == 3
+    assert html.count("<summary>Reassign</summary>") == 3
+    assert _repeated_ids(html) == []
+    _labels_point_at_fields(html)
+    # The posted names stay the ones the views read.
+    assert html.count('name="end_reason"') == 6
+
+
+def test_a_refused_ending_opens_its_own_row_with_its_own_ids(client, program, coordinator):
+    first, _ = partnership_of(program, "Ana", "Ben")
+    second, _ = partnership_of(program, "Cleo", "Dan")
+
+    html = _end(client, program, second, end_reason="", reason="").text
+
+    assert _repeated_ids(html) == []
+    _labels_point_at_fields(html)
+    row = _row(html, second)
+    assert '<details class="row-form" open>' in row
+    assert f'id="end-{second.pk}-end_reason"' in row and MSG_END_REASON in row
+    assert "open>" not in _row(html, first)
+
+
+def test_a_refused_reassignment_opens_only_its_reassign_form(client, program, coordinator):
+    from tandem.matching.tests.helpers import member
+
+    old, people = partnership_of(program, "Ana", "Ben")
+    cleo = member(program, "Cleo", languages=["Basque"])
+
+    html = _reassign_to(client, program, old, people["Ana"], cleo, reason="r").text
+
+    assert _repeated_ids(html) == []
+    row = _row(html, old)
+    assert row.count("<details") == 2
+    assert row.count('<details class="row-form" open>') == 1
+    opened = row[row.index('<details class="row-form" open>') :]
+    assert opened.index("<summary>Reassign</summary>") < 100
 
 
 # -- reassigning a partner -----------------------------------------------------------------

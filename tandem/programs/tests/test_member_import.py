@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
@@ -112,6 +113,27 @@ def test_only_the_programs_coordinators_reach_the_import(client, program):
     page = client.get(url)
     assert page.status_code == 200
     assert "Import members" in page.text
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "with these columns:"),
+        ("es", "con estas columnas:"),
+        ("fr", "avec ces colonnes :"),
+    ],
+)
+def test_the_import_page_lists_the_columns_after_its_sentence_with_no_stray_stop(
+    client, program, coordinator, language, sentence
+):
+    User.objects.filter(pk=coordinator.pk).update(language=language)
+    html = client.get(reverse("programs:import", args=[program.slug])).text
+    step = html[html.index("<ol>") : html.index("</li>", html.index("<ol>"))]
+    # The sentence ends with a colon; the columns follow, in the file's own words.
+    assert sentence in step
+    assert re.search(
+        r":\s*<code>email, name, pronouns, time_zone, [a-z_, ]*, exclude</code>$", step
+    )
 
 
 # Preview and confirm

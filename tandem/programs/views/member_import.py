@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.core.errors import DomainError
+from tandem.interchange.members_csv import HEADERS
 from tandem.programs import selectors
 from tandem.programs.forms.member_import import MemberImportConfirmForm, MemberImportUploadForm
 from tandem.programs.models import Program
@@ -32,6 +33,14 @@ def _session_key(program: Program) -> str:
     return f"member_import:{program.pk}"
 
 
+def _upload_page(
+    request: HttpRequest, program: Program, form: MemberImportUploadForm
+) -> HttpResponse:
+    # The columns are the file's own words, the same in every language.
+    context = {"program": program, "form": form, "columns": HEADERS}
+    return render(request, "programs/import.html", context)
+
+
 def _coordinated_program(request: HttpRequest, slug: str) -> Program:
     return selectors.access_program_as_coordinator(user=request.user, slug=slug)
 
@@ -41,11 +50,10 @@ def member_import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the upload form; on upload, preview what the import would do (writing nothing)."""
     program = _coordinated_program(request, slug)
     if request.method != "POST":
-        form = MemberImportUploadForm()
-        return render(request, "programs/import.html", {"program": program, "form": form})
+        return _upload_page(request, program, MemberImportUploadForm())
     form = MemberImportUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "programs/import.html", {"program": program, "form": form})
+        return _upload_page(request, program, form)
     upload = form.cleaned_data["file"]
     data = upload.read()
     plan = member_import_preview(program=program, data=data)
