@@ -65,6 +65,70 @@ def test_partners_pick_a_suggested_slot_and_accept_it_on_the_schedule_page(clien
     )
 
 
+CIRCLE = [("Ana", "Europe/Madrid"), ("Ben", "America/New_York"), ("Chen", "Asia/Singapore")]
+SLOT = {"starts_on": "2027-01-13", "start_time": "18:00", "time_zone": "Europe/Madrid"}
+
+
+def test_a_pair_proposal_waits_for_the_partner_and_names_the_proposer(client):
+    with clock.frozen(MONDAY):
+        partnership, seats = partnership_make()
+        client.force_login(seats[0].membership.user)
+        page = client.post(
+            reverse("meetings:series_propose", args=[partnership.pk]), SLOT, follow=True
+        )
+    assert "Proposed. It is booked once your partner accepts." in page.text
+    assert "You proposed this time. Waiting for your partner." in page.text
+    assert "your partners accept" not in page.text and "Waiting for your partners" not in page.text
+    assert "You accepted" not in page.text
+
+
+def test_a_circle_proposal_waits_for_the_partners_and_names_the_proposer(client):
+    with clock.frozen(MONDAY):
+        partnership, seats = partnership_make(people=CIRCLE)
+        client.force_login(seats[0].membership.user)
+        page = client.post(
+            reverse("meetings:series_propose", args=[partnership.pk]), SLOT, follow=True
+        )
+        assert "Proposed. It is booked once your partners accept." in page.text
+        assert "You proposed this time. Waiting for your partners." in page.text
+        assert "You accepted" not in page.text
+
+        client.force_login(seats[1].membership.user)
+        series = MeetingSeries.objects.get()
+        page = client.post(reverse("meetings:series_accept", args=[series.pk]), follow=True)
+    assert "You accepted. Waiting for your partners." in page.text
+    assert "You proposed this time" not in page.text
+
+
+def test_a_move_proposed_in_a_pair_waits_for_the_partner(client):
+    with clock.frozen(MONDAY):
+        _partnership, seats = _booked()
+        meeting = Meeting.objects.order_by("starts_at").first()
+        client.force_login(seats[1].membership.user)
+        page = client.post(
+            reverse("meetings:reschedule", args=[meeting.pk]),
+            {"on": "2027-01-14", "at": "13:00", "time_zone": "America/New_York"},
+            follow=True,
+        )
+    assert "Move proposed. It takes effect once your partner accepts." in page.text
+    assert "Waiting for your partner." in page.text
+    assert "your partners accept" not in page.text and "Waiting for your partners" not in page.text
+
+
+def test_a_move_proposed_in_a_circle_waits_for_the_partners(client):
+    with clock.frozen(MONDAY):
+        _partnership, seats = _booked(people=CIRCLE)
+        meeting = Meeting.objects.order_by("starts_at").first()
+        client.force_login(seats[1].membership.user)
+        page = client.post(
+            reverse("meetings:reschedule", args=[meeting.pk]),
+            {"on": "2027-01-14", "at": "13:00", "time_zone": "America/New_York"},
+            follow=True,
+        )
+    assert "Move proposed. It takes effect once your partners accept." in page.text
+    assert "Waiting for your partners." in page.text
+
+
 def test_proposing_a_past_slot_keeps_the_input_and_says_what_to_fix(client):
     with clock.frozen(MONDAY):
         partnership, seats = partnership_make()
