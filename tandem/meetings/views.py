@@ -50,6 +50,7 @@ from tandem.meetings.selectors.schedule import (
     meeting_list_for,
     meeting_recent,
     meeting_upcoming_rows,
+    series_open_for,
     series_rows,
     slot_suggestions,
     viewer_first,
@@ -497,7 +498,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             status=Meeting.Status.SCHEDULED
         )[:50]
     )
-    return render(request, "meetings/list.html", {"meetings": meetings})
+    return render(
+        request,
+        "meetings/list.html",
+        {"meetings": meetings, "proposals": series_open_for(user=request.user)},
+    )
 
 
 @login_required

@@ -137,3 +137,21 @@ def test_a_proposer_reads_who_is_left_to_accept_in_their_language(
         ).content.decode()
     assert proposed in page
     assert waiting in page
+
+
+@pytest.mark.django_db
+def test_my_meetings_names_a_waiting_proposal_in_the_members_language(client):
+    with clock.frozen(MONDAY):
+        partnership, (ana, ben) = partnership_make(people=PAIR)
+        _speak(ben, "fr")
+        services.series_propose(
+            partnership=partnership, seat=ana, starts_on=date(2027, 1, 13), start_time=time(18),
+            time_zone="Europe/Madrid",
+        )  # fmt: skip
+        client.force_login(ben.membership.user)
+        page = client.get(reverse("meetings:list")).content.decode()
+    schedule = reverse("meetings:schedule", kwargs={"pk": partnership.pk})
+    assert (
+        f"Ana a proposé un horaire de rencontre dans {partnership.program.name} ; il attend votre "
+        f'réponse. <a href="{schedule}">L\u2019accepter ou le refuser</a>'
+    ) in page

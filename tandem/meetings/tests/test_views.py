@@ -129,6 +129,53 @@ def test_a_move_proposed_in_a_circle_waits_for_the_partners(client):
     assert "Waiting for your partners." in page.text
 
 
+def test_my_meetings_says_a_pair_proposal_waits_for_an_answer_and_links_to_it(client):
+    with clock.frozen(MONDAY):
+        partnership, (ana, ben) = partnership_make()
+        client.force_login(ana.membership.user)
+        client.post(reverse("meetings:series_propose", args=[partnership.pk]), SLOT)
+        to_ana = client.get(reverse("meetings:list")).text
+        client.force_login(ben.membership.user)
+        to_ben = client.get(reverse("meetings:list")).text
+    schedule = reverse("meetings:schedule", args=[partnership.pk])
+    program = partnership.program.name
+    assert "No upcoming meetings." not in to_ana and "No meeting booked yet." in to_ana
+    assert (
+        f"You proposed a meeting time in {program}; it is waiting for your partner\u2019s answer. "
+        f'<a href="{schedule}">See the proposal</a>'
+    ) in to_ana
+    assert (
+        f"Ana proposed a meeting time in {program}; it is waiting for your answer. "
+        f'<a href="{schedule}">Accept or decline it</a>'
+    ) in to_ben
+
+
+def test_my_meetings_says_a_circle_proposal_waits_for_the_partners_answers(client):
+    with clock.frozen(MONDAY):
+        partnership, seats = partnership_make(people=CIRCLE)
+        client.force_login(seats[0].membership.user)
+        client.post(reverse("meetings:series_propose", args=[partnership.pk]), SLOT)
+        client.force_login(seats[1].membership.user)
+        client.post(reverse("meetings:series_accept", args=[MeetingSeries.objects.get().pk]))
+        to_ben = client.get(reverse("meetings:list")).text
+        client.force_login(seats[2].membership.user)
+        to_chen = client.get(reverse("meetings:list")).text
+    program = partnership.program.name
+    assert (
+        f"You accepted a meeting time in {program}; it is waiting for your partners\u2019 answers."
+    ) in to_ben
+    assert f"Ana proposed a meeting time in {program}; it is waiting for your answer." in to_chen
+
+
+def test_my_meetings_no_longer_mentions_a_proposal_once_it_is_agreed(client):
+    with clock.frozen(MONDAY):
+        _partnership, seats = _booked()
+        client.force_login(seats[0].membership.user)
+        page = client.get(reverse("meetings:list")).text
+    assert "See the proposal" not in page and "Accept or decline it" not in page
+    assert "No upcoming meetings." not in page and "No meeting booked yet." not in page
+
+
 def test_proposing_a_past_slot_keeps_the_input_and_says_what_to_fix(client):
     with clock.frozen(MONDAY):
         partnership, seats = partnership_make()
