@@ -91,8 +91,8 @@ def series_open_for(*, user: Any) -> list[OpenProposal]:
             program_name=row.partnership.program.name,
             proposer_name=seat_name(row.proposed_by),
             proposed_by_me=row.proposed_by.membership.user_id == user.pk,
-            accepted=row.mine_accepted,  # type: ignore[attr-defined]
-            others=row.seat_count - 1,  # type: ignore[attr-defined]
+            accepted=row.mine_accepted,
+            others=row.seat_count - 1,
         )
         for row in series
     ]
