@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -50,6 +50,7 @@ from tandem.meetings.selectors.schedule import (
     meeting_list_for,
     meeting_recent,
     meeting_upcoming_rows,
+    series_open_for,
     series_rows,
     slot_suggestions,
     viewer_first,
@@ -144,6 +145,8 @@ def _schedule_context(
         "recent": meeting_recent(partnership=partnership),
         "balance": balance_for_partnership(partnership),
         "slot_form": forms.SlotForm(initial={"time_zone": seat_zone(seat)}),
+        # A pair reads "your partner", a circle "your partners".
+        "others": len(seats) - 1,
     }
 
 
@@ -174,7 +177,15 @@ def series_propose(request: HttpRequest, pk: int) -> HttpResponse:
             if series.status == series.Status.ACTIVE:
                 messages.success(request, _("Booked: the next meetings are in your calendar."))
             else:
-                messages.success(request, _("Proposed. It is booked once your partners accept."))
+                others = len(seats_of(partnership)) - 1
+                messages.success(
+                    request,
+                    ngettext(
+                        "Proposed. It is booked once your partner accepts.",
+                        "Proposed. It is booked once your partners accept.",
+                        others,
+                    ),
+                )
             return redirect("meetings:schedule", pk=partnership.pk)
     context = _schedule_context(request, partnership, seat)
     context["slot_form"] = form
@@ -209,7 +220,15 @@ def meeting_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             meeting=meeting, seat=seat, on=data["on"], at=data["at"], time_zone=data["time_zone"]
         ),
     ):
-        messages.success(request, _("Move proposed. It takes effect once your partners accept."))
+        others = len(seats_of(meeting.partnership)) - 1
+        messages.success(
+            request,
+            ngettext(
+                "Move proposed. It takes effect once your partner accepts.",
+                "Move proposed. It takes effect once your partners accept.",
+                others,
+            ),
+        )
         return redirect("meetings:schedule", pk=meeting.partnership_id)
     context = _schedule_context(
         request, meeting.partnership, seat, bound_meeting=meeting.pk, reschedule_form=form
@@ -479,7 +498,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             status=Meeting.Status.SCHEDULED
         )[:50]
     )
-    return render(request, "meetings/list.html", {"meetings": meetings})
+    return render(
+        request,
+        "meetings/list.html",
+        {"meetings": meetings, "proposals": series_open_for(user=request.user)},
+    )
 
 
 @login_required

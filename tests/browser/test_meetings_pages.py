@@ -41,7 +41,7 @@ def test_partners_book_a_series_run_a_meeting_and_keep_private_and_shared_notes(
         assert "for Ana (Europe/Madrid)" in first_slot.inner_text()
         assert "for Ben (America/New_York)" in first_slot.inner_text()
         first_slot.get_by_role("button", name="Propose this slot").click()
-        page.wait_for_selector("text=Proposed. It is booked once your partners accept.")
+        page.wait_for_selector("text=Proposed. It is booked once your partner accepts.")
 
         sign_in(page, live_server, ben.membership.user)
         page.goto(schedule)
@@ -151,7 +151,9 @@ def test_a_spanish_and_a_french_partner_book_and_open_a_meeting_each_in_their_la
             first_slot.inner_text()
         )
         first_slot.get_by_role("button", name="Proponer esta franja").click()
-        page.wait_for_selector("text=Propuesta enviada. Se reserva cuando tus compañeros acepten.")
+        page.wait_for_selector(
+            "text=Propuesta enviada. Se reserva cuando tu compañero o compañera acepte."
+        )
 
         sign_in(page, live_server, ben.membership.user)
         page.set_viewport_size({"width": 390, "height": 844})

@@ -159,9 +159,11 @@ def journey(base: str, ana_page: Page, ben_page: Page) -> None:
     shot(ana_page, "schedule.png")
     slots.first.get_by_role("button", name="Propose this slot").click()
     expect(
-        ana_page.get_by_text("Proposed. It is booked once your partners accept.")
+        ana_page.get_by_text("Proposed. It is booked once your partner accepts.")
     ).to_be_visible()
-    expect(ana_page.get_by_text("You accepted. Waiting for your partners.")).to_be_visible()
+    expect(
+        ana_page.get_by_text("You proposed this time. Waiting for your partner.")
+    ).to_be_visible()
 
     ben_page.goto(schedule_url)
     proposal = ben_page.locator("article.proposal")

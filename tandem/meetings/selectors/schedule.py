@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext, pgettext
 
@@ -45,6 +45,57 @@ def meeting_list_for(*, user: Any, since: datetime | None = None) -> QuerySet[Me
     if since is not None:
         meetings = meetings.filter(starts_at__gte=since)
     return meetings.select_related("partnership__program").order_by("starts_at", "id")
+
+
+@dataclass(frozen=True)
+class OpenProposal:
+    """A proposed slot not yet agreed, as the member's meetings list names it."""
+
+    series: MeetingSeries
+    program_name: str
+    proposer_name: str
+    proposed_by_me: bool
+    accepted: bool  # by the member: then it waits for the others' answers, not theirs
+    others: int  # the member's partners, for "your partner" or "your partners"
+
+
+def series_open_for(*, user: Any) -> list[OpenProposal]:
+    """Return the open slot proposals of the active partnerships the user sits in, newest
+    first, in a fixed number of queries."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    accepted = MeetingSeries.accepted_by.through.objects.filter(
+        meetingseries=OuterRef("pk"), partnershipmember__membership__user=user
+    )
+    series = (
+        MeetingSeries.objects.filter(
+            status=MeetingSeries.Status.PROPOSED,
+            partnership__status=Partnership.Status.ACTIVE,
+            partnership__in=PartnershipMember.objects.filter(
+                membership__user=user, active=True
+            ).values("partnership"),
+        )
+        .annotate(
+            seat_count=Count("partnership__seats", filter=Q(partnership__seats__active=True)),
+            mine_accepted=Exists(accepted),
+        )
+        .select_related(
+            "partnership__program",
+            "proposed_by__membership__user",
+            "proposed_by__membership__profile",
+        )
+    )
+    return [
+        OpenProposal(
+            series=row,
+            program_name=row.partnership.program.name,
+            proposer_name=seat_name(row.proposed_by),
+            proposed_by_me=row.proposed_by.membership.user_id == user.pk,
+            accepted=row.mine_accepted,
+            others=row.seat_count - 1,
+        )
+        for row in series
+    ]
 
 
 def _upcoming(partnership: Partnership, now: datetime | None) -> QuerySet[Meeting]:

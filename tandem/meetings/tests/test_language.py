@@ -103,3 +103,55 @@ def test_the_schedule_page_and_a_refusal_read_in_the_members_language(client):
     assert "Los miércoles a las" in page  # a suggested slot, in Ana's words
     assert "Next meetings" not in page
     assert "Elige una primera reunión en el futuro." in refused
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "people", "proposed", "waiting"),
+    [
+        (
+            "es",
+            PAIR,
+            "Propuesta enviada. Se reserva cuando tu compañero o compañera acepte.",
+            "Propusiste este horario. Esperando a tu compañero o compañera.",
+        ),
+        (
+            "fr",
+            [*PAIR, ("Chen", "Asia/Singapore")],
+            "Proposition envoyée. Les rencontres sont réservées dès que vos partenaires acceptent.",
+            "Vous avez proposé cet horaire. En attente de vos partenaires.",
+        ),
+    ],
+)
+def test_a_proposer_reads_who_is_left_to_accept_in_their_language(
+    client, language, people, proposed, waiting
+):
+    with clock.frozen(MONDAY):
+        partnership, seats = partnership_make(people=people)
+        _speak(seats[0], language)
+        client.force_login(seats[0].membership.user)
+        page = client.post(
+            reverse("meetings:series_propose", kwargs={"pk": partnership.pk}),
+            {"starts_on": "2027-01-13", "start_time": "18:00", "time_zone": "Europe/Madrid"},
+            follow=True,
+        ).content.decode()
+    assert proposed in page
+    assert waiting in page
+
+
+@pytest.mark.django_db
+def test_my_meetings_names_a_waiting_proposal_in_the_members_language(client):
+    with clock.frozen(MONDAY):
+        partnership, (ana, ben) = partnership_make(people=PAIR)
+        _speak(ben, "fr")
+        services.series_propose(
+            partnership=partnership, seat=ana, starts_on=date(2027, 1, 13), start_time=time(18),
+            time_zone="Europe/Madrid",
+        )  # fmt: skip
+        client.force_login(ben.membership.user)
+        page = client.get(reverse("meetings:list")).content.decode()
+    schedule = reverse("meetings:schedule", kwargs={"pk": partnership.pk})
+    assert (
+        f"Ana a proposé un horaire de rencontre dans {partnership.program.name} ; il attend votre "
+        f'réponse. <a href="{schedule}">L\u2019accepter ou le refuser</a>'
+    ) in page

@@ -65,6 +65,122 @@ def test_partners_pick_a_suggested_slot_and_accept_it_on_the_schedule_page(clien
     )
 
 
+CIRCLE = [("Ana", "Europe/Madrid"), ("Ben", "America/New_York"), ("Chen", "Asia/Singapore")]
+SLOT = {"starts_on": "2027-01-13", "start_time": "18:00", "time_zone": "Europe/Madrid"}
+
+
+def test_a_pair_proposal_waits_for_the_partner_and_names_the_proposer(client):
+    with clock.frozen(MONDAY):
+        partnership, seats = partnership_make()
+        client.force_login(seats[0].membership.user)
+        page = client.post(
+            reverse("meetings:series_propose", args=[partnership.pk]), SLOT, follow=True
+        )
+    assert "Proposed. It is booked once your partner accepts." in page.text
+    assert "You proposed this time. Waiting for your partner." in page.text
+    assert "your partners accept" not in page.text and "Waiting for your partners" not in page.text
+    assert "You accepted" not in page.text
+
+
+def test_a_circle_proposal_waits_for_the_partners_and_names_the_proposer(client):
+    with clock.frozen(MONDAY):
+        partnership, seats = partnership_make(people=CIRCLE)
+        client.force_login(seats[0].membership.user)
+        page = client.post(
+            reverse("meetings:series_propose", args=[partnership.pk]), SLOT, follow=True
+        )
+        assert "Proposed. It is booked once your partners accept." in page.text
+        assert "You proposed this time. Waiting for your partners." in page.text
+        assert "You accepted" not in page.text
+
+        client.force_login(seats[1].membership.user)
+        series = MeetingSeries.objects.get()
+        page = client.post(reverse("meetings:series_accept", args=[series.pk]), follow=True)
+    assert "You accepted. Waiting for your partners." in page.text
+    assert "You proposed this time" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("people", "proposed", "waiting", "wrong"),
+    [
+        (
+            None,
+            "Move proposed. It takes effect once your partner accepts.",
+            "Waiting for your partner.",
+            "Waiting for your partners.",
+        ),
+        (
+            CIRCLE,
+            "Move proposed. It takes effect once your partners accept.",
+            "Waiting for your partners.",
+            "Waiting for your partner.",
+        ),
+    ],
+    ids=["pair", "circle"],
+)
+def test_a_proposed_move_waits_for_the_partner_or_the_partners(
+    client, people, proposed, waiting, wrong
+):
+    with clock.frozen(MONDAY):
+        _partnership, seats = _booked(people=people)
+        meeting = Meeting.objects.order_by("starts_at").first()
+        client.force_login(seats[1].membership.user)
+        page = client.post(
+            reverse("meetings:reschedule", args=[meeting.pk]),
+            {"on": "2027-01-14", "at": "13:00", "time_zone": "America/New_York"},
+            follow=True,
+        )
+    assert proposed in page.text
+    assert waiting in page.text and wrong not in page.text
+
+
+def test_my_meetings_says_a_pair_proposal_waits_for_an_answer_and_links_to_it(client):
+    with clock.frozen(MONDAY):
+        partnership, (ana, ben) = partnership_make()
+        client.force_login(ana.membership.user)
+        client.post(reverse("meetings:series_propose", args=[partnership.pk]), SLOT)
+        to_ana = client.get(reverse("meetings:list")).text
+        client.force_login(ben.membership.user)
+        to_ben = client.get(reverse("meetings:list")).text
+    schedule = reverse("meetings:schedule", args=[partnership.pk])
+    program = partnership.program.name
+    assert "No upcoming meetings." not in to_ana and "No meeting booked yet." in to_ana
+    assert (
+        f"You proposed a meeting time in {program}; it is waiting for your partner\u2019s answer. "
+        f'<a href="{schedule}">See the proposal</a>'
+    ) in to_ana
+    assert (
+        f"Ana proposed a meeting time in {program}; it is waiting for your answer. "
+        f'<a href="{schedule}">Accept or decline it</a>'
+    ) in to_ben
+
+
+def test_my_meetings_says_a_circle_proposal_waits_for_the_partners_answers(client):
+    with clock.frozen(MONDAY):
+        partnership, seats = partnership_make(people=CIRCLE)
+        client.force_login(seats[0].membership.user)
+        client.post(reverse("meetings:series_propose", args=[partnership.pk]), SLOT)
+        client.force_login(seats[1].membership.user)
+        client.post(reverse("meetings:series_accept", args=[MeetingSeries.objects.get().pk]))
+        to_ben = client.get(reverse("meetings:list")).text
+        client.force_login(seats[2].membership.user)
+        to_chen = client.get(reverse("meetings:list")).text
+    program = partnership.program.name
+    assert (
+        f"You accepted a meeting time in {program}; it is waiting for your partners\u2019 answers."
+    ) in to_ben
+    assert f"Ana proposed a meeting time in {program}; it is waiting for your answer." in to_chen
+
+
+def test_my_meetings_no_longer_mentions_a_proposal_once_it_is_agreed(client):
+    with clock.frozen(MONDAY):
+        _partnership, seats = _booked()
+        client.force_login(seats[0].membership.user)
+        page = client.get(reverse("meetings:list")).text
+    assert "See the proposal" not in page and "Accept or decline it" not in page
+    assert "No upcoming meetings." not in page and "No meeting booked yet." not in page
+
+
 def test_proposing_a_past_slot_keeps_the_input_and_says_what_to_fix(client):
     with clock.frozen(MONDAY):
         partnership, seats = partnership_make()

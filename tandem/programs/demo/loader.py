@@ -5,15 +5,18 @@ Run by ``manage.py load_demo`` (``make run``). Loading twice adds nothing.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from tandem.accounts.models import User
+from tandem.interchange.members_csv import parse_members_csv
 from tandem.programs.models import Document, Program, Resource
 from tandem.programs.services.documents import document_create, resource_create
 from tandem.programs.services.member_import import member_import_apply, member_import_preview
@@ -22,8 +25,11 @@ from tandem.programs.services.program import program_create, program_update
 MEMBERS_CSV = Path(__file__).with_name("members.csv")
 PROGRAM_SLUG = "peer-mentoring-circle-2027"
 PROGRAM_NAME = "Peer Mentoring Circle 2027"
+# The public demo passwords go only on addresses at this domain, which no real person has.
+DEMO_DOMAIN = "demo.tandem.test"
 COORDINATOR_EMAIL = "coordinator@demo.tandem.test"
 COORDINATOR_PASSWORD = "demo-coordinator"  # noqa: S105 (public demo login)
+# The sign-ins the command prints; every other demo member signs in with the same password.
 MEMBER_EMAILS = ("ana@demo.tandem.test", "ben@demo.tandem.test", "chen@demo.tandem.test")
 MEMBER_PASSWORD = "demo-member"  # noqa: S105 (public demo login)
 
@@ -114,15 +120,24 @@ class DemoLoadResult:
         )
 
 
+@functools.cache
+def _password_hash(password: str) -> str:
+    """Return the password hashed once per process: ~40 members would otherwise take seconds."""
+    return make_password(password)
+
+
 def _verified_login(*, email: str, name: str, password: str) -> tuple[User, bool]:
-    """Return the user with a usable password and a verified address, creating what is missing."""
+    """Return the user with a usable password and a verified address, creating what is missing.
+
+    A password the person already has is kept.
+    """
     user = User.objects.filter(email__iexact=email).first()
     changed = False
     if user is None:
-        user = User.objects.create_user(email=email, password=password, name=name)
+        user = User.objects.create_user(email=email, name=name)
         changed = True
-    elif not user.has_usable_password():
-        user.set_password(password)
+    if not user.has_usable_password():
+        user.password = _password_hash(password)
         user.save(update_fields=["password"])
         changed = True
     address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
@@ -134,6 +149,12 @@ def _verified_login(*, email: str, name: str, password: str) -> tuple[User, bool
         address.save(update_fields=["verified"])
         changed = True
     return user, changed
+
+
+def demo_member_emails() -> tuple[str, ...]:
+    """Return the addresses of the demo file's members that get the demo member password."""
+    rows = parse_members_csv(MEMBERS_CSV.read_bytes()).rows
+    return tuple(row.email for row in rows if row.email.lower().endswith(f"@{DEMO_DOMAIN}"))
 
 
 @transaction.atomic
@@ -166,7 +187,7 @@ def demo_load() -> DemoLoadResult:
         created, updated = result.created, result.updated
 
     logins_set = 0
-    for email in MEMBER_EMAILS:
+    for email in demo_member_emails():
         _, changed = _verified_login(email=email, name="", password=MEMBER_PASSWORD)
         logins_set += changed
     return DemoLoadResult(

@@ -15,7 +15,11 @@ from tandem.accounts.models import User
 from tandem.core.models import AuditEvent
 from tandem.interchange.members_csv import MemberRow, parse_members_csv, tag_key
 from tandem.programs.demo import loader
-from tandem.programs.management.commands.load_demo import MSG_ALREADY, MSG_LOADED
+from tandem.programs.management.commands.load_demo import (
+    MSG_ALREADY,
+    MSG_EVERY_MEMBER,
+    MSG_LOADED,
+)
 from tandem.programs.models import Document, Membership, Profile, Program, Resource, Tag
 
 
@@ -70,8 +74,54 @@ def test_load_demo_creates_the_program_members_and_sign_ins(client):
         assert EmailAddress.objects.get(email=email).verified
         home = client.get(reverse("programs:detail", args=[program.slug]), follow=True)
         assert home.status_code == 200
-    others = User.objects.exclude(email__in=[loader.COORDINATOR_EMAIL, *loader.MEMBER_EMAILS])
-    assert not any(user.has_usable_password() for user in others)
+    assert MSG_EVERY_MEMBER.format(password=loader.MEMBER_PASSWORD) in output
+
+
+@pytest.mark.django_db
+def test_every_imported_demo_member_signs_in_with_the_demo_password(client):
+    load()
+    program = Program.objects.get(slug=loader.PROGRAM_SLUG)
+    members = Membership.objects.filter(program=program, role=Membership.Role.MEMBER)
+    emails = sorted(members.values_list("user__email", flat=True))
+    assert len(emails) == 40
+    for email in emails:
+        assert client.login(email=email, password=loader.MEMBER_PASSWORD), email
+        assert EmailAddress.objects.get(email=email).verified
+        client.logout()
+
+    # Through the sign-in form too, as a person would: a member that is none of the three
+    # printed sign-ins (a partner matching may pick).
+    partner = next(email for email in emails if email not in loader.MEMBER_EMAILS)
+    response = client.post(
+        reverse("account_login"), {"login": partner, "password": loader.MEMBER_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url != reverse("account_email_verification_sent")
+    settings_page = client.get(reverse("accounts:settings"))
+    assert settings_page.status_code == 200 and settings_page.context["user"].email == partner
+
+
+@pytest.mark.django_db
+def test_load_demo_keeps_a_password_a_demo_member_chose():
+    load()
+    member = User.objects.get(email="maya@demo.tandem.test")
+    member.set_password("my own choice")
+    member.save()
+    load()
+    member.refresh_from_db()
+    assert member.check_password("my own choice")
+    assert not member.check_password(loader.MEMBER_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_only_demo_addresses_get_the_public_demo_password(tmp_path, monkeypatch):
+    csv = loader.MEMBERS_CSV.read_text(encoding="utf-8")
+    outsider = tmp_path / "members.csv"
+    outsider.write_text(csv.replace("maya@demo.tandem.test", "maya@example.org"), encoding="utf-8")
+    monkeypatch.setattr(loader, "MEMBERS_CSV", outsider)
+    load()
+    assert not User.objects.get(email="maya@example.org").has_usable_password()
+    assert User.objects.get(email="ben@demo.tandem.test").check_password(loader.MEMBER_PASSWORD)
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from tandem.programs.demo import loader
 
 MSG_LOADED = 'Demo loaded: program "{program}" with {created} new members ({updated} updated).'
 MSG_ALREADY = 'Demo already loaded: program "{program}" is there; nothing added.'
+MSG_EVERY_MEMBER = "  Every demo member signs in with {password}; their addresses are on the program's People page."
 
 
 class Command(BaseCommand):
@@ -37,3 +38,4 @@ class Command(BaseCommand):
         )
         for email in loader.MEMBER_EMAILS:
             self.stdout.write(f"  member       {email}  {loader.MEMBER_PASSWORD}")
+        self.stdout.write(MSG_EVERY_MEMBER.format(password=loader.MEMBER_PASSWORD))
