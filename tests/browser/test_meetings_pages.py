@@ -84,8 +84,10 @@ def test_partners_book_a_series_run_a_meeting_and_keep_private_and_shared_notes(
             started_at=F("started_at") - timedelta(seconds=turn.planned_seconds - 3)
         )
         page.reload()
+        # From the stored start: 3 seconds or less left (0:00 when the reload itself was slow),
+        # never the turn's whole length again.
         countdown = page.locator("[data-countdown]").inner_text()
-        assert countdown in {"0:01", "0:02", "0:03"}
+        assert countdown in {"0:00", "0:01", "0:02", "0:03"}
         page.wait_for_selector("text=All turns are done.", timeout=10_000)
         turn.refresh_from_db()
         assert turn.ended_at is not None
