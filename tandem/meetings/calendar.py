@@ -203,6 +203,8 @@ def _invitation_event(
     organizer.params["cn"] = vText(f"{display or 'Tandem'} · {partnership.program.name}")
     event.add("organizer", organizer)
     for seat in seats:
+        if not seat.membership.user.is_active:  # an erased account has no address to invite
+            continue
         attendee = vCalAddress(f"mailto:{seat.membership.user.email}")
         attendee.params["cn"] = vText(seat_name(seat))
         attendee.params["role"] = vText("REQ-PARTICIPANT")

@@ -22,6 +22,7 @@ from tandem.partnerships.models import (
     PartnershipMember,
     RematchRequest,
 )
+from tandem.partnerships.services.life import partnership_close
 
 
 def _partners(partnership: Partnership) -> dict[str, Any]:
@@ -34,8 +35,29 @@ def _partners(partnership: Partnership) -> dict[str, Any]:
 
 
 def _seats_leave(person: Person) -> dict[str, int]:
+    """End the person's live partnerships as a partner leaving does, then close their seats.
+
+    A partnership does not go on with someone who no longer exists: it ends for everyone in it
+    ("Someone left the organisation"), its future meetings are cancelled, and the other
+    partners get the usual ending email (with the calendar's cancellation), in which the
+    person appears under their pseudonym, as the email is written after the erasure commits.
+    """
+    ended = 0
+    live = (
+        PartnershipMember.objects.filter(pk__in=person.seat_ids, active=True)
+        .exclude(partnership__status=Partnership.Status.ENDED)
+        .order_by("partnership_id")
+    )
+    for seat in live:
+        partnership = Partnership.objects.select_for_update().get(pk=seat.partnership_id)
+        if partnership.status == Partnership.Status.ENDED:
+            continue
+        partnership_close(
+            partnership=partnership, seat=seat, end_reason=PartnershipEvent.EndReason.LEFT
+        )
+        ended += 1
     left = PartnershipMember.objects.filter(pk__in=person.seat_ids).update(active=False)
-    return {"seats_left": left}
+    return {"seats_left": left, "partnerships_ended": ended}
 
 
 def _in_my_partnerships(p: Person) -> Q:

@@ -115,6 +115,8 @@ def partnership_event_email_send(*, event_id: int) -> int:
     invitations: dict[str, tuple[str, bytes] | None] = {}
     messages = []
     for seat in seats:
+        if not seat.membership.user.is_active:  # an erased or closed account gets no email
+            continue
         email = seat.membership.user.email
         language = recipient_language(email)
         invitation = (
