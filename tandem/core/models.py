@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core import clock
 
@@ -66,39 +67,39 @@ class AuditEvent(models.Model):
     """
 
     class Action(models.TextChoices):
-        SIGN_IN = "sign_in", "Signed in"
-        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
-        ROLE_CHANGED = "role_changed", "Role changed"
-        MEMBERS_IMPORTED = "members_imported", "Members imported"
-        DOORS_OPENED = "doors_opened", "Doors opened"
-        MATCH_PUBLISHED = "match_published", "Matches published"
-        MATCH_LOCKED = "match_locked", "Match locked"
-        MATCH_FORBIDDEN = "match_forbidden", "Match forbidden"
-        MATCH_SWAPPED = "match_swapped", "Match people swapped"
-        MATCH_REMOVED = "match_removed", "Match proposal removed"
-        MATCH_RULE_REMOVED = "match_rule_removed", "Match rule removed"
-        EXPORT = "export", "Data exported"
-        ERASURE = "erasure", "Account erased"
-        PROGRAM_CHANGED = "program_changed", "Program changed"
-        ANNOUNCEMENT_SENT = "announcement_sent", "Announcement sent"
-        INTAKE_REMINDED = "intake_reminded", "Intake reminders sent"
-        PROGRAM_COPIED = "program_copied", "Program copied"
-        INVITATION_SENT = "invitation_sent", "Invitation sent"
-        INVITATION_RESENT = "invitation_resent", "Invitation sent again"
-        INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
-        PARTNERSHIP_ENDED = "partnership_ended", "Partnership ended by a coordinator"
-        MEMBER_STATUS_CHANGED = "member_status_changed", "Member status changed"
-        MEMBER_REMOVED = "member_removed", "Member removed from the program"
-        PAIRED_BY_HAND = "paired_by_hand", "Paired by hand"
-        CHECK_IN_RECORDED = "check_in_recorded", "Support check-in recorded"
-        CHECK_IN_SENT = "check_in_sent", "Check-in message sent"
-        SUPPORT_PLAN_CHANGED = "support_plan_changed", "Support cadence changed"
-        CHECK_IN_TEMPLATE_CHANGED = "check_in_template_changed", "Check-in message changed"
-        WORKSHEET_ADDED = "worksheet_added", "Worksheet added"
-        WORKSHEET_CHANGED = "worksheet_changed", "Worksheet changed"
-        INTEGRATION_ADDED = "integration_added", "Integration added"
-        INTEGRATION_REMOVED = "integration_removed", "Integration removed"
-        INTEGRATION_SECRET_ROTATED = "integration_secret_rotated", "Webhook secret rotated"
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MEMBERS_IMPORTED = "members_imported", _("Members imported")
+        DOORS_OPENED = "doors_opened", _("Doors opened")
+        MATCH_PUBLISHED = "match_published", _("Matches published")
+        MATCH_LOCKED = "match_locked", _("Match locked")
+        MATCH_FORBIDDEN = "match_forbidden", _("Match forbidden")
+        MATCH_SWAPPED = "match_swapped", _("Match people swapped")
+        MATCH_REMOVED = "match_removed", _("Match proposal removed")
+        MATCH_RULE_REMOVED = "match_rule_removed", _("Match rule removed")
+        EXPORT = "export", _("Data exported")
+        ERASURE = "erasure", _("Account erased")
+        PROGRAM_CHANGED = "program_changed", _("Program changed")
+        ANNOUNCEMENT_SENT = "announcement_sent", _("Announcement sent")
+        INTAKE_REMINDED = "intake_reminded", _("Intake reminders sent")
+        PROGRAM_COPIED = "program_copied", _("Program copied")
+        INVITATION_SENT = "invitation_sent", _("Invitation sent")
+        INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        PARTNERSHIP_ENDED = "partnership_ended", _("Partnership ended by a coordinator")
+        MEMBER_STATUS_CHANGED = "member_status_changed", _("Member status changed")
+        MEMBER_REMOVED = "member_removed", _("Member removed from the program")
+        PAIRED_BY_HAND = "paired_by_hand", _("Paired by hand")
+        CHECK_IN_RECORDED = "check_in_recorded", _("Support check-in recorded")
+        CHECK_IN_SENT = "check_in_sent", _("Check-in message sent")
+        SUPPORT_PLAN_CHANGED = "support_plan_changed", _("Support cadence changed")
+        CHECK_IN_TEMPLATE_CHANGED = "check_in_template_changed", _("Check-in message changed")
+        WORKSHEET_ADDED = "worksheet_added", _("Worksheet added")
+        WORKSHEET_CHANGED = "worksheet_changed", _("Worksheet changed")
+        INTEGRATION_ADDED = "integration_added", _("Integration added")
+        INTEGRATION_REMOVED = "integration_removed", _("Integration removed")
+        INTEGRATION_SECRET_ROTATED = "integration_secret_rotated", _("Webhook secret rotated")
 
     occurred_at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices)

@@ -43,6 +43,16 @@ AUDIT_FIELD_LABELS: dict[str, Any] = {
     "role": _("Role"),
     "host": _("Address (host only)"),
     "events": _("Events"),
+    "outcome_measure": _("Outcome measure"),
+    "export": _("Export"),
+    "cohorts": _("Cohorts"),
+}
+# What an export event's "export" key names: the file that left Tandem.
+EXPORT_KINDS: dict[str, Any] = {
+    "roster": _("People (CSV)"),
+    "partnerships": _("Partnerships (CSV)"),
+    "dashboard_figures": _("Dashboard figures (CSV)"),
+    "evaluation": _("Evaluation (CSV)"),
 }
 PROGRAM_ACTIONS = {AuditEvent.Action.PROGRAM_CHANGED, AuditEvent.Action.DOORS_OPENED}
 EMPTY_VALUE = "—"
@@ -69,6 +79,10 @@ def _value_label(action: str, key: str, value: Any) -> str:
         return EMPTY_VALUE
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_label(action, key, v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_value_label(action, k, v)}" for k, v in value.items())
     choices: dict[str, Any] = {}
     if key == "status":
         status = Program.Status if action in PROGRAM_ACTIONS else Membership.Status
@@ -77,6 +91,8 @@ def _value_label(action: str, key: str, value: Any) -> str:
         choices = dict(Program.Format.choices)
     elif key == "role":
         choices = dict(Membership.Role.choices)
+    elif key == "export":
+        choices = EXPORT_KINDS
     text = str(choices.get(value, value))
     return text if len(text) <= TEXT_SHOWN else text[: TEXT_SHOWN - 1] + "…"
 

@@ -123,3 +123,37 @@ def test_the_partnership_list_and_the_export_follow_the_coordinators_language(cl
     export = client.get(reverse("dashboard:export", args=[program.slug])).text
     assert export.splitlines()[0] == "sección,cifra,valor"
     assert "Reuniones,Celebradas,2" in export
+
+
+AUDIT = {
+    SPANISH: ("Datos exportados", "Exportación", "Cifras del panel (CSV)", "Programa cambiado"),
+    FRENCH: (
+        "Données exportées",
+        "Export",
+        "Chiffres du tableau de bord (CSV)",
+        "Programme modifié",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", [SPANISH, FRENCH])
+def test_the_audit_log_names_actions_and_exports_in_the_coordinators_language(client, language):
+    from tandem.core.audit import audit_record
+    from tandem.core.models import AuditEvent
+
+    program = ProgramFactory()
+    user = coordinator_in(program, language)
+    client.force_login(user)
+    client.get(reverse("dashboard:export", args=[program.slug]))
+    audit_record(
+        action=AuditEvent.Action.PROGRAM_CHANGED,
+        actor=user,
+        program=program,
+        after={"events": ["member.joined", "partnership.ended"]},
+    )
+    page = client.get(reverse("audit:log", args=[program.slug])).content.decode()
+    exported, key, kind, changed = AUDIT[language]
+    assert exported in page and kind in page and changed in page
+    assert f"{key}" in page and "dashboard_figures" not in page
+    # A list is shown as its items, not as Python's brackets.
+    assert "member.joined, partnership.ended" in page
