@@ -1,5 +1,7 @@
 """The member home and the coordinator dashboard of one program, and the figures as CSV."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -124,29 +126,25 @@ def stalled_nudge(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def figures_export(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the dashboard's figures as a CSV file (recorded in the audit log)."""
-    program = access_program_as_coordinator(user=request.user, slug=slug)
-    text = services.figures_export(
-        program=program, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
-    )
-    return _csv_download(text, filename=f"{program.slug}-figures.csv")
-
-
-def _csv_download(text: str, *, filename: str) -> HttpResponse:
-    """Answer with a private CSV download of ``text``."""
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _csv_download(request, slug, services.figures_export, name="figures")
 
 
 @login_required
 def evaluation_export(request: HttpRequest, slug: str) -> HttpResponse:
     """Send the program's outcomes by cohort as CSV, small groups withheld (audited)."""
+    return _csv_download(request, slug, services.evaluation_export, name="evaluation")
+
+
+def _csv_download(
+    request: HttpRequest, slug: str, export: Callable[..., str], *, name: str
+) -> HttpResponse:
+    """Answer a coordinator with a private CSV download of ``export``'s text for the program."""
     program = access_program_as_coordinator(user=request.user, slug=slug)
-    text = services.evaluation_export(
-        program=program, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
-    )
-    return _csv_download(text, filename=f"{program.slug}-evaluation.csv")
+    text = export(program=program, user=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{program.slug}-{name}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def first_month(request: HttpRequest, pk: int) -> HttpResponse:

@@ -53,6 +53,17 @@ def _answer(program, kind, scores):
         )
 
 
+def _end(partnership, *, by, reason):
+    """Its coordinator ends ``partnership`` for ``reason``, as the partnerships page does."""
+    partnership_end_by_coordinator(
+        program=partnership.program,
+        partnership_id=partnership.pk,
+        actor=by,
+        end_reason=reason,
+        reason="Recorded for the test",
+    )
+
+
 def _members(program):
     return list(
         Membership.objects.filter(program=program, role=Membership.Role.MEMBER).order_by("pk")
@@ -164,13 +175,7 @@ def test_partnerships_that_kept_going_and_early_endings_by_reason(client, progra
     partnerships = program_populate(program, members=12)
     reasons = [Reason.NOT_A_FIT, Reason.NO_TIME, Reason.NO_TIME, Reason.PROGRAM_OVER]
     for partnership, reason in zip(partnerships[:4], reasons, strict=True):
-        partnership_end_by_coordinator(
-            program=program,
-            partnership_id=partnership.pk,
-            actor=coordinator,
-            end_reason=reason,
-            reason="Recorded for the test",
-        )
+        _end(partnership, by=coordinator, reason=reason)
     now = outcomes_by_cohort(program=program, user=coordinator)[-1]
     assert (now.partnerships, now.ended_early, now.kept_going, now.retention) == (6, 3, 3, 50)
     assert now.early_endings == {"no_time": 2, "not_a_fit": 1}
@@ -224,13 +229,7 @@ def test_evaluation_export_withholds_every_group_under_five(client, program, coo
     services.measure_add(program=program, text="Confidence")
     _answer(program, "kickoff", [(m, 2) for m in members[:8]])
     _answer(program, "recap", [(m, 4) for m in members[:3]])
-    partnership_end_by_coordinator(
-        program=program,
-        partnership_id=partnerships[0].pk,
-        actor=coordinator,
-        end_reason=Reason.NOT_A_FIT,
-        reason="Recorded for the test",
-    )
+    _end(partnerships[0], by=coordinator, reason=Reason.NOT_A_FIT)
     client.force_login(coordinator)
     response = client.get(reverse("dashboard:evaluation_export", args=[program.slug]))
     assert response.status_code == 200
@@ -286,13 +285,7 @@ def test_outcomes_and_the_evaluation_in_the_coordinators_language(client, progra
     user = CoordinatorFactory(program=program).user
     user.language = language
     user.save(update_fields=["language"])
-    partnership_end_by_coordinator(
-        program=program,
-        partnership_id=partnerships[0].pk,
-        actor=user,
-        end_reason=Reason.NO_TIME,
-        reason="Recorded for the test",
-    )
+    _end(partnerships[0], by=user, reason=Reason.NO_TIME)
     client.force_login(user)
     page = client.get(reverse("dashboard:program", args=[program.slug])).content.decode()
     assert heading in page and retention in page

@@ -1,12 +1,22 @@
 """factory-boy factories for meetings, and partnerships with partners in given time zones."""
 
+from datetime import date, time
 from typing import Any, cast
 
 import factory
 from factory.django import DjangoModelFactory
 
 from tandem.core import clock
-from tandem.meetings.models import Commitment, Delivery, Meeting, Note, ScheduleNotice, Turn
+from tandem.meetings import services
+from tandem.meetings.models import (
+    Commitment,
+    Delivery,
+    Meeting,
+    MeetingSeries,
+    Note,
+    ScheduleNotice,
+    Turn,
+)
 from tandem.partnerships.models import Partnership, PartnershipMember
 from tandem.partnerships.tests.factories import PartnershipFactory, PartnershipMemberFactory
 from tandem.programs.tests.factories import MembershipFactory, ProfileFactory, ProgramFactory
@@ -36,6 +46,18 @@ def partnership_make(
         )
         seats.append(PartnershipMemberFactory(partnership=partnership, membership=membership))
     return partnership, seats
+
+
+def series_agreed(
+    partnership: Partnership, proposer: PartnershipMember, accepter: PartnershipMember
+) -> MeetingSeries:
+    """Return a weekly series from Wednesday 13 January 2027 at 18:00 in Madrid, proposed by
+    ``proposer`` and accepted by ``accepter`` (a pair's: its meetings are booked)."""
+    series = services.series_propose(
+        partnership=partnership, seat=proposer, starts_on=date(2027, 1, 13), start_time=time(18),
+        time_zone="Europe/Madrid",
+    )  # fmt: skip
+    return services.series_accept(series=series, seat=accepter)
 
 
 class MeetingFactory(DjangoModelFactory):

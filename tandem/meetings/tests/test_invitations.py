@@ -11,7 +11,7 @@ from tandem.core import clock
 from tandem.meetings import services
 from tandem.meetings.calendar import calendar_for, series_invitation, series_uid
 from tandem.meetings.models import Meeting, MeetingSeries
-from tandem.meetings.tests.factories import MeetingFactory, partnership_make
+from tandem.meetings.tests.factories import MeetingFactory, partnership_make, series_agreed
 from tandem.partnerships.services.coordinator import membership_remove
 from tandem.partnerships.services.life import partnership_end
 from tandem.programs.tests.factories import MembershipFactory
@@ -40,11 +40,7 @@ def _invitation(mail):
 def _agreed_pair():
     """Ana and Ben with an agreed weekly series whose REQUEST went out; return it too."""
     partnership, (ana, ben) = partnership_make(people=PAIR)
-    series = services.series_propose(
-        partnership=partnership, seat=ana, starts_on=date(2027, 1, 13), start_time=time(18),
-        time_zone="Europe/Madrid",
-    )  # fmt: skip
-    services.series_accept(series=series, seat=ben)
+    series_agreed(partnership, ana, ben)
     return partnership, ana, ben
 
 
@@ -231,11 +227,7 @@ def test_the_feed_names_meetings_as_the_invitations_do(client, mailoutbox):
 def _agree(partnership, ana, ben, *, at):
     """Agree a new weekly series for the pair at the instant ``at``; return it."""
     with clock.frozen(at):
-        series = services.series_propose(
-            partnership=partnership, seat=ana, starts_on=date(2027, 1, 13), start_time=time(18),
-            time_zone="Europe/Madrid",
-        )  # fmt: skip
-        return services.series_accept(series=series, seat=ben)
+        return series_agreed(partnership, ana, ben)
 
 
 @pytest.mark.django_db

@@ -2,15 +2,13 @@
 standing series and future meetings, as an ending does now; nothing else changes."""
 
 import importlib
-from datetime import date, time
 
 import pytest
 from django.apps import apps
 
 from tandem.core import clock
-from tandem.meetings import services
 from tandem.meetings.models import Meeting, MeetingSeries
-from tandem.meetings.tests.factories import partnership_make
+from tandem.meetings.tests.factories import partnership_make, series_agreed
 from tandem.partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +20,7 @@ migration = importlib.import_module(
 
 def _agreed(people):
     partnership, (first, second) = partnership_make(people=people)
-    series = services.series_propose(
-        partnership=partnership, seat=first, starts_on=date(2027, 1, 13), start_time=time(18),
-        time_zone="Europe/Madrid",
-    )  # fmt: skip
-    services.series_accept(series=series, seat=second)
+    series_agreed(partnership, first, second)
     return partnership
 
 

@@ -2,15 +2,12 @@
 meetings still to come are cancelled and the other partners get the ending email with the
 calendar's cancellation, naming the person by their pseudonym; the erased address gets none."""
 
-from datetime import date, time
-
 import pytest
 from django.core.management import call_command
 from icalendar import Calendar
 
-from tandem.meetings import services as meetings
 from tandem.meetings.models import Meeting, MeetingSeries
-from tandem.meetings.tests.factories import partnership_make
+from tandem.meetings.tests.factories import partnership_make, series_agreed
 from tandem.partnerships.models import Partnership, PartnershipEvent
 from tandem.privacy import services as privacy
 from tandem.programs.models import Membership
@@ -24,11 +21,7 @@ def test_erasing_my_account_ends_my_partnership_and_cancels_our_meetings(mailout
     partnership, (ana, ben) = partnership_make(
         people=[("Ana", "Europe/Madrid"), ("Ben", "Europe/London")]
     )
-    series = meetings.series_propose(
-        partnership=partnership, seat=ana, starts_on=date(2027, 1, 13), start_time=time(18),
-        time_zone="Europe/Madrid",
-    )  # fmt: skip
-    meetings.series_accept(series=series, seat=ben)
+    series = series_agreed(partnership, ana, ben)
     user = ana.membership.user
     user.set_password(PASSWORD)
     user.save()
