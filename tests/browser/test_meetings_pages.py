@@ -167,6 +167,9 @@ def test_a_spanish_and_a_french_partner_book_and_open_a_meeting_each_in_their_la
         shot(page, "schedule-fr-phone.png")
         first.locator("a").first.click()
         page.get_by_role("heading", name="Tours").wait_for()
+        # The heading shows before htmx (a deferred script) starts; a click sooner is a plain
+        # post, whose refusal is a message at the top instead of the alert in place.
+        page.wait_for_load_state()
         page.get_by_role("button", name="Commencer les tours").click()
         page.get_by_role("alert").wait_for()  # too early: said in French
         assert "Les tours peuvent commencer" in page.get_by_role("alert").inner_text()
