@@ -18,6 +18,7 @@ from tandem.dashboard import (
     services,
 )
 from tandem.goals.forms import PulseForm
+from tandem.meetings.selectors.schedule import series_open_for
 from tandem.partnerships.selectors.partnership import access_partnership_seat
 from tandem.programs.selectors import (
     access_program,
@@ -47,6 +48,12 @@ def member_home(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("dashboard:cockpit", slug=slug)
     home = selectors.member_home(membership=membership)
     documents = list(program_selectors.document_list(program=program))
+    # A slot proposal waiting in the member's partnership (once no meeting is booked yet).
+    proposals = [
+        row
+        for row in series_open_for(user=request.user)
+        if home.partnership and row.series.partnership_id == home.partnership.pk
+    ]
     return render(
         request,
         "dashboard/member_home.html",
@@ -54,6 +61,7 @@ def member_home(request: HttpRequest, slug: str) -> HttpResponse:
             "program": program,
             "home": home,
             "pulse_form": PulseForm(),
+            "proposals": proposals,
             "help_form": HelpFlagForm(kinds=home.help_kinds),
             "guidebook": [d for d in documents if d.kind == d.Kind.GUIDEBOOK],
             "worksheets": [d for d in documents if d.kind == d.Kind.WORKSHEET],

@@ -138,3 +138,43 @@ def test_dashboard_does_not_claim_pairs_met_when_young_pairs_never_met(client, f
     page = client.get(reverse("dashboard:program", args=[program.slug])).text
     assert "every active partnership met lately" not in page
     assert "1 active partnership has not held a meeting yet" in page
+
+
+def test_member_home_says_a_slot_proposal_waits_and_for_whom(client):
+    from datetime import date, time
+
+    from tandem.meetings import services as meetings
+    from tandem.meetings.tests.factories import partnership_make, series_agreed
+
+    partnership, (ana, ben) = partnership_make(
+        people=[("Ana", "Europe/Madrid"), ("Ben", "Europe/London")]
+    )
+    other, (cleo, dan) = partnership_make(program=partnership.program)
+    meetings.series_propose(
+        partnership=partnership, seat=ana, starts_on=date(2027, 1, 13), start_time=time(18),
+        time_zone="Europe/Madrid",
+    )  # fmt: skip
+    home = reverse("dashboard:member_home", args=[partnership.program.slug])
+    schedule = reverse("meetings:schedule", args=[partnership.pk])
+
+    client.force_login(ben.membership.user)
+    card = client.get(home).text.split('id="home-meeting"')[1].split("</article>")[0]
+    assert "No meeting booked yet." in card
+    assert f"Ana proposed a meeting time in {partnership.program.name}" in card
+    assert f'<a href="{schedule}">Accept or decline it</a>' in card
+
+    client.force_login(ana.membership.user)
+    card = client.get(home).text.split('id="home-meeting"')[1].split("</article>")[0]
+    assert "it is waiting for your partner\u2019s answer." in card
+
+    # Someone else in the program has nothing waiting: the usual link to agree a time.
+    client.force_login(cleo.membership.user)
+    card = client.get(home).text.split('id="home-meeting"')[1].split("</article>")[0]
+    assert "proposed a meeting time" not in card and "Agree a time with" in card
+
+    # Once agreed, the next meeting shows instead.
+    series_agreed(other, cleo, dan)  # another partnership's series changes nothing here
+    client.force_login(ben.membership.user)
+    meetings.series_accept(series=partnership.series.get(), seat=ben)
+    card = client.get(home).text.split('id="home-meeting"')[1].split("</article>")[0]
+    assert "proposed a meeting time" not in card and "Meeting page" in card
