@@ -136,7 +136,10 @@ def test_coordinator_matches_from_the_cockpit_and_ana_finds_partner_and_meeting(
         other = partner_desk.new_page()
         sign_in(other, base, partner_user.email, PASSWORD)
         other.get_by_role("link", name=PROGRAM).click()
-        other.locator("#home-meeting").get_by_role("link", name="Agree a time").click()
+        # Their home says Ana's proposal waits for their answer, and links to it.
+        waiting = other.locator("#home-meeting")
+        expect(waiting).to_contain_text("proposed a meeting time")
+        waiting.get_by_role("link", name="Accept or decline it").click()
         other.get_by_role("button", name="Accept", exact=True).click()
         expect(other.get_by_text("Agreed:")).to_be_visible()
 
