@@ -266,7 +266,12 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("meetings:schedule", pk=meeting.partnership_id)
         else:
             messages.info(
-                request, _("Meeting cancelled; your partners are told. The series goes on.")
+                request,
+                ngettext(
+                    "Meeting cancelled; your partner is told. The series goes on.",
+                    "Meeting cancelled; your partners are told. The series goes on.",
+                    len(seats_of(meeting.partnership)) - 1,
+                ),
             )
             return redirect("meetings:schedule", pk=meeting.partnership_id)
     context = _schedule_context(

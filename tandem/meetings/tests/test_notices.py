@@ -226,6 +226,8 @@ def test_cancelling_on_the_page_tells_the_partner_with_the_reason(
                 reverse("meetings:cancel", args=[first.pk]), {"reason": "  Sick,\n sorry "}
             )
         assert response.status_code == 302
+        told = client.get(response["Location"]).text
+        assert "Meeting cancelled; your partner is told. The series goes on." in told
         page = client.get(reverse("meetings:detail", args=[first.pk]))
     [mail] = mailoutbox
     assert mail.to == [ana.membership.user.email]
